@@ -1,0 +1,53 @@
+//! What can happen to the app: a user's intent (from a key) or a result from the worker.
+
+use std::sync::Arc;
+
+use crate::model::Trace;
+use crate::source::SummaryPage;
+
+pub type RequestId = u64;
+
+/// What a key can mean. Bindings in [`super::keymap`] map keys to these.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Intent {
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    Top,
+    Bottom,
+    Open,
+    Close,
+    Quit,
+    ToggleHelp,
+    SortNext,
+    SortReverse,
+    Refresh,
+    ToggleProblems,
+}
+
+#[derive(Debug, Clone)]
+pub enum Action {
+    Intent(Intent),
+    Resize {
+        width: u16,
+        height: u16,
+    },
+    /// Open the trace with this id (from the command line, or a script).
+    OpenTrace(String),
+    SummariesLoaded {
+        request: RequestId,
+        result: Result<SummaryPage, String>,
+    },
+    TracesLoaded {
+        request: RequestId,
+        result: Result<Vec<Arc<Trace>>, String>,
+    },
+}
+
+/// Work for the worker; results come back as [`Action`]s carrying the same request id.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Command {
+    LoadSummaries { request: RequestId },
+    LoadTrace { request: RequestId, id: String },
+}

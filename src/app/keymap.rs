@@ -1,0 +1,242 @@
+//! Key bindings: one table, from which both key handling and the help screen are made.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use super::action::Intent;
+
+/// Where a binding applies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Context {
+    Global,
+    List,
+    Trace,
+}
+
+impl Context {
+    pub fn title(self) -> &'static str {
+        match self {
+            Context::Global => "Everywhere",
+            Context::List => "Trace list",
+            Context::Trace => "Waterfall",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Key {
+    pub code: KeyCode,
+    pub modifiers: KeyModifiers,
+}
+
+const fn key(code: KeyCode) -> Key {
+    Key {
+        code,
+        modifiers: KeyModifiers::NONE,
+    }
+}
+
+const fn ch(c: char) -> Key {
+    key(KeyCode::Char(c))
+}
+
+const fn ctrl(c: char) -> Key {
+    Key {
+        code: KeyCode::Char(c),
+        modifiers: KeyModifiers::CONTROL,
+    }
+}
+
+impl Key {
+    pub fn matches(&self, event: &KeyEvent) -> bool {
+        // Shift is part of the character for letters and symbols ('G', '?').
+        let modifiers = match event.code {
+            KeyCode::Char(_) => event.modifiers - KeyModifiers::SHIFT,
+            _ => event.modifiers,
+        };
+        self.code == event.code && self.modifiers == modifiers
+    }
+
+    pub fn label(&self) -> String {
+        let base = match self.code {
+            KeyCode::Char(' ') => "Space".to_owned(),
+            KeyCode::Char(c) => c.to_string(),
+            KeyCode::Up => "↑".into(),
+            KeyCode::Down => "↓".into(),
+            KeyCode::Left => "←".into(),
+            KeyCode::Right => "→".into(),
+            KeyCode::PageUp => "PgUp".into(),
+            KeyCode::PageDown => "PgDn".into(),
+            KeyCode::Home => "Home".into(),
+            KeyCode::End => "End".into(),
+            KeyCode::Enter => "Enter".into(),
+            KeyCode::Esc => "Esc".into(),
+            KeyCode::Backspace => "Backspace".into(),
+            KeyCode::Tab => "Tab".into(),
+            KeyCode::F(n) => format!("F{n}"),
+            other => format!("{other:?}"),
+        };
+        if self.modifiers.contains(KeyModifiers::CONTROL) {
+            format!("Ctrl-{base}")
+        } else {
+            base
+        }
+    }
+}
+
+pub struct Binding {
+    pub context: Context,
+    pub keys: &'static [Key],
+    pub intent: Intent,
+    pub description: &'static str,
+}
+
+const fn bind(
+    context: Context,
+    keys: &'static [Key],
+    intent: Intent,
+    description: &'static str,
+) -> Binding {
+    Binding {
+        context,
+        keys,
+        intent,
+        description,
+    }
+}
+
+use Context::{Global, List, Trace};
+
+pub const BINDINGS: &[Binding] = &[
+    bind(
+        Global,
+        &[ch('?'), key(KeyCode::F(1))],
+        Intent::ToggleHelp,
+        "show or hide this help",
+    ),
+    bind(Global, &[ch('Q'), ctrl('c')], Intent::Quit, "quit"),
+    bind(
+        Global,
+        &[ch('j'), key(KeyCode::Down)],
+        Intent::Down,
+        "move down",
+    ),
+    bind(Global, &[ch('k'), key(KeyCode::Up)], Intent::Up, "move up"),
+    bind(
+        Global,
+        &[ctrl('d'), key(KeyCode::PageDown), ch(' ')],
+        Intent::PageDown,
+        "page down",
+    ),
+    bind(
+        Global,
+        &[ctrl('u'), key(KeyCode::PageUp)],
+        Intent::PageUp,
+        "page up",
+    ),
+    bind(
+        Global,
+        &[ch('g'), key(KeyCode::Home)],
+        Intent::Top,
+        "go to the first row",
+    ),
+    bind(
+        Global,
+        &[ch('G'), key(KeyCode::End)],
+        Intent::Bottom,
+        "go to the last row",
+    ),
+    bind(
+        Global,
+        &[ch('!')],
+        Intent::ToggleProblems,
+        "show or hide problems met while loading",
+    ),
+    bind(
+        List,
+        &[key(KeyCode::Enter), ch('l'), key(KeyCode::Right)],
+        Intent::Open,
+        "open the selected trace's waterfall",
+    ),
+    bind(
+        List,
+        &[ch('s')],
+        Intent::SortNext,
+        "sort by the next column",
+    ),
+    bind(
+        List,
+        &[ch('S')],
+        Intent::SortReverse,
+        "reverse the sort order",
+    ),
+    bind(
+        List,
+        &[ch('r'), key(KeyCode::F(5))],
+        Intent::Refresh,
+        "reload the trace list",
+    ),
+    bind(List, &[ch('q')], Intent::Quit, "quit"),
+    bind(
+        Trace,
+        &[
+            key(KeyCode::Esc),
+            ch('q'),
+            ch('h'),
+            key(KeyCode::Left),
+            key(KeyCode::Backspace),
+        ],
+        Intent::Close,
+        "back to the trace list",
+    ),
+];
+
+/// The intent of a key in a context: that context's bindings first, then the global ones.
+pub fn intent_for(context: Context, event: &KeyEvent) -> Option<Intent> {
+    let lookup = |wanted: Context| {
+        BINDINGS
+            .iter()
+            .filter(|b| b.context == wanted)
+            .find(|b| b.keys.iter().any(|k| k.matches(event)))
+            .map(|b| b.intent)
+    };
+    lookup(context).or_else(|| lookup(Context::Global))
+}
+
+/// The first key bound to an intent in a context, for hints in the status line.
+pub fn key_label(context: Context, intent: Intent) -> Option<String> {
+    BINDINGS
+        .iter()
+        .filter(|b| b.intent == intent && (b.context == context || b.context == Context::Global))
+        .flat_map(|b| b.keys.first())
+        .map(Key::label)
+        .next()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn context_bindings_win_over_global_ones() {
+        let q = KeyEvent::new(KeyCode::Char('q'), KeyModifiers::NONE);
+        assert_eq!(intent_for(Context::Trace, &q), Some(Intent::Close));
+        assert_eq!(intent_for(Context::List, &q), Some(Intent::Quit));
+        let shifted_g = KeyEvent::new(KeyCode::Char('G'), KeyModifiers::SHIFT);
+        assert_eq!(intent_for(Context::List, &shifted_g), Some(Intent::Bottom));
+        let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
+        assert_eq!(intent_for(Context::Trace, &ctrl_c), Some(Intent::Quit));
+    }
+
+    #[test]
+    fn no_key_is_bound_twice_in_one_context() {
+        for (i, a) in BINDINGS.iter().enumerate() {
+            for b in &BINDINGS[i + 1..] {
+                if a.context == b.context {
+                    for k in a.keys {
+                        assert!(!b.keys.contains(k), "{} bound twice", k.label());
+                    }
+                }
+            }
+        }
+    }
+}

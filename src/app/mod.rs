@@ -1,0 +1,10 @@
+//! The app: plain state, the actions that change it, and the pure update function.
+
+pub mod action;
+pub mod keymap;
+pub mod state;
+pub mod update;
+
+pub use action::{Action, Command, Intent, RequestId};
+pub use state::{Screen, State};
+pub use update::update;

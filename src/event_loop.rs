@@ -1,0 +1,100 @@
+//! The one event loop: terminal events, worker results and signals, drained in batches;
+//! the state is updated for each and the screen drawn once per batch when something changed.
+
+use std::io;
+use std::sync::Arc;
+
+use crossterm::event::{Event, EventStream, KeyEventKind};
+use futures::{FutureExt, StreamExt};
+use tokio::signal::unix::{SignalKind, signal};
+use tokio::sync::mpsc;
+
+use crate::app::keymap::intent_for;
+use crate::app::update::{context, start, update};
+use crate::app::{Action, State};
+use crate::source::TraceSource;
+use crate::tui;
+use crate::ui;
+use crate::worker::Worker;
+
+/// Runs the interactive app until the user quits or a signal arrives.
+pub async fn run(source: Arc<dyn TraceSource>, open_trace: Option<String>) -> io::Result<()> {
+    let mut terminal = tui::enter()?;
+    let result = run_in(&mut terminal, source, open_trace).await;
+    tui::restore();
+    result
+}
+
+async fn run_in(
+    terminal: &mut tui::Tui,
+    source: Arc<dyn TraceSource>,
+    open_trace: Option<String>,
+) -> io::Result<()> {
+    let size = terminal.size()?;
+    let mut state = State::new(source.label(), size.width, size.height, local_utc_offset());
+    let (results_tx, mut results) = mpsc::unbounded_channel();
+    let mut worker = Worker::new(source, results_tx);
+    worker.run(start(&mut state));
+    if let Some(id) = open_trace {
+        worker.run(update(&mut state, Action::OpenTrace(id)));
+    }
+    terminal.draw(|frame| ui::render(&state, frame))?;
+
+    let mut events = EventStream::new();
+    let mut terminate = signal(SignalKind::terminate())?;
+    let mut hangup = signal(SignalKind::hangup())?;
+    loop {
+        let first = tokio::select! {
+            event = events.next() => match event {
+                Some(Ok(event)) => action_of(&state, event),
+                Some(Err(error)) => return Err(error),
+                None => return Ok(()),
+            },
+            Some(action) = results.recv() => Some(action),
+            _ = terminate.recv() => return Ok(()),
+            _ = hangup.recv() => return Ok(()),
+        };
+        let mut dirty = false;
+        let mut pending: Vec<Action> = first.into_iter().collect();
+        loop {
+            for action in pending.drain(..) {
+                dirty = true;
+                let commands = update(&mut state, action);
+                worker.run(commands);
+            }
+            // Drain whatever else is already queued before drawing.
+            if let Some(Some(Ok(event))) = events.next().now_or_never() {
+                pending.extend(action_of(&state, event));
+                dirty = true;
+            }
+            while let Ok(action) = results.try_recv() {
+                pending.push(action);
+            }
+            if pending.is_empty() {
+                break;
+            }
+        }
+        if state.quit {
+            return Ok(());
+        }
+        if dirty {
+            terminal.draw(|frame| ui::render(&state, frame))?;
+        }
+    }
+}
+
+fn action_of(state: &State, event: Event) -> Option<Action> {
+    match event {
+        Event::Key(key) if key.kind == KeyEventKind::Press => {
+            intent_for(context(state), &key).map(Action::Intent)
+        }
+        Event::Resize(width, height) => Some(Action::Resize { width, height }),
+        _ => None,
+    }
+}
+
+/// The local zone's offset from UTC now, for showing times as the user's clock does.
+pub fn local_utc_offset() -> i32 {
+    use chrono::Offset;
+    chrono::Local::now().offset().fix().local_minus_utc()
+}

@@ -1,0 +1,4 @@
+//! Pure geometry: screen areas, waterfall scales. Nothing here draws.
+
+pub mod screen;
+pub mod waterfall;

@@ -1,0 +1,77 @@
+//! xray-tui: a keyboard-driven terminal explorer for AWS X-Ray traces.
+//!
+//! Data flows one way: source → worker → Action → update → State → ui.
+
+pub mod app;
+pub mod cli;
+pub mod demo_gen;
+pub mod event_loop;
+pub mod layout;
+pub mod model;
+pub mod print;
+pub mod source;
+pub mod text;
+pub mod tui;
+pub mod ui;
+pub mod worker;
+
+use std::process::ExitCode;
+
+use cli::Cli;
+
+/// Runs the program for a parsed command line; the exit code says how it went.
+pub async fn run(cli: Cli) -> ExitCode {
+    let source = match source::open(&cli) {
+        Ok(source) => source,
+        Err(message) => {
+            eprintln!("xray-tui: {message}");
+            return ExitCode::from(2);
+        }
+    };
+    let trace = match cli
+        .trace
+        .as_deref()
+        .map(|id| model::trace_id::normalize(id).ok_or(id))
+    {
+        Some(Err(id)) => {
+            eprintln!("xray-tui: `{id}` is not a trace id");
+            return ExitCode::from(2);
+        }
+        Some(Ok(id)) => Some(id),
+        None => None,
+    };
+    if let Some(view) = &cli.print {
+        let view = match print::View::parse(view) {
+            Ok(view) => view,
+            Err(message) => {
+                eprintln!("xray-tui: {message}");
+                return ExitCode::from(2);
+            }
+        };
+        let offset = event_loop::local_utc_offset();
+        return match print::render(source, view, cli.width, cli.height, offset).await {
+            Ok(printed) => {
+                print!("{}", printed.text);
+                for problem in &printed.problems {
+                    eprintln!("xray-tui: {}", text::clean(problem));
+                }
+                if printed.empty && !printed.problems.is_empty() {
+                    ExitCode::FAILURE
+                } else {
+                    ExitCode::SUCCESS
+                }
+            }
+            Err(message) => {
+                eprintln!("xray-tui: {}", text::clean(&message));
+                ExitCode::FAILURE
+            }
+        };
+    }
+    match event_loop::run(source, trace).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("xray-tui: terminal error: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}

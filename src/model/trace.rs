@@ -1,0 +1,397 @@
+//! A trace assembled from its documents: segments, independent subsegments and inferred
+//! segments stitched by `parent_id` into one flat, pre-ordered span table.
+//!
+//! The table is the only shape the rest of the program sees: a span's subtree is the
+//! `subtree_len` spans that follow it, so folding is a skip and drawing a window is a slice.
+
+use std::collections::HashMap;
+
+use super::segment::{Segment, Status};
+
+/// One document of a trace, as received.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Document {
+    pub text: String,
+    pub segment: Segment,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SpanKind {
+    /// A segment document: the work of one service.
+    Segment,
+    /// A segment X-Ray inferred for a downstream call (`"inferred": true`).
+    Inferred,
+    /// A subsegment, nested or sent on its own.
+    Subsegment,
+}
+
+/// Why a span is shown at the top level although it names a parent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Detached {
+    /// Its `parent_id` is not in this trace (not received yet, or lost).
+    ParentMissing,
+    /// Following its parents led back to itself.
+    Cycle,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Span {
+    /// The span's own fields; its `subsegments` are moved into the table.
+    pub segment: Segment,
+    pub kind: SpanKind,
+    pub depth: u32,
+    pub parent: Option<u32>,
+    /// This span and all its descendants: the subtree is `index .. index + subtree_len`.
+    pub subtree_len: u32,
+    /// Index of the document this span came from in [`Trace::documents`].
+    pub document: u32,
+    /// Index of the span of the segment (service) this span belongs to; itself for segments.
+    pub service: u32,
+    pub detached: Option<Detached>,
+}
+
+impl Span {
+    pub fn id(&self) -> &str {
+        self.segment.id()
+    }
+
+    pub fn name(&self) -> &str {
+        self.segment.name()
+    }
+
+    pub fn start(&self) -> f64 {
+        self.segment.start_time.unwrap_or(0.0)
+    }
+
+    /// The end time, or `None` while in progress.
+    pub fn end(&self) -> Option<f64> {
+        if self.segment.in_progress {
+            return None;
+        }
+        self.segment.end_time.filter(|end| *end >= self.start())
+    }
+
+    pub fn status(&self) -> Status {
+        self.segment.status()
+    }
+
+    pub fn is_segment(&self) -> bool {
+        matches!(self.kind, SpanKind::Segment | SpanKind::Inferred)
+    }
+}
+
+/// A note about something the assembly had to work around.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Note(pub String);
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Trace {
+    pub id: String,
+    pub documents: Vec<String>,
+    pub spans: Vec<Span>,
+    /// Subsegments that could not be placed, duplicates replaced, cycles broken.
+    pub notes: Vec<Note>,
+    /// X-Ray cut this trace short (`LimitExceeded`).
+    pub limit_exceeded: bool,
+}
+
+struct Node {
+    segment: Option<Segment>,
+    kind: SpanKind,
+    document: u32,
+    parent: Option<usize>,
+    detached: Option<Detached>,
+}
+
+impl Trace {
+    /// Stitches the documents of one trace id into a span table. Never fails: what cannot be
+    /// placed is noted in [`Trace::notes`].
+    pub fn assemble(id: impl Into<String>, documents: Vec<Document>) -> Trace {
+        let mut notes = Vec::new();
+        let documents = dedupe_documents(documents, &mut notes);
+        let (mut nodes, texts) = flatten(documents, &mut notes);
+        link_parents(&mut nodes, &mut notes);
+        let spans = order(nodes);
+        Trace {
+            id: id.into(),
+            documents: texts,
+            spans,
+            notes,
+            limit_exceeded: false,
+        }
+    }
+
+    /// Earliest start over all spans.
+    pub fn start(&self) -> Option<f64> {
+        self.spans.iter().map(Span::start).reduce(f64::min)
+    }
+
+    /// Latest known end over all spans (start times count for spans still in progress).
+    pub fn end(&self) -> Option<f64> {
+        self.spans
+            .iter()
+            .map(|s| s.end().unwrap_or(s.start()))
+            .reduce(f64::max)
+    }
+
+    /// End-to-end time from the earliest start to the latest end.
+    pub fn duration(&self) -> Option<f64> {
+        Some(self.end()? - self.start()?)
+    }
+
+    /// The entry point: the first segment that has no parent, else the first span.
+    pub fn root(&self) -> Option<&Span> {
+        self.spans
+            .iter()
+            .find(|s| s.parent.is_none() && s.is_segment() && s.detached.is_none())
+            .or_else(|| self.spans.first())
+    }
+
+    pub fn in_progress(&self) -> bool {
+        self.spans.iter().any(|s| s.segment.in_progress)
+    }
+
+    /// Worst status of any span.
+    pub fn status(&self) -> Status {
+        self.spans
+            .iter()
+            .map(Span::status)
+            .max()
+            .unwrap_or_default()
+    }
+
+    pub fn find_span(&self, id: &str) -> Option<usize> {
+        self.spans.iter().position(|s| s.id() == id)
+    }
+
+    /// Children of span `index`, in order.
+    pub fn children(&self, index: usize) -> impl Iterator<Item = usize> + '_ {
+        let end = index + self.spans[index].subtree_len as usize;
+        let mut next = index + 1;
+        std::iter::from_fn(move || {
+            if next >= end {
+                return None;
+            }
+            let child = next;
+            next += self.spans[child].subtree_len as usize;
+            Some(child)
+        })
+    }
+}
+
+/// Keeps one document per top-level id: a completed one over an in-progress one, else the
+/// last received.
+fn dedupe_documents(documents: Vec<Document>, notes: &mut Vec<Note>) -> Vec<Document> {
+    let mut by_id: HashMap<String, usize> = HashMap::new();
+    let mut kept: Vec<Document> = Vec::with_capacity(documents.len());
+    for doc in documents {
+        let id = doc.segment.id().to_owned();
+        match by_id.get(&id) {
+            Some(&at) => {
+                let old = &kept[at];
+                let replace = !(doc.segment.in_progress && !old.segment.in_progress);
+                if old.segment.in_progress == doc.segment.in_progress {
+                    notes.push(Note(format!(
+                        "document {id} was received twice; the last copy is shown"
+                    )));
+                }
+                if replace {
+                    kept[at] = doc;
+                }
+            }
+            None => {
+                by_id.insert(id, kept.len());
+                kept.push(doc);
+            }
+        }
+    }
+    kept
+}
+
+/// Walks every document's nested subsegments (iteratively) into one node list.
+fn flatten(documents: Vec<Document>, notes: &mut Vec<Note>) -> (Vec<Node>, Vec<String>) {
+    let mut nodes = Vec::new();
+    let mut texts = Vec::with_capacity(documents.len());
+    let mut stack: Vec<(Segment, Option<usize>)> = Vec::new();
+    for (doc_index, doc) in documents.into_iter().enumerate() {
+        let document = doc_index as u32;
+        texts.push(doc.text);
+        let top = doc.segment;
+        let kind = if top.is_independent_subsegment() {
+            SpanKind::Subsegment
+        } else if top.inferred {
+            SpanKind::Inferred
+        } else {
+            SpanKind::Segment
+        };
+        stack.push((top, None));
+        let mut first = true;
+        while let Some((mut segment, parent)) = stack.pop() {
+            let node_kind = if first { kind } else { SpanKind::Subsegment };
+            first = false;
+            if let Err(why) = segment.validate(false) {
+                let hidden = count_nested(&segment);
+                notes.push(Note(format!(
+                    "a subsegment of document {} has {why} and was skipped{}",
+                    nodes
+                        .get(parent.unwrap_or(usize::MAX))
+                        .and_then(|n: &Node| n.segment.as_ref())
+                        .map_or("?", |s| s.id()),
+                    if hidden > 0 {
+                        format!(" with its {hidden} subsegments")
+                    } else {
+                        String::new()
+                    }
+                )));
+                continue;
+            }
+            let children = std::mem::take(&mut segment.subsegments);
+            let index = nodes.len();
+            nodes.push(Node {
+                segment: Some(segment),
+                kind: node_kind,
+                document,
+                parent,
+                detached: None,
+            });
+            stack.extend(children.into_iter().rev().map(|child| (child, Some(index))));
+        }
+    }
+    (nodes, texts)
+}
+
+fn count_nested(segment: &Segment) -> usize {
+    let mut count = 0;
+    let mut stack: Vec<&Segment> = segment.subsegments.iter().collect();
+    while let Some(s) = stack.pop() {
+        count += 1;
+        stack.extend(s.subsegments.iter());
+    }
+    count
+}
+
+/// Resolves `parent_id` links of top-level documents, detaching orphans and breaking cycles.
+fn link_parents(nodes: &mut [Node], notes: &mut Vec<Note>) {
+    let mut first_by_id: HashMap<&str, usize> = HashMap::with_capacity(nodes.len());
+    for (index, node) in nodes.iter().enumerate() {
+        first_by_id
+            .entry(node.segment.as_ref().map_or("", |s| s.id()))
+            .or_insert(index);
+    }
+    let duplicates = nodes.len() - first_by_id.len();
+    if duplicates > 0 {
+        notes.push(Note(format!(
+            "{duplicates} span ids appear more than once; links go to the first"
+        )));
+    }
+    let mut resolved: Vec<(usize, Option<usize>, Option<Detached>)> = Vec::new();
+    for (index, node) in nodes.iter().enumerate() {
+        if node.parent.is_some() {
+            continue;
+        }
+        let Some(parent_id) = node.segment.as_ref().and_then(|s| s.parent_id.as_deref()) else {
+            continue;
+        };
+        match first_by_id.get(parent_id) {
+            Some(&parent) if parent != index => resolved.push((index, Some(parent), None)),
+            Some(_) => resolved.push((index, None, Some(Detached::Cycle))),
+            None => resolved.push((index, None, Some(Detached::ParentMissing))),
+        }
+    }
+    drop(first_by_id);
+    for (index, parent, detached) in resolved {
+        nodes[index].parent = parent;
+        nodes[index].detached = detached;
+    }
+    break_cycles(nodes, notes);
+}
+
+fn break_cycles(nodes: &mut [Node], notes: &mut Vec<Note>) {
+    const NEW: u8 = 0;
+    const ON_PATH: u8 = 1;
+    const DONE: u8 = 2;
+    let mut state = vec![NEW; nodes.len()];
+    let mut path = Vec::new();
+    for start in 0..nodes.len() {
+        let mut current = start;
+        loop {
+            match state[current] {
+                DONE => break,
+                ON_PATH => {
+                    nodes[current].parent = None;
+                    nodes[current].detached = Some(Detached::Cycle);
+                    let id = nodes[current].segment.as_ref().map_or("", |s| s.id());
+                    notes.push(Note(format!(
+                        "the parents of {id} lead back to it; it is shown at the top level"
+                    )));
+                    break;
+                }
+                _ => {}
+            }
+            state[current] = ON_PATH;
+            path.push(current);
+            match nodes[current].parent {
+                Some(parent) => current = parent,
+                None => break,
+            }
+        }
+        for &visited in &path {
+            state[visited] = DONE;
+        }
+        path.clear();
+    }
+}
+
+/// Orders the nodes depth-first, siblings by start time, into the span table.
+fn order(mut nodes: Vec<Node>) -> Vec<Span> {
+    let start_of = |n: &Node| n.segment.as_ref().and_then(|s| s.start_time).unwrap_or(0.0);
+    let mut children: Vec<Vec<usize>> = vec![Vec::new(); nodes.len()];
+    let mut roots = Vec::new();
+    for (index, node) in nodes.iter().enumerate() {
+        match node.parent {
+            Some(parent) => children[parent].push(index),
+            None => roots.push(index),
+        }
+    }
+    let by_start = |a: &usize, b: &usize| {
+        start_of(&nodes[*a])
+            .total_cmp(&start_of(&nodes[*b]))
+            .then(a.cmp(b))
+    };
+    roots.sort_by(by_start);
+    for list in &mut children {
+        list.sort_by(by_start);
+    }
+
+    let mut spans: Vec<Span> = Vec::with_capacity(nodes.len());
+    let mut stack: Vec<(usize, Option<u32>, u32)> =
+        roots.iter().rev().map(|&r| (r, None, 0)).collect();
+    while let Some((node_index, parent, depth)) = stack.pop() {
+        let position = spans.len() as u32;
+        let node = &mut nodes[node_index];
+        let kind = node.kind;
+        let service = match (kind, parent) {
+            (SpanKind::Subsegment, Some(p)) if node.detached.is_none() => spans[p as usize].service,
+            _ => position,
+        };
+        spans.push(Span {
+            segment: node.segment.take().unwrap_or_default(),
+            kind,
+            depth,
+            parent,
+            subtree_len: 1,
+            document: node.document,
+            service,
+            detached: node.detached,
+        });
+        for &child in children[node_index].iter().rev() {
+            stack.push((child, Some(position), depth + 1));
+        }
+    }
+    for index in (0..spans.len()).rev() {
+        if let Some(parent) = spans[index].parent {
+            spans[parent as usize].subtree_len += spans[index].subtree_len;
+        }
+    }
+    spans
+}

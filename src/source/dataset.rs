@@ -1,0 +1,168 @@
+//! The in-memory data set behind the offline sources (files, demo, local listener):
+//! documents grouped by trace, assembled into traces with computed summaries.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+use crate::model::summary::TraceSummary;
+use crate::model::{Document, Segment, ServiceGraph, Trace};
+
+use super::problem::Problem;
+
+/// Documents and API outputs collected from one or more inputs, before assembly.
+#[derive(Default)]
+pub struct Collector {
+    documents: BTreeMap<String, Vec<Document>>,
+    limit_exceeded: Vec<String>,
+    summaries: Vec<TraceSummary>,
+    graphs: Vec<ServiceGraph>,
+    pub problems: Vec<Problem>,
+    pub skipped_documents: usize,
+}
+
+impl Collector {
+    /// Adds one segment document given as JSON text. `where_` names its place for messages.
+    pub fn add_document_text(&mut self, text: String, where_: impl FnOnce() -> String) {
+        match Segment::parse(&text) {
+            Ok(segment) => self.add_document(text, segment, where_),
+            Err(error) => {
+                self.skipped_documents += 1;
+                self.problems.push(Problem::new(
+                    where_(),
+                    format!("not a segment document: {error}"),
+                ));
+            }
+        }
+    }
+
+    pub fn add_document(
+        &mut self,
+        text: String,
+        segment: Segment,
+        where_: impl FnOnce() -> String,
+    ) {
+        if let Err(why) = segment.validate(true) {
+            self.skipped_documents += 1;
+            self.problems.push(Problem::new(
+                where_(),
+                format!("segment document skipped: {why}"),
+            ));
+            return;
+        }
+        let trace_id = segment.trace_id.clone().unwrap_or_default();
+        self.documents
+            .entry(trace_id)
+            .or_default()
+            .push(Document { text, segment });
+    }
+
+    pub fn mark_limit_exceeded(&mut self, trace_id: String) {
+        self.limit_exceeded.push(trace_id);
+    }
+
+    pub fn add_summary(&mut self, summary: TraceSummary) {
+        self.summaries.push(summary);
+    }
+
+    pub fn add_graph(&mut self, graph: ServiceGraph) {
+        self.graphs.push(graph);
+    }
+
+    pub fn document_count(&self) -> usize {
+        self.documents.values().map(Vec::len).sum()
+    }
+
+    /// Assembles every trace and computes what the documents alone cannot say.
+    pub fn finish(self) -> Dataset {
+        let mut traces: HashMap<String, Arc<Trace>> = HashMap::with_capacity(self.documents.len());
+        let mut summaries: Vec<TraceSummary> = Vec::with_capacity(self.documents.len());
+        for (id, documents) in self.documents {
+            let mut trace = Trace::assemble(id.clone(), documents);
+            trace.limit_exceeded = self.limit_exceeded.contains(&id);
+            summaries.push(TraceSummary::of_trace(&trace));
+            traces.insert(id, Arc::new(trace));
+        }
+        // Summaries from GetTraceSummaries outputs add the traces that have no documents here.
+        let mut seen: HashMap<String, usize> = summaries
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.id.clone(), i))
+            .collect();
+        for summary in self.summaries {
+            if !seen.contains_key(&summary.id) {
+                seen.insert(summary.id.clone(), summaries.len());
+                summaries.push(summary);
+            }
+        }
+        summaries.sort_by(|a, b| {
+            b.start_time
+                .total_cmp(&a.start_time)
+                .then_with(|| a.id.cmp(&b.id))
+        });
+        let graph = if self.graphs.is_empty() {
+            ServiceGraph::from_traces(traces.values().map(Arc::as_ref))
+        } else {
+            merge_graphs(self.graphs)
+        };
+        Dataset {
+            traces,
+            summaries,
+            graph,
+            problems: self.problems,
+            skipped_documents: self.skipped_documents,
+        }
+    }
+}
+
+fn merge_graphs(mut graphs: Vec<ServiceGraph>) -> ServiceGraph {
+    if graphs.len() == 1 {
+        return graphs.pop().unwrap_or_default();
+    }
+    // Several saved maps: keep them side by side, renumbering reference ids so they stay apart.
+    let mut merged = ServiceGraph::default();
+    let mut offset = 0;
+    for graph in graphs {
+        let width = graph
+            .services
+            .iter()
+            .filter_map(|s| s.reference_id)
+            .max()
+            .map_or(0, |m| m + 1);
+        for mut service in graph.services {
+            service.reference_id = service.reference_id.map(|r| r + offset);
+            for edge in &mut service.edges {
+                edge.reference_id = edge.reference_id.map(|r| r + offset);
+            }
+            merged.services.push(service);
+        }
+        offset += width;
+        merged.start_time = min_opt(merged.start_time, graph.start_time);
+        merged.end_time = max_opt(merged.end_time, graph.end_time);
+    }
+    merged
+}
+
+fn min_opt(a: Option<f64>, b: Option<f64>) -> Option<f64> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
+}
+
+fn max_opt(a: Option<f64>, b: Option<f64>) -> Option<f64> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.max(b)),
+        (a, b) => a.or(b),
+    }
+}
+
+/// Everything an offline source knows, ready to query.
+#[derive(Default)]
+pub struct Dataset {
+    pub traces: HashMap<String, Arc<Trace>>,
+    /// Newest first.
+    pub summaries: Vec<TraceSummary>,
+    pub graph: ServiceGraph,
+    pub problems: Vec<Problem>,
+    pub skipped_documents: usize,
+}

@@ -1,0 +1,436 @@
+//! Saved files: what the AWS CLI prints for batch-get-traces, get-trace-summaries,
+//! get-service-graph and get-trace-graph; single segment documents, arrays of them, NDJSON
+//! recordings and raw daemon datagrams. The shape is detected, not flagged.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use serde::de::IgnoredAny;
+use serde_json::value::RawValue;
+
+use crate::model::ServiceGraph;
+use crate::model::summary::GetTraceSummariesOutput;
+
+use super::dataset::Collector;
+use super::problem::Problem;
+
+/// Files larger than this are refused rather than read into memory.
+pub const MAX_FILE_BYTES: u64 = 1 << 30;
+/// After this many problems in one file the rest are only counted.
+const MAX_PROBLEMS_PER_FILE: usize = 20;
+/// File names a directory walk picks up.
+const EXTENSIONS: [&str; 5] = ["json", "ndjson", "jsonl", "txt", "log"];
+
+/// Loads every path (directories recursively). Problems are collected, never fatal.
+pub fn load_paths(paths: &[PathBuf], collector: &mut Collector) {
+    for path in paths {
+        match fs::metadata(path) {
+            Ok(meta) if meta.is_dir() => load_dir(path, collector),
+            Ok(_) => load_file(path, collector),
+            Err(error) => collector.problems.push(Problem::new(
+                path.display().to_string(),
+                describe_io(&error),
+            )),
+        }
+    }
+}
+
+fn describe_io(error: &std::io::Error) -> String {
+    match error.kind() {
+        std::io::ErrorKind::NotFound => "no such file or directory".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        _ => error.to_string(),
+    }
+}
+
+fn load_dir(dir: &Path, collector: &mut Collector) {
+    let mut pending = vec![dir.to_path_buf()];
+    let mut files = Vec::new();
+    while let Some(dir) = pending.pop() {
+        let entries = match fs::read_dir(&dir) {
+            Ok(entries) => entries,
+            Err(error) => {
+                collector
+                    .problems
+                    .push(Problem::new(dir.display().to_string(), describe_io(&error)));
+                continue;
+            }
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            match entry.file_type() {
+                Ok(kind) if kind.is_dir() => pending.push(path),
+                Ok(kind) if kind.is_file() && has_data_extension(&path) => files.push(path),
+                _ => {}
+            }
+        }
+    }
+    files.sort();
+    for file in files {
+        load_file(&file, collector);
+    }
+}
+
+fn has_data_extension(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| EXTENSIONS.iter().any(|x| x.eq_ignore_ascii_case(e)))
+}
+
+fn load_file(path: &Path, collector: &mut Collector) {
+    let place = path.display().to_string();
+    let size = match fs::metadata(path) {
+        Ok(meta) => meta.len(),
+        Err(error) => {
+            collector
+                .problems
+                .push(Problem::new(place, describe_io(&error)));
+            return;
+        }
+    };
+    if size > MAX_FILE_BYTES {
+        collector.problems.push(Problem::new(
+            place,
+            format!(
+                "file is {:.1} GB, more than the {} GB this tool reads; split it (e.g. `split -l`) and open the parts",
+                size as f64 / 1e9,
+                MAX_FILE_BYTES >> 30
+            ),
+        ));
+        return;
+    }
+    let bytes = match fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(error) => {
+            collector
+                .problems
+                .push(Problem::new(place, describe_io(&error)));
+            return;
+        }
+    };
+    let text = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(error) => {
+            let at = error.utf8_error().valid_up_to();
+            let text = String::from_utf8_lossy(error.as_bytes()).into_owned();
+            let (line, column) = line_column(&text, at);
+            collector.problems.push(Problem::new(
+                format!("{place}:{line}:{column}"),
+                "invalid UTF-8; the bad bytes are shown as \u{FFFD}",
+            ));
+            text
+        }
+    };
+    load_text(&place, &text, collector);
+}
+
+/// Loads one input's text, whatever its shape.
+pub fn load_text(place: &str, text: &str, collector: &mut Collector) {
+    let mut problems = FileProblems::new(place);
+    let mut offset = 0;
+    let mut values = 0usize;
+    while offset < text.len() {
+        let rest = &text[offset..];
+        let mut stream = serde_json::Deserializer::from_str(rest).into_iter::<&RawValue>();
+        let mut failed = None;
+        for item in stream.by_ref() {
+            match item {
+                Ok(raw) => {
+                    values += 1;
+                    classify(raw, place, text, collector, &mut problems);
+                }
+                Err(error) => {
+                    failed = Some(error);
+                    break;
+                }
+            }
+        }
+        let Some(error) = failed else { break };
+        let error_at = offset + byte_of(rest, error.line(), error.column());
+        let (line, column) = line_column(text, error_at);
+        problems.push(
+            line,
+            column,
+            format!("not valid JSON: {}", strip_position(&error)),
+        );
+        // Resume at the next line that starts a JSON object or array.
+        match next_value_line(text, error_at) {
+            Some(next) => offset = next,
+            None => break,
+        }
+    }
+    if values == 0 && problems.count == 0 {
+        problems.push(1, 1, "empty file: no JSON found".into());
+    }
+    problems.finish(collector);
+}
+
+struct FileProblems<'a> {
+    place: &'a str,
+    count: usize,
+    kept: Vec<Problem>,
+}
+
+impl<'a> FileProblems<'a> {
+    fn new(place: &'a str) -> Self {
+        FileProblems {
+            place,
+            count: 0,
+            kept: Vec::new(),
+        }
+    }
+
+    fn push(&mut self, line: usize, column: usize, message: String) {
+        self.count += 1;
+        if self.kept.len() < MAX_PROBLEMS_PER_FILE {
+            self.kept.push(Problem::new(
+                format!("{}:{line}:{column}", self.place),
+                message,
+            ));
+        }
+    }
+
+    fn push_at(&mut self, place: String, message: String) {
+        self.count += 1;
+        if self.kept.len() < MAX_PROBLEMS_PER_FILE {
+            self.kept.push(Problem::new(place, message));
+        }
+    }
+
+    fn finish(self, collector: &mut Collector) {
+        let hidden = self.count - self.kept.len();
+        collector.problems.extend(self.kept);
+        if hidden > 0 {
+            collector.problems.push(Problem::new(
+                self.place,
+                format!("{hidden} more problems not shown"),
+            ));
+        }
+    }
+}
+
+/// The keys that tell the shapes apart; values are skipped unread.
+#[derive(Deserialize)]
+struct Probe {
+    #[serde(rename = "Traces")]
+    traces: Option<IgnoredAny>,
+    #[serde(rename = "TraceSummaries")]
+    trace_summaries: Option<IgnoredAny>,
+    #[serde(rename = "Services")]
+    services: Option<IgnoredAny>,
+    format: Option<IgnoredAny>,
+    id: Option<IgnoredAny>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct BatchGetTracesOutput<'a> {
+    #[serde(borrow, default)]
+    traces: Vec<WireTrace<'a>>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct WireTrace<'a> {
+    #[serde(default)]
+    id: Option<String>,
+    #[serde(default)]
+    limit_exceeded: Option<bool>,
+    #[serde(borrow, default)]
+    segments: Vec<WireSegment<'a>>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct WireSegment<'a> {
+    #[serde(default)]
+    id: Option<String>,
+    #[serde(borrow)]
+    document: Option<std::borrow::Cow<'a, str>>,
+}
+
+fn classify(
+    raw: &RawValue,
+    place: &str,
+    whole: &str,
+    collector: &mut Collector,
+    problems: &mut FileProblems,
+) {
+    let json = raw.get();
+    let position = || {
+        let at = json.as_ptr() as usize - whole.as_ptr() as usize;
+        let (line, column) = line_column(whole, at);
+        (line, column)
+    };
+    if json.starts_with('[') {
+        match serde_json::from_str::<Vec<&RawValue>>(json) {
+            Ok(items) => {
+                for item in items {
+                    classify(item, place, whole, collector, problems);
+                }
+            }
+            Err(error) => {
+                let (line, column) = position();
+                problems.push(line, column, format!("unreadable array: {error}"));
+            }
+        }
+        return;
+    }
+    let probe = match serde_json::from_str::<Probe>(json) {
+        Ok(probe) => probe,
+        Err(_) => {
+            let (line, column) = position();
+            let shown: String = json.chars().take(20).collect();
+            problems.push(
+                line,
+                column,
+                format!("expected a JSON object, found `{shown}`"),
+            );
+            return;
+        }
+    };
+    let at = || {
+        let (line, column) = position();
+        format!("{place}:{line}:{column}")
+    };
+    if probe.traces.is_some() {
+        load_batch_get_traces(json, &at(), collector, problems);
+    } else if probe.trace_summaries.is_some() {
+        match serde_json::from_str::<GetTraceSummariesOutput>(json) {
+            Ok(output) => {
+                for summary in output.trace_summaries {
+                    match summary.into_summary() {
+                        Some(summary) => collector.add_summary(summary),
+                        None => problems.push_at(at(), "a trace summary has no Id; skipped".into()),
+                    }
+                }
+            }
+            Err(error) => problems.push_at(
+                at(),
+                format!("unreadable GetTraceSummaries output: {error}"),
+            ),
+        }
+    } else if probe.services.is_some() {
+        match serde_json::from_str::<ServiceGraph>(json) {
+            Ok(graph) => collector.add_graph(graph),
+            Err(error) => problems.push_at(at(), format!("unreadable service graph: {error}")),
+        }
+    } else if probe.format.is_some() && probe.id.is_none() {
+        // A daemon datagram header line: `{"format": "json", "version": 1}`.
+    } else {
+        let before = collector.problems.len();
+        collector.add_document_text(json.to_owned(), at);
+        let added: Vec<Problem> = collector.problems.drain(before..).collect();
+        for problem in added {
+            problems.push_at(problem.place, problem.message);
+        }
+    }
+}
+
+fn load_batch_get_traces(
+    json: &str,
+    place: &str,
+    collector: &mut Collector,
+    problems: &mut FileProblems,
+) {
+    let output = match serde_json::from_str::<BatchGetTracesOutput>(json) {
+        Ok(output) => output,
+        Err(error) => {
+            problems.push_at(
+                place.to_owned(),
+                format!("unreadable BatchGetTraces output: {error}"),
+            );
+            return;
+        }
+    };
+    for trace in output.traces {
+        let trace_id = trace.id.unwrap_or_default();
+        if trace.limit_exceeded == Some(true) && !trace_id.is_empty() {
+            collector.mark_limit_exceeded(trace_id.clone());
+        }
+        for segment in trace.segments {
+            let segment_id = segment.id.unwrap_or_default();
+            let Some(document) = segment.document else {
+                problems.push_at(
+                    place.to_owned(),
+                    format!("trace {trace_id}: segment {segment_id} has no Document"),
+                );
+                continue;
+            };
+            let before = collector.problems.len();
+            collector.add_document_text(document.into_owned(), || {
+                format!("{place}: trace {trace_id}, segment {segment_id}")
+            });
+            let added: Vec<Problem> = collector.problems.drain(before..).collect();
+            for problem in added {
+                problems.push_at(problem.place, problem.message);
+            }
+        }
+    }
+}
+
+/// serde_json appends " at line L column C"; the place already says it.
+fn strip_position(error: &serde_json::Error) -> String {
+    let text = error.to_string();
+    match text.rfind(" at line ") {
+        Some(at) => text[..at].to_owned(),
+        None => text,
+    }
+}
+
+/// Byte offset of a 1-based line and column (as serde_json counts them) in `text`.
+fn byte_of(text: &str, line: usize, column: usize) -> usize {
+    let line_start = if line <= 1 {
+        0
+    } else {
+        text.match_indices('\n')
+            .nth(line - 2)
+            .map_or(text.len(), |(i, _)| i + 1)
+    };
+    (line_start + column.saturating_sub(1)).min(text.len())
+}
+
+/// 1-based line and column of a byte offset.
+fn line_column(text: &str, at: usize) -> (usize, usize) {
+    let before = &text.as_bytes()[..at.min(text.len())];
+    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+    let line_start = before
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
+    let column = String::from_utf8_lossy(&before[line_start..])
+        .chars()
+        .count()
+        + 1;
+    (line, column)
+}
+
+/// Start of the first line after `at` whose first non-blank character opens an object or array.
+fn next_value_line(text: &str, at: usize) -> Option<usize> {
+    let mut start = text[at.min(text.len())..].find('\n')? + at + 1;
+    loop {
+        let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+        let line = text[start..line_end].trim_start();
+        if line.starts_with('{') || line.starts_with('[') {
+            return Some(start + (line_end - start - text[start..line_end].trim_start().len()));
+        }
+        if line_end >= text.len() {
+            return None;
+        }
+        start = line_end + 1;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions() {
+        let text = "ab\ncd\nef";
+        assert_eq!(line_column(text, 4), (2, 2));
+        assert_eq!(byte_of(text, 2, 2), 4);
+        assert_eq!(next_value_line("x\n  y\n {\n", 0), Some(7));
+    }
+}

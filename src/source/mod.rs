@@ -1,0 +1,79 @@
+//! Where data comes from. One trait, one implementation per kind of source.
+
+pub mod dataset;
+pub mod demo;
+pub mod files;
+pub mod memory;
+pub mod problem;
+
+use std::sync::Arc;
+
+use futures::future::BoxFuture;
+
+use crate::model::{ServiceGraph, Trace, TraceSummary};
+
+pub use dataset::{Collector, Dataset};
+pub use memory::MemorySource;
+pub use problem::Problem;
+
+/// What the trace list asks for.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SummaryQuery {
+    /// Epoch seconds, inclusive; `None` for everything the source has.
+    pub range: Option<(f64, f64)>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SummaryPage {
+    pub summaries: Vec<TraceSummary>,
+    /// Traces the source looked at to answer.
+    pub processed: Option<u64>,
+    /// No more pages follow.
+    pub done: bool,
+    /// Problems met while loading, as "place: message" lines.
+    pub problems: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum SourceError {
+    #[error("{0}")]
+    Failed(String),
+}
+
+/// A source of traces. Futures are `'static` so the worker can run and cancel them freely.
+pub trait TraceSource: Send + Sync + 'static {
+    /// A short name for the status line ("demo", "3 files", ...).
+    fn label(&self) -> String;
+    fn summaries(
+        &self,
+        query: SummaryQuery,
+    ) -> BoxFuture<'static, Result<SummaryPage, SourceError>>;
+    /// The traces of these ids that the source has; unknown ids are left out.
+    fn traces(&self, ids: Vec<String>) -> BoxFuture<'static, Result<Vec<Arc<Trace>>, SourceError>>;
+    fn service_graph(&self) -> BoxFuture<'static, Result<ServiceGraph, SourceError>>;
+}
+
+/// The source the command line asks for.
+pub fn open(cli: &crate::cli::Cli) -> Result<Arc<dyn TraceSource>, String> {
+    if cli.demo {
+        let now = chrono::Utc::now().timestamp_millis() as f64 / 1000.0;
+        return Ok(Arc::new(MemorySource::lazy("demo", move || {
+            demo::load(now)
+        })));
+    }
+    if !cli.file.is_empty() {
+        let paths = cli.file.clone();
+        let label = match paths.as_slice() {
+            [one] => one.display().to_string(),
+            many => format!("{} paths", many.len()),
+        };
+        return Ok(Arc::new(MemorySource::lazy(label, move || {
+            let mut collector = Collector::default();
+            files::load_paths(&paths, &mut collector);
+            collector.finish()
+        })));
+    }
+    Err("no source given: use --demo for the bundled demo data, or --file PATH for saved X-Ray JSON \
+         (live AWS is not available in this version yet)"
+        .into())
+}

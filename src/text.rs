@@ -1,0 +1,129 @@
+//! Making untrusted strings from traces safe to draw: no control characters, escape
+//! sequences, bidi overrides or invisible characters reach the terminal.
+
+use std::borrow::Cow;
+
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+
+/// Replaces everything that could move the cursor, change the terminal's state or hide text.
+/// C0 controls become their visible "control picture" (ESC shows as `␛`), C1 controls and
+/// DEL become `�`, bidi overrides and zero-width characters show as `⟨U+202E⟩`.
+pub fn clean(text: &str) -> Cow<'_, str> {
+    if text.chars().all(is_plain) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if is_plain(c) {
+            out.push(c);
+        } else if (c as u32) < 0x20 {
+            out.push(char::from_u32(0x2400 + c as u32).unwrap_or('\u{FFFD}'));
+        } else if c == '\u{7F}' || ('\u{80}'..='\u{9F}').contains(&c) {
+            out.push('\u{FFFD}');
+        } else {
+            out.push_str(&format!("⟨U+{:04X}⟩", c as u32));
+        }
+    }
+    Cow::Owned(out)
+}
+
+fn is_plain(c: char) -> bool {
+    !(c.is_control() || is_invisible_format(c))
+}
+
+/// Bidi controls, zero-width characters and other format characters that hide or reorder text.
+fn is_invisible_format(c: char) -> bool {
+    matches!(c,
+        '\u{200B}'..='\u{200F}'
+        | '\u{202A}'..='\u{202E}'
+        | '\u{2060}'..='\u{2064}'
+        | '\u{2066}'..='\u{2069}'
+        | '\u{206A}'..='\u{206F}'
+        | '\u{FEFF}'
+        | '\u{FFF9}'..='\u{FFFB}'
+        | '\u{00AD}'
+        | '\u{061C}'
+        | '\u{180E}')
+}
+
+/// Cleans `text` and cuts it to at most `width` terminal columns, ending in `…` when cut.
+pub fn fit(text: &str, width: usize) -> String {
+    let clean = clean(text);
+    if clean.width() <= width {
+        return clean.into_owned();
+    }
+    if width == 0 {
+        return String::new();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in clean.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w > width - 1 {
+            break;
+        }
+        used += w;
+        out.push(c);
+    }
+    out.push('…');
+    out
+}
+
+/// Like [`fit`] but keeps the end of the text (for ids and paths).
+pub fn fit_end(text: &str, width: usize) -> String {
+    let clean = clean(text);
+    if clean.width() <= width {
+        return clean.into_owned();
+    }
+    if width == 0 {
+        return String::new();
+    }
+    let mut kept = Vec::new();
+    let mut used = 0;
+    for c in clean.chars().rev() {
+        let w = c.width().unwrap_or(0);
+        if used + w > width - 1 {
+            break;
+        }
+        used += w;
+        kept.push(c);
+    }
+    std::iter::once('…').chain(kept.into_iter().rev()).collect()
+}
+
+/// Terminal width of already-clean text.
+pub fn width(text: &str) -> usize {
+    text.width()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escape_sequences_are_made_visible() {
+        let hostile = "GET /\x1b]52;c;ZXZpbA==\x07\x1b[2J\u{9b}31m\u{202e}gnp.exe\r\n";
+        let cleaned = clean(hostile);
+        assert!(!cleaned.chars().any(|c| c.is_control()), "{cleaned:?}");
+        assert_eq!(
+            cleaned,
+            "GET /␛]52;c;ZXZpbA==␇␛[2J\u{FFFD}31m⟨U+202E⟩gnp.exe␍␊"
+        );
+    }
+
+    #[test]
+    fn plain_text_is_borrowed() {
+        assert!(matches!(clean("orders · 200 ✓"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn fitting_counts_columns() {
+        assert_eq!(fit("abcdef", 4), "abc…");
+        assert_eq!(fit("abc", 4), "abc");
+        assert_eq!(fit("日本語です", 5), "日本…");
+        assert_eq!(
+            fit_end("1-5759e988-bd862e3fe1be46a994272793", 9),
+            "…94272793"
+        );
+    }
+}

@@ -1,0 +1,78 @@
+//! The view: `render(&State, &mut Frame)`, nothing else. Draws only what is visible.
+
+pub mod draw;
+pub mod format;
+pub mod help;
+pub mod status;
+pub mod theme;
+pub mod trace_list;
+pub mod waterfall;
+
+use ratatui::Frame;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+
+use crate::app::state::{Screen, State};
+use crate::layout::screen;
+
+pub fn render(state: &State, frame: &mut Frame) {
+    let area = frame.area();
+    render_buffer(state, frame.buffer_mut(), area);
+}
+
+/// Draws the whole screen into a buffer (also used for `--print`).
+pub fn render_buffer(state: &State, buf: &mut Buffer, area: Rect) {
+    if screen::too_small(area) {
+        let text = format!(
+            "Terminal too small: {}x{}, need {}x{}",
+            area.width,
+            area.height,
+            screen::MIN_WIDTH,
+            screen::MIN_HEIGHT
+        );
+        for (row, chunk) in text
+            .as_bytes()
+            .chunks(area.width.max(1) as usize)
+            .enumerate()
+        {
+            if row as u16 >= area.height {
+                break;
+            }
+            buf.set_stringn(
+                area.x,
+                area.y + row as u16,
+                String::from_utf8_lossy(chunk),
+                area.width as usize,
+                theme::error(),
+            );
+        }
+        return;
+    }
+    let body = screen::body(area);
+    match state.screen {
+        Screen::List => trace_list::render(state, buf, body),
+        Screen::Trace => waterfall::render(state, buf, body),
+    }
+    status::render(state, buf, screen::status_bar(area));
+    if state.show_problems {
+        help::render_problems(state, buf, body);
+    }
+    if state.help {
+        help::render_help(buf, body);
+    }
+}
+
+/// The buffer as plain text: one line per row, trailing spaces removed, no escape codes.
+pub fn buffer_text(buf: &Buffer) -> String {
+    let area = buf.area;
+    let mut out = String::with_capacity((area.width as usize + 1) * area.height as usize);
+    for y in area.y..area.y + area.height {
+        let mut row = String::new();
+        for x in area.x..area.x + area.width {
+            row.push_str(buf[(x, y)].symbol());
+        }
+        out.push_str(row.trim_end());
+        out.push('\n');
+    }
+    out
+}

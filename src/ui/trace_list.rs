@@ -1,0 +1,243 @@
+//! The trace list: one row per trace summary; only the visible rows are drawn.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::{Modifier, Style};
+
+use crate::app::state::{SortKey, State};
+use crate::layout::screen;
+use crate::layout::waterfall::format_duration;
+use crate::model::{Status, TraceSummary};
+
+use super::draw::{fill, line, put, put_right};
+use super::format::{clock, short_url};
+use super::theme;
+
+#[derive(Clone, Copy)]
+enum Align {
+    Left,
+    Right,
+}
+
+struct Column {
+    title: &'static str,
+    width: u16,
+    align: Align,
+    sort: Option<SortKey>,
+    cell: fn(&TraceSummary, &State, u16) -> (String, Style),
+}
+
+/// Full X-Ray ids take 35 columns; narrower terminals show their last digits.
+const FULL_ID_WIDTH: u16 = 35;
+const SHORT_ID_WIDTH: u16 = 11;
+
+fn columns(width: u16) -> Vec<Column> {
+    let id_width = if width >= 140 {
+        FULL_ID_WIDTH
+    } else {
+        SHORT_ID_WIDTH
+    };
+    let mut columns = vec![
+        Column {
+            title: "Time",
+            width: 8,
+            align: Align::Left,
+            sort: Some(SortKey::Time),
+            cell: |s, state, _| (clock(s.start_time, state.utc_offset), Style::new()),
+        },
+        Column {
+            title: "Status",
+            width: 6,
+            align: Align::Left,
+            sort: Some(SortKey::Status),
+            cell: |s, _, _| status_cell(s),
+        },
+        Column {
+            title: "Method",
+            width: 6,
+            align: Align::Left,
+            sort: Some(SortKey::Method),
+            cell: |s, _, _| (s.http.method.clone().unwrap_or_default(), Style::new()),
+        },
+        Column {
+            title: "Response",
+            width: 8,
+            align: Align::Right,
+            sort: Some(SortKey::ResponseTime),
+            cell: |s, _, _| {
+                (
+                    s.response_time.map(format_duration).unwrap_or_default(),
+                    Style::new(),
+                )
+            },
+        },
+        Column {
+            title: "Duration",
+            width: 8,
+            align: Align::Right,
+            sort: Some(SortKey::Duration),
+            cell: |s, _, _| match s.duration {
+                Some(d) => (format_duration(d), Style::new()),
+                None if s.is_partial => ("…".into(), theme::in_progress()),
+                None => (String::new(), Style::new()),
+            },
+        },
+        Column {
+            title: "Trace ID",
+            width: id_width,
+            align: Align::Left,
+            sort: None,
+            cell: |s, _, width| {
+                let id = if width >= FULL_ID_WIDTH {
+                    s.id.clone()
+                } else {
+                    crate::text::fit_end(&s.id, width as usize)
+                };
+                (id, theme::muted())
+            },
+        },
+    ];
+    let used: u16 = columns.iter().map(|c| c.width + 1).sum();
+    columns.push(Column {
+        title: "URL",
+        width: width.saturating_sub(used),
+        align: Align::Left,
+        sort: Some(SortKey::Url),
+        cell: |s, _, _| {
+            let url = s.http.url.as_deref().map(short_url).unwrap_or("");
+            let url = if url.is_empty() {
+                s.entry_point.as_ref().map_or("", |e| e.name.as_str())
+            } else {
+                url
+            };
+            (url.to_owned(), Style::new())
+        },
+    });
+    columns
+}
+
+fn status_cell(summary: &TraceSummary) -> (String, Style) {
+    let status = summary.status();
+    let code = summary
+        .http
+        .status
+        .map(|c| c.to_string())
+        .unwrap_or_default();
+    if summary.is_partial && status == Status::Ok {
+        return (format!("… {code}"), theme::in_progress());
+    }
+    (
+        format!("{} {code}", theme::status_mark(status)),
+        theme::status(status),
+    )
+}
+
+pub fn render(state: &State, buf: &mut Buffer, body: Rect) {
+    let areas = screen::list(body);
+    render_title(state, buf, areas.title);
+    let columns = columns(body.width);
+    render_header(state, buf, areas.header, &columns);
+    render_rows(state, buf, areas.rows, &columns);
+}
+
+fn render_title(state: &State, buf: &mut Buffer, area: Rect) {
+    let list = &state.list;
+    let counts = &list.counts;
+    let total = format!(" {} traces", list.order.len());
+    let mut pieces: Vec<(String, Style)> = vec![
+        (
+            " Traces ".into(),
+            theme::title().add_modifier(Modifier::REVERSED),
+        ),
+        (format!(" {} ", state.source_label), theme::accent()),
+        (total, theme::title()),
+    ];
+    for (count, label, status) in [
+        (counts.faults, "faults", Status::Fault),
+        (counts.errors, "errors", Status::Error),
+        (counts.throttles, "throttles", Status::Throttle),
+    ] {
+        if count > 0 {
+            pieces.push((" · ".into(), theme::muted()));
+            pieces.push((format!("{count} {label}"), theme::status(status)));
+        }
+    }
+    if counts.in_progress > 0 {
+        pieces.push((" · ".into(), theme::muted()));
+        pieces.push((
+            format!("{} in progress", counts.in_progress),
+            theme::in_progress(),
+        ));
+    }
+    if list.loading {
+        pieces.push(("  loading…".into(), theme::muted()));
+    }
+    let borrowed: Vec<(&str, Style)> = pieces.iter().map(|(s, st)| (s.as_str(), *st)).collect();
+    line(buf, area, area.y, &borrowed);
+}
+
+fn render_header(state: &State, buf: &mut Buffer, area: Rect, columns: &[Column]) {
+    let mut x = area.x;
+    for column in columns {
+        let arrow = if column.sort == Some(state.list.sort) {
+            if state.list.descending { "▼" } else { "▲" }
+        } else {
+            ""
+        };
+        let title = format!("{}{arrow}", column.title);
+        match column.align {
+            Align::Left => {
+                put(buf, x, area.y, column.width, &title, theme::header());
+            }
+            Align::Right => put_right(buf, x, area.y, column.width, &title, theme::header()),
+        }
+        x += column.width + 1;
+    }
+}
+
+fn render_rows(state: &State, buf: &mut Buffer, area: Rect, columns: &[Column]) {
+    let list = &state.list;
+    if list.order.is_empty() {
+        let text = match (&list.error, list.loading) {
+            (Some(error), _) => format!("Could not load traces: {error}"),
+            (None, true) => format!("Loading traces from {}…", state.source_label),
+            (None, false) => format!("No traces in {}.", state.source_label),
+        };
+        let style = if list.error.is_some() {
+            theme::error()
+        } else {
+            theme::muted()
+        };
+        put(
+            buf,
+            area.x + 1,
+            area.y + area.height / 2,
+            area.width.saturating_sub(2),
+            &text,
+            style,
+        );
+        return;
+    }
+    for row in 0..area.height {
+        let position = list.offset + row as usize;
+        let Some(summary) = list.row(position) else {
+            break;
+        };
+        let y = area.y + row;
+        let selected = position == list.selected;
+        if selected {
+            fill(buf, Rect::new(area.x, y, area.width, 1), theme::selected());
+        }
+        let mut x = area.x;
+        for column in columns {
+            let (content, style) = (column.cell)(summary, state, column.width);
+            match column.align {
+                Align::Left => {
+                    put(buf, x, y, column.width, &content, style);
+                }
+                Align::Right => put_right(buf, x, y, column.width, &content, style),
+            }
+            x += column.width + 1;
+        }
+    }
+}
