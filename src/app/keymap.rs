@@ -204,12 +204,14 @@ pub fn intent_for(context: Context, event: &KeyEvent) -> Option<Intent> {
 
 /// The first key bound to an intent in a context, for hints in the status line.
 pub fn key_label(context: Context, intent: Intent) -> Option<String> {
-    BINDINGS
-        .iter()
-        .filter(|b| b.intent == intent && (b.context == context || b.context == Context::Global))
-        .flat_map(|b| b.keys.first())
-        .map(Key::label)
-        .next()
+    let first_in = |wanted: Context| {
+        BINDINGS
+            .iter()
+            .filter(|b| b.intent == intent && b.context == wanted)
+            .find_map(|b| b.keys.first())
+            .map(Key::label)
+    };
+    first_in(context).or_else(|| first_in(Context::Global))
 }
 
 #[cfg(test)]

@@ -92,18 +92,32 @@ pub struct TraceList {
 }
 
 /// How many listed traces have each kind of trouble; counted when the list changes.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct Counts {
     pub faults: usize,
     pub errors: usize,
     pub throttles: usize,
     pub in_progress: usize,
+    /// Earliest and latest start time.
+    pub first: f64,
+    pub last: f64,
 }
 
 impl Counts {
+    /// The listed traces started on more than one day, so times need their date.
+    pub fn spans_days(&self) -> bool {
+        self.last - self.first > 20.0 * 3600.0
+    }
+
     pub fn of(summaries: &[TraceSummary]) -> Counts {
-        let mut counts = Counts::default();
+        let mut counts = Counts {
+            first: f64::INFINITY,
+            last: f64::NEG_INFINITY,
+            ..Counts::default()
+        };
         for s in summaries {
+            counts.first = counts.first.min(s.start_time);
+            counts.last = counts.last.max(s.start_time);
             counts.faults += s.has_fault as usize;
             counts.errors += s.has_error as usize;
             counts.throttles += s.has_throttle as usize;

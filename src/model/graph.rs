@@ -330,6 +330,9 @@ impl Builder {
     }
 
     fn record_edge(&mut self, from: NodeKey, to: NodeKey, segment: &Segment) {
+        // Both ends are nodes even when only this edge names them (a detached subsegment).
+        self.nodes.entry(from.clone()).or_default();
+        self.nodes.entry(to.clone()).or_default();
         let acc = self.edges.entry((from, to)).or_default();
         widen(&mut acc.start, &mut acc.end, segment);
         acc.stats.record(segment);

@@ -18,9 +18,16 @@ pub struct Collector {
     graphs: Vec<ServiceGraph>,
     pub problems: Vec<Problem>,
     pub skipped_documents: usize,
+    /// The input being read, to group documents that carry no trace id.
+    input: String,
 }
 
 impl Collector {
+    /// Names the input that the next documents come from.
+    pub fn set_input(&mut self, name: impl Into<String>) {
+        self.input = name.into();
+    }
+
     /// Adds one segment document given as JSON text. `where_` names its place for messages.
     pub fn add_document_text(&mut self, text: String, where_: impl FnOnce() -> String) {
         match Segment::parse(&text) {
@@ -41,7 +48,7 @@ impl Collector {
         segment: Segment,
         where_: impl FnOnce() -> String,
     ) {
-        if let Err(why) = segment.validate(true) {
+        if let Err(why) = segment.validate(false) {
             self.skipped_documents += 1;
             self.problems.push(Problem::new(
                 where_(),
@@ -49,7 +56,12 @@ impl Collector {
             ));
             return;
         }
-        let trace_id = segment.trace_id.clone().unwrap_or_default();
+        // A document without a trace id (a snippet saved on its own) still deserves a look:
+        // it gets a trace of its own, named after where it came from.
+        let trace_id = match segment.trace_id.as_deref() {
+            Some(id) if !id.is_empty() => id.to_owned(),
+            _ => format!("(no trace_id) {}", self.input),
+        };
         self.documents
             .entry(trace_id)
             .or_default()

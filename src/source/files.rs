@@ -127,6 +127,11 @@ fn load_file(path: &Path, collector: &mut Collector) {
 
 /// Loads one input's text, whatever its shape.
 pub fn load_text(place: &str, text: &str, collector: &mut Collector) {
+    collector.set_input(
+        Path::new(place)
+            .file_name()
+            .map_or(place.to_owned(), |n| n.to_string_lossy().into_owned()),
+    );
     let mut problems = FileProblems::new(place);
     let mut offset = 0;
     let mut values = 0usize;
@@ -221,6 +226,20 @@ struct Probe {
     services: Option<IgnoredAny>,
     format: Option<IgnoredAny>,
     id: Option<IgnoredAny>,
+    name: Option<IgnoredAny>,
+    start_time: Option<IgnoredAny>,
+    trace_id: Option<IgnoredAny>,
+    #[serde(rename = "UnprocessedTraceSegments")]
+    unprocessed_trace_segments: Option<IgnoredAny>,
+}
+
+impl Probe {
+    fn looks_like_document(&self) -> bool {
+        self.id.is_some()
+            || self.name.is_some()
+            || self.start_time.is_some()
+            || self.trace_id.is_some()
+    }
 }
 
 #[derive(Deserialize)]
@@ -318,6 +337,18 @@ fn classify(
         }
     } else if probe.format.is_some() && probe.id.is_none() {
         // A daemon datagram header line: `{"format": "json", "version": 1}`.
+    } else if probe.unprocessed_trace_segments.is_some() {
+        problems.push_at(
+            at(),
+            "a PutTraceSegments response: it holds no trace data".into(),
+        );
+    } else if !probe.looks_like_document() {
+        problems.push_at(
+            at(),
+            "not X-Ray data: expected a segment document or what `aws xray` prints for \
+             batch-get-traces, get-trace-summaries, get-service-graph or get-trace-graph"
+                .into(),
+        );
     } else {
         let before = collector.problems.len();
         collector.add_document_text(json.to_owned(), at);

@@ -13,6 +13,20 @@ pub fn clock(epoch: f64, utc_offset: i32) -> String {
     local(epoch, utc_offset).map_or_else(|| "--:--:--".into(), |t| t.format("%H:%M:%S").to_string())
 }
 
+/// `MM-DD HH:MM` in the given zone, for lists that span days.
+pub fn day_and_minute(epoch: f64, utc_offset: i32) -> String {
+    local(epoch, utc_offset).map_or_else(|| "--".into(), |t| t.format("%m-%d %H:%M").to_string())
+}
+
+/// The part of a URL after the host: `/orders/42?x=1`.
+pub fn url_path(url: &str) -> &str {
+    let rest = short_url(url);
+    match rest.find('/') {
+        Some(at) if rest.contains("://") || at > 0 => &rest[at..],
+        _ => rest,
+    }
+}
+
 /// `YYYY-MM-DD HH:MM:SS.mmm` in the given zone.
 pub fn timestamp(epoch: f64, utc_offset: i32) -> String {
     local(epoch, utc_offset).map_or_else(

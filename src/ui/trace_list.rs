@@ -10,7 +10,7 @@ use crate::layout::waterfall::format_duration;
 use crate::model::{Status, TraceSummary};
 
 use super::draw::{fill, line, put, put_right};
-use super::format::{clock, short_url};
+use super::format::{clock, day_and_minute, short_url, url_path};
 use super::theme;
 
 #[derive(Clone, Copy)]
@@ -31,7 +31,8 @@ struct Column {
 const FULL_ID_WIDTH: u16 = 35;
 const SHORT_ID_WIDTH: u16 = 11;
 
-fn columns(width: u16) -> Vec<Column> {
+fn columns(state: &State, width: u16) -> Vec<Column> {
+    let with_date = state.list.counts.spans_days();
     let id_width = if width >= 140 {
         FULL_ID_WIDTH
     } else {
@@ -40,10 +41,17 @@ fn columns(width: u16) -> Vec<Column> {
     let mut columns = vec![
         Column {
             title: "Time",
-            width: 8,
+            width: if with_date { 11 } else { 8 },
             align: Align::Left,
             sort: Some(SortKey::Time),
-            cell: |s, state, _| (clock(s.start_time, state.utc_offset), Style::new()),
+            cell: |s, state, _| {
+                let time = if state.list.counts.spans_days() {
+                    day_and_minute(s.start_time, state.utc_offset)
+                } else {
+                    clock(s.start_time, state.utc_offset)
+                };
+                (time, Style::new())
+            },
         },
         Column {
             title: "Status",
@@ -103,8 +111,14 @@ fn columns(width: u16) -> Vec<Column> {
         width: width.saturating_sub(used),
         align: Align::Left,
         sort: Some(SortKey::Url),
-        cell: |s, _, _| {
+        cell: |s, _, width| {
             let url = s.http.url.as_deref().map(short_url).unwrap_or("");
+            // When the whole URL does not fit, the path says more than the host.
+            let url = if crate::text::width(url) > width as usize {
+                url_path(url)
+            } else {
+                url
+            };
             let url = if url.is_empty() {
                 s.entry_point.as_ref().map_or("", |e| e.name.as_str())
             } else {
@@ -135,7 +149,7 @@ fn status_cell(summary: &TraceSummary) -> (String, Style) {
 pub fn render(state: &State, buf: &mut Buffer, body: Rect) {
     let areas = screen::list(body);
     render_title(state, buf, areas.title);
-    let columns = columns(body.width);
+    let columns = columns(state, body.width);
     render_header(state, buf, areas.header, &columns);
     render_rows(state, buf, areas.rows, &columns);
 }

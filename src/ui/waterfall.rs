@@ -146,7 +146,10 @@ fn render_axis(buf: &mut Buffer, area: Rect, name_width: u16, bars: Rect, scale:
         if x < next_free {
             continue;
         }
-        let label = format!("{}{}", '┊', format_duration(seconds));
+        let label = format!("┊{}", format_duration(seconds));
+        if x + crate::text::width(&label) as u16 > bars.x + bars.width {
+            break;
+        }
         let end = put(
             buf,
             x,
@@ -341,16 +344,16 @@ fn render_info(state: &State, trace: &Trace, selected: usize, buf: &mut Buffer, 
         .as_deref()
         .or(span.segment.namespace.as_deref())
         .unwrap_or(kind);
-    let service = trace
-        .spans
-        .get(span.service as usize)
-        .map(Span::name)
-        .unwrap_or("");
+    let service = match trace.spans.get(span.service as usize) {
+        Some(owner) if span.service as usize != selected => owner.name(),
+        _ => "",
+    };
+    let in_service = if service.is_empty() { "" } else { "  in " };
     let first = [
         (span.name(), theme::title()),
         ("  ", Style::new()),
         (origin, theme::accent()),
-        ("  in ", theme::muted()),
+        (in_service, theme::muted()),
         (service, Style::new()),
         ("  +", theme::muted()),
         (&format_duration(offset), Style::new()),
