@@ -97,6 +97,10 @@ impl fmt::Display for Invalid {
 impl Segment {
     /// Parses one document. Errors only when the text is not a JSON object.
     pub fn parse(text: &str) -> Result<Segment, serde_json::Error> {
+        // Derived structs also accept arrays (fields by position): a document must be an object.
+        if !text.trim_start().starts_with('{') {
+            return Err(de::Error::custom("expected a JSON object"));
+        }
         serde_json::from_str(text)
     }
 

@@ -152,15 +152,23 @@ pub fn load_text(place: &str, text: &str, collector: &mut Collector) {
             }
         }
         let Some(error) = failed else { break };
+        let value_start = offset + skip_whitespace(rest, stream.byte_offset());
         let error_at = offset + byte_of(rest, error.line(), error.column());
         let (line, column) = line_column(text, error_at);
+        let (start_line, _) = line_column(text, value_start);
+        let context = if start_line < line {
+            format!(" (in the value that starts on line {start_line})")
+        } else {
+            String::new()
+        };
         problems.push(
             line,
             column,
-            format!("not valid JSON: {}", strip_position(&error)),
+            format!("not valid JSON: {}{context}", strip_position(&error)),
         );
-        // Resume at the next line that starts a JSON object or array.
-        match next_value_line(text, error_at) {
+        // Resume at the next unindented line after the broken value's start that opens an
+        // object or array: the next record of NDJSON, never the inside of a pretty document.
+        match next_value_line(text, value_start) {
             Some(next) => offset = next,
             None => break,
         }
@@ -437,20 +445,21 @@ fn line_column(text: &str, at: usize) -> (usize, usize) {
     (line, column)
 }
 
-/// Start of the first line after `at` whose first non-blank character opens an object or array.
+fn skip_whitespace(text: &str, from: usize) -> usize {
+    let rest = &text[from.min(text.len())..];
+    from + (rest.len() - rest.trim_start().len())
+}
+
+/// Start of the first line after the one holding `at` that begins with `{` or `[`.
 fn next_value_line(text: &str, at: usize) -> Option<usize> {
     let mut start = text[at.min(text.len())..].find('\n')? + at + 1;
-    loop {
-        let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
-        let line = text[start..line_end].trim_start();
-        if line.starts_with('{') || line.starts_with('[') {
-            return Some(start + (line_end - start - text[start..line_end].trim_start().len()));
+    while start < text.len() {
+        if text[start..].starts_with(['{', '[']) {
+            return Some(start);
         }
-        if line_end >= text.len() {
-            return None;
-        }
-        start = line_end + 1;
+        start += text[start..].find('\n')? + 1;
     }
+    None
 }
 
 #[cfg(test)]
@@ -462,6 +471,7 @@ mod tests {
         let text = "ab\ncd\nef";
         assert_eq!(line_column(text, 4), (2, 2));
         assert_eq!(byte_of(text, 2, 2), 4);
-        assert_eq!(next_value_line("x\n  y\n {\n", 0), Some(7));
+        assert_eq!(next_value_line("x\n  {\n{\n", 0), Some(6));
+        assert_eq!(next_value_line("{\n  {\n", 0), None);
     }
 }

@@ -3,6 +3,9 @@
 use chrono::{DateTime, FixedOffset, Utc};
 
 fn local(epoch: f64, utc_offset: i32) -> Option<DateTime<FixedOffset>> {
+    if !epoch.is_finite() {
+        return None;
+    }
     let offset = FixedOffset::east_opt(utc_offset)?;
     let utc = DateTime::<Utc>::from_timestamp_millis((epoch * 1000.0).round() as i64)?;
     Some(utc.with_timezone(&offset))
