@@ -9,8 +9,13 @@ use xray_tui::source::{Collector, Dataset, files};
 const HEADER: &str = r#"{"format": "json", "version": 1}"#;
 
 fn doc(trace: &str, id: &str, parent: Option<&str>, start: f64) -> String {
-    let parent = parent.map(|p| format!(r#","parent_id":"{p}","type":"subsegment""#)).unwrap_or_default();
-    format!(r#"{{"trace_id":"{trace}","id":"{id}","name":"{id}","start_time":{start},"end_time":{}{parent}}}"#, start + 1.0)
+    let parent = parent
+        .map(|p| format!(r#","parent_id":"{p}","type":"subsegment""#))
+        .unwrap_or_default();
+    format!(
+        r#"{{"trace_id":"{trace}","id":"{id}","name":"{id}","start_time":{start},"end_time":{}{parent}}}"#,
+        start + 1.0
+    )
 }
 
 const T1: &str = "1-5759e988-bd862e3fe1be46a994272793";
@@ -34,7 +39,13 @@ fn problems(data: &Dataset) -> Vec<String> {
 
 #[test]
 fn ndjson_recording_with_a_bad_line_loads_the_rest() {
-    let text = [doc(T1, "a", None, 1.0), "{\"id\": \"broken\", ".into(), doc(T1, "b", Some("a"), 1.5), doc(T2, "c", None, 3.0)].join("\n");
+    let text = [
+        doc(T1, "a", None, 1.0),
+        "{\"id\": \"broken\", ".into(),
+        doc(T1, "b", Some("a"), 1.5),
+        doc(T2, "c", None, 3.0),
+    ]
+    .join("\n");
     let (_dir, data) = load_files(&[("rec.ndjson", &text)]);
     assert_eq!(data.traces.len(), 2);
     assert_eq!(data.traces[T1].spans.len(), 2);
@@ -49,7 +60,11 @@ fn ndjson_recording_with_a_bad_line_loads_the_rest() {
 
 #[test]
 fn daemon_datagrams_header_then_document() {
-    let text = format!("{HEADER}\n{}\n{HEADER}\n{}\n", doc(T1, "a", None, 1.0), doc(T1, "b", Some("a"), 1.2));
+    let text = format!(
+        "{HEADER}\n{}\n{HEADER}\n{}\n",
+        doc(T1, "a", None, 1.0),
+        doc(T1, "b", Some("a"), 1.2)
+    );
     let (_dir, data) = load_files(&[("capture.txt", &text)]);
     assert!(data.problems.is_empty(), "{:?}", data.problems);
     assert_eq!(data.traces[T1].spans.len(), 2);
@@ -57,12 +72,23 @@ fn daemon_datagrams_header_then_document() {
 
 #[test]
 fn an_array_of_documents_and_a_pretty_printed_document() {
-    let array = format!("[\n  {},\n  {}\n]", doc(T1, "a", None, 1.0), doc(T2, "c", None, 2.0));
-    let pretty = serde_json::to_string_pretty(&serde_json::from_str::<serde_json::Value>(&doc(T1, "b", Some("a"), 1.1)).unwrap()).unwrap();
+    let array = format!(
+        "[\n  {},\n  {}\n]",
+        doc(T1, "a", None, 1.0),
+        doc(T2, "c", None, 2.0)
+    );
+    let pretty = serde_json::to_string_pretty(
+        &serde_json::from_str::<serde_json::Value>(&doc(T1, "b", Some("a"), 1.1)).unwrap(),
+    )
+    .unwrap();
     let (_dir, data) = load_files(&[("array.json", &array), ("nested/deeper/one.json", &pretty)]);
     assert!(data.problems.is_empty(), "{:?}", data.problems);
     assert_eq!(data.traces.len(), 2);
-    assert_eq!(data.traces[T1].spans.len(), 2, "directories are read recursively");
+    assert_eq!(
+        data.traces[T1].spans.len(),
+        2,
+        "directories are read recursively"
+    );
 }
 
 #[test]
@@ -106,14 +132,36 @@ fn invalid_utf8_empty_files_and_other_json_are_reported() {
     fs::write(dir.path().join("other.json"), r#"{"hello": "world"}"#).unwrap();
     fs::write(dir.path().join("notes.md"), "ignored: not a data file").unwrap();
     let mut collector = Collector::default();
-    files::load_paths(&[dir.path().to_path_buf(), PathBuf::from("/no/such/file.json")], &mut collector);
+    files::load_paths(
+        &[
+            dir.path().to_path_buf(),
+            PathBuf::from("/no/such/file.json"),
+        ],
+        &mut collector,
+    );
     let data = collector.finish();
     let problems = problems(&data);
     assert_eq!(problems.len(), 4, "{problems:#?}");
-    assert!(problems.iter().any(|p| p.contains("empty.json:1:1: empty file")));
-    assert!(problems.iter().any(|p| p.contains("latin1.json:1:") && p.contains("invalid UTF-8")));
-    assert!(problems.iter().any(|p| p.contains("other.json:1:1: not X-Ray data")));
-    assert!(problems.iter().any(|p| p == "/no/such/file.json: no such file or directory"));
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.contains("empty.json:1:1: empty file"))
+    );
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.contains("latin1.json:1:") && p.contains("invalid UTF-8"))
+    );
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.contains("other.json:1:1: not X-Ray data"))
+    );
+    assert!(
+        problems
+            .iter()
+            .any(|p| p == "/no/such/file.json: no such file or directory")
+    );
     // The document with a bad byte in a string still loads.
     assert_eq!(data.traces.len(), 1);
 }
@@ -129,7 +177,10 @@ fn a_file_over_the_limit_is_refused_unread() {
     let data = collector.finish();
     let problems = problems(&data);
     assert_eq!(problems.len(), 1);
-    assert!(problems[0].contains("huge.json: file is 1.1 GB, more than the 1 GB"), "{problems:?}");
+    assert!(
+        problems[0].contains("huge.json: file is 1.1 GB, more than the 1 GB"),
+        "{problems:?}"
+    );
 }
 
 #[test]
@@ -138,5 +189,11 @@ fn many_bad_lines_are_capped() {
     let (_dir, data) = load_files(&[("junk.ndjson", &text)]);
     let problems = problems(&data);
     assert_eq!(problems.len(), 21);
-    assert!(problems.last().unwrap().ends_with("junk.ndjson: 80 more problems not shown"), "{problems:?}");
+    assert!(
+        problems
+            .last()
+            .unwrap()
+            .ends_with("junk.ndjson: 80 more problems not shown"),
+        "{problems:?}"
+    );
 }

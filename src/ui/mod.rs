@@ -23,28 +23,27 @@ pub fn render(state: &State, frame: &mut Frame) {
 /// Draws the whole screen into a buffer (also used for `--print`).
 pub fn render_buffer(state: &State, buf: &mut Buffer, area: Rect) {
     if screen::too_small(area) {
-        let text = format!(
-            "Terminal too small: {}x{}, need {}x{}",
+        let size = format!(
+            "{}x{}, need {}x{}",
             area.width,
             area.height,
             screen::MIN_WIDTH,
             screen::MIN_HEIGHT
         );
-        for (row, chunk) in text
-            .as_bytes()
-            .chunks(area.width.max(1) as usize)
+        for (row, text) in ["Terminal too small:", size.as_str()]
+            .into_iter()
             .enumerate()
         {
-            if row as u16 >= area.height {
-                break;
+            if (row as u16) < area.height {
+                draw::put(
+                    buf,
+                    area.x,
+                    area.y + row as u16,
+                    area.width,
+                    text,
+                    theme::error(),
+                );
             }
-            buf.set_stringn(
-                area.x,
-                area.y + row as u16,
-                String::from_utf8_lossy(chunk),
-                area.width as usize,
-                theme::error(),
-            );
         }
         return;
     }

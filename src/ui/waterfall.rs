@@ -58,20 +58,30 @@ fn render_pending(state: &State, view: &TraceView, buf: &mut Buffer, title: Rect
         ],
     );
     let (text, style) = match &view.error {
-        Some(error) => (format!("{error}. Press Esc to go back."), theme::error()),
+        Some(error) => (error.clone(), theme::error()),
         None => (
             format!("Loading trace from {}…", state.source_label),
             theme::muted(),
         ),
     };
-    put(
-        buf,
-        rows.x + 1,
-        rows.y + rows.height / 2,
-        rows.width.saturating_sub(2),
-        &text,
-        style,
-    );
+    let y = rows.y + rows.height / 2;
+    let width = rows.width.saturating_sub(2);
+    put(buf, rows.x + 1, y, width, &text, style);
+    if view.error.is_some() && rows.height > 1 {
+        let back = crate::app::keymap::key_label(
+            crate::app::keymap::Context::Trace,
+            crate::app::action::Intent::Close,
+        )
+        .unwrap_or_default();
+        put(
+            buf,
+            rows.x + 1,
+            y + 1,
+            width,
+            &format!("{back}: back to the trace list"),
+            theme::muted(),
+        );
+    }
 }
 
 fn render_title(state: &State, trace: &Trace, buf: &mut Buffer, area: Rect) {
@@ -224,11 +234,12 @@ fn guides(trace: &Trace, index: usize, levels: usize) -> String {
         }
     }
     let mut out = String::with_capacity(shown * 6 + 1);
-    if depth > shown {
-        out.push('…');
-    }
     for part in parts.iter().rev() {
         out.push_str(part);
+    }
+    if depth > shown {
+        // Deeper than there is room for: the outermost guide becomes a marker.
+        out.replace_range(..out.chars().next().map_or(0, char::len_utf8), "…");
     }
     out
 }
@@ -245,11 +256,8 @@ fn render_name(
     base: Style,
 ) {
     let text_width = width.saturating_sub(DURATION_WIDTH + 1);
-    let prefix = guides(
-        trace,
-        index,
-        (text_width as usize / 2).saturating_sub(4) / 2,
-    );
+    // Guides take at most half of the name column.
+    let prefix = guides(trace, index, text_width as usize / 4);
     let after_guides = put(
         buf,
         x + 1,

@@ -1,0 +1,273 @@
+//! The app driven headless: actions in, state and commands out.
+
+mod common;
+
+use std::sync::Arc;
+
+use common::{demo, loaded_state, open_trace};
+use xray_tui::app::state::SortKey;
+use xray_tui::app::{Action, Command, Intent, Screen, State, update};
+use xray_tui::layout::screen;
+use xray_tui::source::SummaryPage;
+
+fn press(state: &mut State, intent: Intent) -> Vec<Command> {
+    update(state, Action::Intent(intent))
+}
+
+fn selected_id(state: &State) -> String {
+    state.list.selected_summary().unwrap().id.clone()
+}
+
+#[test]
+fn start_asks_for_the_list_and_shows_it_newest_first() {
+    let state = loaded_state(80, 24);
+    assert!(!state.list.loading);
+    assert_eq!(state.list.order.len(), demo().summaries.len());
+    let times: Vec<f64> = (0..state.list.order.len())
+        .map(|i| state.list.row(i).unwrap().start_time)
+        .collect();
+    assert!(times.windows(2).all(|w| w[0] >= w[1]), "newest first");
+    let faults = demo().summaries.iter().filter(|s| s.has_fault).count();
+    assert_eq!(state.list.counts.faults, faults);
+    assert!(faults > 0);
+}
+
+#[test]
+fn a_stale_result_is_dropped() {
+    let mut state = State::new("demo", 80, 24, 0);
+    let first = xray_tui::app::update::start(&mut state);
+    let second = press(&mut state, Intent::Refresh);
+    let (Command::LoadSummaries { request: old }, Command::LoadSummaries { request: new }) =
+        (&first[0], &second[0])
+    else {
+        panic!("{first:?} {second:?}");
+    };
+    assert_ne!(old, new);
+    let page = |n: usize| SummaryPage {
+        summaries: demo().summaries[..n].to_vec(),
+        ..SummaryPage::default()
+    };
+    update(
+        &mut state,
+        Action::SummariesLoaded {
+            request: *old,
+            result: Ok(page(3)),
+        },
+    );
+    assert!(
+        state.list.summaries.is_empty(),
+        "the superseded request's result is ignored"
+    );
+    assert!(state.list.loading);
+    update(
+        &mut state,
+        Action::SummariesLoaded {
+            request: *new,
+            result: Ok(page(5)),
+        },
+    );
+    assert_eq!(state.list.summaries.len(), 5);
+    assert!(!state.list.loading);
+}
+
+#[test]
+fn moving_and_paging_keep_the_selection_on_screen() {
+    let mut state = loaded_state(80, 24);
+    let rows = screen::list_rows(80, 24);
+    for _ in 0..3 {
+        press(&mut state, Intent::Down);
+    }
+    assert_eq!((state.list.selected, state.list.offset), (3, 0));
+    press(&mut state, Intent::PageDown);
+    assert_eq!(state.list.selected, 3 + rows);
+    assert_eq!(state.list.offset, state.list.selected + 1 - rows);
+    press(&mut state, Intent::Bottom);
+    let last = state.list.order.len() - 1;
+    assert_eq!(state.list.selected, last);
+    assert_eq!(state.list.offset, last + 1 - rows);
+    press(&mut state, Intent::Down);
+    assert_eq!(state.list.selected, last, "stops at the end");
+    press(&mut state, Intent::Top);
+    assert_eq!((state.list.selected, state.list.offset), (0, 0));
+    press(&mut state, Intent::Up);
+    assert_eq!(state.list.selected, 0);
+}
+
+#[test]
+fn resizing_keeps_the_selection_visible() {
+    let mut state = loaded_state(200, 60);
+    for _ in 0..40 {
+        press(&mut state, Intent::Down);
+    }
+    assert_eq!(state.list.offset, 0);
+    update(
+        &mut state,
+        Action::Resize {
+            width: 80,
+            height: 24,
+        },
+    );
+    let rows = screen::list_rows(80, 24);
+    assert!(state.list.offset <= 40 && 40 < state.list.offset + rows);
+}
+
+#[test]
+fn sorting_keeps_the_selected_trace() {
+    let mut state = loaded_state(80, 24);
+    for _ in 0..10 {
+        press(&mut state, Intent::Down);
+    }
+    let before = selected_id(&state);
+    press(&mut state, Intent::SortNext);
+    assert_eq!(state.list.sort, SortKey::ResponseTime);
+    assert!(state.list.descending);
+    assert_eq!(selected_id(&state), before);
+    let slowest = state.list.row(0).unwrap().response_time.unwrap();
+    let max = demo()
+        .summaries
+        .iter()
+        .filter_map(|s| s.response_time)
+        .fold(0.0, f64::max);
+    assert_eq!(slowest, max);
+    press(&mut state, Intent::SortReverse);
+    assert!(!state.list.descending);
+    assert_eq!(selected_id(&state), before);
+    let fastest = state.list.row(0).unwrap().response_time;
+    let min = demo()
+        .summaries
+        .iter()
+        .filter_map(|s| s.response_time)
+        .fold(f64::MAX, f64::min);
+    // Traces still in progress have no response time and sort below every finished one.
+    assert!(fastest.is_none() || fastest == Some(min));
+    for _ in 0..5 {
+        press(&mut state, Intent::SortNext);
+    }
+    assert_eq!(
+        state.list.sort,
+        SortKey::Time,
+        "sorting cycles through every column"
+    );
+}
+
+#[test]
+fn opening_a_trace_asks_the_worker_and_shows_it() {
+    let mut state = loaded_state(80, 24);
+    press(&mut state, Intent::Down);
+    let id = selected_id(&state);
+    let commands = press(&mut state, Intent::Open);
+    let [Command::LoadTrace { request, id: asked }] = commands.as_slice() else {
+        panic!("{commands:?}")
+    };
+    assert_eq!(asked, &id);
+    assert_eq!(state.screen, Screen::Trace);
+    assert!(
+        state.trace.as_ref().unwrap().trace.is_none(),
+        "loading until the worker answers"
+    );
+
+    let trace = Arc::clone(&demo().traces[&id]);
+    update(
+        &mut state,
+        Action::TracesLoaded {
+            request: request + 100,
+            result: Ok(vec![Arc::clone(&trace)]),
+        },
+    );
+    assert!(
+        state.trace.as_ref().unwrap().trace.is_none(),
+        "a result for another request is dropped"
+    );
+    update(
+        &mut state,
+        Action::TracesLoaded {
+            request: *request,
+            result: Ok(vec![trace]),
+        },
+    );
+    let view = state.trace.as_ref().unwrap();
+    assert_eq!(view.trace.as_ref().unwrap().id, id);
+
+    press(&mut state, Intent::Bottom);
+    let spans = demo().traces[&id].spans.len();
+    assert_eq!(state.trace.as_ref().unwrap().selected, spans - 1);
+    press(&mut state, Intent::Close);
+    assert_eq!(state.screen, Screen::List);
+    assert_eq!(selected_id(&state), id, "back where we were");
+    // Reopening the same trace needs no new request.
+    assert!(press(&mut state, Intent::Open).is_empty());
+    assert_eq!(state.screen, Screen::Trace);
+}
+
+#[test]
+fn an_unknown_trace_says_so() {
+    let mut state = loaded_state(80, 24);
+    open_trace(&mut state, "1-00000000-000000000000000000000000");
+    let view = state.trace.as_ref().unwrap();
+    assert_eq!(
+        view.error.as_deref(),
+        Some("trace 1-00000000-000000000000000000000000 is not in demo")
+    );
+}
+
+#[test]
+fn help_opens_and_any_key_closes_it() {
+    let mut state = loaded_state(80, 24);
+    press(&mut state, Intent::ToggleHelp);
+    assert!(state.help);
+    press(&mut state, Intent::Down);
+    assert!(!state.help);
+    assert_eq!(
+        state.list.selected, 0,
+        "the key that closes help does nothing else"
+    );
+    press(&mut state, Intent::ToggleHelp);
+    press(&mut state, Intent::Quit);
+    assert!(state.quit, "quit still quits from the help");
+}
+
+#[test]
+fn load_problems_are_announced_and_listed() {
+    let mut state = State::new("2 paths", 80, 24, 0);
+    let commands = xray_tui::app::update::start(&mut state);
+    let Command::LoadSummaries { request } = commands[0] else {
+        panic!()
+    };
+    let page = SummaryPage {
+        problems: vec!["a.json:3:1: not valid JSON".into()],
+        ..SummaryPage::default()
+    };
+    update(
+        &mut state,
+        Action::SummariesLoaded {
+            request,
+            result: Ok(page),
+        },
+    );
+    assert_eq!(
+        state.message.as_ref().unwrap().text,
+        "1 problem while loading; press ! to see it"
+    );
+    press(&mut state, Intent::ToggleProblems);
+    assert!(state.show_problems);
+    press(&mut state, Intent::ToggleProblems);
+    assert!(!state.show_problems);
+}
+
+#[test]
+fn a_failed_load_keeps_what_was_shown() {
+    let mut state = loaded_state(80, 24);
+    let commands = press(&mut state, Intent::Refresh);
+    let Command::LoadSummaries { request } = commands[0] else {
+        panic!()
+    };
+    update(
+        &mut state,
+        Action::SummariesLoaded {
+            request,
+            result: Err("network down".into()),
+        },
+    );
+    assert_eq!(state.list.summaries.len(), demo().summaries.len());
+    assert_eq!(state.message.as_ref().unwrap().text, "network down");
+}

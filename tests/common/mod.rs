@@ -1,0 +1,66 @@
+//! Shared test data: the demo data set moved to a fixed clock, so runs are repeatable.
+
+#![allow(dead_code)]
+
+use std::sync::{Arc, OnceLock};
+
+use xray_tui::app::{Action, Command, State, update};
+use xray_tui::source::{Dataset, SummaryPage, demo};
+
+/// 2026-01-15 10:00:05 UTC: the demo's newest trace ends at this time.
+pub const FIXED_NOW: f64 = 1_768_471_205.0;
+
+pub fn demo() -> &'static Dataset {
+    static DATA: OnceLock<Dataset> = OnceLock::new();
+    DATA.get_or_init(|| demo::load(FIXED_NOW))
+}
+
+/// A state of the given size with the demo's trace list loaded, as the app has it after start.
+pub fn loaded_state(width: u16, height: u16) -> State {
+    let mut state = State::new("demo", width, height, 0);
+    let commands = xray_tui::app::update::start(&mut state);
+    let [Command::LoadSummaries { request }] = commands.as_slice() else {
+        panic!("start should ask for summaries: {commands:?}");
+    };
+    let page = SummaryPage {
+        summaries: demo().summaries.clone(),
+        processed: Some(demo().summaries.len() as u64),
+        done: true,
+        problems: Vec::new(),
+    };
+    update(
+        &mut state,
+        Action::SummariesLoaded {
+            request: *request,
+            result: Ok(page),
+        },
+    );
+    state
+}
+
+/// Opens a trace as the worker would: the command, then its result.
+pub fn open_trace(state: &mut State, id: &str) {
+    let commands = update(state, Action::OpenTrace(id.to_owned()));
+    if let [Command::LoadTrace { request, id }] = commands.as_slice() {
+        let trace = demo()
+            .traces
+            .get(id)
+            .cloned()
+            .map(|t| vec![Arc::clone(&t)])
+            .unwrap_or_default();
+        update(
+            state,
+            Action::TracesLoaded {
+                request: *request,
+                result: Ok(trace),
+            },
+        );
+    }
+}
+
+/// The demo trace with a fault whose entry segment started first.
+pub fn first_fault_trace_id() -> String {
+    let mut faults: Vec<_> = demo().summaries.iter().filter(|s| s.has_fault).collect();
+    faults.sort_by(|a, b| a.start_time.total_cmp(&b.start_time));
+    faults[0].id.clone()
+}
