@@ -189,7 +189,7 @@ fn dedupe_documents(documents: Vec<Document>, notes: &mut Vec<Note>) -> Vec<Docu
         match by_id.get(&id) {
             Some(&at) => {
                 let old = &kept[at];
-                let replace = !(doc.segment.in_progress && !old.segment.in_progress);
+                let replace = !doc.segment.in_progress || old.segment.in_progress;
                 if old.segment.in_progress == doc.segment.in_progress {
                     notes.push(Note(format!(
                         "document {id} was received twice; the last copy is shown"

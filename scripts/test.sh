@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Runs the whole test suite, after installing what the tests need (tmux drives the real binary).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if ! command -v tmux >/dev/null 2>&1; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+        echo "installing tmux for the terminal tests..."
+        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tmux >/dev/null
+    else
+        echo "the terminal tests need tmux: install it (e.g. 'sudo apt-get install tmux') and run again" >&2
+        exit 1
+    fi
+fi
+
+cargo test --locked --all-targets "$@"
