@@ -15,9 +15,20 @@ const NOW: f64 = 1_768_471_205.0;
 fn loaded(data: &xray_tui::source::Dataset, width: u16, height: u16) -> State {
     let mut state = State::new("demo", width, height, 0);
     let commands = xray_tui::app::update::start(&mut state);
-    let Command::LoadSummaries { request } = commands[0] else { unreachable!() };
-    let page = SummaryPage { summaries: data.summaries.clone(), ..SummaryPage::default() };
-    update(&mut state, Action::SummariesLoaded { request, result: Ok(page) });
+    let Command::LoadSummaries { request } = commands[0] else {
+        unreachable!()
+    };
+    let page = SummaryPage {
+        summaries: data.summaries.clone(),
+        ..SummaryPage::default()
+    };
+    update(
+        &mut state,
+        Action::SummariesLoaded {
+            request,
+            result: Ok(page),
+        },
+    );
     state
 }
 
@@ -43,15 +54,25 @@ fn steady_frames(c: &mut Criterion) {
     let data = demo::load(NOW);
     let mut buffer = Buffer::empty(Rect::new(0, 0, 200, 60));
     let list = loaded(&data, 200, 60);
-    c.bench_function("steady frame: trace list at 200x60", |b| b.iter(|| frame(&list, &mut buffer)));
+    c.bench_function("steady frame: trace list at 200x60", |b| {
+        b.iter(|| frame(&list, &mut buffer))
+    });
 
     let largest = data.traces.values().max_by_key(|t| t.spans.len()).unwrap();
     let mut waterfall = loaded(&data, 200, 60);
     update(&mut waterfall, Action::OpenTrace(largest.id.clone()));
     let request = waterfall.trace.as_ref().unwrap().request;
-    update(&mut waterfall, Action::TracesLoaded { request, result: Ok(vec![largest.clone()]) });
+    update(
+        &mut waterfall,
+        Action::TracesLoaded {
+            request,
+            result: Ok(vec![largest.clone()]),
+        },
+    );
     update(&mut waterfall, Action::Intent(Intent::Down));
-    c.bench_function("steady frame: waterfall at 200x60", |b| b.iter(|| frame(&waterfall, &mut buffer)));
+    c.bench_function("steady frame: waterfall at 200x60", |b| {
+        b.iter(|| frame(&waterfall, &mut buffer))
+    });
 }
 
 criterion_group!(benches, demo_first_frame, steady_frames);

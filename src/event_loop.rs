@@ -5,7 +5,9 @@ use std::io;
 use std::sync::Arc;
 
 use crossterm::event::{Event, EventStream, KeyEventKind};
-use futures::{FutureExt, StreamExt};
+use std::task::Poll;
+
+use futures::StreamExt;
 use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::mpsc;
 
@@ -63,7 +65,9 @@ async fn run_in(
                 worker.run(commands);
             }
             // Drain whatever else is already queued before drawing.
-            if let Some(Some(Ok(event))) = events.next().now_or_never() {
+            // Polled with this task's own waker: crossterm's EventStream keeps the waker of the
+            // poll that found nothing, so a throwaway one (`now_or_never`) would lose wake-ups.
+            if let Poll::Ready(Some(Ok(event))) = futures::poll!(events.next()) {
                 pending.extend(action_of(&state, event));
                 dirty = true;
             }

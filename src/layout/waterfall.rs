@@ -80,19 +80,20 @@ pub fn format_duration(seconds: f64) -> String {
     if seconds == 0.0 {
         return "0".into();
     }
-    if seconds < 1e-3 {
+    // Thresholds sit where rounding would carry into the next unit (999.6µs is 1.0ms).
+    if seconds < 0.999_5e-3 {
         return format!("{:.0}µs", seconds * 1e6);
     }
-    if seconds < 1.0 {
+    if seconds < 0.999_5 {
         let ms = seconds * 1e3;
-        return if ms < 10.0 {
+        return if ms < 9.95 {
             format!("{ms:.1}ms")
         } else {
             format!("{ms:.0}ms")
         };
     }
-    if seconds < 60.0 {
-        return if seconds < 10.0 {
+    if seconds < 59.95 {
+        return if seconds < 9.995 {
             format!("{seconds:.2}s")
         } else {
             format!("{seconds:.1}s")
@@ -141,5 +142,9 @@ mod tests {
         assert_eq!(format_duration(1.25), "1.25s");
         assert_eq!(format_duration(125.0), "2m05s");
         assert_eq!(format_duration(f64::NAN), "?");
+        assert_eq!(format_duration(0.000_999_9), "1.0ms");
+        assert_eq!(format_duration(0.009_99), "10ms");
+        assert_eq!(format_duration(0.999_9), "1.00s");
+        assert_eq!(format_duration(9.999), "10.0s");
     }
 }
