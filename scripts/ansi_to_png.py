@@ -513,18 +513,18 @@ class Renderer:
             sy = 1 if vertical == "down" else -1
             # Straight parts from the edges to where the arc starts.
             if horizontal == "right":
-                draw.rectangle((x0 + r, y0, right, y0 + t - 1), fill=fg)
+                box(draw, x0 + r, y0, right, y0 + t - 1, fg)
             else:
-                draw.rectangle((left, y0, x0 - r + t - 1, y0 + t - 1), fill=fg)
+                box(draw, left, y0, x0 - r + t - 1, y0 + t - 1, fg)
             if vertical == "down":
-                draw.rectangle((x0, y0 + r, x0 + t - 1, bottom), fill=fg)
+                box(draw, x0, y0 + r, x0 + t - 1, bottom, fg)
             else:
-                draw.rectangle((x0, top, x0 + t - 1, y0 - r + t - 1), fill=fg)
+                box(draw, x0, top, x0 + t - 1, y0 - r + t - 1, fg)
             # The arc: centre of the circle is diagonal from the cell centre.
             ax, ay = x0 + sx * r, y0 + sy * r
-            box = (ax - r, ay - r, ax + r + t - 1, ay + r + t - 1)
+            bounds = (ax - r, ay - r, ax + r + t - 1, ay + r + t - 1)
             start = {(1, 1): 180, (-1, 1): 270, (-1, -1): 0, (1, -1): 90}[(sx, sy)]
-            draw.arc(box, start, start + 90, fill=fg, width=t)
+            draw.arc(bounds, start, start + 90, fill=fg, width=t)
             return True
         doubles = {k: v for k, v in arms.items() if v == 3}
         if not doubles:
@@ -639,6 +639,12 @@ class Renderer:
             for on, (x0, y0) in zip(quads, ((0, 0), (0.5, 0), (0, 0.5), (0.5, 0.5))):
                 if on:
                     rect(x0, y0, x0 + 0.5, y0 + 0.5)
+
+
+def box(draw, x0, y0, x1, y1, fill):
+    """A filled rectangle, inclusive corners; nothing if it is empty."""
+    if x1 >= x0 and y1 >= y0:
+        draw.rectangle((x0, y0, x1, y1), fill=fill)
 
 
 WEIGHTS = {"LIGHT": 1, "SINGLE": 1, "HEAVY": 2, "DOUBLE": 3}

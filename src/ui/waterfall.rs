@@ -11,7 +11,7 @@ use crate::layout::waterfall::{TimeScale, format_duration, name_column_width};
 use crate::model::{Span, SpanKind, Status, Trace};
 
 use super::draw::{line, put, put_right};
-use super::format::{short_url, timestamp};
+use super::format::{short_url, timestamp, url_path};
 use super::theme;
 
 /// Columns kept for the duration at the right of the name column.
@@ -96,10 +96,10 @@ fn render_title(state: &State, trace: &Trace, buf: &mut Buffer, area: Rect) {
         .map(short_url)
         .or(root.map(Span::name))
         .unwrap_or("");
-    let code = root
-        .and_then(|r| r.segment.http_status())
-        .map(|c| format!(" → {c}"))
-        .unwrap_or_default();
+    let status_text = match root.and_then(|r| r.segment.http_status()) {
+        Some(code) => format!("{} {code}", theme::status_mark(status)),
+        None => theme::status_mark(status).to_owned(),
+    };
     let duration = if trace.in_progress() {
         "in progress".to_owned()
     } else {
@@ -109,27 +109,36 @@ fn render_title(state: &State, trace: &Trace, buf: &mut Buffer, area: Rect) {
         .start()
         .map(|s| timestamp(s, state.utc_offset))
         .unwrap_or_default();
-    let mut pieces = vec![
+    let head = format!(" {status_text}  {duration}  {method} ");
+    // The path says more than the host when the whole URL does not fit.
+    let room = (area.width as usize).saturating_sub(7 + crate::text::width(&head));
+    let url = if crate::text::width(url) > room {
+        url_path(url)
+    } else {
+        url
+    };
+    let counts = format!("  {} spans  ", trace.spans.len());
+    let truncated = if trace.limit_exceeded {
+        "  truncated by X-Ray (LimitExceeded)"
+    } else {
+        ""
+    };
+    let id = format!("  {}", trace.id);
+    let pieces = [
         (" Trace ", theme::title().add_modifier(Modifier::REVERSED)),
         (" ", Style::new()),
-        (theme::status_mark(status), theme::status(status)),
-        (" ", Style::new()),
+        (&status_text, theme::status(status)),
+        ("  ", Style::new()),
+        (&duration, theme::accent()),
+        ("  ", Style::new()),
         (method, theme::title()),
         (" ", Style::new()),
         (url, theme::title()),
-        (&code, theme::status(status)),
-        ("  ", Style::new()),
-        (&duration, theme::accent()),
+        (&counts, theme::muted()),
+        (&started, theme::muted()),
+        (truncated, theme::error()),
+        (&id, theme::muted()),
     ];
-    let counts = format!("  {} spans  ", trace.spans.len());
-    pieces.push((&counts, theme::muted()));
-    pieces.push((&started, theme::muted()));
-    let truncated = "  truncated by X-Ray (LimitExceeded)";
-    if trace.limit_exceeded {
-        pieces.push((truncated, theme::error()));
-    }
-    let id = format!("  {}", trace.id);
-    pieces.push((&id, theme::muted()));
     line(buf, area, area.y, &pieces);
 }
 
