@@ -96,6 +96,8 @@ fn plural(n: usize) -> &'static str {
 }
 
 fn on_intent(state: &mut State, intent: Intent) -> Vec<Command> {
+    // A message stays until the next key; the status bar keeps pointing at load problems.
+    state.message = None;
     if state.help {
         // Any key closes the help; the quit keys still quit.
         state.help = false;

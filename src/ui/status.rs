@@ -9,13 +9,18 @@ use crate::app::keymap::key_label;
 use crate::app::state::{Screen, Severity, State};
 use crate::app::update::context;
 
-use super::draw::{line, put_right};
+use super::draw::{line, put, put_right};
 use super::theme;
 
 pub fn render(state: &State, buf: &mut Buffer, area: Rect) {
     buf.set_style(area, Style::new().bg(ratatui::style::Color::Reset));
-    let right = format!(" {} ", state.source_label);
-    let right_width = (crate::text::width(&right) as u16).min(area.width / 3);
+    let problems = match state.problems.len() {
+        0 => String::new(),
+        1 => " ⚠ 1 problem (!) ".to_owned(),
+        n => format!(" ⚠ {n} problems (!) "),
+    };
+    let right = format!("{problems} {} ", state.source_label);
+    let right_width = (crate::text::width(&right) as u16).min(area.width / 2);
     let left = Rect {
         width: area.width.saturating_sub(right_width),
         ..area
@@ -35,14 +40,12 @@ pub fn render(state: &State, buf: &mut Buffer, area: Rect) {
         }
         None => render_hints(state, buf, left),
     }
-    put_right(
-        buf,
-        area.x + left.width,
-        area.y,
-        right_width,
-        &right,
-        theme::muted(),
-    );
+    let source = format!(" {} ", state.source_label);
+    let source_width = (crate::text::width(&source) as u16).min(right_width);
+    put_right(buf, area.x + left.width, area.y, right_width, &source, theme::muted());
+    if !problems.is_empty() && right_width > source_width {
+        put(buf, area.x + left.width, area.y, right_width - source_width, &problems, theme::error());
+    }
 }
 
 fn render_hints(state: &State, buf: &mut Buffer, area: Rect) {
