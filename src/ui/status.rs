@@ -42,9 +42,23 @@ pub fn render(state: &State, buf: &mut Buffer, area: Rect) {
     }
     let source = format!(" {} ", state.source_label);
     let source_width = (crate::text::width(&source) as u16).min(right_width);
-    put_right(buf, area.x + left.width, area.y, right_width, &source, theme::muted());
+    put_right(
+        buf,
+        area.x + left.width,
+        area.y,
+        right_width,
+        &source,
+        theme::muted(),
+    );
     if !problems.is_empty() && right_width > source_width {
-        put(buf, area.x + left.width, area.y, right_width - source_width, &problems, theme::error());
+        put(
+            buf,
+            area.x + left.width,
+            area.y,
+            right_width - source_width,
+            &problems,
+            theme::error(),
+        );
     }
 }
 

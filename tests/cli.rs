@@ -1,0 +1,158 @@
+//! The real binary's headless output and exit codes.
+
+use std::process::{Command, Output};
+
+fn run(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_xray-tui"))
+        .args(args)
+        .env("TZ", "UTC")
+        .output()
+        .unwrap()
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8(output.stdout.clone()).unwrap()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8(output.stderr.clone()).unwrap()
+}
+
+const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/xray");
+const LAMBDA: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/fixtures/xray/awsdocs-devguide/BatchGetTraces.scorekeep-lambda-inferred.response.json"
+);
+
+#[test]
+fn print_list_is_plain_text_of_the_requested_size() {
+    let output = run(&[
+        "--demo", "--print", "list", "--width", "100", "--height", "30",
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = stdout(&output);
+    assert_eq!(text.lines().count(), 30);
+    assert!(text.lines().all(|l| l.chars().count() <= 100));
+    assert!(!text.contains('\x1b'), "no escape codes");
+    assert!(text.starts_with(" Traces  demo  677 traces"), "{text}");
+    assert!(
+        text.lines()
+            .nth(1)
+            .unwrap()
+            .starts_with("Time▼    Status Method Response Duration Trace ID")
+    );
+}
+
+#[test]
+fn print_trace_shows_the_waterfall() {
+    let output = run(&[
+        "--file",
+        LAMBDA,
+        "--print",
+        "trace:1-59602603-23fc5b688855d396af79b496",
+        "--width",
+        "120",
+        "--height",
+        "20",
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = stdout(&output);
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(lines[0].starts_with(" Trace  ✓ 200  3.23s  POST scorekeep.elasticbeanstalk.com/api/user  11 spans  2017-07-08 00:23:31.562"), "{text}");
+    assert!(lines[2].starts_with(" Scorekeep "));
+    assert!(lines[3].starts_with(" ├─⇢ Lambda "));
+    assert!(lines[11].starts_with("   └─⇢ DynamoDB "), "{text}");
+    assert!(lines[12].starts_with("     └─DynamoDB "), "{text}");
+}
+
+#[test]
+fn a_w3c_trace_id_is_accepted() {
+    let output = run(&[
+        "--file",
+        LAMBDA,
+        "--print",
+        "trace:5960260323fc5b688855d396af79b496",
+        "--width",
+        "200",
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(stdout(&output).contains("1-59602603-23fc5b688855d396af79b496"));
+}
+
+#[test]
+fn an_unknown_trace_exits_non_zero_with_one_line() {
+    let output = run(&[
+        "--demo",
+        "--print",
+        "trace:1-00000000-000000000000000000000000",
+    ]);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        stderr(&output),
+        "xray-tui: trace 1-00000000-000000000000000000000000 is not in demo\n"
+    );
+    assert!(stdout(&output).is_empty());
+}
+
+#[test]
+fn bad_views_and_ids_exit_2() {
+    let output = run(&["--demo", "--print", "trace:nope"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("`nope` is not a trace id"),
+        "{}",
+        stderr(&output)
+    );
+    let output = run(&["--demo", "--print", "flamegraph"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("unknown view `flamegraph`: use list, trace:<ID> or map"));
+}
+
+#[test]
+fn map_is_announced_as_not_available_yet() {
+    let output = run(&["--demo", "--print", "map"]);
+    assert!(output.status.success());
+    assert!(stdout(&output).contains("not available yet"));
+}
+
+#[test]
+fn no_source_says_what_to_do() {
+    let output = run(&["--print", "list"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("use --demo for the bundled demo data, or --file PATH"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn load_problems_go_to_stderr_and_the_rest_is_shown() {
+    let output = run(&[
+        "--file", FIXTURES, "--print", "list", "--width", "160", "--height", "14",
+    ]);
+    assert!(output.status.success());
+    let err = stderr(&output);
+    assert_eq!(err.lines().count(), 2, "{err}");
+    assert!(
+        err.contains(
+            "segmentValidationFailed.json:1:1: segment document skipped: no \"start_time\""
+        ),
+        "{err}"
+    );
+    assert!(stdout(&output).contains("1-59602603-23fc5b688855d396af79b496"));
+}
+
+#[test]
+fn only_bad_input_fails() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("broken.json");
+    std::fs::write(&path, "{\"Traces\": [").unwrap();
+    let output = run(&["--file", path.to_str().unwrap(), "--print", "list"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output).contains("broken.json:1:12: not valid JSON: EOF while parsing a list"),
+        "{}",
+        stderr(&output)
+    );
+}
