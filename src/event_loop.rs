@@ -13,7 +13,7 @@ use tokio::sync::mpsc;
 
 use crate::app::keymap::intent_for;
 use crate::app::update::{context, start, update};
-use crate::app::{Action, State};
+use crate::app::{Action, Command, Intent, State};
 use crate::source::TraceSource;
 use crate::tui;
 use crate::ui;
@@ -62,7 +62,7 @@ async fn run_in(
             for action in pending.drain(..) {
                 dirty = true;
                 let commands = update(&mut state, action);
-                worker.run(commands);
+                run_commands(&mut worker, commands);
             }
             // Drain whatever else is already queued before drawing.
             // Polled with this task's own waker: crossterm's EventStream keeps the waker of the
@@ -87,10 +87,33 @@ async fn run_in(
     }
 }
 
+/// The worker runs commands, except the clipboard, which is the terminal's business.
+fn run_commands(worker: &mut Worker, commands: Vec<Command>) {
+    let (copies, rest): (Vec<Command>, Vec<Command>) = commands
+        .into_iter()
+        .partition(|c| matches!(c, Command::Copy(_)));
+    for copy in copies {
+        if let Command::Copy(text) = copy {
+            tui::copy_to_clipboard(&text);
+        }
+    }
+    worker.run(rest);
+}
+
 fn action_of(state: &State, event: Event) -> Option<Action> {
     match event {
+        Event::Key(key) if key.kind == KeyEventKind::Press && state.prompt.is_some() => {
+            Some(Action::PromptKey(key))
+        }
         Event::Key(key) if key.kind == KeyEventKind::Press => {
-            intent_for(context(state), &key).map(Action::Intent)
+            let intent = intent_for(context(state), &key);
+            // With the help open, a key bound to nothing closes it too.
+            let intent = if state.help {
+                intent.or(Some(Intent::ToggleHelp))
+            } else {
+                intent
+            };
+            intent.map(Action::Intent)
         }
         Event::Resize(width, height) => Some(Action::Resize { width, height }),
         _ => None,

@@ -78,6 +78,7 @@ pub async fn render(
                 request,
                 result: source.traces(vec![id]).await.map_err(|e| e.to_string()),
             },
+            Command::Copy(_) | Command::Save { .. } => continue,
         };
         update(&mut state, action);
     }

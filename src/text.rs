@@ -91,6 +91,64 @@ pub fn fit_end(text: &str, width: usize) -> String {
     std::iter::once('…').chain(kept.into_iter().rev()).collect()
 }
 
+/// Text for the clipboard: no control characters except newlines and tabs.
+pub fn clean_for_copy(text: &str) -> String {
+    text.chars()
+        .filter(|&c| c == '\n' || c == '\t' || !(c.is_control() || is_invisible_format(c)))
+        .collect()
+}
+
+/// A file name made from untrusted text: letters, digits, `-`, `_` and `.` only.
+pub fn file_name_safe(text: &str) -> String {
+    let name: String = text
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    name.trim_start_matches('.').to_owned()
+}
+
+/// Cleans `text` and breaks it into lines of at most `width` columns, at spaces where it can.
+pub fn wrap(text: &str, width: usize) -> Vec<String> {
+    let width = width.max(1);
+    let clean = clean(text);
+    let mut lines = Vec::new();
+    let mut current = String::new();
+    let mut used = 0;
+    for word in clean.split_inclusive(' ') {
+        let word_width = word.width();
+        if used + word_width > width && used > 0 {
+            lines.push(current.trim_end().to_owned());
+            current.clear();
+            used = 0;
+        }
+        if word_width > width {
+            // A word longer than the line: break it anywhere.
+            for c in word.chars() {
+                let w = c.width().unwrap_or(0);
+                if used + w > width {
+                    lines.push(std::mem::take(&mut current));
+                    used = 0;
+                }
+                current.push(c);
+                used += w;
+            }
+        } else {
+            current.push_str(word);
+            used += word_width;
+        }
+    }
+    if !current.is_empty() || lines.is_empty() {
+        lines.push(current.trim_end().to_owned());
+    }
+    lines
+}
+
 /// Terminal width of already-clean text.
 pub fn width(text: &str) -> usize {
     text.width()

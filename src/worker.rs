@@ -14,6 +14,7 @@ use crate::source::{SummaryQuery, TraceSource};
 enum Kind {
     Summaries,
     Trace,
+    Save,
 }
 
 pub struct Worker {
@@ -50,6 +51,18 @@ impl Worker {
                     }),
                 )
             }
+            Command::Save { path, contents } => (
+                Kind::Save,
+                tokio::spawn(async move {
+                    let result = tokio::fs::write(&path, contents)
+                        .await
+                        .map(|()| path.clone())
+                        .map_err(|e| format!("could not save to {path}: {e}"));
+                    let _ = results.send(Action::Saved(result));
+                }),
+            ),
+            // The event loop writes to the terminal itself.
+            Command::Copy(_) => return,
             Command::LoadTrace { request, id } => {
                 let future = self.source.traces(vec![id]);
                 (
@@ -62,10 +75,10 @@ impl Worker {
             }
         };
         self.running.retain(|(k, handle)| {
-            if *k == kind {
+            if *k == kind && kind != Kind::Save {
                 handle.abort();
             }
-            *k != kind && !handle.is_finished()
+            (*k != kind || kind == Kind::Save) && !handle.is_finished()
         });
         self.running.push((kind, task));
     }

@@ -216,12 +216,17 @@ fn help_opens_and_any_key_closes_it() {
     press(&mut state, Intent::ToggleHelp);
     assert!(state.help);
     press(&mut state, Intent::Down);
+    assert!(state.help, "moving keys scroll the help");
+    assert_eq!((state.help_scroll, state.list.selected), (1, 0));
+    press(&mut state, Intent::Open);
     assert!(!state.help);
     assert_eq!(
-        state.list.selected, 0,
+        state.screen,
+        Screen::List,
         "the key that closes help does nothing else"
     );
     press(&mut state, Intent::ToggleHelp);
+    assert_eq!(state.help_scroll, 0, "opens at the top");
     press(&mut state, Intent::Quit);
     assert!(state.quit, "quit still quits from the help");
 }

@@ -45,24 +45,29 @@ fn print_list_is_plain_text_of_the_requested_size() {
 
 #[test]
 fn print_trace_shows_the_waterfall() {
+    let id = "trace:1-59602603-23fc5b688855d396af79b496";
     let output = run(&[
-        "--file",
-        LAMBDA,
-        "--print",
-        "trace:1-59602603-23fc5b688855d396af79b496",
-        "--width",
-        "120",
-        "--height",
-        "20",
+        "--file", LAMBDA, "--print", id, "--width", "120", "--height", "30",
     ]);
     assert!(output.status.success(), "{}", stderr(&output));
     let text = stdout(&output);
     let lines: Vec<&str> = text.lines().collect();
     assert!(lines[0].starts_with(" Trace  ✓ 200  3.23s  POST scorekeep.elasticbeanstalk.com/api/user  11 spans  2017-07-08 00:23:31.562"), "{text}");
-    assert!(lines[2].starts_with(" Scorekeep "));
-    assert!(lines[3].starts_with(" ├─⇢ Lambda "));
-    assert!(lines[11].starts_with("   └─⇢ DynamoDB "), "{text}");
+    assert!(lines[1].starts_with(" Span "));
+    assert!(lines[2].starts_with(" ▾Scorekeep "), "{text}");
+    assert!(lines[3].starts_with(" ├─▾⇢ Lambda "), "{text}");
+    assert!(lines[11].starts_with("   └─▾⇢ DynamoDB "), "{text}");
     assert!(lines[12].starts_with("     └─DynamoDB "), "{text}");
+    // The details pane below shows the selected (root) span.
+    assert!(
+        lines[18].starts_with("─ Overview ─ HTTP ─ SQL ─ AWS ─"),
+        "{text}"
+    );
+    assert!(lines[19].starts_with(" Name         Scorekeep"), "{text}");
+    assert!(
+        text.contains(" Origin       AWS::ElasticBeanstalk::Environment"),
+        "{text}"
+    );
 }
 
 #[test]

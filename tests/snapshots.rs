@@ -87,7 +87,8 @@ fn waterfall_of_an_incident_trace() {
         let trace = state.trace.as_ref().unwrap().trace.as_ref().unwrap();
         assert!(trace.spans[0].segment.fault);
         let bar_x = xray_tui::layout::waterfall::name_column_width(width) + 1;
-        assert_eq!(buffer[(bar_x, 2)].symbol(), "█");
+        // Full where a child covers the time, shaded where the span waits on nothing.
+        assert!(["█", "░"].contains(&buffer[(bar_x, 2)].symbol()));
         assert_eq!(buffer[(bar_x, 2)].fg, Color::Red);
         assert_eq!(
             buffer[(bar_x, 2)].bg,
@@ -101,10 +102,10 @@ fn waterfall_of_an_incident_trace() {
 
 #[test]
 fn help_popup_is_generated_from_the_keymap() {
-    let mut state = loaded_state(80, 24);
+    let mut state = loaded_state(200, 60);
     update(&mut state, Action::Intent(Intent::ToggleHelp));
     let screen = text(&render(&state));
-    insta::assert_snapshot!("help_80x24", screen);
+    insta::assert_snapshot!("help_200x60", screen);
     for binding in xray_tui::app::keymap::BINDINGS {
         assert!(
             screen.contains(binding.description),
@@ -112,6 +113,21 @@ fn help_popup_is_generated_from_the_keymap() {
             binding.description
         );
     }
+    // On a small screen it scrolls.
+    let mut state = loaded_state(80, 24);
+    update(&mut state, Action::Intent(Intent::ToggleHelp));
+    let top = text(&render(&state));
+    insta::assert_snapshot!("help_80x24", top);
+    assert!(top.contains("open the selected trace's waterfall"));
+    assert!(!top.contains("save the trace to a file"));
+    for _ in 0..60 {
+        update(&mut state, Action::Intent(Intent::Down));
+    }
+    assert!(state.help, "moving keys scroll the help");
+    let bottom = text(&render(&state));
+    assert!(bottom.contains("save the trace to a file"), "{bottom}");
+    update(&mut state, Action::Intent(Intent::Open));
+    assert!(!state.help);
 }
 
 #[test]

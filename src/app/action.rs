@@ -2,6 +2,8 @@
 
 use std::sync::Arc;
 
+use crossterm::event::KeyEvent;
+
 use crate::model::Trace;
 use crate::source::SummaryPage;
 
@@ -24,6 +26,31 @@ pub enum Intent {
     SortReverse,
     Refresh,
     ToggleProblems,
+    ToggleFold,
+    FoldOrParent,
+    UnfoldOrChild,
+    /// Show this many levels (0: unfold everything).
+    FoldToDepth(u8),
+    NextProblem,
+    PreviousProblem,
+    RootCause,
+    Parent,
+    ToggleCriticalPath,
+    ZoomIn,
+    ZoomOut,
+    Search,
+    NextMatch,
+    PreviousMatch,
+    ToggleOnlyMatches,
+    NextTab,
+    PreviousTab,
+    DetailsDown,
+    DetailsUp,
+    CopyTraceId,
+    CopySpanId,
+    CopyRawJson,
+    ConsoleLink,
+    Save,
 }
 
 #[derive(Debug, Clone)]
@@ -43,11 +70,27 @@ pub enum Action {
         request: RequestId,
         result: Result<Vec<Arc<Trace>>, String>,
     },
+    /// A key typed into the open prompt.
+    PromptKey(KeyEvent),
+    /// A trace was written to a file (or could not be).
+    Saved(Result<String, String>),
 }
 
 /// Work for the worker; results come back as [`Action`]s carrying the same request id.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Command {
-    LoadSummaries { request: RequestId },
-    LoadTrace { request: RequestId, id: String },
+    LoadSummaries {
+        request: RequestId,
+    },
+    LoadTrace {
+        request: RequestId,
+        id: String,
+    },
+    /// Put text on the clipboard (OSC 52).
+    Copy(String),
+    /// Write `contents` to `path`.
+    Save {
+        path: String,
+        contents: String,
+    },
 }

@@ -50,7 +50,7 @@ impl Key {
     pub fn matches(&self, event: &KeyEvent) -> bool {
         // Shift is part of the character for letters and symbols ('G', '?').
         let modifiers = match event.code {
-            KeyCode::Char(_) => event.modifiers - KeyModifiers::SHIFT,
+            KeyCode::Char(_) | KeyCode::BackTab => event.modifiers - KeyModifiers::SHIFT,
             _ => event.modifiers,
         };
         self.code == event.code && self.modifiers == modifiers
@@ -72,6 +72,7 @@ impl Key {
             KeyCode::Esc => "Esc".into(),
             KeyCode::Backspace => "Backspace".into(),
             KeyCode::Tab => "Tab".into(),
+            KeyCode::BackTab => "Shift-Tab".into(),
             KeyCode::F(n) => format!("F{n}"),
             other => format!("{other:?}"),
         };
@@ -178,16 +179,138 @@ pub const BINDINGS: &[Binding] = &[
     bind(List, &[ch('q')], Intent::Quit, "quit"),
     bind(
         Trace,
-        &[
-            key(KeyCode::Esc),
-            ch('q'),
-            ch('h'),
-            key(KeyCode::Left),
-            key(KeyCode::Backspace),
-        ],
+        &[key(KeyCode::Esc), ch('q'), key(KeyCode::Backspace)],
         Intent::Close,
         "back to the trace list",
     ),
+    bind(
+        Trace,
+        &[key(KeyCode::Enter)],
+        Intent::ToggleFold,
+        "fold or unfold the selected span",
+    ),
+    bind(
+        Trace,
+        &[ch('h'), key(KeyCode::Left)],
+        Intent::FoldOrParent,
+        "fold, or go to the parent",
+    ),
+    bind(
+        Trace,
+        &[ch('l'), key(KeyCode::Right)],
+        Intent::UnfoldOrChild,
+        "unfold, or go to the first child",
+    ),
+    bind(
+        Trace,
+        &[ch('1')],
+        Intent::FoldToDepth(1),
+        "show only the top level",
+    ),
+    bind(Trace, &[ch('2')], Intent::FoldToDepth(2), "show two levels"),
+    bind(
+        Trace,
+        &[ch('3')],
+        Intent::FoldToDepth(3),
+        "show three levels",
+    ),
+    bind(
+        Trace,
+        &[ch('4')],
+        Intent::FoldToDepth(4),
+        "show four levels",
+    ),
+    bind(
+        Trace,
+        &[ch('0')],
+        Intent::FoldToDepth(0),
+        "unfold everything",
+    ),
+    bind(Trace, &[ch('p')], Intent::Parent, "go to the parent span"),
+    bind(
+        Trace,
+        &[ch('e')],
+        Intent::NextProblem,
+        "next span with a fault, error or throttle",
+    ),
+    bind(
+        Trace,
+        &[ch('E')],
+        Intent::PreviousProblem,
+        "previous span with a fault, error or throttle",
+    ),
+    bind(
+        Trace,
+        &[ch('r')],
+        Intent::RootCause,
+        "go to the root cause of the fault",
+    ),
+    bind(
+        Trace,
+        &[ch('c')],
+        Intent::ToggleCriticalPath,
+        "show or hide the critical path",
+    ),
+    bind(
+        Trace,
+        &[ch('z')],
+        Intent::ZoomIn,
+        "zoom the time axis into the selected span",
+    ),
+    bind(Trace, &[ch('Z')], Intent::ZoomOut, "zoom back out"),
+    bind(
+        Trace,
+        &[ch('/')],
+        Intent::Search,
+        "search names, URLs, SQL, annotations, exceptions",
+    ),
+    bind(Trace, &[ch('n')], Intent::NextMatch, "next match"),
+    bind(Trace, &[ch('N')], Intent::PreviousMatch, "previous match"),
+    bind(
+        Trace,
+        &[ch('m')],
+        Intent::ToggleOnlyMatches,
+        "show only matches (and their parents), or all",
+    ),
+    bind(
+        Trace,
+        &[key(KeyCode::Tab), ch(']')],
+        Intent::NextTab,
+        "next details tab",
+    ),
+    bind(
+        Trace,
+        &[key(KeyCode::BackTab), ch('[')],
+        Intent::PreviousTab,
+        "previous details tab",
+    ),
+    bind(
+        Trace,
+        &[ch('J')],
+        Intent::DetailsDown,
+        "scroll the details down",
+    ),
+    bind(
+        Trace,
+        &[ch('K')],
+        Intent::DetailsUp,
+        "scroll the details up",
+    ),
+    bind(Trace, &[ch('y')], Intent::CopyTraceId, "copy the trace id"),
+    bind(Trace, &[ch('Y')], Intent::CopySpanId, "copy the span id"),
+    bind(
+        Trace,
+        &[ctrl('y')],
+        Intent::CopyRawJson,
+        "copy the span's JSON",
+    ),
+    bind(
+        Trace,
+        &[ch('o')],
+        Intent::ConsoleLink,
+        "link to the trace in the AWS console (and copy it)",
+    ),
+    bind(Trace, &[ch('w')], Intent::Save, "save the trace to a file"),
 ];
 
 /// The intent of a key in a context: that context's bindings first, then the global ones.

@@ -1,8 +1,10 @@
 //! The app: plain state, the actions that change it, and the pure update function.
 
 pub mod action;
+pub mod details;
 pub mod keymap;
 pub mod state;
+pub mod trace_view;
 pub mod update;
 
 pub use action::{Action, Command, Intent, RequestId};

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use crate::model::{Trace, TraceSummary};
 
 use super::action::RequestId;
+use super::details::{DetailLine, Tab};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Screen {
@@ -163,9 +164,133 @@ pub struct TraceView {
     pub request: RequestId,
     pub trace: Option<Arc<Trace>>,
     pub error: Option<String>,
-    /// Selected span (index into the span table).
+    /// Selected span (index into the span table); always one of `rows` once loaded.
     pub selected: usize,
+    /// First visible position in `rows`.
     pub offset: usize,
+    /// The spans shown, in table order: folded subtrees and hidden non-matches left out.
+    pub rows: Vec<u32>,
+    /// Per span: its subtree is folded away.
+    pub folded: Vec<bool>,
+    pub search: Option<Search>,
+    /// Per span: on the critical path, when the critical path is shown.
+    pub critical: Option<Vec<bool>>,
+    /// Time windows zoomed into, innermost last.
+    pub zoom: Vec<(f64, f64)>,
+    pub tab: Tab,
+    /// The selected span's lines for `tab`, built when either changes.
+    pub details: Vec<DetailLine>,
+    pub details_scroll: usize,
+}
+
+impl TraceView {
+    pub fn new(id: String, request: RequestId) -> TraceView {
+        TraceView {
+            id,
+            request,
+            trace: None,
+            error: None,
+            selected: 0,
+            offset: 0,
+            rows: Vec::new(),
+            folded: Vec::new(),
+            search: None,
+            critical: None,
+            zoom: Vec::new(),
+            tab: Tab::Overview,
+            details: Vec::new(),
+            details_scroll: 0,
+        }
+    }
+
+    /// Position of the selected span among the visible rows.
+    pub fn selected_row(&self) -> usize {
+        self.rows
+            .binary_search(&(self.selected as u32))
+            .unwrap_or_else(|at| at.min(self.rows.len().saturating_sub(1)))
+    }
+}
+
+/// Text search inside a trace.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Search {
+    pub query: String,
+    /// Matching spans, in table order.
+    pub matches: Vec<u32>,
+    /// Show only matches and their ancestors.
+    pub only_matches: bool,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum PromptPurpose {
+    #[default]
+    Search,
+    SavePath,
+}
+
+impl PromptPurpose {
+    pub fn label(self) -> &'static str {
+        match self {
+            PromptPurpose::Search => "/",
+            PromptPurpose::SavePath => "save trace to: ",
+        }
+    }
+}
+
+/// A line of text being typed (search text, a file name).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Prompt {
+    pub purpose: PromptPurpose,
+    pub text: String,
+    /// Cursor position, in characters.
+    pub cursor: usize,
+}
+
+impl Prompt {
+    pub fn new(purpose: PromptPurpose, text: String) -> Prompt {
+        let cursor = text.chars().count();
+        Prompt {
+            purpose,
+            text,
+            cursor,
+        }
+    }
+
+    fn byte_at(&self, chars: usize) -> usize {
+        self.text
+            .char_indices()
+            .nth(chars)
+            .map_or(self.text.len(), |(i, _)| i)
+    }
+
+    pub fn insert(&mut self, c: char) {
+        if c.is_control() {
+            return;
+        }
+        let at = self.byte_at(self.cursor);
+        self.text.insert(at, c);
+        self.cursor += 1;
+    }
+
+    pub fn backspace(&mut self) {
+        if self.cursor > 0 {
+            self.cursor -= 1;
+            let at = self.byte_at(self.cursor);
+            self.text.remove(at);
+        }
+    }
+
+    pub fn delete(&mut self) {
+        if self.cursor < self.text.chars().count() {
+            let at = self.byte_at(self.cursor);
+            self.text.remove(at);
+        }
+    }
+
+    pub fn clear(&mut self) {
+        self.text.clear();
+        self.cursor = 0;
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -187,10 +312,18 @@ pub struct State {
     pub list: TraceList,
     pub trace: Option<TraceView>,
     pub help: bool,
+    /// First line of the help shown.
+    pub help_scroll: usize,
     pub show_problems: bool,
     /// Problems met while loading, as "place: message" lines.
     pub problems: Vec<String>,
     pub message: Option<Message>,
+    /// The prompt, while the user types in it.
+    pub prompt: Option<Prompt>,
+    /// The AWS region, for console links (from the command line or the data).
+    pub region: Option<String>,
+    /// Copying to the clipboard (OSC 52) is allowed.
+    pub clipboard: bool,
     pub width: u16,
     pub height: u16,
     /// Offset of the local time zone from UTC, in seconds, for showing times.
@@ -207,9 +340,13 @@ impl State {
             list: TraceList::default(),
             trace: None,
             help: false,
+            help_scroll: 0,
             show_problems: false,
             problems: Vec::new(),
             message: None,
+            prompt: None,
+            region: None,
+            clipboard: true,
             width,
             height,
             utc_offset,

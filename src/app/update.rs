@@ -1,10 +1,13 @@
 //! The pure heart of the app: an action in, the state changed and commands out. No I/O.
 
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
 use crate::layout::screen;
 
 use super::action::{Action, Command, Intent};
 use super::keymap::Context;
-use super::state::{Message, Screen, Severity, State, TraceView};
+use super::state::{Message, Prompt, PromptPurpose, Screen, Severity, State, TraceView};
+use super::trace_view as view_ops;
 
 /// The commands to run when the app starts.
 pub fn start(state: &mut State) -> Vec<Command> {
@@ -25,7 +28,10 @@ pub fn update(state: &mut State, action: Action) -> Vec<Command> {
             state.width = width;
             state.height = height;
             keep_list_selection_visible(state);
-            keep_span_selection_visible(state);
+            let page = waterfall_page(state);
+            if let Some(view) = state.trace.as_mut() {
+                view_ops::scroll_to_selection(view, page);
+            }
             Vec::new()
         }
         Action::OpenTrace(id) => open_trace(state, id),
@@ -46,119 +52,404 @@ pub fn update(state: &mut State, action: Action) -> Vec<Command> {
                     state.problems = page.problems;
                     if !state.problems.is_empty() {
                         let n = state.problems.len();
-                        state.message = Some(Message {
-                            text: format!(
-                                "{n} problem{} while loading; press ! to see {}",
-                                plural(n),
-                                if n == 1 { "it" } else { "them" }
-                            ),
-                            severity: Severity::Error,
-                        });
+                        let (s, them) = if n == 1 { ("", "it") } else { ("s", "them") };
+                        error(
+                            state,
+                            format!("{n} problem{s} while loading; press ! to see {them}"),
+                        );
                     }
                 }
-                Err(error) => {
-                    state.list.error = Some(error.clone());
-                    state.message = Some(Message {
-                        text: error,
-                        severity: Severity::Error,
-                    });
+                Err(message) => {
+                    state.list.error = Some(message.clone());
+                    error(state, message);
                 }
             }
             Vec::new()
         }
         Action::TracesLoaded { request, result } => {
+            let source = state.source_label.clone();
             let Some(view) = state.trace.as_mut().filter(|v| v.request == request) else {
                 return Vec::new();
             };
             match result {
                 Ok(traces) => match traces.into_iter().find(|t| t.id == view.id) {
-                    Some(trace) => {
-                        view.selected = 0;
-                        view.offset = 0;
-                        view.trace = Some(trace);
-                    }
-                    None => {
-                        view.error = Some(format!(
-                            "trace {} is not in {}",
-                            view.id, state.source_label
-                        ))
-                    }
+                    Some(trace) => view_ops::load(view, trace),
+                    None => view.error = Some(format!("trace {} is not in {source}", view.id)),
                 },
-                Err(error) => view.error = Some(error),
+                Err(message) => view.error = Some(message),
+            }
+            Vec::new()
+        }
+        Action::PromptKey(key) => on_prompt_key(state, key),
+        Action::Saved(result) => {
+            match result {
+                Ok(path) => info(
+                    state,
+                    format!("saved to {path}; open it again with --file {path}"),
+                ),
+                Err(message) => error(state, message),
             }
             Vec::new()
         }
     }
 }
 
-fn plural(n: usize) -> &'static str {
-    if n == 1 { "" } else { "s" }
+fn info(state: &mut State, text: impl Into<String>) {
+    state.message = Some(Message {
+        text: text.into(),
+        severity: Severity::Info,
+    });
+}
+
+fn error(state: &mut State, text: impl Into<String>) {
+    state.message = Some(Message {
+        text: text.into(),
+        severity: Severity::Error,
+    });
+}
+
+fn waterfall_page(state: &State) -> usize {
+    screen::waterfall_rows(state.width, state.height)
 }
 
 fn on_intent(state: &mut State, intent: Intent) -> Vec<Command> {
     // A message stays until the next key; the status bar keeps pointing at load problems.
     state.message = None;
     if state.help {
-        // Any key closes the help; the quit keys still quit.
-        state.help = false;
+        // Moving keys scroll the help; any other key closes it, and the quit keys still quit.
+        match intent {
+            Intent::Down => state.help_scroll += 1,
+            Intent::Up => state.help_scroll = state.help_scroll.saturating_sub(1),
+            Intent::PageDown => state.help_scroll += 10,
+            Intent::PageUp => state.help_scroll = state.help_scroll.saturating_sub(10),
+            _ => state.help = false,
+        }
+        if state.help {
+            return Vec::new();
+        }
         if intent == Intent::Quit && state.screen == Screen::List {
             state.quit = true;
         }
         return Vec::new();
     }
     match intent {
-        Intent::Quit => {
-            state.quit = true;
-            Vec::new()
-        }
+        Intent::Quit => state.quit = true,
         Intent::ToggleHelp => {
             state.help = true;
-            Vec::new()
+            state.help_scroll = 0;
         }
         Intent::ToggleProblems => {
             state.show_problems = !state.show_problems && !state.problems.is_empty();
             if state.problems.is_empty() {
-                state.message = Some(Message {
-                    text: "no problems while loading".into(),
-                    severity: Severity::Info,
-                });
+                info(state, "no problems while loading");
             }
-            Vec::new()
         }
         Intent::Up
         | Intent::Down
         | Intent::PageUp
         | Intent::PageDown
         | Intent::Top
-        | Intent::Bottom => {
-            move_selection(state, intent);
-            Vec::new()
-        }
-        Intent::Open => match state.list.selected_summary() {
-            Some(summary) if state.screen == Screen::List => {
+        | Intent::Bottom => move_selection(state, intent),
+        Intent::Open => {
+            if let Some(summary) = state
+                .list
+                .selected_summary()
+                .filter(|_| state.screen == Screen::List)
+            {
                 let id = summary.id.clone();
-                open_trace(state, id)
+                return open_trace(state, id);
             }
-            _ => Vec::new(),
+        }
+        Intent::Close => state.screen = Screen::List,
+        Intent::SortNext | Intent::SortReverse => {
+            let keep = state.list.selected_summary().map(|s| s.id.clone());
+            if intent == Intent::SortNext {
+                state.list.sort = state.list.sort.next();
+                state.list.descending = state.list.sort.descending_by_default();
+            } else {
+                state.list.descending = !state.list.descending;
+            }
+            sort_list(state, keep.as_deref());
+        }
+        Intent::Refresh => return load_summaries(state),
+        _ => return on_trace_intent(state, intent),
+    }
+    Vec::new()
+}
+
+/// Keys that act on the open waterfall.
+fn on_trace_intent(state: &mut State, intent: Intent) -> Vec<Command> {
+    let page = waterfall_page(state);
+    let region = state.region.clone();
+    let clipboard = state.clipboard;
+    let Some(view) = state.trace.as_mut().filter(|v| v.trace.is_some()) else {
+        return Vec::new();
+    };
+    let Some(trace) = view.trace.clone() else {
+        return Vec::new();
+    };
+    let mut note: Option<(String, Severity)> = None;
+    let mut commands = Vec::new();
+    match intent {
+        Intent::ToggleFold => view_ops::toggle_fold(view),
+        Intent::FoldOrParent => view_ops::fold_or_parent(view, page),
+        Intent::UnfoldOrChild => view_ops::unfold_or_child(view, page),
+        Intent::FoldToDepth(depth) => {
+            view_ops::fold_to_depth(view, u32::from(depth));
+            view_ops::scroll_to_selection(view, page);
+        }
+        Intent::Parent => view_ops::parent(view, page),
+        Intent::NextProblem | Intent::PreviousProblem => {
+            if !view_ops::next_problem(view, intent == Intent::NextProblem, page) {
+                note = Some((
+                    "no span has a fault, error or throttle".into(),
+                    Severity::Info,
+                ));
+            }
+        }
+        Intent::RootCause => match view_ops::fault_root_cause(&trace) {
+            Some(span) => {
+                view_ops::select(view, span, page);
+                view_ops::set_tab(view, super::details::Tab::Exceptions);
+                note = Some((
+                    "root cause of the fault: the deepest faulting span".into(),
+                    Severity::Info,
+                ));
+            }
+            None => note = Some(("this trace has no fault".into(), Severity::Info)),
         },
-        Intent::Close => {
-            state.screen = Screen::List;
+        Intent::ToggleCriticalPath => {
+            let on = view_ops::toggle_critical_path(view);
+            let text = if on {
+                "critical path shown (◆)"
+            } else {
+                "critical path hidden"
+            };
+            note = Some((text.into(), Severity::Info));
+        }
+        Intent::ZoomIn => {
+            if view_ops::zoom_in(view) {
+                note = Some((
+                    format!(
+                        "zoomed to {}; Z zooms out",
+                        trace.spans[view.selected].name()
+                    ),
+                    Severity::Info,
+                ));
+            }
+        }
+        Intent::ZoomOut => {
+            view_ops::zoom_out(view);
+        }
+        Intent::Search => {
+            let text = view
+                .search
+                .as_ref()
+                .map(|s| s.query.clone())
+                .unwrap_or_default();
+            state.prompt = Some(Prompt::new(PromptPurpose::Search, text));
+            return Vec::new();
+        }
+        Intent::NextMatch | Intent::PreviousMatch => {
+            if view.search.is_none() {
+                note = Some(("no search: press / to search".into(), Severity::Info));
+            } else if !view_ops::next_match(view, intent == Intent::NextMatch, page) {
+                note = Some(("no span matches".into(), Severity::Info));
+            }
+        }
+        Intent::ToggleOnlyMatches => {
+            if !view_ops::toggle_only_matches(view) {
+                note = Some(("no search: press / to search".into(), Severity::Info));
+            }
+            view_ops::scroll_to_selection(view, page);
+        }
+        Intent::NextTab => view_ops::set_tab(view, view.tab.next()),
+        Intent::PreviousTab => view_ops::set_tab(view, view.tab.previous()),
+        Intent::DetailsDown => {
+            view.details_scroll =
+                (view.details_scroll + 1).min(view.details.len().saturating_sub(1))
+        }
+        Intent::DetailsUp => view.details_scroll = view.details_scroll.saturating_sub(1),
+        Intent::CopyTraceId | Intent::CopySpanId | Intent::CopyRawJson => {
+            let (what, text) = match intent {
+                Intent::CopyTraceId => ("trace id", trace.id.clone()),
+                Intent::CopySpanId => ("span id", trace.spans[view.selected].id().to_owned()),
+                _ => ("span JSON", raw_json(&trace, view.selected)),
+            };
+            let text = crate::text::clean_for_copy(&text);
+            if clipboard {
+                commands.push(Command::Copy(text));
+                note = Some((
+                    format!("copied the {what} to the clipboard"),
+                    Severity::Info,
+                ));
+            } else {
+                note = Some((
+                    format!("clipboard is off (--no-clipboard); {what}: {text}"),
+                    Severity::Info,
+                ));
+            }
+        }
+        Intent::ConsoleLink => {
+            let region = region.or_else(|| trace.region());
+            note = Some(match region {
+                Some(region) => {
+                    let link = console_link(&region, &trace.id);
+                    if clipboard {
+                        commands.push(Command::Copy(link.clone()));
+                    }
+                    (link, Severity::Info)
+                }
+                None => (
+                    "no region known for this trace: pass --region to build the console link"
+                        .into(),
+                    Severity::Error,
+                ),
+            });
+        }
+        Intent::Save => {
+            let name = format!("{}.json", crate::text::file_name_safe(&trace.id));
+            state.prompt = Some(Prompt::new(PromptPurpose::SavePath, name));
+            return Vec::new();
+        }
+        _ => {}
+    }
+    if let Some((text, severity)) = note {
+        state.message = Some(Message { text, severity });
+    }
+    commands
+}
+
+/// The AWS console's page for a trace.
+pub fn console_link(region: &str, trace_id: &str) -> String {
+    format!(
+        "https://{region}.console.aws.amazon.com/cloudwatch/home?region={region}#xray:traces/{trace_id}"
+    )
+}
+
+fn raw_json(trace: &crate::model::Trace, span: usize) -> String {
+    let Some(text) = trace.documents.get(trace.spans[span].document as usize) else {
+        return String::new();
+    };
+    serde_json::from_str::<serde_json::Value>(text)
+        .ok()
+        .and_then(|doc| {
+            super::details::find_by_id(&doc, trace.spans[span].id()).map(|v| v.to_string())
+        })
+        .unwrap_or_else(|| text.clone())
+}
+
+/// The documents of a trace as `aws xray batch-get-traces` prints them: `--file` reads it back.
+pub fn saved_trace_json(trace: &crate::model::Trace) -> String {
+    let segments: Vec<serde_json::Value> = trace
+        .documents
+        .iter()
+        .map(|text| {
+            let id = serde_json::from_str::<serde_json::Value>(text)
+                .ok()
+                .and_then(|v| v.get("id").and_then(|i| i.as_str()).map(str::to_owned))
+                .unwrap_or_default();
+            serde_json::json!({"Id": id, "Document": text})
+        })
+        .collect();
+    let output = serde_json::json!({
+        "Traces": [{
+            "Id": trace.id,
+            "Duration": trace.duration(),
+            "LimitExceeded": trace.limit_exceeded,
+            "Segments": segments,
+        }],
+        "UnprocessedTraceIds": [],
+    });
+    serde_json::to_string_pretty(&output).unwrap_or_default()
+}
+
+fn on_prompt_key(state: &mut State, key: KeyEvent) -> Vec<Command> {
+    let Some(prompt) = state.prompt.as_mut() else {
+        return Vec::new();
+    };
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    match key.code {
+        KeyCode::Esc => {
+            let purpose = prompt.purpose;
+            state.prompt = None;
+            if purpose == PromptPurpose::Search
+                && let Some(view) = state.trace.as_mut()
+            {
+                view_ops::set_search(view, "");
+            }
+            return Vec::new();
+        }
+        KeyCode::Enter => {
+            let prompt = state.prompt.take().unwrap_or_default();
+            return submit_prompt(state, prompt);
+        }
+        KeyCode::Char('u') if ctrl => prompt.clear(),
+        KeyCode::Char('c') if ctrl => {
+            state.prompt = None;
+            return Vec::new();
+        }
+        KeyCode::Char(c) if !ctrl => prompt.insert(c),
+        KeyCode::Backspace => prompt.backspace(),
+        KeyCode::Delete => prompt.delete(),
+        KeyCode::Left => prompt.cursor = prompt.cursor.saturating_sub(1),
+        KeyCode::Right => prompt.cursor = (prompt.cursor + 1).min(prompt.text.chars().count()),
+        KeyCode::Home => prompt.cursor = 0,
+        KeyCode::End => prompt.cursor = prompt.text.chars().count(),
+        _ => return Vec::new(),
+    }
+    // Search as you type.
+    if let Some(prompt) = &state.prompt
+        && prompt.purpose == PromptPurpose::Search
+    {
+        let page = waterfall_page(state);
+        let query = prompt.text.clone();
+        if let Some(view) = state.trace.as_mut() {
+            view_ops::set_search(view, &query);
+            if view
+                .search
+                .as_ref()
+                .is_some_and(|s| s.matches.binary_search(&(view.selected as u32)).is_err())
+            {
+                view_ops::next_match(view, true, page);
+            }
+        }
+    }
+    Vec::new()
+}
+
+fn submit_prompt(state: &mut State, prompt: Prompt) -> Vec<Command> {
+    match prompt.purpose {
+        PromptPurpose::Search => {
+            let page = waterfall_page(state);
+            if let Some(view) = state.trace.as_mut() {
+                view_ops::set_search(view, &prompt.text);
+                let count = view.search.as_ref().map_or(0, |s| s.matches.len());
+                if view.search.is_some() {
+                    view_ops::next_match(view, true, page);
+                    let text = match count {
+                        0 => format!("no span matches \"{}\"", prompt.text),
+                        n => format!("{n} spans match; n/N next/previous, m shows only them"),
+                    };
+                    info(state, text);
+                }
+            }
             Vec::new()
         }
-        Intent::SortNext => {
-            let keep = state.list.selected_summary().map(|s| s.id.clone());
-            state.list.sort = state.list.sort.next();
-            state.list.descending = state.list.sort.descending_by_default();
-            sort_list(state, keep.as_deref());
-            Vec::new()
+        PromptPurpose::SavePath => {
+            let path = prompt.text.trim().to_owned();
+            let Some(trace) = state.trace.as_ref().and_then(|v| v.trace.clone()) else {
+                return Vec::new();
+            };
+            if path.is_empty() {
+                error(state, "not saved: no file name given");
+                return Vec::new();
+            }
+            vec![Command::Save {
+                path,
+                contents: saved_trace_json(&trace),
+            }]
         }
-        Intent::SortReverse => {
-            let keep = state.list.selected_summary().map(|s| s.id.clone());
-            state.list.descending = !state.list.descending;
-            sort_list(state, keep.as_deref());
-            Vec::new()
-        }
-        Intent::Refresh => load_summaries(state),
     }
 }
 
@@ -178,14 +469,7 @@ fn open_trace(state: &mut State, id: String) -> Vec<Command> {
         return Vec::new();
     }
     let request = state.new_request();
-    state.trace = Some(TraceView {
-        id: id.clone(),
-        request,
-        trace: None,
-        error: None,
-        selected: 0,
-        offset: 0,
-    });
+    state.trace = Some(TraceView::new(id.clone(), request));
     vec![Command::LoadTrace { request, id }]
 }
 
@@ -226,12 +510,18 @@ fn move_selection(state: &mut State, intent: Intent) {
             keep_list_selection_visible(state);
         }
         Screen::Trace => {
-            let rows = screen::waterfall_rows(state.width, state.height);
+            let page = waterfall_page(state);
             if let Some(view) = state.trace.as_mut() {
-                let len = view.trace.as_ref().map_or(0, |t| t.spans.len());
-                view.selected = moved(view.selected, len, rows, intent);
+                let delta = match intent {
+                    Intent::Up => -1,
+                    Intent::Down => 1,
+                    Intent::PageUp => -(page as isize),
+                    Intent::PageDown => page as isize,
+                    Intent::Top => isize::MIN / 2,
+                    _ => isize::MAX / 2,
+                };
+                view_ops::move_rows(view, delta, page);
             }
-            keep_span_selection_visible(state);
         }
     }
 }
@@ -253,25 +543,12 @@ fn moved(selected: usize, len: usize, page: usize, intent: Intent) -> usize {
     }
 }
 
-/// The offset that shows `selected` with the fewest rows scrolled.
-fn scrolled(offset: usize, selected: usize, rows: usize, len: usize) -> usize {
-    let rows = rows.max(1);
-    let offset = offset
-        .min(selected)
-        .max((selected + 1).saturating_sub(rows));
-    offset.min(len.saturating_sub(rows))
-}
-
 fn keep_list_selection_visible(state: &mut State) {
-    let rows = screen::list_rows(state.width, state.height);
+    let rows = screen::list_rows(state.width, state.height).max(1);
     let list = &mut state.list;
-    list.offset = scrolled(list.offset, list.selected, rows, list.order.len());
-}
-
-fn keep_span_selection_visible(state: &mut State) {
-    let rows = screen::waterfall_rows(state.width, state.height);
-    if let Some(view) = state.trace.as_mut() {
-        let len = view.trace.as_ref().map_or(0, |t| t.spans.len());
-        view.offset = scrolled(view.offset, view.selected, rows, len);
-    }
+    let offset = list
+        .offset
+        .min(list.selected)
+        .max((list.selected + 1).saturating_sub(rows));
+    list.offset = offset.min(list.order.len().saturating_sub(rows));
 }

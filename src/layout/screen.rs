@@ -42,33 +42,50 @@ pub fn list(body: Rect) -> ListAreas {
     }
 }
 
-/// The waterfall: trace header, time axis, span rows, and the selected span's summary.
+/// The waterfall: trace header, time axis and span rows, with the details pane beside them
+/// on wide terminals and below them on narrow ones.
 pub struct WaterfallAreas {
     pub title: Rect,
     pub axis: Rect,
     pub rows: Rect,
-    pub info: Rect,
+    pub details: Rect,
 }
 
-pub const INFO_HEIGHT: u16 = 3;
+/// Terminals at least this wide show the details beside the waterfall.
+pub const DETAILS_BESIDE_WIDTH: u16 = 150;
 
 pub fn waterfall(body: Rect) -> WaterfallAreas {
-    let info_height = if body.height >= 12 { INFO_HEIGHT } else { 0 };
-    let [title, axis, middle] = rows3(body, 1, 1);
-    let rows = Rect {
-        height: middle.height.saturating_sub(info_height),
-        ..middle
+    let [title, rest, _] = rows3(body, 1, body.height.saturating_sub(1));
+    if body.width >= DETAILS_BESIDE_WIDTH && rest.height >= 6 {
+        let details_width = (body.width * 9 / 20).clamp(60, 96);
+        let left = Rect {
+            width: body.width - details_width - 1,
+            ..rest
+        };
+        let details = Rect {
+            x: body.x + body.width - details_width,
+            width: details_width,
+            ..rest
+        };
+        let [axis, rows, _] = rows3(left, 1, left.height.saturating_sub(1));
+        return WaterfallAreas {
+            title,
+            axis,
+            rows,
+            details,
+        };
+    }
+    let details_height = if rest.height >= 14 {
+        (rest.height * 2 / 5).max(8)
+    } else {
+        0
     };
-    let info = Rect {
-        y: rows.y + rows.height,
-        height: middle.height - rows.height,
-        ..middle
-    };
+    let [axis, rows, details] = rows3(rest, 1, rest.height.saturating_sub(1 + details_height));
     WaterfallAreas {
         title,
         axis,
         rows,
-        info,
+        details,
     }
 }
 
@@ -112,8 +129,13 @@ mod tests {
         assert_eq!(w.title.y, 0);
         assert_eq!(w.axis.y, 1);
         assert_eq!(w.rows.y, 2);
-        assert_eq!(w.rows.height, 23 - 2 - INFO_HEIGHT);
-        assert_eq!(w.info.y + w.info.height, 23);
+        assert_eq!(w.details.y, w.rows.y + w.rows.height);
+        assert_eq!(w.details.y + w.details.height, 23);
+        assert!(w.details.height >= 8 && w.rows.height >= 10);
         assert_eq!(list_rows(80, 24), 21);
+        let wide = waterfall(super::body(Rect::new(0, 0, 200, 60)));
+        assert_eq!(wide.details.x + wide.details.width, 200);
+        assert!(wide.rows.x + wide.rows.width < wide.details.x);
+        assert_eq!(wide.rows.height, 57);
     }
 }

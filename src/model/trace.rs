@@ -160,6 +160,22 @@ impl Trace {
             .unwrap_or_default()
     }
 
+    /// The AWS region the trace ran in, from a resource ARN or an AWS call.
+    pub fn region(&self) -> Option<String> {
+        self.spans.iter().find_map(|span| {
+            let from_arn = span
+                .segment
+                .resource_arn
+                .as_deref()
+                .and_then(|arn| arn.split(':').nth(3))
+                .filter(|r| !r.is_empty());
+            from_arn
+                .or_else(|| span.segment.aws.as_ref()?.region.as_deref())
+                .filter(|r| r.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'))
+                .map(str::to_owned)
+        })
+    }
+
     pub fn find_span(&self, id: &str) -> Option<usize> {
         self.spans.iter().position(|s| s.id() == id)
     }

@@ -11,53 +11,128 @@ use crate::app::state::State;
 use super::draw::put;
 use super::theme;
 
-pub fn render_help(buf: &mut Buffer, area: Rect) {
-    let mut lines: Vec<(String, String, bool)> = Vec::new();
-    for context in [Context::List, Context::Trace, Context::Global] {
-        if !lines.is_empty() {
-            lines.push((String::new(), String::new(), false));
-        }
-        lines.push((context.title().to_owned(), String::new(), true));
-        for binding in BINDINGS.iter().filter(|b| b.context == context) {
-            let keys: Vec<String> = binding.keys.iter().map(|k| k.label()).collect();
-            lines.push((keys.join(" "), binding.description.to_owned(), false));
-        }
+/// One line of the help: keys and what they do, or a section heading.
+struct HelpLine {
+    keys: String,
+    description: String,
+    heading: bool,
+}
+
+fn section(context: Context) -> Vec<HelpLine> {
+    let mut lines = vec![HelpLine {
+        keys: context.title().to_owned(),
+        description: String::new(),
+        heading: true,
+    }];
+    for binding in BINDINGS.iter().filter(|b| b.context == context) {
+        let keys: Vec<String> = binding.keys.iter().map(|k| k.label()).collect();
+        lines.push(HelpLine {
+            keys: keys.join(" "),
+            description: binding.description.to_owned(),
+            heading: false,
+        });
     }
-    let key_width = lines
+    lines
+}
+
+/// The help: every binding from the key map, in two columns when the screen is wide enough,
+/// scrolled by `scroll` lines when it is not tall enough.
+pub fn render_help(state: &State, buf: &mut Buffer, area: Rect) {
+    let current = crate::app::update::context(state);
+    let other = if current == Context::List {
+        Context::Trace
+    } else {
+        Context::List
+    };
+    let mut first = section(current);
+    first.push(HelpLine {
+        keys: String::new(),
+        description: String::new(),
+        heading: false,
+    });
+    first.extend(section(Context::Global));
+    let second = section(other);
+    let key_width = first
         .iter()
-        .filter(|l| !l.2)
-        .map(|l| crate::text::width(&l.0))
+        .chain(&second)
+        .filter(|l| !l.heading)
+        .map(|l| crate::text::width(&l.keys))
         .max()
         .unwrap_or(0) as u16;
-    let desc_width = lines
+    let desc_width = first
         .iter()
-        .map(|l| crate::text::width(&l.1))
+        .chain(&second)
+        .map(|l| crate::text::width(&l.description))
         .max()
         .unwrap_or(0) as u16;
+    let column_width = key_width + desc_width + 3;
+    let two_columns = area.width >= column_width * 2 + 8;
+    let columns: Vec<Vec<HelpLine>> = if two_columns {
+        vec![first, second]
+    } else {
+        let mut all = first;
+        all.push(HelpLine {
+            keys: String::new(),
+            description: String::new(),
+            heading: false,
+        });
+        all.extend(second);
+        vec![all]
+    };
+    let height = columns.iter().map(Vec::len).max().unwrap_or(0) as u16;
+    let width = column_width * columns.len() as u16 + 2 * (columns.len() as u16 - 1);
     let inner = popup(
         buf,
         area,
-        key_width + desc_width + 3,
-        lines.len() as u16,
-        "Keys  (any key closes)",
+        width,
+        height,
+        "Keys  (j/k scroll, any other key closes)",
     );
-    for (row, (keys, description, heading)) in lines.iter().enumerate() {
-        let y = inner.y + row as u16;
-        if y >= inner.y + inner.height {
-            break;
+    let scroll = state
+        .help_scroll
+        .min((height as usize).saturating_sub(inner.height as usize));
+    for (c, column) in columns.iter().enumerate() {
+        let x = inner.x + c as u16 * (column_width + 2);
+        let right = (inner.x + inner.width).saturating_sub(x);
+        for (row, line) in column
+            .iter()
+            .skip(scroll)
+            .take(inner.height as usize)
+            .enumerate()
+        {
+            let y = inner.y + row as u16;
+            if line.heading {
+                put(buf, x, y, right, &line.keys, theme::header());
+                continue;
+            }
+            put(
+                buf,
+                x + 1,
+                y,
+                key_width.min(right),
+                &line.keys,
+                theme::key(),
+            );
+            put(
+                buf,
+                x + key_width + 3,
+                y,
+                right.saturating_sub(key_width + 3),
+                &line.description,
+                Style::new(),
+            );
         }
-        if *heading {
-            put(buf, inner.x, y, inner.width, keys, theme::header());
-            continue;
-        }
-        put(buf, inner.x + 1, y, key_width, keys, theme::key());
+    }
+    let below = (height as usize).saturating_sub(scroll + inner.height as usize);
+    if below > 0 {
+        let more = format!(" ↓ {below} more ");
         put(
             buf,
-            inner.x + key_width + 3,
-            y,
-            inner.width.saturating_sub(key_width + 3),
-            description,
-            Style::new(),
+            inner.x + inner.width.saturating_sub(12),
+            inner.y + inner.height,
+            12,
+            &more,
+            theme::accent(),
         );
     }
 }

@@ -1,5 +1,6 @@
 //! The view: `render(&State, &mut Frame)`, nothing else. Draws only what is visible.
 
+pub mod details;
 pub mod draw;
 pub mod format;
 pub mod help;
@@ -57,7 +58,7 @@ pub fn render_buffer(state: &State, buf: &mut Buffer, area: Rect) {
         help::render_problems(state, buf, body);
     }
     if state.help {
-        help::render_help(buf, body);
+        help::render_help(state, buf, body);
     }
 }
 

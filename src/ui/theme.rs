@@ -61,3 +61,8 @@ pub fn in_progress() -> Style {
 pub fn key() -> Style {
     Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD)
 }
+
+/// A span that matches the search.
+pub fn search_match() -> Style {
+    Style::new().fg(Color::Black).bg(Color::Yellow)
+}

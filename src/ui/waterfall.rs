@@ -6,10 +6,12 @@ use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 
 use crate::app::state::{State, TraceView};
+use crate::app::trace_view;
 use crate::layout::screen;
 use crate::layout::waterfall::{TimeScale, format_duration, name_column_width};
 use crate::model::{Span, SpanKind, Status, Trace};
 
+use super::details;
 use super::draw::{line, put, put_right};
 use super::format::{short_url, timestamp, url_path};
 use super::theme;
@@ -23,28 +25,35 @@ pub fn render(state: &State, buf: &mut Buffer, body: Rect) {
     let Some(view) = &state.trace else { return };
     let areas = screen::waterfall(body);
     let Some(trace) = &view.trace else {
-        render_pending(state, view, buf, areas.title, areas.rows);
+        let pending = Rect {
+            height: body.height.saturating_sub(1),
+            y: body.y + 1,
+            ..body
+        };
+        render_pending(state, view, buf, areas.title, pending);
         return;
     };
     render_title(state, trace, buf, areas.title);
-    let name_width = name_column_width(body.width);
+    let name_width = name_column_width(areas.rows.width);
     let bars = Rect {
-        x: body.x + name_width + 1,
-        width: body.width.saturating_sub(name_width + 2),
+        x: areas.rows.x + name_width + 1,
+        width: areas.rows.width.saturating_sub(name_width + 2),
         ..areas.rows
     };
-    let scale = scale_of(trace, bars.width);
-    render_axis(buf, areas.axis, name_width, bars, &scale);
+    let (start, end) = trace_view::window(view, trace);
+    let scale = TimeScale::new(start, end, bars.width);
+    render_axis(view, buf, areas.axis, name_width, bars, &scale);
     render_rows(view, trace, buf, areas.rows, name_width, bars, &scale);
-    if areas.info.height > 0 {
-        render_info(state, trace, view.selected, buf, areas.info);
+    if areas.details.height > 0 {
+        if areas.details.y == areas.axis.y {
+            // Beside the waterfall: a rule between the two.
+            let x = areas.details.x - 1;
+            for y in areas.details.y..areas.details.y + areas.details.height {
+                buf.set_stringn(x, y, "│", 1, theme::muted());
+            }
+        }
+        details::render(view, trace, buf, areas.details);
     }
-}
-
-fn scale_of(trace: &Trace, width: u16) -> TimeScale {
-    let start = trace.start().unwrap_or(0.0);
-    let end = trace.end().unwrap_or(start);
-    TimeScale::new(start, end, width)
 }
 
 fn render_pending(state: &State, view: &TraceView, buf: &mut Buffer, title: Rect, rows: Rect) {
@@ -142,14 +151,41 @@ fn render_title(state: &State, trace: &Trace, buf: &mut Buffer, area: Rect) {
     line(buf, area, area.y, &pieces);
 }
 
-fn render_axis(buf: &mut Buffer, area: Rect, name_width: u16, bars: Rect, scale: &TimeScale) {
+fn render_axis(
+    view: &TraceView,
+    buf: &mut Buffer,
+    area: Rect,
+    name_width: u16,
+    bars: Rect,
+    scale: &TimeScale,
+) {
+    let mut label = "Span".to_owned();
+    if let Some(search) = &view.search {
+        let position = search
+            .matches
+            .binary_search(&(view.selected as u32))
+            .map(|i| format!("{}/", i + 1))
+            .unwrap_or_default();
+        label = format!("/{}  {position}{}", search.query, search.matches.len());
+        if search.only_matches {
+            label.push_str(" only");
+        }
+    }
+    if !view.zoom.is_empty() {
+        label.push_str("  zoomed");
+    }
+    let style = if view.search.is_some() {
+        theme::search_match()
+    } else {
+        theme::header()
+    };
     put(
         buf,
         area.x + 1,
         area.y,
         name_width.saturating_sub(DURATION_WIDTH + 1),
-        "Span",
-        theme::header(),
+        &label,
+        style,
     );
     put_right(
         buf,
@@ -192,11 +228,17 @@ fn render_rows(
 ) {
     let ticks: Vec<u16> = scale.ticks(TICK_GAP).iter().map(|t| t.0).collect();
     let trace_end = trace.end().unwrap_or(scale.end);
+    let matches = view
+        .search
+        .as_ref()
+        .map(|s| s.matches.as_slice())
+        .unwrap_or(&[]);
     for row in 0..area.height {
-        let index = view.offset + row as usize;
-        let Some(span) = trace.spans.get(index) else {
+        let Some(&index) = view.rows.get(view.offset + row as usize) else {
             break;
         };
+        let index = index as usize;
+        let span = &trace.spans[index];
         let y = area.y + row;
         let selected = index == view.selected;
         let base = if selected {
@@ -207,12 +249,33 @@ fn render_rows(
         if selected {
             buf.set_style(Rect::new(area.x, y, area.width, 1), base);
         }
-        render_name(trace, index, span, buf, area.x, y, name_width, base);
+        let critical = view.critical.as_ref().map(|path| path[index]);
+        if critical == Some(true) {
+            buf.set_stringn(area.x, y, "◆", 1, theme::accent().patch(base));
+        }
+        let row_view = Row {
+            index,
+            span,
+            folded: view.folded.get(index).copied().unwrap_or(false),
+            matched: matches.binary_search(&(index as u32)).is_ok(),
+            base,
+        };
+        render_name(trace, &row_view, buf, area.x, y, name_width);
         for &tick in &ticks {
             buf.set_stringn(bars.x + tick, y, "·", 1, theme::muted().patch(base));
         }
-        render_bar(span, buf, bars, y, scale, trace_end, base);
+        let dim = critical == Some(false);
+        render_bar(trace, &row_view, buf, bars, y, scale, trace_end, dim);
     }
+}
+
+/// What a row needs to know about its span.
+struct Row<'a> {
+    index: usize,
+    span: &'a Span,
+    folded: bool,
+    matched: bool,
+    base: Style,
 }
 
 /// Tree guides (`│ ├─ └─`) for a span, the last `levels` levels only.
@@ -253,21 +316,12 @@ fn guides(trace: &Trace, index: usize, levels: usize) -> String {
     out
 }
 
-#[allow(clippy::too_many_arguments)]
-fn render_name(
-    trace: &Trace,
-    index: usize,
-    span: &Span,
-    buf: &mut Buffer,
-    x: u16,
-    y: u16,
-    width: u16,
-    base: Style,
-) {
+fn render_name(trace: &Trace, row: &Row, buf: &mut Buffer, x: u16, y: u16, width: u16) {
+    let (span, base) = (row.span, row.base);
     let text_width = width.saturating_sub(DURATION_WIDTH + 1);
     // Guides take at most half of the name column.
-    let prefix = guides(trace, index, text_width as usize / 4);
-    let after_guides = put(
+    let prefix = guides(trace, row.index, text_width as usize / 4);
+    let mut at = put(
         buf,
         x + 1,
         y,
@@ -275,6 +329,18 @@ fn render_name(
         &prefix,
         theme::muted().patch(base),
     );
+    let end = x + text_width;
+    if span.subtree_len > 1 {
+        let marker = if row.folded { "▸" } else { "▾" };
+        at = put(
+            buf,
+            at,
+            y,
+            end.saturating_sub(at),
+            marker,
+            theme::muted().patch(base),
+        );
+    }
     let status = span.status();
     let mut style = match span.kind {
         SpanKind::Segment => theme::title(),
@@ -284,6 +350,11 @@ fn render_name(
     if status != Status::Ok {
         style = style.patch(theme::status(status));
     }
+    let style = if row.matched {
+        theme::search_match()
+    } else {
+        style.patch(base)
+    };
     let mut name = String::new();
     if span.detached.is_some() {
         name.push_str("⚠ ");
@@ -292,8 +363,39 @@ fn render_name(
         name.push_str("⇢ ");
     }
     name.push_str(span.name());
-    let room = (x + text_width).saturating_sub(after_guides);
-    put(buf, after_guides, y, room, &name, style.patch(base));
+    let folded_note = row.folded.then(|| trace_view::hidden(trace, row.index));
+    let note_width = folded_note.map_or(0, |(count, status)| {
+        let mark = if status == Status::Ok { 0 } else { 2 };
+        count.to_string().len() as u16 + 3 + mark
+    });
+    at = put(
+        buf,
+        at,
+        y,
+        end.saturating_sub(at + note_width),
+        &name,
+        style,
+    );
+    if let Some((count, hidden_status)) = folded_note {
+        at = put(
+            buf,
+            at,
+            y,
+            end.saturating_sub(at),
+            &format!(" +{count}"),
+            theme::muted().patch(base),
+        );
+        if hidden_status != Status::Ok {
+            put(
+                buf,
+                at + 1,
+                y,
+                end.saturating_sub(at + 1),
+                theme::status_mark(hidden_status),
+                theme::status(hidden_status).patch(base),
+            );
+        }
+    }
     let (duration, duration_style) = match span.end() {
         Some(end) => (format_duration(end - span.start()), theme::muted()),
         None if span.segment.in_progress => ("…".to_owned(), theme::in_progress()),
@@ -309,164 +411,90 @@ fn render_name(
     );
 }
 
+/// Children with more spans than this are not checked for gaps (it would cost a frame).
+const GAP_CHILDREN_LIMIT: usize = 2000;
+
+#[allow(clippy::too_many_arguments)]
 fn render_bar(
-    span: &Span,
+    trace: &Trace,
+    row: &Row,
     buf: &mut Buffer,
     bars: Rect,
     y: u16,
     scale: &TimeScale,
     trace_end: f64,
-    base: Style,
+    dim: bool,
 ) {
+    let span = row.span;
     if bars.width == 0 {
         return;
     }
     let open = span.end().is_none();
     let end = span.end().unwrap_or(trace_end);
-    let (from, to) = scale.bar(span.start(), end);
-    let style = if open {
+    let mut style = if open {
         theme::in_progress()
     } else {
         theme::status(span.status())
     }
-    .patch(Style::new().bg(base.bg.unwrap_or_default()));
+    .patch(Style::new().bg(row.base.bg.unwrap_or_default()));
+    if dim {
+        style = style.add_modifier(Modifier::DIM);
+    }
+    // Outside a zoomed window: an arrow at the edge says which way it lies.
+    if end < scale.start || span.start() > scale.end {
+        let (x, arrow) = if end < scale.start {
+            (0, "◂")
+        } else {
+            (bars.width - 1, "▸")
+        };
+        buf.set_stringn(bars.x + x, y, arrow, 1, theme::muted().patch(row.base));
+        return;
+    }
+    let (from, to) = scale.bar(span.start(), end);
     let glyph = if span.is_segment() { "█" } else { "▆" };
+    // Time the span spends outside its children (its own work, or waiting) shows lighter.
+    let covered = children_coverage(trace, row, scale, from, to);
     for column in from..to {
         let last = column + 1 == to;
-        let symbol = if open && last { "▸" } else { glyph };
+        let symbol = if open && last {
+            "▸"
+        } else if covered
+            .as_ref()
+            .is_some_and(|c| !c[(column - from) as usize])
+        {
+            "░"
+        } else {
+            glyph
+        };
         buf.set_stringn(bars.x + column, y, symbol, 1, style);
     }
 }
 
-fn render_info(state: &State, trace: &Trace, selected: usize, buf: &mut Buffer, area: Rect) {
-    let Some(span) = trace.spans.get(selected) else {
-        return;
-    };
-    let rule = "─".repeat(area.width as usize);
-    buf.set_stringn(area.x, area.y, &rule, area.width as usize, theme::muted());
-    let status = span.status();
-    let kind = match span.kind {
-        SpanKind::Segment => "segment",
-        SpanKind::Inferred => "inferred segment",
-        SpanKind::Subsegment => "subsegment",
-    };
-    let offset = span.start() - trace.start().unwrap_or(span.start());
-    let duration = span
-        .end()
-        .map(|e| format_duration(e - span.start()))
-        .unwrap_or_else(|| "in progress".into());
-    let origin = span
-        .segment
-        .origin
-        .as_deref()
-        .or(span.segment.namespace.as_deref())
-        .unwrap_or(kind);
-    let service = match trace.spans.get(span.service as usize) {
-        Some(owner) if span.service as usize != selected => owner.name(),
-        _ => "",
-    };
-    let in_service = if service.is_empty() { "" } else { "  in " };
-    let first = [
-        (span.name(), theme::title()),
-        ("  ", Style::new()),
-        (origin, theme::accent()),
-        (in_service, theme::muted()),
-        (service, Style::new()),
-        ("  +", theme::muted()),
-        (&format_duration(offset), Style::new()),
-        ("  ", Style::new()),
-        (&duration, theme::accent()),
-        ("  ", Style::new()),
-        (
-            &format!("{} {}", theme::status_mark(status), status.label()),
-            theme::status(status),
-        ),
-    ];
-    if area.height > 1 {
-        line(buf, area, area.y + 1, &first);
+/// For a span with (unfolded or folded) children: which of its columns a child covers.
+fn children_coverage(
+    trace: &Trace,
+    row: &Row,
+    scale: &TimeScale,
+    from: u16,
+    to: u16,
+) -> Option<Vec<bool>> {
+    let span = row.span;
+    if span.subtree_len <= 1 || span.subtree_len as usize > GAP_CHILDREN_LIMIT * 4 {
+        return None;
     }
-    if area.height > 2 {
-        let detail = detail_line(span, state);
-        line(buf, area, area.y + 2, &[(&detail, Style::new())]);
+    let mut covered = vec![false; (to - from) as usize];
+    for (seen, child) in trace.children(row.index).enumerate() {
+        if seen >= GAP_CHILDREN_LIMIT {
+            return None;
+        }
+        let child = &trace.spans[child];
+        let end = child
+            .end()
+            .unwrap_or_else(|| trace.end().unwrap_or(child.start()));
+        let (a, b) = scale.bar(child.start(), end);
+        for column in a.max(from)..b.min(to) {
+            covered[(column - from) as usize] = true;
+        }
     }
-    if let Some(detached) = span.detached
-        && area.height > 1
-    {
-        let note = match detached {
-            crate::model::trace::Detached::ParentMissing => "  ⚠ parent not in this trace",
-            crate::model::trace::Detached::Cycle => "  ⚠ parent cycle broken here",
-        };
-        let end = line(buf, area, area.y + 1, &first);
-        put(
-            buf,
-            end,
-            area.y + 1,
-            area.x + area.width - end,
-            note,
-            theme::error(),
-        );
-    }
-}
-
-/// The most telling detail of a span in one line: its exception, call, query or request.
-fn detail_line(span: &Span, _state: &State) -> String {
-    let segment = &span.segment;
-    if let Some(crate::model::segment::Cause::Details(details)) = &segment.cause
-        && let Some(exception) = details.exceptions.first()
-    {
-        return format!(
-            "{}: {}",
-            exception.kind.as_deref().unwrap_or("exception"),
-            exception.message.as_deref().unwrap_or("")
-        );
-    }
-    if let Some(crate::model::segment::Cause::ExceptionId(id)) = &segment.cause {
-        return format!("exception {id} (recorded on a subsegment)");
-    }
-    if let Some(sql) = &segment.sql {
-        return format!(
-            "SQL {} {}",
-            sql.database_type.as_deref().unwrap_or(""),
-            sql.sanitized_query
-                .as_deref()
-                .or(sql.url.as_deref())
-                .unwrap_or("")
-        );
-    }
-    if let Some(aws) = &segment.aws
-        && aws.operation.is_some()
-    {
-        let target = aws
-            .table_name
-            .as_deref()
-            .or(aws.queue_url.as_deref())
-            .unwrap_or("");
-        let retries = aws
-            .retries
-            .filter(|r| *r > 0)
-            .map(|r| format!("  {r} retries"))
-            .unwrap_or_default();
-        return format!(
-            "AWS {} {}{}{retries}",
-            aws.operation.as_deref().unwrap_or(""),
-            target,
-            aws.region
-                .as_deref()
-                .map(|r| format!("  {r}"))
-                .unwrap_or_default()
-        );
-    }
-    if let Some(http) = &segment.http {
-        let request = http.request.as_ref();
-        let status = segment
-            .http_status()
-            .map(|s| format!(" → {s}"))
-            .unwrap_or_default();
-        return format!(
-            "HTTP {} {}{status}",
-            request.and_then(|r| r.method.as_deref()).unwrap_or(""),
-            request.and_then(|r| r.url.as_deref()).unwrap_or("")
-        );
-    }
-    format!("id {}", span.id())
+    Some(covered)
 }

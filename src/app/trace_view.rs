@@ -1,0 +1,417 @@
+//! The waterfall's operations on [`TraceView`]: visible rows, folding, jumps, the critical
+//! path, search and zoom. Pure functions of the view and its trace; every one is linear or
+//! better in the number of spans, and none recurses.
+
+use std::sync::Arc;
+
+use crate::model::{Span, Status, Trace};
+
+use super::details::{self, Tab};
+use super::state::{Search, TraceView};
+
+pub fn load(view: &mut TraceView, trace: Arc<Trace>) {
+    view.folded = vec![false; trace.spans.len()];
+    view.trace = Some(trace);
+    view.selected = 0;
+    view.offset = 0;
+    view.search = None;
+    view.critical = None;
+    view.zoom.clear();
+    rebuild_rows(view);
+    refresh_details(view);
+}
+
+fn trace(view: &TraceView) -> Option<Arc<Trace>> {
+    view.trace.clone()
+}
+
+/// Recomputes the visible rows after folding or search changed, keeping the selection on a
+/// visible span (its nearest visible ancestor when it was hidden).
+pub fn rebuild_rows(view: &mut TraceView) {
+    let Some(trace) = trace(view) else { return };
+    let spans = &trace.spans;
+    let keep = view
+        .search
+        .as_ref()
+        .filter(|s| s.only_matches)
+        .map(|search| {
+            let mut keep = vec![false; spans.len()];
+            for &m in &search.matches {
+                keep[m as usize] = true;
+            }
+            for i in (0..spans.len()).rev() {
+                if keep[i]
+                    && let Some(p) = spans[i].parent
+                {
+                    keep[p as usize] = true;
+                }
+            }
+            keep
+        });
+    let mut rows = Vec::with_capacity(spans.len());
+    let mut i = 0;
+    while i < spans.len() {
+        if keep.as_ref().is_some_and(|k| !k[i]) {
+            i += spans[i].subtree_len as usize;
+            continue;
+        }
+        rows.push(i as u32);
+        i += if view.folded[i] {
+            spans[i].subtree_len as usize
+        } else {
+            1
+        };
+    }
+    view.rows = rows;
+    if view.rows.binary_search(&(view.selected as u32)).is_err() {
+        let mut candidate = Some(view.selected as u32);
+        while let Some(c) = candidate {
+            if view.rows.binary_search(&c).is_ok() {
+                break;
+            }
+            candidate = spans.get(c as usize).and_then(|s| s.parent);
+        }
+        let fallback = view.rows.first().copied().unwrap_or(0);
+        view.selected = candidate.unwrap_or(fallback) as usize;
+        refresh_details(view);
+    }
+}
+
+/// Rebuilds the details of the selected span.
+pub fn refresh_details(view: &mut TraceView) {
+    view.details = match &view.trace {
+        Some(trace) => details::build(trace, view.selected, view.tab),
+        None => Vec::new(),
+    };
+    view.details_scroll = 0;
+}
+
+/// Selects a span, unfolding whatever hides it, and keeps it on screen.
+pub fn select(view: &mut TraceView, span: usize, page: usize) {
+    let Some(trace) = trace(view) else { return };
+    if span >= trace.spans.len() {
+        return;
+    }
+    reveal(view, &trace, span);
+    if view.selected != span {
+        view.selected = span;
+        refresh_details(view);
+    }
+    scroll_to_selection(view, page);
+}
+
+/// Unfolds the ancestors of a span, and shows it even when only matches are shown.
+fn reveal(view: &mut TraceView, trace: &Trace, span: usize) {
+    let mut changed = false;
+    let mut parent = trace.spans[span].parent;
+    while let Some(p) = parent {
+        changed |= std::mem::replace(&mut view.folded[p as usize], false);
+        parent = trace.spans[p as usize].parent;
+    }
+    if let Some(search) = view.search.as_mut()
+        && search.only_matches
+        && search.matches.binary_search(&(span as u32)).is_err()
+    {
+        search.only_matches = false;
+        changed = true;
+    }
+    if changed {
+        rebuild_rows(view);
+    }
+}
+
+pub fn scroll_to_selection(view: &mut TraceView, page: usize) {
+    let page = page.max(1);
+    let row = view.selected_row();
+    view.offset = view.offset.min(row).max((row + 1).saturating_sub(page));
+    view.offset = view.offset.min(view.rows.len().saturating_sub(page));
+}
+
+/// Moves the selection by rows: `delta` rows, or to an end.
+pub fn move_rows(view: &mut TraceView, delta: isize, page: usize) {
+    if view.rows.is_empty() {
+        return;
+    }
+    let last = view.rows.len() as isize - 1;
+    let row = (view.selected_row() as isize + delta).clamp(0, last) as usize;
+    let span = view.rows[row] as usize;
+    if span != view.selected {
+        view.selected = span;
+        refresh_details(view);
+    }
+    scroll_to_selection(view, page);
+}
+
+pub fn toggle_fold(view: &mut TraceView) {
+    let Some(trace) = trace(view) else { return };
+    if trace.spans[view.selected].subtree_len > 1 {
+        view.folded[view.selected] ^= true;
+        rebuild_rows(view);
+    }
+}
+
+/// `h`: folds an open subtree, else goes to the parent.
+pub fn fold_or_parent(view: &mut TraceView, page: usize) {
+    let Some(trace) = trace(view) else { return };
+    let span = &trace.spans[view.selected];
+    if span.subtree_len > 1 && !view.folded[view.selected] {
+        view.folded[view.selected] = true;
+        rebuild_rows(view);
+    } else if let Some(parent) = span.parent {
+        select(view, parent as usize, page);
+    }
+}
+
+/// `l`: unfolds a folded subtree, else goes to the first child.
+pub fn unfold_or_child(view: &mut TraceView, page: usize) {
+    let Some(trace) = trace(view) else { return };
+    if view.folded[view.selected] {
+        view.folded[view.selected] = false;
+        rebuild_rows(view);
+    } else if trace.spans[view.selected].subtree_len > 1 {
+        select(view, view.selected + 1, page);
+    }
+}
+
+/// Shows `depth` levels: spans at that depth and deeper are folded. 0 unfolds everything.
+pub fn fold_to_depth(view: &mut TraceView, depth: u32) {
+    let Some(trace) = trace(view) else { return };
+    for (i, span) in trace.spans.iter().enumerate() {
+        view.folded[i] = depth > 0 && span.depth + 1 >= depth && span.subtree_len > 1;
+    }
+    rebuild_rows(view);
+}
+
+/// What a folded span hides: how many spans, and the worst status among them.
+pub fn hidden(trace: &Trace, index: usize) -> (usize, Status) {
+    let span = &trace.spans[index];
+    let inside = &trace.spans[index + 1..index + span.subtree_len as usize];
+    (
+        inside.len(),
+        inside.iter().map(Span::status).max().unwrap_or_default(),
+    )
+}
+
+/// X-Ray's root cause of a fault: the deepest faulting span none of whose children fault.
+pub fn fault_root_cause(trace: &Trace) -> Option<usize> {
+    let spans = &trace.spans;
+    let mut child_faults = vec![false; spans.len()];
+    for span in spans {
+        if span.segment.fault
+            && let Some(p) = span.parent
+        {
+            child_faults[p as usize] = true;
+        }
+    }
+    (0..spans.len())
+        .filter(|&i| spans[i].segment.fault && !child_faults[i])
+        .max_by(|&a, &b| spans[a].depth.cmp(&spans[b].depth).then(b.cmp(&a)))
+}
+
+pub fn parent(view: &mut TraceView, page: usize) {
+    let Some(trace) = trace(view) else { return };
+    if let Some(parent) = trace.spans[view.selected].parent {
+        select(view, parent as usize, page);
+    }
+}
+
+/// The next span (in table order, wrapping) whose status is not ok.
+pub fn next_problem(view: &mut TraceView, forward: bool, page: usize) -> bool {
+    let Some(trace) = trace(view) else {
+        return false;
+    };
+    let n = trace.spans.len();
+    let found = (1..n)
+        .map(|step| {
+            if forward {
+                (view.selected + step) % n
+            } else {
+                (view.selected + n - step) % n
+            }
+        })
+        .find(|&i| trace.spans[i].status() != Status::Ok);
+    match found {
+        Some(span) => {
+            select(view, span, page);
+            true
+        }
+        None => false,
+    }
+}
+
+/// The spans that determine the trace's end-to-end time: from the root, walking back from
+/// each span's end through the child that finished last before it, then the child that
+/// finished last before that one started, and so on.
+pub fn critical_path(trace: &Trace) -> Vec<bool> {
+    let spans = &trace.spans;
+    let mut on_path = vec![false; spans.len()];
+    let end_of = |i: usize| {
+        spans[i]
+            .end()
+            .unwrap_or_else(|| trace.end().unwrap_or(spans[i].start()))
+    };
+    let Some(root) = (0..spans.len())
+        .filter(|&i| spans[i].parent.is_none())
+        .max_by(|&a, &b| end_of(a).total_cmp(&end_of(b)))
+    else {
+        return on_path;
+    };
+    let mut stack = vec![(root, end_of(root))];
+    let mut children: Vec<usize> = Vec::new();
+    while let Some((index, until)) = stack.pop() {
+        on_path[index] = true;
+        children.clear();
+        children.extend(trace.children(index));
+        children.sort_by(|&a, &b| end_of(b).total_cmp(&end_of(a)));
+        let start = spans[index].start();
+        let mut time = until.min(end_of(index));
+        for &child in &children {
+            let end = end_of(child);
+            if end <= time + 1e-9 && end > start {
+                stack.push((child, end));
+                time = spans[child].start();
+            }
+        }
+    }
+    on_path
+}
+
+pub fn toggle_critical_path(view: &mut TraceView) -> bool {
+    let Some(trace) = trace(view) else {
+        return false;
+    };
+    view.critical = match view.critical {
+        Some(_) => None,
+        None => Some(critical_path(&trace)),
+    };
+    view.critical.is_some()
+}
+
+/// The text search looks in names, URLs, SQL, AWS calls, annotations and exceptions.
+pub fn span_matches(span: &Span, needle_lower: &str) -> bool {
+    let contains = |text: &str| text.to_lowercase().contains(needle_lower);
+    let s = &span.segment;
+    if contains(s.name()) {
+        return true;
+    }
+    if let Some(request) = s.http.as_ref().and_then(|h| h.request.as_ref())
+        && request.url.as_deref().is_some_and(contains)
+    {
+        return true;
+    }
+    if let Some(sql) = &s.sql
+        && (sql.sanitized_query.as_deref().is_some_and(contains)
+            || sql.url.as_deref().is_some_and(contains))
+    {
+        return true;
+    }
+    if let Some(aws) = &s.aws
+        && (aws.operation.as_deref().is_some_and(contains)
+            || aws.table_name.as_deref().is_some_and(contains))
+    {
+        return true;
+    }
+    if s.annotations
+        .iter()
+        .any(|(k, v)| contains(k) || contains(&v.to_string()))
+    {
+        return true;
+    }
+    if let Some(crate::model::segment::Cause::Details(cause)) = &s.cause {
+        return cause.exceptions.iter().any(|e| {
+            e.message.as_deref().is_some_and(contains) || e.kind.as_deref().is_some_and(contains)
+        });
+    }
+    false
+}
+
+/// Sets the search text; an empty query clears the search.
+pub fn set_search(view: &mut TraceView, query: &str) {
+    let Some(trace) = trace(view) else { return };
+    if query.is_empty() {
+        view.search = None;
+        rebuild_rows(view);
+        return;
+    }
+    let needle = query.to_lowercase();
+    let matches = trace
+        .spans
+        .iter()
+        .enumerate()
+        .filter(|(_, span)| span_matches(span, &needle))
+        .map(|(i, _)| i as u32)
+        .collect();
+    let only_matches = view.search.as_ref().is_some_and(|s| s.only_matches);
+    view.search = Some(Search {
+        query: query.to_owned(),
+        matches,
+        only_matches,
+    });
+    rebuild_rows(view);
+}
+
+/// Jumps to the next (or previous) match after the selection, wrapping.
+pub fn next_match(view: &mut TraceView, forward: bool, page: usize) -> bool {
+    let Some(search) = &view.search else {
+        return false;
+    };
+    let matches = &search.matches;
+    if matches.is_empty() {
+        return false;
+    }
+    let current = view.selected as u32;
+    let target = if forward {
+        let at = matches.partition_point(|&m| m <= current);
+        matches[at % matches.len()]
+    } else {
+        let at = matches.partition_point(|&m| m < current);
+        matches[(at + matches.len() - 1) % matches.len()]
+    };
+    select(view, target as usize, page);
+    true
+}
+
+pub fn toggle_only_matches(view: &mut TraceView) -> bool {
+    let Some(search) = view.search.as_mut() else {
+        return false;
+    };
+    search.only_matches ^= true;
+    rebuild_rows(view);
+    true
+}
+
+/// The time window the axis shows: the zoom, or the whole trace.
+pub fn window(view: &TraceView, trace: &Trace) -> (f64, f64) {
+    match view.zoom.last() {
+        Some(&window) => window,
+        None => {
+            let start = trace.start().unwrap_or(0.0);
+            (start, trace.end().unwrap_or(start))
+        }
+    }
+}
+
+/// Zooms the axis to the selected span's time.
+pub fn zoom_in(view: &mut TraceView) -> bool {
+    let Some(trace) = trace(view) else {
+        return false;
+    };
+    let span = &trace.spans[view.selected];
+    let end = span
+        .end()
+        .unwrap_or_else(|| trace.end().unwrap_or(span.start()));
+    if end <= span.start() || view.zoom.last() == Some(&(span.start(), end)) {
+        return false;
+    }
+    view.zoom.push((span.start(), end));
+    true
+}
+
+pub fn zoom_out(view: &mut TraceView) -> bool {
+    view.zoom.pop().is_some()
+}
+
+pub fn set_tab(view: &mut TraceView, tab: Tab) {
+    view.tab = tab;
+    refresh_details(view);
+}
