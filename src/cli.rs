@@ -25,6 +25,14 @@ pub struct Cli {
     #[arg(long, value_name = "ID")]
     pub trace: Option<String>,
 
+    /// Never write to the clipboard (copy keys then show the value in the status line).
+    #[arg(long)]
+    pub no_clipboard: bool,
+
+    /// The AWS region, for links to the AWS console (otherwise taken from the data).
+    #[arg(long, value_name = "REGION")]
+    pub region: Option<String>,
+
     /// Render one view as plain text on stdout and exit: `list`, `trace:<ID>` or `map`.
     #[arg(long, value_name = "VIEW")]
     pub print: Option<String>,

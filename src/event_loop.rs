@@ -19,10 +19,19 @@ use crate::tui;
 use crate::ui;
 use crate::worker::Worker;
 
+/// What the command line asks of the interactive app.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Open this trace's waterfall at start.
+    pub open_trace: Option<String>,
+    pub no_clipboard: bool,
+    pub region: Option<String>,
+}
+
 /// Runs the interactive app until the user quits or a signal arrives.
-pub async fn run(source: Arc<dyn TraceSource>, open_trace: Option<String>) -> io::Result<()> {
+pub async fn run(source: Arc<dyn TraceSource>, options: Options) -> io::Result<()> {
     let mut terminal = tui::enter()?;
-    let result = run_in(&mut terminal, source, open_trace).await;
+    let result = run_in(&mut terminal, source, options).await;
     tui::restore();
     result
 }
@@ -30,10 +39,13 @@ pub async fn run(source: Arc<dyn TraceSource>, open_trace: Option<String>) -> io
 async fn run_in(
     terminal: &mut tui::Tui,
     source: Arc<dyn TraceSource>,
-    open_trace: Option<String>,
+    options: Options,
 ) -> io::Result<()> {
     let size = terminal.size()?;
     let mut state = State::new(source.label(), size.width, size.height, local_utc_offset());
+    state.clipboard = !options.no_clipboard;
+    state.region = options.region;
+    let open_trace = options.open_trace;
     let (results_tx, mut results) = mpsc::unbounded_channel();
     let mut worker = Worker::new(source, results_tx);
     worker.run(start(&mut state));

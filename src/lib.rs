@@ -6,10 +6,12 @@ pub mod app;
 pub mod cli;
 pub mod demo_gen;
 pub mod event_loop;
+pub mod filter;
 pub mod layout;
 pub mod model;
 pub mod print;
 pub mod source;
+pub mod synthetic;
 pub mod text;
 pub mod tui;
 pub mod ui;
@@ -67,7 +69,12 @@ pub async fn run(cli: Cli) -> ExitCode {
             }
         };
     }
-    match event_loop::run(source, trace).await {
+    let options = event_loop::Options {
+        open_trace: trace,
+        no_clipboard: cli.no_clipboard,
+        region: cli.region.clone(),
+    };
+    match event_loop::run(source, options).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("xray-tui: terminal error: {error}");

@@ -2,6 +2,7 @@
 
 pub mod graph;
 pub mod lenient;
+pub mod root_cause;
 pub mod segment;
 pub mod summary;
 pub mod trace;

@@ -1,0 +1,432 @@
+//! The waterfall's operations driven through update(): folding, search, jumps, critical
+//! path, zoom, copy and save, on real fixtures and on a generated 50,000-span trace.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use xray_tui::app::details::Tab;
+use xray_tui::app::state::PromptPurpose;
+use xray_tui::app::trace_view::{critical_path, fault_root_cause};
+use xray_tui::app::{Action, Command, Intent, State, update};
+use xray_tui::model::{Status, Trace};
+use xray_tui::source::{Collector, files};
+
+fn fixture_trace(path: &str) -> Arc<Trace> {
+    let mut collector = Collector::default();
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/xray")
+        .join(path);
+    files::load_paths(&[path], &mut collector);
+    let data = collector.finish();
+    data.traces.into_values().next().unwrap()
+}
+
+fn open(trace: Arc<Trace>) -> State {
+    let mut state = State::new("test", 120, 40, 0);
+    let commands = update(&mut state, Action::OpenTrace(trace.id.clone()));
+    let [Command::LoadTrace { request, .. }] = commands.as_slice() else {
+        panic!("{commands:?}")
+    };
+    update(
+        &mut state,
+        Action::TracesLoaded {
+            request: *request,
+            result: Ok(vec![trace]),
+        },
+    );
+    state
+}
+
+fn press(state: &mut State, intent: Intent) -> Vec<Command> {
+    update(state, Action::Intent(intent))
+}
+
+fn type_text(state: &mut State, text: &str) {
+    for c in text.chars() {
+        update(
+            state,
+            Action::PromptKey(crossterm::event::KeyEvent::from(
+                crossterm::event::KeyCode::Char(c),
+            )),
+        );
+    }
+}
+
+fn key(state: &mut State, code: crossterm::event::KeyCode) -> Vec<Command> {
+    update(
+        state,
+        Action::PromptKey(crossterm::event::KeyEvent::from(code)),
+    )
+}
+
+fn view(state: &State) -> &xray_tui::app::state::TraceView {
+    state.trace.as_ref().unwrap()
+}
+
+fn selected_name(state: &State) -> String {
+    let view = view(state);
+    view.trace.as_ref().unwrap().spans[view.selected]
+        .name()
+        .to_owned()
+}
+
+const LAMBDA: &str = "awsdocs-devguide/BatchGetTraces.scorekeep-lambda-inferred.response.json";
+const DDB: &str = "otel-contrib-awsxray/ddbSample.json";
+
+#[test]
+fn folding_hides_subtrees_and_says_what_they_hide() {
+    let mut state = open(fixture_trace(LAMBDA));
+    assert_eq!(view(&state).rows.len(), 11);
+    press(&mut state, Intent::Down); // Lambda
+    press(&mut state, Intent::ToggleFold);
+    assert_eq!(view(&state).rows, [0, 1, 8, 9, 10]);
+    let (hidden, status) =
+        xray_tui::app::trace_view::hidden(view(&state).trace.as_ref().unwrap(), 1);
+    assert_eq!((hidden, status), (6, Status::Ok));
+    press(&mut state, Intent::Down);
+    assert_eq!(
+        selected_name(&state),
+        "## UserModel.saveUser",
+        "moving skips the folded subtree"
+    );
+    press(&mut state, Intent::FoldOrParent); // folds saveUser
+    assert_eq!(view(&state).rows, [0, 1, 8]);
+    press(&mut state, Intent::FoldOrParent); // already folded: goes to the parent
+    assert_eq!(selected_name(&state), "Scorekeep");
+    press(&mut state, Intent::FoldToDepth(0));
+    assert_eq!(view(&state).rows.len(), 11);
+    press(&mut state, Intent::FoldToDepth(2));
+    let depths: Vec<u32> = view(&state)
+        .rows
+        .iter()
+        .map(|&r| view(&state).trace.as_ref().unwrap().spans[r as usize].depth)
+        .collect();
+    assert_eq!(depths, [0, 1, 1]);
+    press(&mut state, Intent::UnfoldOrChild);
+    assert_eq!(
+        selected_name(&state),
+        "Lambda",
+        "root open: l goes to the first child"
+    );
+    press(&mut state, Intent::UnfoldOrChild);
+    assert_eq!(
+        view(&state).rows.len(),
+        4,
+        "Lambda opened one level: its child is folded at depth 2"
+    );
+}
+
+#[test]
+fn a_folded_span_shows_the_failure_it_hides() {
+    let mut state = open(fixture_trace(DDB));
+    press(&mut state, Intent::FoldToDepth(1));
+    assert_eq!(view(&state).rows, [0]);
+    let trace = view(&state).trace.clone().unwrap();
+    let (hidden, status) = xray_tui::app::trace_view::hidden(&trace, 0);
+    assert_eq!(hidden, trace.spans.len() - 1);
+    assert_eq!(status, Status::Fault);
+    let mut buffer = ratatui::buffer::Buffer::empty(ratatui::layout::Rect::new(0, 0, 120, 40));
+    let area = buffer.area;
+    xray_tui::ui::render_buffer(&state, &mut buffer, area);
+    let screen = xray_tui::ui::buffer_text(&buffer);
+    let row = screen.lines().nth(2).unwrap();
+    assert!(row.contains(&format!("▸DDB +{hidden} ✖")), "{row}");
+}
+
+#[test]
+fn search_finds_highlights_counts_and_filters() {
+    let mut state = open(fixture_trace(LAMBDA));
+    press(&mut state, Intent::Search);
+    assert_eq!(
+        state.prompt.as_ref().unwrap().purpose,
+        PromptPurpose::Search
+    );
+    type_text(&mut state, "dynamo");
+    // Searching as you type jumps to the first match.
+    assert_eq!(selected_name(&state), "DynamoDB");
+    key(&mut state, crossterm::event::KeyCode::Enter);
+    assert!(state.prompt.is_none());
+    let search = view(&state).search.clone().unwrap();
+    assert_eq!(search.matches, [9, 10]);
+    assert_eq!(
+        state.message.as_ref().unwrap().text,
+        "2 spans match; n/N next/previous, m shows only them"
+    );
+    assert_eq!(
+        view(&state).selected,
+        10,
+        "Enter moves on to the next match"
+    );
+    press(&mut state, Intent::NextMatch);
+    assert_eq!(view(&state).selected, 9, "wraps around");
+    press(&mut state, Intent::PreviousMatch);
+    assert_eq!(view(&state).selected, 10);
+    press(&mut state, Intent::ToggleOnlyMatches);
+    assert_eq!(
+        view(&state).rows,
+        [0, 8, 9, 10],
+        "matches and their ancestors"
+    );
+    press(&mut state, Intent::ToggleOnlyMatches);
+    assert_eq!(view(&state).rows.len(), 11);
+
+    // Annotation values and SQL are searched too; Esc clears the search.
+    press(&mut state, Intent::Search);
+    key(&mut state, crossterm::event::KeyCode::Char('u'));
+    let prompt = state.prompt.as_mut().unwrap();
+    prompt.clear();
+    type_text(&mut state, "Metadata string");
+    key(&mut state, crossterm::event::KeyCode::Esc);
+    assert!(view(&state).search.is_none());
+}
+
+#[test]
+fn exception_messages_and_annotations_are_searched() {
+    let mut state = open(fixture_trace(DDB));
+    press(&mut state, Intent::Search);
+    type_text(&mut state, "ResourceNotFound");
+    key(&mut state, crossterm::event::KeyCode::Enter);
+    let trace = view(&state).trace.clone().unwrap();
+    let expected: Vec<u32> = trace
+        .spans
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| {
+            serde_json::to_string(&s.segment.cause)
+                .unwrap()
+                .contains("ResourceNotFound")
+                || s.name().contains("ResourceNotFound")
+        })
+        .map(|(i, _)| i as u32)
+        .collect();
+    assert!(!expected.is_empty());
+    assert_eq!(view(&state).search.as_ref().unwrap().matches, expected);
+}
+
+#[test]
+fn jumps_to_problems_parent_and_root_cause() {
+    let mut state = open(fixture_trace(DDB));
+    let trace = view(&state).trace.clone().unwrap();
+    let problems: Vec<usize> = (0..trace.spans.len())
+        .filter(|&i| trace.spans[i].status() != Status::Ok)
+        .collect();
+    assert!(problems.len() >= 2);
+    press(&mut state, Intent::NextProblem);
+    assert_eq!(
+        view(&state).selected,
+        problems[1],
+        "the root is a problem already: next is the second"
+    );
+    press(&mut state, Intent::PreviousProblem);
+    assert_eq!(view(&state).selected, problems[0]);
+
+    press(&mut state, Intent::RootCause);
+    let root_cause = view(&state).selected;
+    let span = &trace.spans[root_cause];
+    assert!(span.segment.fault);
+    assert!(
+        trace
+            .children(root_cause)
+            .all(|c| !trace.spans[c].segment.fault),
+        "no faulting child"
+    );
+    let deepest = trace
+        .spans
+        .iter()
+        .filter(|s| s.segment.fault)
+        .map(|s| s.depth)
+        .max()
+        .unwrap();
+    assert_eq!(span.depth, deepest);
+    assert_eq!(
+        view(&state).tab,
+        Tab::Exceptions,
+        "the root cause opens on its exception"
+    );
+    assert_eq!(Some(root_cause), fault_root_cause(&trace));
+    press(&mut state, Intent::Parent);
+    assert_eq!(Some(view(&state).selected as u32), span.parent);
+
+    let mut healthy = open(fixture_trace(LAMBDA));
+    press(&mut healthy, Intent::RootCause);
+    assert_eq!(
+        healthy.message.as_ref().unwrap().text,
+        "this trace has no fault"
+    );
+    press(&mut healthy, Intent::NextProblem);
+    assert_eq!(
+        healthy.message.as_ref().unwrap().text,
+        "no span has a fault, error or throttle"
+    );
+}
+
+#[test]
+fn critical_path_of_the_lambda_trace() {
+    let trace = fixture_trace(LAMBDA);
+    let path = critical_path(&trace);
+    let names: Vec<&str> = (0..trace.spans.len())
+        .filter(|&i| path[i])
+        .map(|i| trace.spans[i].name())
+        .collect();
+    // Scorekeep's end is set by saveUser → DynamoDB; before it, the Lambda call and, inside
+    // the function, SNS and the annotations step just before it. The cold start's
+    // Initialization ends before its function segment starts, so it blocks nothing inside it.
+    assert_eq!(
+        names,
+        [
+            "Scorekeep",
+            "Lambda",
+            "random-name",
+            "random-name",
+            "annotations",
+            "SNS",
+            "SNS",
+            "## UserModel.saveUser",
+            "DynamoDB",
+            "DynamoDB"
+        ]
+    );
+    let mut state = open(trace);
+    press(&mut state, Intent::ToggleCriticalPath);
+    assert_eq!(view(&state).critical.as_ref().unwrap(), &path);
+    press(&mut state, Intent::ToggleCriticalPath);
+    assert!(view(&state).critical.is_none());
+}
+
+#[test]
+fn zoom_narrows_the_axis_and_comes_back() {
+    let mut state = open(fixture_trace(LAMBDA));
+    let trace = view(&state).trace.clone().unwrap();
+    press(&mut state, Intent::Bottom);
+    press(&mut state, Intent::ZoomIn);
+    let span = &trace.spans[view(&state).selected];
+    assert_eq!(view(&state).zoom, [(span.start(), span.end().unwrap())]);
+    assert_eq!(
+        xray_tui::app::trace_view::window(view(&state), &trace),
+        (span.start(), span.end().unwrap())
+    );
+    press(&mut state, Intent::ZoomOut);
+    assert!(view(&state).zoom.is_empty());
+    assert_eq!(
+        xray_tui::app::trace_view::window(view(&state), &trace),
+        (trace.start().unwrap(), trace.end().unwrap())
+    );
+}
+
+#[test]
+fn copy_and_console_link_and_save() {
+    let mut state = open(fixture_trace(LAMBDA));
+    let commands = press(&mut state, Intent::CopyTraceId);
+    assert_eq!(
+        commands,
+        [Command::Copy("1-59602603-23fc5b688855d396af79b496".into())]
+    );
+    assert_eq!(
+        state.message.as_ref().unwrap().text,
+        "copied the trace id to the clipboard"
+    );
+    press(&mut state, Intent::Down);
+    assert_eq!(
+        press(&mut state, Intent::CopySpanId),
+        [Command::Copy("0c544c1b1bbff948".into())]
+    );
+    let commands = press(&mut state, Intent::CopyRawJson);
+    let [Command::Copy(json)] = commands.as_slice() else {
+        panic!("{commands:?}")
+    };
+    let value: serde_json::Value = serde_json::from_str(json).unwrap();
+    assert_eq!(value["name"], "Lambda");
+    assert_eq!(value["aws"]["operation"], "Invoke");
+
+    // The region comes from the Lambda function's ARN.
+    let commands = press(&mut state, Intent::ConsoleLink);
+    let link = "https://us-west-2.console.aws.amazon.com/cloudwatch/home?region=us-west-2#xray:traces/1-59602603-23fc5b688855d396af79b496";
+    assert_eq!(commands, [Command::Copy(link.into())]);
+    assert_eq!(state.message.as_ref().unwrap().text, link);
+
+    state.clipboard = false;
+    assert!(press(&mut state, Intent::CopyTraceId).is_empty());
+    assert!(
+        state
+            .message
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("clipboard is off")
+    );
+
+    press(&mut state, Intent::Save);
+    assert_eq!(
+        state.prompt.as_ref().unwrap().text,
+        "1-59602603-23fc5b688855d396af79b496.json"
+    );
+    let commands = key(&mut state, crossterm::event::KeyCode::Enter);
+    let [Command::Save { path, contents }] = commands.as_slice() else {
+        panic!("{commands:?}")
+    };
+    assert_eq!(path, "1-59602603-23fc5b688855d396af79b496.json");
+    // What is saved loads back as the same trace.
+    let mut collector = Collector::default();
+    files::load_text("saved.json", contents, &mut collector);
+    let again = collector.finish();
+    let trace = view(&state).trace.clone().unwrap();
+    let reloaded = &again.traces[&trace.id];
+    assert_eq!(reloaded.documents, trace.documents);
+    assert_eq!(reloaded.spans.len(), trace.spans.len());
+    update(&mut state, Action::Saved(Ok(path.clone())));
+    assert!(
+        state
+            .message
+            .as_ref()
+            .unwrap()
+            .text
+            .starts_with("saved to 1-59602603")
+    );
+}
+
+#[test]
+fn fifty_thousand_spans() {
+    let trace = Arc::new(xray_tui::synthetic::trace(50_000, 7));
+    assert_eq!(trace.spans.len(), 50_000);
+    assert!(
+        trace.spans.iter().all(|s| s.detached.is_none()),
+        "every document linked"
+    );
+    assert!(trace.documents.len() > 300);
+    let mut state = open(Arc::clone(&trace));
+    press(&mut state, Intent::FoldToDepth(1));
+    assert_eq!(view(&state).rows, [0]);
+    press(&mut state, Intent::FoldToDepth(0));
+    assert_eq!(view(&state).rows.len(), 50_000);
+    press(&mut state, Intent::Bottom);
+    assert_eq!(view(&state).selected, 49_999);
+
+    let path = critical_path(&trace);
+    let on_path: Vec<usize> = (0..trace.spans.len()).filter(|&i| path[i]).collect();
+    assert_eq!(on_path[0], 0);
+    // Every span on the path but the root has its parent on the path.
+    assert!(
+        on_path[1..]
+            .iter()
+            .all(|&i| path[trace.spans[i].parent.unwrap() as usize])
+    );
+
+    press(&mut state, Intent::Search);
+    type_text(&mut state, "downstream");
+    key(&mut state, crossterm::event::KeyCode::Enter);
+    let expected = trace
+        .spans
+        .iter()
+        .filter(|s| s.name() == "downstream.internal")
+        .count();
+    assert_eq!(
+        view(&state).search.as_ref().unwrap().matches.len(),
+        expected
+    );
+    press(&mut state, Intent::ToggleOnlyMatches);
+    assert!(view(&state).rows.len() < 50_000);
+
+    press(&mut state, Intent::RootCause);
+    let root_cause = view(&state).selected;
+    assert!(trace.spans[root_cause].segment.fault);
+}
