@@ -232,6 +232,12 @@ fn number(src: &str, start: usize) -> Result<(f64, usize), ParseError> {
         at
     };
     let int_end = digits(end);
+    if int_end == end && src[..start].chars().next_back().is_some_and(is_word_char) {
+        return Err(ParseError::new(
+            "unexpected '-': keywords and annotation keys are letters, digits, '_' and '.', and names go in double quotes".into(),
+            start..(start + 1),
+        ));
+    }
     if int_end == end {
         return Err(ParseError::new(
             "expected a number after '-'".into(),

@@ -497,11 +497,11 @@ impl<'s> Parser<'s> {
     fn annotation(&mut self, token: Token) -> Result<Expr, ParseError> {
         self.bump();
         let text = self.text(&token);
-        let (key, key_span) = if text.len() > "annotation".len() {
+        let bracket = text.len() == "annotation".len();
+        let (key, key_span) = if !bracket {
             let at = token.span.start + "annotation.".len();
             (&self.src[at..token.span.end], at..token.span.end)
         } else {
-            // annotation[KEY]
             if self.peek().tok != Tok::LBracket {
                 let next = self.peek();
                 return Err(error(
@@ -537,14 +537,21 @@ impl<'s> Parser<'s> {
                 key_span.start..key_span.start,
             ));
         }
+        // Keys are letters, digits and underscores; some SDKs (the Go SDK in the ddbSample
+        // fixture) also send dots, which only the bracket form can name.
         if let Some((at, c)) = key
             .char_indices()
-            .find(|&(_, c)| !(c.is_ascii_alphanumeric() || c == '_'))
+            .find(|&(_, c)| !(c.is_ascii_alphanumeric() || c == '_' || (bracket && c == '.')))
         {
             let at = key_span.start + at;
+            let hint = if c == '.' {
+                format!(": for a key with dots write annotation[{key}]")
+            } else {
+                String::new()
+            };
             return Err(error(
                 format!(
-                    "annotation keys are letters, digits and underscores; '{c}' is not allowed"
+                    "annotation keys are letters, digits and underscores; '{c}' is not allowed{hint}"
                 ),
                 at..at + c.len_utf8(),
             ));

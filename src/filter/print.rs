@@ -37,7 +37,11 @@ impl Display for Expr {
                 write!(f, "{} {} {value}", keyword.text(), op.text())
             }
             ExprKind::Annotation { key, test } => {
-                write!(f, "annotation.{key}")?;
+                if key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+                    write!(f, "annotation.{key}")?;
+                } else {
+                    write!(f, "annotation[{key}]")?;
+                }
                 if let Some((op, value)) = test {
                     write!(f, " {} {value}", op.text())?;
                 }

@@ -74,6 +74,7 @@ pub struct RootCauseEntity {
     pub name: String,
     /// A call to another service (namespace `remote` or `aws`, or an SQL query).
     pub remote: bool,
+    /// Fault and error root causes only.
     pub exceptions: Vec<RootCauseException>,
     /// Response-time root causes only: this entity's duration over the root segment's
     /// response time (0.0 to 1.0).
@@ -261,15 +262,19 @@ fn describe_with(
         span: i,
         name,
         remote,
-        exceptions: exceptions
-            .of(i)
-            .into_iter()
-            .map(|e| RootCauseException {
-                name: e.kind.clone().unwrap_or_default(),
-                message: e.message.clone().unwrap_or_default(),
-                remote: e.remote,
-            })
-            .collect(),
+        // X-Ray's response-time root-cause entities carry no exceptions.
+        exceptions: if kind == RootCauseKind::ResponseTime {
+            Vec::new()
+        } else {
+            exceptions.of(i)
+        }
+        .into_iter()
+        .map(|e| RootCauseException {
+            name: e.kind.clone().unwrap_or_default(),
+            message: e.message.clone().unwrap_or_default(),
+            remote: e.remote,
+        })
+        .collect(),
         coverage: coverage(i),
     };
 
@@ -494,9 +499,11 @@ impl TraceServices {
     pub fn of(trace: &Trace) -> TraceServices {
         let spans = &trace.spans;
         let mut out = TraceServices::default();
-        let mut visit_of: HashMap<usize, usize> = HashMap::new();
+        // Keyed by span and role: a subsegment detached from its parent is a node of its own
+        // when it calls, and the call it makes infers another node.
+        let mut visit_of: HashMap<(usize, bool), usize> = HashMap::new();
         let mut visit = |out: &mut TraceServices, span: usize, inferred_call: bool| -> usize {
-            *visit_of.entry(span).or_insert_with(|| {
+            *visit_of.entry((span, inferred_call)).or_insert_with(|| {
                 let s = &spans[span];
                 let (node, inferred) = if inferred_call {
                     (inferred_key(&s.segment), true)

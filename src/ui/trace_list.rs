@@ -24,15 +24,54 @@ struct Column {
     width: u16,
     align: Align,
     sort: Option<SortKey>,
-    cell: fn(&TraceSummary, &State, u16) -> (String, Style),
+    cell: fn(&TraceSummary, &Cells, u16) -> (String, Style),
 }
 
 /// Full X-Ray ids take 35 columns; narrower terminals show their last digits.
 const FULL_ID_WIDTH: u16 = 35;
 const SHORT_ID_WIDTH: u16 = 11;
 
-fn columns(state: &State, width: u16) -> Vec<Column> {
-    let with_date = state.list.counts.spans_days();
+/// What every cell of this frame shares.
+struct Cells {
+    utc_offset: i32,
+    with_date: bool,
+    /// The host most visible rows' URLs share: left out of them, named in the header.
+    common_host: Option<String>,
+}
+
+fn url_host(url: &str) -> &str {
+    let rest = short_url(url);
+    rest.split('/').next().unwrap_or("")
+}
+
+impl Cells {
+    fn of(state: &State, rows: usize) -> Cells {
+        let list = &state.list;
+        let mut hosts: Vec<&str> = (list.offset..list.offset + rows)
+            .filter_map(|p| list.row(p)?.http.url.as_deref())
+            .map(url_host)
+            .filter(|h| !h.is_empty())
+            .collect();
+        hosts.sort_unstable();
+        let mut best: Option<(&str, usize)> = None;
+        for group in hosts.chunk_by(|a, b| a == b) {
+            if best.is_none_or(|(_, n)| group.len() > n) {
+                best = Some((group[0], group.len()));
+            }
+        }
+        let common_host = best
+            .filter(|(_, n)| *n * 2 > hosts.len())
+            .map(|(h, _)| h.to_owned());
+        Cells {
+            utc_offset: state.utc_offset,
+            with_date: list.counts.spans_days(),
+            common_host,
+        }
+    }
+}
+
+fn columns(cells: &Cells, width: u16) -> Vec<Column> {
+    let with_date = cells.with_date;
     let id_width = if width >= 140 {
         FULL_ID_WIDTH
     } else {
@@ -44,11 +83,11 @@ fn columns(state: &State, width: u16) -> Vec<Column> {
             width: if with_date { 11 } else { 8 },
             align: Align::Left,
             sort: Some(SortKey::Time),
-            cell: |s, state, _| {
-                let time = if state.list.counts.spans_days() {
-                    day_and_minute(s.start_time, state.utc_offset)
+            cell: |s, cells, _| {
+                let time = if cells.with_date {
+                    day_and_minute(s.start_time, cells.utc_offset)
                 } else {
-                    clock(s.start_time, state.utc_offset)
+                    clock(s.start_time, cells.utc_offset)
                 };
                 (time, Style::new())
             },
@@ -111,10 +150,12 @@ fn columns(state: &State, width: u16) -> Vec<Column> {
         width: width.saturating_sub(used),
         align: Align::Left,
         sort: Some(SortKey::Url),
-        cell: |s, _, width| {
+        cell: |s, cells, width| {
             let url = s.http.url.as_deref().map(short_url).unwrap_or("");
-            // When the whole URL does not fit, the path says more than the host.
-            let url = if crate::text::width(url) > width as usize {
+            // The shared host is in the header; a URL that still does not fit keeps its path.
+            let url = if cells.common_host.as_deref() == Some(url_host(url))
+                || crate::text::width(url) > width as usize
+            {
                 url_path(url)
             } else {
                 url
@@ -149,9 +190,10 @@ fn status_cell(summary: &TraceSummary) -> (String, Style) {
 pub fn render(state: &State, buf: &mut Buffer, body: Rect) {
     let areas = screen::list(body);
     render_title(state, buf, areas.title);
-    let columns = columns(state, body.width);
-    render_header(state, buf, areas.header, &columns);
-    render_rows(state, buf, areas.rows, &columns);
+    let cells = Cells::of(state, areas.rows.height as usize);
+    let columns = columns(&cells, body.width);
+    render_header(state, &cells, buf, areas.header, &columns);
+    render_rows(state, &cells, buf, areas.rows, &columns);
 }
 
 fn render_title(state: &State, buf: &mut Buffer, area: Rect) {
@@ -190,7 +232,7 @@ fn render_title(state: &State, buf: &mut Buffer, area: Rect) {
     line(buf, area, area.y, &borrowed);
 }
 
-fn render_header(state: &State, buf: &mut Buffer, area: Rect, columns: &[Column]) {
+fn render_header(state: &State, cells: &Cells, buf: &mut Buffer, area: Rect, columns: &[Column]) {
     let mut x = area.x;
     for column in columns {
         let arrow = if column.sort == Some(state.list.sort) {
@@ -198,7 +240,12 @@ fn render_header(state: &State, buf: &mut Buffer, area: Rect, columns: &[Column]
         } else {
             ""
         };
-        let title = format!("{}{arrow}", column.title);
+        let mut title = format!("{}{arrow}", column.title);
+        if column.sort == Some(SortKey::Url)
+            && let Some(host) = &cells.common_host
+        {
+            title.push_str(&format!("  on {host}"));
+        }
         match column.align {
             Align::Left => {
                 put(buf, x, area.y, column.width, &title, theme::header());
@@ -209,7 +256,7 @@ fn render_header(state: &State, buf: &mut Buffer, area: Rect, columns: &[Column]
     }
 }
 
-fn render_rows(state: &State, buf: &mut Buffer, area: Rect, columns: &[Column]) {
+fn render_rows(state: &State, cells: &Cells, buf: &mut Buffer, area: Rect, columns: &[Column]) {
     let list = &state.list;
     if list.order.is_empty() {
         let text = match (&list.error, list.loading) {
@@ -244,7 +291,7 @@ fn render_rows(state: &State, buf: &mut Buffer, area: Rect, columns: &[Column]) 
         }
         let mut x = area.x;
         for column in columns {
-            let (content, style) = (column.cell)(summary, state, column.width);
+            let (content, style) = (column.cell)(summary, cells, column.width);
             match column.align {
                 Align::Left => {
                     put(buf, x, y, column.width, &content, style);
