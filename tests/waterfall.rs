@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use xray_tui::app::details::Tab;
 use xray_tui::app::state::PromptPurpose;
-use xray_tui::app::trace_view::{critical_path, fault_root_cause};
+use xray_tui::app::trace_view::{critical_path, fault_root_causes};
 use xray_tui::app::{Action, Command, Intent, State, update};
 use xray_tui::model::{Status, Trace};
 use xray_tui::source::{Collector, files};
@@ -243,7 +243,7 @@ fn jumps_to_problems_parent_and_root_cause() {
         Tab::Exceptions,
         "the root cause opens on its exception"
     );
-    assert_eq!(Some(root_cause), fault_root_cause(&trace));
+    assert_eq!(root_cause, fault_root_causes(&trace)[0]);
     press(&mut state, Intent::Parent);
     assert_eq!(Some(view(&state).selected as u32), span.parent);
 

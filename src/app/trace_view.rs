@@ -192,20 +192,27 @@ pub fn hidden(trace: &Trace, index: usize) -> (usize, Status) {
     )
 }
 
-/// X-Ray's root cause of a fault: the deepest faulting span none of whose children fault.
-pub fn fault_root_cause(trace: &Trace) -> Option<usize> {
-    let spans = &trace.spans;
-    let mut child_faults = vec![false; spans.len()];
-    for span in spans {
-        if span.segment.fault
-            && let Some(p) = span.parent
-        {
-            child_faults[p as usize] = true;
-        }
-    }
-    (0..spans.len())
-        .filter(|&i| spans[i].segment.fault && !child_faults[i])
-        .max_by(|&a, &b| spans[a].depth.cmp(&spans[b].depth).then(b.cmp(&a)))
+/// X-Ray's root causes of a fault (faulting spans none of whose children fault), deepest first.
+pub fn fault_root_causes(trace: &Trace) -> Vec<usize> {
+    let mut causes = crate::model::root_cause::fault_root_causes(trace);
+    causes.sort_by(|&a, &b| {
+        trace.spans[b]
+            .depth
+            .cmp(&trace.spans[a].depth)
+            .then(a.cmp(&b))
+    });
+    causes
+}
+
+/// The root cause to show after `selected`: the deepest first, then the next one each time.
+/// Returns the span, its 1-based position and how many there are.
+pub fn next_fault_root_cause(trace: &Trace, selected: usize) -> Option<(usize, usize, usize)> {
+    let causes = fault_root_causes(trace);
+    let next = causes
+        .iter()
+        .position(|&c| c == selected)
+        .map_or(0, |at| (at + 1) % causes.len());
+    causes.get(next).map(|&span| (span, next + 1, causes.len()))
 }
 
 pub fn parent(view: &mut TraceView, page: usize) {

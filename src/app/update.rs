@@ -200,21 +200,24 @@ fn on_trace_intent(state: &mut State, intent: Intent) -> Vec<Command> {
         }
         Intent::Parent => view_ops::parent(view, page),
         Intent::NextProblem | Intent::PreviousProblem => {
-            if !view_ops::next_problem(view, intent == Intent::NextProblem, page) {
-                note = Some((
+            let found = view_ops::next_problem(view, intent == Intent::NextProblem, page);
+            note = (!found).then(|| {
+                (
                     "no span has a fault, error or throttle".into(),
                     Severity::Info,
-                ));
-            }
+                )
+            });
         }
-        Intent::RootCause => match view_ops::fault_root_cause(&trace) {
-            Some(span) => {
+        Intent::RootCause => match view_ops::next_fault_root_cause(&trace, view.selected) {
+            Some((span, position, count)) => {
                 view_ops::select(view, span, page);
                 view_ops::set_tab(view, super::details::Tab::Exceptions);
-                note = Some((
-                    "root cause of the fault: the deepest faulting span".into(),
-                    Severity::Info,
-                ));
+                let which = if count > 1 {
+                    format!(" ({position} of {count}; r for the next)")
+                } else {
+                    String::new()
+                };
+                note = Some((format!("root cause of the fault{which}"), Severity::Info));
             }
             None => note = Some(("this trace has no fault".into(), Severity::Info)),
         },
@@ -228,15 +231,9 @@ fn on_trace_intent(state: &mut State, intent: Intent) -> Vec<Command> {
             note = Some((text.into(), Severity::Info));
         }
         Intent::ZoomIn => {
-            if view_ops::zoom_in(view) {
-                note = Some((
-                    format!(
-                        "zoomed to {}; Z zooms out",
-                        trace.spans[view.selected].name()
-                    ),
-                    Severity::Info,
-                ));
-            }
+            let zoomed = view_ops::zoom_in(view);
+            let name = trace.spans[view.selected].name();
+            note = zoomed.then(|| (format!("zoomed to {name}; Z zooms out"), Severity::Info));
         }
         Intent::ZoomOut => {
             view_ops::zoom_out(view);

@@ -29,16 +29,20 @@
 //! sensitively. Annotations compare by type: `annotation.n = "3"` does not match the number 3.
 //!
 //! `group.name` and `group.arn` need the group's own filter, which only the X-Ray service
-//! knows: offline they are true (they narrow nothing) and the live source passes them to AWS.
+//! knows: offline they are true (they narrow nothing); only X-Ray can apply them, when the
+//! expression is sent with GetTraceSummaries.
 //!
 //! Root causes come from `model::root_cause`. Inside their braces `first`, `last` and `index`
 //! (0-based) give the position of a service in the root cause's service path, of an entity in
 //! the entity path (across services, from the entry point; `last` is the root-cause span
-//! itself), or of an exception in its entity's list. A form is true when some root cause of that
-//! kind has some element that satisfies the block. `rootcause.json` is true when each object of
-//! the array matches some root cause of any kind: its `Services` (if given) list the same
-//! services in order, each given field (`Name`, `Type`, `AccountId`, `Inferred`, and an
-//! `EntityPath` of `Name`, `Remote`, `Exceptions` of `Name`/`Message`) equal.
+//! itself, or the inferred node it called), or of an exception in its entity's list. A form is
+//! true when some root cause of that kind (among the first `root_cause::MAX_DESCRIBED`) has
+//! some element that satisfies the block.
+//!
+//! `rootcause.json` is true when each object of the array matches some root cause of any kind
+//! (the JSON does not say which): its `Services`, if given, list the same services in order,
+//! and each field given (`Name`, `Type`, `AccountId`, `Inferred`, and an `EntityPath` of
+//! `Name`, `Remote`, `Exceptions` of `Name` and `Message`) is equal; other fields are ignored.
 
 use std::cell::OnceCell;
 
@@ -222,8 +226,8 @@ fn annotation_test<'v>(
         _ => false,
     };
     match op {
-        Op::Eq => values.any(|v| equal(v)),
-        Op::Ne => !values.any(|v| equal(v)),
+        Op::Eq => values.any(equal),
+        Op::Ne => !values.any(equal),
         op if op.is_ordering() => values.any(|v| match (v, wanted) {
             (AnnotationValue::Number(a), Value::Number(b)) => compare_number(Some(*a), *op, *b),
             _ => false,
@@ -566,20 +570,25 @@ impl<'t> Context<'t> {
             .collect()
     }
 
-    /// Exception messages of a span and of the subsegments of the same service below it.
+    /// Exception messages of a span and of the subsegments of the same service below it
+    /// (segments below belong to other services: their subtrees are skipped, so evaluating
+    /// every service of a trace reads each span once).
     fn messages_within(&self, index: usize) -> Vec<&'t str> {
         let spans = &self.trace.spans;
-        let service = spans[index].service;
-        let end = index + spans[index].subtree_len as usize;
+        let end = (index + spans[index].subtree_len as usize).min(spans.len());
         let mut out = Vec::new();
-        for i in index..end.min(spans.len()) {
-            if i == index || (spans[i].service == service && !spans[i].is_segment()) {
-                for message in self.messages(i) {
-                    if !out.contains(&message) {
-                        out.push(message);
-                    }
+        let mut i = index;
+        while i < end {
+            if i != index && spans[i].is_segment() {
+                i += spans[i].subtree_len.max(1) as usize;
+                continue;
+            }
+            for message in self.messages(i) {
+                if !out.contains(&message) {
+                    out.push(message);
                 }
             }
+            i += 1;
         }
         out
     }

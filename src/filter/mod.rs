@@ -22,11 +22,13 @@
 //! ```
 //!
 //! Keywords, `AND`/`OR`, the string operators and `true`/`false` are read in any case;
-//! [`Expr`]'s `Display` writes the canonical form (lower-case keywords, upper-case operators),
-//! which parses back to the same tree. `AND` binds tighter than `OR` (the guide does not say;
-//! this is the usual reading and what the console's examples assume).
+//! [`Expr`]'s `Display` writes the canonical form (lower-case keywords, upper-case operators,
+//! explicit `AND`), which parses back to the same tree. Strings are in double quotes with `\"`
+//! and `\\` as escapes; numbers are decimal (`-1`, `0.5`, `2e3`), in seconds for times, with no
+//! unit.
 //!
-//! Where the guide is silent or loose this module decides, and says so where it does:
+//! Where the guide is silent or loose this module decides, and says so:
+//! - `AND` binds tighter than `OR` (the guide does not say; this is the usual reading).
 //! - Parentheses group (undocumented, but used by real users and tools).
 //! - `!` negates a keyword, a complex keyword or a parenthesised group; `!responsetime > 5` is
 //!   refused (write `responsetime <= 5` or `!(responsetime > 5)`), as the guide only shows `!`
@@ -34,14 +36,26 @@
 //! - A bare string keyword is true when the field is set; a bare `annotation.KEY` is true when
 //!   the annotation is set, and for a boolean annotation, when it is `true` (the guide's
 //!   "complex keyword operators": "If the keyword is of boolean type, it will evaluate to the
-//!   boolean value").
+//!   boolean value"). A bare number keyword is refused.
 //! - Values must be quoted strings, numbers or `true`/`false`; one guide example writes
 //!   `name = traces` unquoted, which is refused with a hint.
+//! - Each place allows the keywords that mean something there ([`Scope::allows`]): `first`,
+//!   `last`, `index` only inside `rootcause.*.*` blocks, `remote` in `rootcause.*.entity`,
+//!   `root` in `service()` and `rootcause.*.service`, `coverage` in `rootcause.responsetime.*`
+//!   (response-time root causes have no `exception` form: X-Ray lists no exceptions for them).
 //! - Annotations, groups, root causes and nested `service()`/`edge()` are refused inside
 //!   `service() { }` and `edge() { }` ("You can't use this keyword in combination with the
 //!   service or edge keyword").
+//! - Annotation keys are letters, digits and underscores. `annotation[KEY]` is accepted too and
+//!   also allows dots, which the Go SDK sends (see the ddbSample fixture).
+//! - Group names are not checked: the guide's own example (`high_response_time`) breaks its
+//!   rule of letters, digits and dashes.
 //! - Nesting deeper than [`MAX_DEPTH`] (parentheses, `!`, braces) is refused, so no input can
 //!   overflow the stack of the parser, the printer or the evaluator.
+//!
+//! Errors ([`ParseError`]) say what was expected and point at the bytes where it was not found;
+//! [`ParseError::render`] draws a caret line under them. Unknown keywords get a "did you mean"
+//! when a known one is close.
 
 mod ast;
 mod eval;

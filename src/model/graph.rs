@@ -407,11 +407,12 @@ impl Builder {
 }
 
 /// A subsegment that calls another service: the AWS SDK, a remote HTTP API or a database.
-fn is_call(segment: &Segment) -> bool {
+pub fn is_call(segment: &Segment) -> bool {
     matches!(segment.namespace.as_deref(), Some("aws" | "remote")) || segment.sql.is_some()
 }
 
-fn node_key(span: &Span) -> NodeKey {
+/// The node of a segment: its origin (or inferred type) and name.
+pub fn node_key(span: &Span) -> NodeKey {
     let kind = match (&span.segment.origin, span.kind) {
         (Some(origin), _) => origin.clone(),
         (None, super::trace::SpanKind::Inferred) => inferred_key(&span.segment).kind,
@@ -424,7 +425,7 @@ fn node_key(span: &Span) -> NodeKey {
 }
 
 /// The node X-Ray infers for a call whose target sent no segment.
-fn inferred_key(segment: &Segment) -> NodeKey {
+pub fn inferred_key(segment: &Segment) -> NodeKey {
     let name = segment.name().to_owned();
     let aws = segment.aws.as_ref();
     if segment.sql.is_some() {

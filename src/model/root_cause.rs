@@ -199,11 +199,19 @@ pub fn root_cause_spans(trace: &Trace, kind: RootCauseKind) -> Vec<usize> {
     }
 }
 
-/// Every root cause of one kind, described as the console shows them.
+/// How many root causes of one kind [`root_causes`] describes. A description holds the whole
+/// path from the entry point, so describing every faulted leaf of a pathological trace (a
+/// 25,000-level chain with a faulted leaf on each level) would take gigabytes; X-Ray's own
+/// summaries list a handful.
+pub const MAX_DESCRIBED: usize = 32;
+
+/// The root causes of one kind (the first [`MAX_DESCRIBED`], in span order), described as the
+/// console shows them.
 pub fn root_causes(trace: &Trace, kind: RootCauseKind) -> Vec<RootCause> {
     let exceptions = ExceptionIndex::new(trace);
     root_cause_spans(trace, kind)
         .into_iter()
+        .take(MAX_DESCRIBED)
         .map(|span| describe_with(trace, kind, span, &exceptions))
         .collect()
 }
@@ -386,81 +394,14 @@ impl<'t> ExceptionIndex<'t> {
     }
 }
 
-// ---------------------------------------------------------------------------------------------
-// Service identity, as `graph.rs` counts nodes and edges.
-//
-// These mirror `graph.rs`'s private `node_key`, `inferred_key` and `is_call`; keep them in step
-// (or make those public and use them here).
+// Service identity, exactly as the service graph counts nodes and edges.
 
-/// A node's identity: (type, name), as in the service graph.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct NodeName {
-    pub kind: String,
-    pub name: String,
-}
-
-/// A subsegment that calls another service: the AWS SDK, a remote HTTP API or a database.
-pub fn is_call(segment: &Segment) -> bool {
-    matches!(segment.namespace.as_deref(), Some("aws" | "remote")) || segment.sql.is_some()
-}
+pub use super::graph::{NodeKey as NodeName, inferred_key, is_call};
 
 /// The node of span `index` when it is a segment, or of the span itself otherwise (used for
 /// subsegments detached from their parents, which the graph shows as nodes of their own).
 pub fn node_key(trace: &Trace, index: usize) -> NodeName {
-    let span = &trace.spans[index];
-    let kind = match (&span.segment.origin, span.kind) {
-        (Some(origin), _) => origin.clone(),
-        (None, SpanKind::Inferred) => inferred_key(&span.segment).kind,
-        (None, _) => String::new(),
-    };
-    NodeName {
-        kind,
-        name: span.name().to_owned(),
-    }
-}
-
-/// The node X-Ray infers for a call whose target sent no segment.
-pub fn inferred_key(segment: &Segment) -> NodeName {
-    let name = segment.name().to_owned();
-    let aws = segment.aws.as_ref();
-    if segment.sql.is_some() {
-        return NodeName {
-            kind: "Database::SQL".into(),
-            name,
-        };
-    }
-    if segment.namespace.as_deref() != Some("aws") {
-        return NodeName {
-            kind: "remote".into(),
-            name,
-        };
-    }
-    let (kind, resource) = match name.as_str() {
-        "DynamoDB" => (
-            "AWS::DynamoDB::Table",
-            aws.and_then(|a| a.table_name.clone()),
-        ),
-        "SQS" => (
-            "AWS::SQS::Queue",
-            aws.and_then(|a| a.queue_url.as_deref())
-                .and_then(|url| url.rsplit('/').next())
-                .map(str::to_owned),
-        ),
-        "SNS" => ("AWS::SNS", None),
-        "S3" => ("AWS::S3::Bucket", None),
-        "Lambda" => ("AWS::Lambda", None),
-        "Kinesis" => ("AWS::Kinesis::Stream", None),
-        _ => ("", None),
-    };
-    let kind = if kind.is_empty() {
-        format!("AWS::{name}")
-    } else {
-        kind.to_owned()
-    };
-    NodeName {
-        kind,
-        name: resource.filter(|r| !r.is_empty()).unwrap_or(name),
-    }
+    super::graph::node_key(&trace.spans[index])
 }
 
 /// One service (graph node) as a trace reaches it: a segment, or a call to something that sent

@@ -71,8 +71,7 @@ impl TraceSummary {
             ..TraceSummary::default()
         };
         for span in &trace.spans {
-            summary.has_fault |= span.segment.fault;
-            summary.has_error |= span.segment.error;
+            // As the API defines them: fault and error of the root segment, throttle of any.
             summary.has_throttle |= span.segment.throttle;
             for (key, value) in &span.segment.annotations {
                 let values = summary.annotations.entry(key.clone()).or_default();
@@ -93,6 +92,8 @@ impl TraceSummary {
             }
         }
         if let Some(root) = root {
+            summary.has_fault = root.segment.fault;
+            summary.has_error = root.segment.error;
             summary.entry_point = Some(service_id(root));
             summary.http = root_http(root);
         }
