@@ -21,6 +21,11 @@ pub struct Cli {
     #[arg(long, value_name = "PATH")]
     pub file: Vec<PathBuf>,
 
+    /// Show only the traces that match this X-Ray filter expression, e.g.
+    /// 'service("payments") { fault }' or 'responsetime > 2 AND http.method = "POST"'.
+    #[arg(long, value_name = "EXPR")]
+    pub filter: Option<String>,
+
     /// Open this trace's waterfall at start (an X-Ray or W3C trace id).
     #[arg(long, value_name = "ID")]
     pub trace: Option<String>,

@@ -26,6 +26,8 @@ pub struct Options {
     pub open_trace: Option<String>,
     pub no_clipboard: bool,
     pub region: Option<String>,
+    /// The filter expression to start with (already checked).
+    pub filter: Option<String>,
 }
 
 /// Runs the interactive app until the user quits or a signal arrives.
@@ -45,6 +47,8 @@ async fn run_in(
     let mut state = State::new(source.label(), size.width, size.height, local_utc_offset());
     state.clipboard = !options.no_clipboard;
     state.region = options.region;
+    state.list.filter = options.filter;
+    state.filter_history = crate::history::load();
     let open_trace = options.open_trace;
     let (results_tx, mut results) = mpsc::unbounded_channel();
     let mut worker = Worker::new(source, results_tx);

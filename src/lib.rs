@@ -7,6 +7,7 @@ pub mod cli;
 pub mod demo_gen;
 pub mod event_loop;
 pub mod filter;
+pub mod history;
 pub mod layout;
 pub mod model;
 pub mod print;
@@ -42,6 +43,12 @@ pub async fn run(cli: Cli) -> ExitCode {
         Some(Ok(id)) => Some(id),
         None => None,
     };
+    if let Some(filter) = &cli.filter
+        && let Err(error) = filter::parse(filter)
+    {
+        eprintln!("xray-tui: bad filter expression:\n{}", error.render(filter));
+        return ExitCode::from(2);
+    }
     if let Some(view) = &cli.print {
         let view = match print::View::parse(view) {
             Ok(view) => view,
@@ -51,7 +58,16 @@ pub async fn run(cli: Cli) -> ExitCode {
             }
         };
         let offset = event_loop::local_utc_offset();
-        return match print::render(source, view, cli.width, cli.height, offset).await {
+        return match print::render(
+            source,
+            view,
+            cli.filter.clone(),
+            cli.width,
+            cli.height,
+            offset,
+        )
+        .await
+        {
             Ok(printed) => {
                 print!("{}", printed.text);
                 for problem in &printed.problems {
@@ -73,6 +89,7 @@ pub async fn run(cli: Cli) -> ExitCode {
         open_trace: trace,
         no_clipboard: cli.no_clipboard,
         region: cli.region.clone(),
+        filter: cli.filter.clone(),
     };
     match event_loop::run(source, options).await {
         Ok(()) => ExitCode::SUCCESS,

@@ -45,11 +45,13 @@ pub struct Printed {
 pub async fn render(
     source: Arc<dyn TraceSource>,
     view: View,
+    filter: Option<String>,
     width: u16,
     height: u16,
     utc_offset: i32,
 ) -> Result<Printed, String> {
     let mut state = State::new(source.label(), width, height, utc_offset);
+    state.list.filter = filter;
     let commands = match &view {
         View::Map => {
             return Ok(Printed {
@@ -67,10 +69,13 @@ pub async fn render(
     };
     for command in commands {
         let action = match command {
-            Command::LoadSummaries { request } => Action::SummariesLoaded {
+            Command::LoadSummaries { request, filter } => Action::SummariesLoaded {
                 request,
                 result: source
-                    .summaries(SummaryQuery::default())
+                    .summaries(SummaryQuery {
+                        filter,
+                        ..SummaryQuery::default()
+                    })
                     .await
                     .map_err(|e| e.to_string()),
             },
@@ -78,7 +83,7 @@ pub async fn render(
                 request,
                 result: source.traces(vec![id]).await.map_err(|e| e.to_string()),
             },
-            Command::Copy(_) | Command::Save { .. } => continue,
+            Command::Copy(_) | Command::Save { .. } | Command::RememberFilter(_) => continue,
         };
         update(&mut state, action);
     }

@@ -41,8 +41,11 @@ impl Worker {
     fn start(&mut self, command: Command) {
         let results = self.results.clone();
         let (kind, task): (Kind, JoinHandle<()>) = match command {
-            Command::LoadSummaries { request } => {
-                let future = self.source.summaries(SummaryQuery::default());
+            Command::LoadSummaries { request, filter } => {
+                let future = self.source.summaries(SummaryQuery {
+                    filter,
+                    ..SummaryQuery::default()
+                });
                 (
                     Kind::Summaries,
                     tokio::spawn(async move {
@@ -59,6 +62,13 @@ impl Worker {
                         .map(|()| path.clone())
                         .map_err(|e| format!("could not save to {path}: {e}"));
                     let _ = results.send(Action::Saved(result));
+                }),
+            ),
+            Command::RememberFilter(expression) => (
+                Kind::Save,
+                tokio::spawn(async move {
+                    // Not remembering is no reason to bother the user mid-incident.
+                    let _ = crate::history::remember(&expression).await;
                 }),
             ),
             // The event loop writes to the terminal itself.

@@ -51,6 +51,12 @@ pub enum Intent {
     CopyRawJson,
     ConsoleLink,
     Save,
+    Filter,
+    ClearFilter,
+    QuickFaults,
+    QuickService,
+    QuickUrl,
+    QuickSlower,
 }
 
 #[derive(Debug, Clone)]
@@ -81,7 +87,10 @@ pub enum Action {
 pub enum Command {
     LoadSummaries {
         request: RequestId,
+        filter: Option<String>,
     },
+    /// Add an applied filter expression to the history kept across runs.
+    RememberFilter(String),
     LoadTrace {
         request: RequestId,
         id: String,

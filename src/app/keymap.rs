@@ -178,6 +178,27 @@ pub const BINDINGS: &[Binding] = &[
     ),
     bind(List, &[ch('q')], Intent::Quit, "quit"),
     bind(
+        List,
+        &[ch('f'), ch(':')],
+        Intent::Filter,
+        "filter with an X-Ray filter expression",
+    ),
+    bind(List, &[ch('x')], Intent::ClearFilter, "clear the filter"),
+    bind(List, &[ch('F')], Intent::QuickFaults, "filter: faults only"),
+    bind(
+        List,
+        &[ch('v')],
+        Intent::QuickService,
+        "filter: this trace's entry service",
+    ),
+    bind(List, &[ch('u')], Intent::QuickUrl, "filter: this URL"),
+    bind(
+        List,
+        &[ch('>')],
+        Intent::QuickSlower,
+        "filter: slower than this trace",
+    ),
+    bind(
         Trace,
         &[key(KeyCode::Esc), ch('q'), key(KeyCode::Backspace)],
         Intent::Close,

@@ -90,6 +90,8 @@ pub struct TraceList {
     pub processed: Option<u64>,
     pub error: Option<String>,
     pub counts: Counts,
+    /// The filter expression the list is narrowed by.
+    pub filter: Option<String>,
 }
 
 /// How many listed traces have each kind of trouble; counted when the list changes.
@@ -142,6 +144,7 @@ impl Default for TraceList {
             processed: None,
             error: None,
             counts: Counts::default(),
+            filter: None,
         }
     }
 }
@@ -226,6 +229,7 @@ pub enum PromptPurpose {
     #[default]
     Search,
     SavePath,
+    Filter,
 }
 
 impl PromptPurpose {
@@ -233,6 +237,7 @@ impl PromptPurpose {
         match self {
             PromptPurpose::Search => "/",
             PromptPurpose::SavePath => "save trace to: ",
+            PromptPurpose::Filter => "filter: ",
         }
     }
 }
@@ -244,6 +249,18 @@ pub struct Prompt {
     pub text: String,
     /// Cursor position, in characters.
     pub cursor: usize,
+    /// Position in the history while browsing it with up/down.
+    pub history_at: Option<usize>,
+    /// What to say about the text: a parse error (with its column) or completions.
+    pub hint: Option<Hint>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hint {
+    pub text: String,
+    /// Character column in the prompt text the hint points at.
+    pub column: Option<usize>,
+    pub error: bool,
 }
 
 impl Prompt {
@@ -253,6 +270,8 @@ impl Prompt {
             purpose,
             text,
             cursor,
+            history_at: None,
+            hint: None,
         }
     }
 
@@ -291,6 +310,11 @@ impl Prompt {
         self.text.clear();
         self.cursor = 0;
     }
+
+    pub fn set_text(&mut self, text: String) {
+        self.cursor = text.chars().count();
+        self.text = text;
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -324,6 +348,8 @@ pub struct State {
     pub region: Option<String>,
     /// Copying to the clipboard (OSC 52) is allowed.
     pub clipboard: bool,
+    /// Filter expressions applied before, oldest first.
+    pub filter_history: Vec<String>,
     pub width: u16,
     pub height: u16,
     /// Offset of the local time zone from UTC, in seconds, for showing times.
@@ -347,6 +373,7 @@ impl State {
             prompt: None,
             region: None,
             clipboard: true,
+            filter_history: Vec::new(),
             width,
             height,
             utc_offset,

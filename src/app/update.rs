@@ -6,7 +6,7 @@ use crate::layout::screen;
 
 use super::action::{Action, Command, Intent};
 use super::keymap::Context;
-use super::state::{Message, Prompt, PromptPurpose, Screen, Severity, State, TraceView};
+use super::state::{Hint, Message, Prompt, PromptPurpose, Screen, Severity, State, TraceView};
 use super::trace_view as view_ops;
 
 /// The commands to run when the app starts.
@@ -172,6 +172,34 @@ fn on_intent(state: &mut State, intent: Intent) -> Vec<Command> {
             sort_list(state, keep.as_deref());
         }
         Intent::Refresh => return load_summaries(state),
+        Intent::Filter => {
+            let text = state.list.filter.clone().unwrap_or_default();
+            open_filter_prompt(state, text);
+        }
+        Intent::ClearFilter => {
+            if state.list.filter.take().is_some() {
+                info(state, "filter cleared");
+                return load_summaries(state);
+            }
+        }
+        Intent::QuickFaults | Intent::QuickService | Intent::QuickUrl | Intent::QuickSlower => {
+            match quick_filter(state, intent) {
+                Some(expression) => {
+                    let text = match &state.list.filter {
+                        Some(current) if !current.contains(&expression) => {
+                            format!("{current} AND {expression}")
+                        }
+                        Some(current) => current.clone(),
+                        None => expression,
+                    };
+                    open_filter_prompt(state, text);
+                }
+                None => info(
+                    state,
+                    "the selected trace has nothing to filter on for that",
+                ),
+            }
+        }
         _ => return on_trace_intent(state, intent),
     }
     Vec::new()
@@ -361,6 +389,136 @@ pub fn saved_trace_json(trace: &crate::model::Trace) -> String {
     serde_json::to_string_pretty(&output).unwrap_or_default()
 }
 
+fn open_filter_prompt(state: &mut State, text: String) {
+    let mut prompt = Prompt::new(PromptPurpose::Filter, text);
+    prompt.hint = filter_hint(&prompt.text);
+    state.prompt = Some(prompt);
+}
+
+/// The expression a quick-filter key writes for the selected trace.
+fn quick_filter(state: &State, intent: Intent) -> Option<String> {
+    let quoted = |text: &str| format!("\"{}\"", text.replace('\\', "\\\\").replace('"', "\\\""));
+    if intent == Intent::QuickFaults {
+        return Some("fault".into());
+    }
+    let summary = state.list.selected_summary()?;
+    match intent {
+        Intent::QuickService => {
+            let service = summary
+                .entry_point
+                .as_ref()
+                .filter(|e| !e.name.is_empty())?;
+            Some(format!("service({})", quoted(&service.name)))
+        }
+        Intent::QuickUrl => summary
+            .http
+            .url
+            .as_deref()
+            .map(|url| format!("http.url = {}", quoted(url))),
+        Intent::QuickSlower => summary
+            .response_time
+            .map(|t| format!("responsetime > {}", (t * 1000.0).floor() / 1000.0)),
+        _ => None,
+    }
+}
+
+/// A parse error, pointing at its column, for the text typed so far.
+fn filter_hint(text: &str) -> Option<Hint> {
+    if text.trim().is_empty() {
+        return None;
+    }
+    crate::filter::parse(text).err().map(|error| Hint {
+        column: Some(error.column(text).saturating_sub(1)),
+        text: error.message,
+        error: true,
+    })
+}
+
+/// Words Tab can complete to: keywords, and the services and annotation keys in the list.
+fn completions(state: &State) -> Vec<String> {
+    let mut words: Vec<String> = crate::filter::Keyword::ALL
+        .iter()
+        .map(|k| k.text().to_owned())
+        .collect();
+    words.extend(
+        [
+            "service(",
+            "edge(",
+            "annotation.",
+            "AND",
+            "OR",
+            "rootcause.",
+        ]
+        .map(str::to_owned),
+    );
+    for summary in &state.list.summaries {
+        for service in &summary.services {
+            words.push(format!("service(\"{}\")", service.name));
+        }
+        for key in summary.annotations.keys() {
+            words.push(format!("annotation.{key}"));
+        }
+    }
+    words.sort();
+    words.dedup();
+    words
+}
+
+/// Completes the word before the cursor; with several candidates, to what they share.
+fn complete(state: &State, prompt: &mut Prompt) {
+    let chars: Vec<char> = prompt.text.chars().collect();
+    let start = chars[..prompt.cursor]
+        .iter()
+        .rposition(|c| c.is_whitespace() || matches!(c, '(' | ')' | '{' | '}' | '!'))
+        .map_or(0, |i| i + 1);
+    let word: String = chars[start..prompt.cursor].iter().collect();
+    let lower = word.to_lowercase();
+    let candidates: Vec<String> = completions(state)
+        .into_iter()
+        .filter(|c| c.to_lowercase().starts_with(&lower))
+        .collect();
+    let Some(first) = candidates.first() else {
+        prompt.hint = Some(Hint {
+            text: format!("nothing completes \"{word}\""),
+            column: None,
+            error: false,
+        });
+        return;
+    };
+    let shared: String = first
+        .chars()
+        .enumerate()
+        .take_while(|(i, c)| {
+            candidates
+                .iter()
+                .all(|other| other.chars().nth(*i) == Some(*c))
+        })
+        .map(|(_, c)| c)
+        .collect();
+    let replacement = if shared.chars().count() > word.chars().count() {
+        shared
+    } else {
+        word.clone()
+    };
+    let rest: String = chars[prompt.cursor..].iter().collect();
+    let before: String = chars[..start].iter().collect();
+    prompt.text = format!("{before}{replacement}{rest}");
+    prompt.cursor = before.chars().count() + replacement.chars().count();
+    prompt.hint = (candidates.len() > 1).then(|| {
+        let shown: Vec<&str> = candidates.iter().take(8).map(String::as_str).collect();
+        let more = if candidates.len() > 8 {
+            format!(" … {} more", candidates.len() - 8)
+        } else {
+            String::new()
+        };
+        Hint {
+            text: format!("{}{more}", shown.join("  ")),
+            column: None,
+            error: false,
+        }
+    });
+}
+
 fn on_prompt_key(state: &mut State, key: KeyEvent) -> Vec<Command> {
     let Some(prompt) = state.prompt.as_mut() else {
         return Vec::new();
@@ -393,7 +551,32 @@ fn on_prompt_key(state: &mut State, key: KeyEvent) -> Vec<Command> {
         KeyCode::Right => prompt.cursor = (prompt.cursor + 1).min(prompt.text.chars().count()),
         KeyCode::Home => prompt.cursor = 0,
         KeyCode::End => prompt.cursor = prompt.text.chars().count(),
+        KeyCode::Up | KeyCode::Down if prompt.purpose == PromptPurpose::Filter => {
+            let history = &state.filter_history;
+            if history.is_empty() {
+                return Vec::new();
+            }
+            let at = match (key.code, prompt.history_at) {
+                (KeyCode::Up, None) => Some(history.len() - 1),
+                (KeyCode::Up, Some(at)) => Some(at.saturating_sub(1)),
+                (_, Some(at)) if at + 1 < history.len() => Some(at + 1),
+                _ => None,
+            };
+            prompt.history_at = at;
+            prompt.set_text(at.map(|at| history[at].clone()).unwrap_or_default());
+        }
+        KeyCode::Tab if prompt.purpose == PromptPurpose::Filter => {
+            let mut edited = prompt.clone();
+            complete(state, &mut edited);
+            state.prompt = Some(edited);
+            return Vec::new();
+        }
         _ => return Vec::new(),
+    }
+    if let Some(prompt) = state.prompt.as_mut()
+        && prompt.purpose == PromptPurpose::Filter
+    {
+        prompt.hint = filter_hint(&prompt.text);
     }
     // Search as you type.
     if let Some(prompt) = &state.prompt
@@ -417,6 +600,27 @@ fn on_prompt_key(state: &mut State, key: KeyEvent) -> Vec<Command> {
 
 fn submit_prompt(state: &mut State, prompt: Prompt) -> Vec<Command> {
     match prompt.purpose {
+        PromptPurpose::Filter => {
+            let text = prompt.text.trim().to_owned();
+            if let Some(hint) = filter_hint(&text) {
+                // Not applied: the bar stays open on the mistake.
+                state.prompt = Some(Prompt {
+                    hint: Some(hint),
+                    ..prompt
+                });
+                return Vec::new();
+            }
+            state.list.filter = (!text.is_empty()).then(|| text.clone());
+            state.list.selected = 0;
+            state.list.offset = 0;
+            let mut commands = load_summaries(state);
+            if !text.is_empty() {
+                state.filter_history.retain(|h| *h != text);
+                state.filter_history.push(text.clone());
+                commands.push(Command::RememberFilter(text));
+            }
+            commands
+        }
         PromptPurpose::Search => {
             let page = waterfall_page(state);
             if let Some(view) = state.trace.as_mut() {
@@ -454,7 +658,10 @@ fn load_summaries(state: &mut State) -> Vec<Command> {
     let request = state.new_request();
     state.list.loading = true;
     state.list.request = Some(request);
-    vec![Command::LoadSummaries { request }]
+    vec![Command::LoadSummaries {
+        request,
+        filter: state.list.filter.clone(),
+    }]
 }
 
 fn open_trace(state: &mut State, id: String) -> Vec<Command> {

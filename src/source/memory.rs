@@ -6,7 +6,7 @@ use std::sync::Arc;
 use futures::future::BoxFuture;
 use tokio::sync::OnceCell;
 
-use crate::model::{ServiceGraph, Trace};
+use crate::model::{ServiceGraph, Trace, TraceSummary};
 
 use super::dataset::Dataset;
 use super::{SourceError, SummaryPage, SummaryQuery, TraceSource};
@@ -72,18 +72,39 @@ impl TraceSource for MemorySource {
         let data = self.dataset();
         Box::pin(async move {
             let data = data.await?;
-            let summaries = data
+            let filter = match query.filter.as_deref().map(crate::filter::parse) {
+                Some(Ok(expr)) => Some(expr),
+                Some(Err(error)) => {
+                    return Err(SourceError::Failed(format!(
+                        "bad filter: {}",
+                        error.message
+                    )));
+                }
+                None => None,
+            };
+            let in_range = |s: &TraceSummary| {
+                query
+                    .range
+                    .is_none_or(|(from, to)| s.start_time >= from && s.start_time <= to)
+            };
+            // The summary answers when it can; otherwise the trace's documents do.
+            let passes = |s: &TraceSummary| {
+                let Some(expr) = &filter else { return true };
+                crate::filter::matches_summary(expr, s).unwrap_or_else(|| {
+                    data.traces
+                        .get(&s.id)
+                        .is_some_and(|trace| crate::filter::matches(expr, trace, s))
+                })
+            };
+            let summaries: Vec<TraceSummary> = data
                 .summaries
                 .iter()
-                .filter(|s| {
-                    query
-                        .range
-                        .is_none_or(|(from, to)| s.start_time >= from && s.start_time <= to)
-                })
+                .filter(|s| in_range(s) && passes(s))
                 .cloned()
-                .collect::<Vec<_>>();
+                .collect();
+            let processed = data.summaries.iter().filter(|s| in_range(s)).count();
             Ok(SummaryPage {
-                processed: Some(summaries.len() as u64),
+                processed: Some(processed as u64),
                 summaries,
                 done: true,
                 problems: data.problems.iter().map(ToString::to_string).collect(),

@@ -21,6 +21,8 @@ pub use problem::Problem;
 pub struct SummaryQuery {
     /// Epoch seconds, inclusive; `None` for everything the source has.
     pub range: Option<(f64, f64)>,
+    /// An X-Ray filter expression, already checked by the filter parser.
+    pub filter: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]

@@ -2,11 +2,11 @@
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
-use ratatui::style::Style;
+use ratatui::style::{Color, Modifier, Style};
 
 use crate::app::action::Intent;
 use crate::app::keymap::key_label;
-use crate::app::state::{Screen, Severity, State};
+use crate::app::state::{Prompt, Screen, Severity, State};
 use crate::app::update::context;
 
 use super::draw::{line, put, put_right};
@@ -14,6 +14,10 @@ use super::theme;
 
 pub fn render(state: &State, buf: &mut Buffer, area: Rect) {
     buf.set_style(area, Style::new().bg(ratatui::style::Color::Reset));
+    if let Some(prompt) = &state.prompt {
+        render_prompt(prompt, buf, area);
+        return;
+    }
     let problems = match state.problems.len() {
         0 => String::new(),
         1 => " ⚠ 1 problem (!) ".to_owned(),
@@ -94,4 +98,79 @@ fn render_hints(state: &State, buf: &mut Buffer, area: Rect) {
     }
     let borrowed: Vec<(&str, Style)> = pieces.iter().map(|(s, st)| (s.as_str(), *st)).collect();
     line(buf, area, area.y, &borrowed);
+}
+
+/// The prompt on the status line: its label, the text (scrolled to keep the cursor in view)
+/// and the cursor; above it, the hint, with a caret under nothing and a `↓` over the column it
+/// points at.
+fn render_prompt(prompt: &Prompt, buf: &mut Buffer, area: Rect) {
+    let label = format!(" {}", prompt.purpose.label());
+    let text_x = put(buf, area.x, area.y, area.width, &label, theme::key());
+    let room = (area.x + area.width).saturating_sub(text_x + 1) as usize;
+    let chars: Vec<char> = crate::text::clean(&prompt.text).chars().collect();
+    // Scroll so the cursor stays on screen.
+    let scroll = prompt.cursor.saturating_sub(room.saturating_sub(1));
+    let shown: String = chars.iter().skip(scroll).collect();
+    put(buf, text_x, area.y, room as u16, &shown, Style::new());
+    let column_x = |column: usize| -> u16 {
+        let before: String = chars
+            .iter()
+            .skip(scroll)
+            .take(column.saturating_sub(scroll))
+            .collect();
+        text_x + crate::text::width(&before) as u16
+    };
+    let cursor_x = column_x(prompt.cursor);
+    if cursor_x < area.x + area.width {
+        let under = chars
+            .get(prompt.cursor)
+            .map_or(" ".to_owned(), char::to_string);
+        buf.set_stringn(
+            cursor_x,
+            area.y,
+            &under,
+            1,
+            Style::new().add_modifier(Modifier::REVERSED),
+        );
+    }
+    let Some(hint) = &prompt.hint else { return };
+    if area.y == 0 {
+        return;
+    }
+    let y = area.y - 1;
+    buf.set_style(
+        Rect::new(area.x, y, area.width, 1),
+        Style::new().bg(Color::Reset),
+    );
+    for x in area.x..area.x + area.width {
+        buf.set_stringn(x, y, " ", 1, Style::new());
+    }
+    let style = if hint.error {
+        theme::error()
+    } else {
+        theme::muted()
+    };
+    match hint.column.filter(|c| *c >= scroll) {
+        Some(column) => {
+            let x = column_x(column).min(area.x + area.width.saturating_sub(1));
+            let text = format!("↓ {}", hint.text);
+            // Keep the message on screen: it ends at the edge if it would run past it.
+            let width = crate::text::width(&text) as u16;
+            let start = x
+                .min((area.x + area.width).saturating_sub(width))
+                .max(area.x);
+            put(buf, start, y, area.x + area.width - start, &text, style);
+            buf.set_stringn(x, y, "↓", 1, style);
+        }
+        None => {
+            put(
+                buf,
+                text_x,
+                y,
+                (area.x + area.width).saturating_sub(text_x),
+                &hint.text,
+                style,
+            );
+        }
+    }
 }

@@ -199,7 +199,10 @@ pub fn render(state: &State, buf: &mut Buffer, body: Rect) {
 fn render_title(state: &State, buf: &mut Buffer, area: Rect) {
     let list = &state.list;
     let counts = &list.counts;
-    let total = format!(" {} traces", list.order.len());
+    let total = match (&list.filter, list.processed) {
+        (Some(_), Some(processed)) => format!(" {} of {processed} traces", list.order.len()),
+        _ => format!(" {} traces", list.order.len()),
+    };
     let mut pieces: Vec<(String, Style)> = vec![
         (
             " Traces ".into(),
@@ -227,6 +230,10 @@ fn render_title(state: &State, buf: &mut Buffer, area: Rect) {
     }
     if list.loading {
         pieces.push(("  loading…".into(), theme::muted()));
+    }
+    if let Some(filter) = &list.filter {
+        pieces.push(("  filter ".into(), theme::muted()));
+        pieces.push((filter.clone(), theme::search_match()));
     }
     let borrowed: Vec<(&str, Style)> = pieces.iter().map(|(s, st)| (s.as_str(), *st)).collect();
     line(buf, area, area.y, &borrowed);
@@ -262,6 +269,9 @@ fn render_rows(state: &State, cells: &Cells, buf: &mut Buffer, area: Rect, colum
         let text = match (&list.error, list.loading) {
             (Some(error), _) => format!("Could not load traces: {error}"),
             (None, true) => format!("Loading traces from {}…", state.source_label),
+            (None, false) if list.filter.is_some() => {
+                "No trace matches the filter: f edits it, x clears it.".to_owned()
+            }
             (None, false) => format!("No traces in {}.", state.source_label),
         };
         let style = if list.error.is_some() {
