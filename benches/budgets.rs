@@ -15,7 +15,7 @@ const NOW: f64 = 1_768_471_205.0;
 fn loaded(data: &xray_tui::source::Dataset, width: u16, height: u16) -> State {
     let mut state = State::new("demo", width, height, 0);
     let commands = xray_tui::app::update::start(&mut state);
-    let Command::LoadSummaries { request } = commands[0] else {
+    let Command::LoadSummaries { request, .. } = commands[0] else {
         unreachable!()
     };
     let page = SummaryPage {

@@ -37,7 +37,7 @@ fn a_stale_result_is_dropped() {
     let mut state = State::new("demo", 80, 24, 0);
     let first = xray_tui::app::update::start(&mut state);
     let second = press(&mut state, Intent::Refresh);
-    let (Command::LoadSummaries { request: old }, Command::LoadSummaries { request: new }) =
+    let (Command::LoadSummaries { request: old, .. }, Command::LoadSummaries { request: new, .. }) =
         (&first[0], &second[0])
     else {
         panic!("{first:?} {second:?}");
@@ -235,7 +235,7 @@ fn help_opens_and_any_key_closes_it() {
 fn load_problems_are_announced_and_listed() {
     let mut state = State::new("2 paths", 80, 24, 0);
     let commands = xray_tui::app::update::start(&mut state);
-    let Command::LoadSummaries { request } = commands[0] else {
+    let Command::LoadSummaries { request, .. } = commands[0] else {
         panic!()
     };
     let page = SummaryPage {
@@ -263,7 +263,7 @@ fn load_problems_are_announced_and_listed() {
 fn a_failed_load_keeps_what_was_shown() {
     let mut state = loaded_state(80, 24);
     let commands = press(&mut state, Intent::Refresh);
-    let Command::LoadSummaries { request } = commands[0] else {
+    let Command::LoadSummaries { request, .. } = commands[0] else {
         panic!()
     };
     update(
@@ -275,4 +275,148 @@ fn a_failed_load_keeps_what_was_shown() {
     );
     assert_eq!(state.list.summaries.len(), demo().summaries.len());
     assert_eq!(state.message.as_ref().unwrap().text, "network down");
+}
+
+fn type_into_prompt(state: &mut State, text: &str) {
+    for c in text.chars() {
+        update(
+            state,
+            Action::PromptKey(crossterm::event::KeyEvent::from(
+                crossterm::event::KeyCode::Char(c),
+            )),
+        );
+    }
+}
+
+fn prompt_key(state: &mut State, code: crossterm::event::KeyCode) -> Vec<Command> {
+    update(
+        state,
+        Action::PromptKey(crossterm::event::KeyEvent::from(code)),
+    )
+}
+
+#[test]
+fn the_filter_bar_checks_as_you_type_and_applies_on_enter() {
+    let mut state = loaded_state(80, 24);
+    press(&mut state, Intent::Filter);
+    type_into_prompt(&mut state, "http.status > \"5\"");
+    let hint = state.prompt.as_ref().unwrap().hint.clone().unwrap();
+    assert!(hint.error);
+    assert_eq!(hint.text, "expected a number after '>'");
+    assert_eq!(hint.column, Some(14), "points at the string");
+    // Enter does not apply a broken expression.
+    assert!(prompt_key(&mut state, crossterm::event::KeyCode::Enter).is_empty());
+    assert!(state.prompt.is_some());
+    assert_eq!(state.list.filter, None);
+
+    prompt_key(&mut state, crossterm::event::KeyCode::Char('u'));
+    state.prompt.as_mut().unwrap().clear();
+    type_into_prompt(&mut state, "service(\"payments\") { fault }");
+    assert!(state.prompt.as_ref().unwrap().hint.is_none());
+    let commands = prompt_key(&mut state, crossterm::event::KeyCode::Enter);
+    let filter = "service(\"payments\") { fault }".to_owned();
+    assert!(
+        matches!(&commands[0], Command::LoadSummaries { filter: Some(f), .. } if *f == filter),
+        "{commands:?}"
+    );
+    assert_eq!(commands[1], Command::RememberFilter(filter.clone()));
+    assert_eq!(state.list.filter.as_ref(), Some(&filter));
+    assert_eq!(state.filter_history, [filter.clone()]);
+
+    // Up recalls the history; x clears the filter.
+    press(&mut state, Intent::Filter);
+    state.prompt.as_mut().unwrap().clear();
+    prompt_key(&mut state, crossterm::event::KeyCode::Up);
+    assert_eq!(state.prompt.as_ref().unwrap().text, filter);
+    prompt_key(&mut state, crossterm::event::KeyCode::Esc);
+    let commands = press(&mut state, Intent::ClearFilter);
+    assert!(matches!(
+        &commands[0],
+        Command::LoadSummaries { filter: None, .. }
+    ));
+}
+
+#[test]
+fn tab_completes_keywords_and_services() {
+    let mut state = loaded_state(80, 24);
+    press(&mut state, Intent::Filter);
+    type_into_prompt(&mut state, "respon");
+    prompt_key(&mut state, crossterm::event::KeyCode::Tab);
+    assert_eq!(state.prompt.as_ref().unwrap().text, "responsetime");
+    state.prompt.as_mut().unwrap().clear();
+    type_into_prompt(&mut state, "service(\"pay");
+    prompt_key(&mut state, crossterm::event::KeyCode::Tab);
+    assert_eq!(state.prompt.as_ref().unwrap().text, "service(\"payments\"");
+    state.prompt.as_mut().unwrap().clear();
+    type_into_prompt(&mut state, "servi");
+    prompt_key(&mut state, crossterm::event::KeyCode::Tab);
+    let prompt = state.prompt.as_ref().unwrap();
+    assert_eq!(
+        prompt.text, "service(",
+        "several services: completes what they share"
+    );
+    assert!(
+        prompt
+            .hint
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("service(\"payments\")")
+    );
+}
+
+#[test]
+fn quick_filters_write_the_expression_for_the_selected_trace() {
+    let mut state = loaded_state(80, 24);
+    let slow = (0..state.list.order.len())
+        .find(|&i| state.list.row(i).unwrap().response_time.is_some())
+        .unwrap();
+    for _ in 0..slow {
+        press(&mut state, Intent::Down);
+    }
+    let summary = state.list.selected_summary().unwrap().clone();
+    press(&mut state, Intent::QuickSlower);
+    let expected = format!(
+        "responsetime > {}",
+        (summary.response_time.unwrap() * 1000.0).floor() / 1000.0
+    );
+    assert_eq!(state.prompt.as_ref().unwrap().text, expected);
+    assert!(xray_tui::filter::parse(&expected).is_ok());
+    prompt_key(&mut state, crossterm::event::KeyCode::Esc);
+
+    press(&mut state, Intent::QuickUrl);
+    let url = state.prompt.as_ref().unwrap().text.clone();
+    assert_eq!(
+        url,
+        format!("http.url = \"{}\"", summary.http.url.as_deref().unwrap())
+    );
+    prompt_key(&mut state, crossterm::event::KeyCode::Enter);
+    // A second quick filter is added to the first.
+    press(&mut state, Intent::QuickFaults);
+    assert_eq!(
+        state.prompt.as_ref().unwrap().text,
+        format!("{url} AND fault")
+    );
+    press_service(&mut state);
+}
+
+fn press_service(state: &mut State) {
+    prompt_key(state, crossterm::event::KeyCode::Esc);
+    state.list.filter = None;
+    press(state, Intent::QuickService);
+    let text = state.prompt.as_ref().unwrap().text.clone();
+    assert_eq!(
+        text,
+        format!(
+            "service(\"{}\")",
+            state
+                .list
+                .selected_summary()
+                .unwrap()
+                .entry_point
+                .as_ref()
+                .unwrap()
+                .name
+        )
+    );
 }

@@ -161,3 +161,54 @@ fn only_bad_input_fails() {
         stderr(&output)
     );
 }
+
+#[test]
+fn filter_lists_only_the_payment_faults() {
+    let filter = "service(\"payments\") { fault }";
+    let output = run(&[
+        "--demo", "--filter", filter, "--print", "list", "--width", "140", "--height", "60",
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = stdout(&output);
+    // Independently: the demo traces in which a `payments` segment has a fault.
+    let data = xray_tui::source::demo::load(1_768_471_205.0);
+    let expected: Vec<&String> = data
+        .traces
+        .iter()
+        .filter(|(_, t)| {
+            t.spans
+                .iter()
+                .any(|s| s.is_segment() && s.name() == "payments" && s.segment.fault)
+        })
+        .map(|(id, _)| id)
+        .collect();
+    assert!(!expected.is_empty());
+    let title = text.lines().next().unwrap();
+    assert!(
+        title.contains(&format!(
+            " {} of {} traces",
+            expected.len(),
+            data.summaries.len()
+        )),
+        "{title}"
+    );
+    assert!(title.contains(filter), "the filter is shown: {title}");
+    let rows: Vec<&str> = text.lines().skip(2).filter(|l| l.contains(" ✖ ")).collect();
+    assert_eq!(rows.len(), expected.len().min(57));
+}
+
+#[test]
+fn a_bad_filter_exits_2_with_a_caret() {
+    let output = run(&[
+        "--demo",
+        "--filter",
+        "http.status > \"5\"",
+        "--print",
+        "list",
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        stderr(&output),
+        "xray-tui: bad filter expression:\nhttp.status > \"5\"\n              ^^^\nexpected a number after '>'\n"
+    );
+}

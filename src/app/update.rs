@@ -454,6 +454,8 @@ fn completions(state: &State) -> Vec<String> {
     for summary in &state.list.summaries {
         for service in &summary.services {
             words.push(format!("service(\"{}\")", service.name));
+            // Inside `service(` or `edge(`, the quoted name alone.
+            words.push(format!("\"{}\"", service.name));
         }
         for key in summary.annotations.keys() {
             words.push(format!("annotation.{key}"));

@@ -19,7 +19,7 @@ pub fn demo() -> &'static Dataset {
 pub fn loaded_state(width: u16, height: u16) -> State {
     let mut state = State::new("demo", width, height, 0);
     let commands = xray_tui::app::update::start(&mut state);
-    let [Command::LoadSummaries { request }] = commands.as_slice() else {
+    let [Command::LoadSummaries { request, .. }] = commands.as_slice() else {
         panic!("start should ask for summaries: {commands:?}");
     };
     let page = SummaryPage {
