@@ -434,7 +434,7 @@ class Renderer:
         width = cell.width * self.cell_w
         if ch.strip() and not style.hidden:
             code = ord(ch[0])
-            if 0x2500 <= code <= 0x257F and len(ch) == 1 and self.draw_box(draw, ch, left, top, fg):
+            if 0x2500 <= code <= 0x257F and len(ch) == 1 and self.draw_box(image, draw, ch, left, top, fg):
                 pass
             elif 0x2580 <= code <= 0x259F and len(ch) == 1:
                 self.draw_block(image, draw, ch, left, top, fg, bg)
@@ -459,7 +459,7 @@ class Renderer:
 
     # -- box drawing ---------------------------------------------------------------------
 
-    def draw_box(self, draw, ch: str, left: int, top: int, fg) -> bool:
+    def draw_box(self, image, draw, ch: str, left: int, top: int, fg) -> bool:
         spec = box_spec(ch)
         if spec is None:
             return False
@@ -481,12 +481,8 @@ class Renderer:
             x0 = x - t // 2
             draw.rectangle((x0, y0, x0 + t - 1, y1), fill=fg)
 
-        if diagonal:
-            for d in diagonal:
-                if d == "/":
-                    draw.line((left, bottom, right, top), fill=fg, width=self.light)
-                else:
-                    draw.line((left, top, right, bottom), fill=fg, width=self.light)
+        if diagonal or arc:
+            self.draw_smooth(image, arms, diagonal, left, top, fg)
             return True
         if dashes:
             n, weight = dashes
@@ -500,31 +496,6 @@ class Renderer:
                 for i in range(n):
                     y0 = top + round(i * span) + gap // 2
                     vbar(y0, y0 + round(span) - gap - 1, weight)
-            return True
-        if arc:
-            # A quarter circle joining the centres of two edges.
-            t = self.light
-            x0 = cx - t // 2
-            y0 = cy - t // 2
-            r = min(w, h) // 2
-            horizontal = "right" if arms.get("right") else "left"
-            vertical = "down" if arms.get("down") else "up"
-            sx = 1 if horizontal == "right" else -1
-            sy = 1 if vertical == "down" else -1
-            # Straight parts from the edges to where the arc starts.
-            if horizontal == "right":
-                box(draw, x0 + r, y0, right, y0 + t - 1, fg)
-            else:
-                box(draw, left, y0, x0 - r + t - 1, y0 + t - 1, fg)
-            if vertical == "down":
-                box(draw, x0, y0 + r, x0 + t - 1, bottom, fg)
-            else:
-                box(draw, x0, top, x0 + t - 1, y0 - r + t - 1, fg)
-            # The arc: centre of the circle is diagonal from the cell centre.
-            ax, ay = x0 + sx * r, y0 + sy * r
-            bounds = (ax - r, ay - r, ax + r + t - 1, ay + r + t - 1)
-            start = {(1, 1): 180, (-1, 1): 270, (-1, -1): 0, (1, -1): 90}[(sx, sy)]
-            draw.arc(bounds, start, start + 90, fill=fg, width=t)
             return True
         doubles = {k: v for k, v in arms.items() if v == 3}
         if not doubles:
@@ -594,6 +565,42 @@ class Renderer:
                     stop = cy
                 vline(min(edge, stop), max(edge, stop), cx + dx)
         return True
+
+    def draw_smooth(self, image, arms, diagonal, left: int, top: int, fg):
+        """Rounded corners and diagonals, drawn 4x larger and scaled down (anti-aliased)."""
+        w, h, t, k = self.cell_w, self.cell_h, self.light, 4
+        mask = Image.new("L", (w * k, h * k), 0)
+        draw = ImageDraw.Draw(mask)
+        for d in diagonal:
+            ends = ((0, h), (w, 0)) if d == "/" else ((0, 0), (w, h))
+            draw.line([(x * k, y * k) for x, y in ends], fill=255, width=t * k)
+        if arms:
+            # The centre of a light line, as the straight box characters place it.
+            lx = w // 2 - t // 2 + t / 2
+            ly = h // 2 - t // 2 + t / 2
+            sx = 1 if arms.get("right") else -1
+            sy = 1 if arms.get("down") else -1
+            r = min(w - lx if sx > 0 else lx, h - ly if sy > 0 else ly)
+            ax, ay = lx + sx * r, ly + sy * r  # the circle's centre
+            outer = r + t / 2
+            draw.arc(
+                [(ax - outer) * k, (ay - outer) * k, (ax + outer) * k - 1, (ay + outer) * k - 1],
+                {(1, 1): 180, (-1, 1): 270, (-1, -1): 0, (1, -1): 90}[(sx, sy)],
+                {(1, 1): 270, (-1, 1): 360, (-1, -1): 90, (1, -1): 180}[(sx, sy)],
+                fill=255,
+                width=t * k,
+            )
+            # Straight parts from where the arc ends to the cell's edges.
+            x0, x1 = sorted((ax, w if sx > 0 else 0))
+            y0, y1 = sorted((ay, h if sy > 0 else 0))
+            for rect in (
+                (x0, ly - t / 2, x1, ly + t / 2),
+                (lx - t / 2, y0, lx + t / 2, y1),
+            ):
+                a, b, c, d = (round(v * k) for v in rect)
+                box(draw, a, b, c - 1, d - 1, 255)
+        mask = mask.resize((w, h), Image.BOX)
+        image.paste(fg, (left, top, left + w, top + h), mask)
 
     # -- block elements ------------------------------------------------------------------
 

@@ -321,7 +321,7 @@ fn the_filter_bar_checks_as_you_type_and_applies_on_enter() {
     );
     assert_eq!(commands[1], Command::RememberFilter(filter.clone()));
     assert_eq!(state.list.filter.as_ref(), Some(&filter));
-    assert_eq!(state.filter_history, [filter.clone()]);
+    assert_eq!(state.filter_history, std::slice::from_ref(&filter));
 
     // Up recalls the history; x clears the filter.
     press(&mut state, Intent::Filter);
