@@ -1,25 +1,28 @@
-//! Benchmarks for the budgets in DESIGN.md that the program can measure so far.
-//! Run: `cargo bench --bench budgets` (release build).
+//! Benchmarks for the budgets in DESIGN.md. Run: `cargo bench --bench budgets`.
+//! The big inputs come from `xray_tui::synthetic`, so every run measures the same data.
 
 use std::hint::black_box;
+use std::sync::Arc;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use xray_tui::app::{Action, Command, Intent, State, update};
-use xray_tui::source::{SummaryPage, demo};
+use xray_tui::model::{Document, Segment, Trace, TraceSummary};
+use xray_tui::source::{Collector, Dataset, SummaryPage, demo, files};
 use xray_tui::ui;
 
 const NOW: f64 = 1_768_471_205.0;
+const TRACE_ID: &str = "1-6968b4f1-00000000000000000000abcd";
 
-fn loaded(data: &xray_tui::source::Dataset, width: u16, height: u16) -> State {
-    let mut state = State::new("demo", width, height, 0);
+fn with_summaries(summaries: Vec<TraceSummary>, width: u16, height: u16) -> State {
+    let mut state = State::new("bench", width, height, 0);
     let commands = xray_tui::app::update::start(&mut state);
     let Command::LoadSummaries { request, .. } = commands[0] else {
         unreachable!()
     };
     let page = SummaryPage {
-        summaries: data.summaries.clone(),
+        summaries,
         ..SummaryPage::default()
     };
     update(
@@ -32,17 +35,61 @@ fn loaded(data: &xray_tui::source::Dataset, width: u16, height: u16) -> State {
     state
 }
 
-fn frame(state: &State, buffer: &mut Buffer) {
-    buffer.reset();
-    ui::render_buffer(state, buffer, buffer.area);
+fn with_trace(trace: Arc<Trace>, width: u16, height: u16) -> State {
+    let mut state = State::new("bench", width, height, 0);
+    let commands = update(&mut state, Action::OpenTrace(trace.id.clone()));
+    let Command::LoadTrace { request, .. } = commands[0] else {
+        unreachable!()
+    };
+    update(
+        &mut state,
+        Action::TracesLoaded {
+            request,
+            result: Ok(vec![trace]),
+        },
+    );
+    state
 }
 
-/// Start to first frame on the demo: load (parse, shift, assemble, summarise) and draw.
-fn demo_first_frame(c: &mut Criterion) {
+fn frame(state: &State, buffer: &mut Buffer) {
+    buffer.reset();
+    let area = buffer.area;
+    ui::render_buffer(state, buffer, area);
+}
+
+/// A trace as `aws xray batch-get-traces` prints it, of about `bytes` bytes.
+fn batch_get_traces_json(bytes: usize) -> String {
+    let mut spans = 1000;
+    loop {
+        let documents = xray_tui::synthetic::trace_documents(TRACE_ID, spans, 3);
+        let segments: Vec<serde_json::Value> = documents
+            .iter()
+            .map(|d| serde_json::json!({"Id": "x", "Document": d}))
+            .collect();
+        let text =
+            serde_json::json!({"Traces": [{"Id": TRACE_ID, "Segments": segments}]}).to_string();
+        if text.len() >= bytes {
+            return text;
+        }
+        spans = spans * bytes / text.len() + 10;
+    }
+}
+
+/// Parse, assemble and draw the first frame of a trace given as BatchGetTraces JSON.
+fn open_and_draw(json: &str, buffer: &mut Buffer) {
+    let mut collector = Collector::default();
+    files::load_text("bench.json", json, &mut collector);
+    let data = collector.finish();
+    let trace = data.traces.into_values().next().unwrap();
+    let state = with_trace(trace, 200, 60);
+    frame(&state, buffer);
+}
+
+fn start_to_first_frame(c: &mut Criterion) {
     c.bench_function("demo: load and first frame of the list at 200x60", |b| {
         b.iter(|| {
             let data = demo::load(NOW);
-            let state = loaded(&data, 200, 60);
+            let state = with_summaries(data.summaries.clone(), 200, 60);
             let mut buffer = Buffer::empty(Rect::new(0, 0, 200, 60));
             frame(&state, &mut buffer);
             black_box(buffer);
@@ -50,30 +97,94 @@ fn demo_first_frame(c: &mut Criterion) {
     });
 }
 
+fn open_traces(c: &mut Criterion) {
+    let mut buffer = Buffer::empty(Rect::new(0, 0, 200, 60));
+    let max_trace = batch_get_traces_json(500 * 1024);
+    c.bench_function("open a 500 KB trace: parse, assemble, first frame", |b| {
+        b.iter(|| open_and_draw(&max_trace, &mut buffer))
+    });
+    let huge = batch_get_traces_json(20 * 1024 * 1024);
+    let mut group = c.benchmark_group("large");
+    group.sample_size(10);
+    group.bench_function(
+        "open a 50,000-span trace (~20 MB): parse, assemble, first frame",
+        |b| b.iter(|| open_and_draw(&huge, &mut buffer)),
+    );
+    group.finish();
+}
+
+fn summaries(count: usize, data: &Dataset) -> Vec<TraceSummary> {
+    (0..count)
+        .map(|i| {
+            let mut s = data.summaries[i % data.summaries.len()].clone();
+            s.id = format!("1-6968b4f1-{i:024x}");
+            s.start_time -= (i / data.summaries.len()) as f64 * 1800.0;
+            s
+        })
+        .collect()
+}
+
 fn steady_frames(c: &mut Criterion) {
     let data = demo::load(NOW);
     let mut buffer = Buffer::empty(Rect::new(0, 0, 200, 60));
-    let list = loaded(&data, 200, 60);
-    c.bench_function("steady frame: trace list at 200x60", |b| {
+    let mut list = with_summaries(summaries(100_000, &data), 200, 60);
+    for _ in 0..5000 {
+        update(&mut list, Action::Intent(Intent::Down));
+    }
+    c.bench_function("steady frame: trace list of 100,000 at 200x60", |b| {
         b.iter(|| frame(&list, &mut buffer))
     });
 
-    let largest = data.traces.values().max_by_key(|t| t.spans.len()).unwrap();
-    let mut waterfall = loaded(&data, 200, 60);
-    update(&mut waterfall, Action::OpenTrace(largest.id.clone()));
-    let request = waterfall.trace.as_ref().unwrap().request;
-    update(
-        &mut waterfall,
-        Action::TracesLoaded {
-            request,
-            result: Ok(vec![largest.clone()]),
-        },
-    );
-    update(&mut waterfall, Action::Intent(Intent::Down));
-    c.bench_function("steady frame: waterfall at 200x60", |b| {
+    let big = Arc::new(xray_tui::synthetic::trace(50_000, 7));
+    let mut waterfall = with_trace(Arc::clone(&big), 200, 60);
+    for _ in 0..20_000 {
+        update(&mut waterfall, Action::Intent(Intent::Down));
+    }
+    c.bench_function("steady frame: waterfall of 50,000 spans at 200x60", |b| {
         b.iter(|| frame(&waterfall, &mut buffer))
     });
 }
 
-criterion_group!(benches, demo_first_frame, steady_frames);
+fn waterfall_operations(c: &mut Criterion) {
+    let big = Arc::new(xray_tui::synthetic::trace(50_000, 7));
+    let mut state = with_trace(big, 200, 60);
+    c.bench_function("fold and unfold the root of 50,000 spans", |b| {
+        b.iter(|| {
+            update(&mut state, Action::Intent(Intent::Top));
+            update(&mut state, Action::Intent(Intent::ToggleFold));
+            update(&mut state, Action::Intent(Intent::ToggleFold));
+        })
+    });
+    let view = state.trace.as_mut().unwrap();
+    xray_tui::app::trace_view::set_search(view, "downstream");
+    c.bench_function("next match among 50,000 spans", |b| {
+        b.iter(|| update(&mut state, Action::Intent(Intent::NextMatch)))
+    });
+}
+
+fn assemble_only(c: &mut Criterion) {
+    let documents: Vec<String> = xray_tui::synthetic::trace_documents(TRACE_ID, 50_000, 7);
+    let parsed: Vec<Document> = documents
+        .iter()
+        .map(|text| Document {
+            segment: Segment::parse(text).unwrap(),
+            text: text.clone(),
+        })
+        .collect();
+    let mut group = c.benchmark_group("large");
+    group.sample_size(10);
+    group.bench_function("assemble 50,000 parsed spans", |b| {
+        b.iter(|| black_box(Trace::assemble(TRACE_ID, parsed.clone())))
+    });
+    group.finish();
+}
+
+criterion_group!(
+    benches,
+    start_to_first_frame,
+    open_traces,
+    steady_frames,
+    waterfall_operations,
+    assemble_only
+);
 criterion_main!(benches);

@@ -380,7 +380,7 @@ class Renderer:
         # Centre the font's line box in the cell.
         self.baseline = (self.cell_h - (ascent + descent)) // 2 + ascent
         self.light = max(1, round(font_size / 14))
-        self.heavy = max(self.light + 1, round(font_size / 6.5))
+        self.heavy = max(self.light + 1, round(font_size / 5.5))
 
     # Which font draws a character, at which size (a fallback glyph may be scaled down).
     @lru_cache(maxsize=None)
@@ -434,9 +434,13 @@ class Renderer:
         width = cell.width * self.cell_w
         if ch.strip() and not style.hidden:
             code = ord(ch[0])
-            if 0x2500 <= code <= 0x257F and len(ch) == 1 and self.draw_box(image, draw, ch, left, top, fg):
+            single = len(ch) == 1
+            box_drawn = single and 0x2500 <= code <= 0x257F
+            if box_drawn:
+                box_drawn = self.draw_box(image, draw, ch, left, top, fg)
+            if box_drawn:
                 pass
-            elif 0x2580 <= code <= 0x259F and len(ch) == 1:
+            elif single and 0x2580 <= code <= 0x259F:
                 self.draw_block(image, draw, ch, left, top, fg, bg)
             else:
                 font = self.font_for(ch[0], style.bold, style.italic, cell.width)
@@ -681,7 +685,9 @@ def box_spec(ch: str):
     if "DIAGONAL" in words:
         if "CROSS" in words:
             return {}, None, False, ("/", "\\")
-        if words[words.index("DIAGONAL") + 1] == "UPPER" and "RIGHT" == words[words.index("DIAGONAL") + 2]:
+        # "DIAGONAL UPPER RIGHT TO LOWER LEFT" is '/', "UPPER LEFT TO LOWER RIGHT" is '\\'.
+        at = words.index("DIAGONAL")
+        if words[at + 1 : at + 3] == ["UPPER", "RIGHT"]:
             return {}, None, False, ("/",)
         return {}, None, False, ("\\",)
     if "DASH" in words:

@@ -52,7 +52,7 @@ fn print_trace_shows_the_waterfall() {
     assert!(output.status.success(), "{}", stderr(&output));
     let text = stdout(&output);
     let lines: Vec<&str> = text.lines().collect();
-    assert!(lines[0].starts_with(" Trace  ✓ 200  3.23s  POST scorekeep.elasticbeanstalk.com/api/user  11 spans  2017-07-08 00:23:31.562"), "{text}");
+    assert!(lines[0].starts_with(" Trace  …96af79b496  ✓ 200  3.23s  POST scorekeep.elasticbeanstalk.com/api/user  11 spans  2017-07-08 00:23:31.562"), "{text}");
     assert!(lines[1].starts_with(" Span "));
     assert!(lines[2].starts_with(" ▾Scorekeep "), "{text}");
     assert!(lines[3].starts_with(" ├─▾⇢ Lambda "), "{text}");

@@ -97,6 +97,11 @@ pub fn select(view: &mut TraceView, span: usize, page: usize) {
         view.selected = span;
         refresh_details(view);
     }
+    // A jump off screen puts its target mid-screen, with what surrounds it in view.
+    let row = view.selected_row();
+    if row < view.offset || row >= view.offset + page {
+        view.offset = row.saturating_sub(page / 2);
+    }
     scroll_to_selection(view, page);
 }
 

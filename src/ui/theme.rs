@@ -66,3 +66,15 @@ pub fn key() -> Style {
 pub fn search_match() -> Style {
     Style::new().fg(Color::Black).bg(Color::Yellow)
 }
+
+/// Muted text would vanish on the selection's background: lift it to a lighter grey.
+pub fn keep_readable_on_selection(buf: &mut ratatui::buffer::Buffer, row: ratatui::layout::Rect) {
+    for y in row.y..row.y + row.height {
+        for x in row.x..row.x + row.width {
+            let cell = &mut buf[(x, y)];
+            if cell.fg == Color::DarkGray && cell.bg == Color::DarkGray {
+                cell.fg = Color::Gray;
+            }
+        }
+    }
+}

@@ -310,5 +310,8 @@ fn render_rows(state: &State, cells: &Cells, buf: &mut Buffer, area: Rect, colum
             }
             x += column.width + 1;
         }
+        if selected {
+            theme::keep_readable_on_selection(buf, Rect::new(area.x, y, area.width, 1));
+        }
     }
 }

@@ -94,8 +94,9 @@ fn render_pending(state: &State, view: &TraceView, buf: &mut Buffer, title: Rect
 }
 
 fn render_title(state: &State, trace: &Trace, buf: &mut Buffer, area: Rect) {
-    let status = trace.status();
     let root = trace.root();
+    // The trace's status is its entry point's, as in the list; inner failures show below.
+    let status = root.map(Span::status).unwrap_or_default();
     let request = root
         .and_then(|r| r.segment.http.as_ref())
         .and_then(|h| h.request.as_ref());
@@ -105,9 +106,15 @@ fn render_title(state: &State, trace: &Trace, buf: &mut Buffer, area: Rect) {
         .map(short_url)
         .or(root.map(Span::name))
         .unwrap_or("");
+    let open = trace.in_progress() && status == Status::Ok;
+    let (mark, status_style) = if open {
+        ("…", theme::in_progress())
+    } else {
+        (theme::status_mark(status), theme::status(status))
+    };
     let status_text = match root.and_then(|r| r.segment.http_status()) {
-        Some(code) => format!("{} {code}", theme::status_mark(status)),
-        None => theme::status_mark(status).to_owned(),
+        Some(code) => format!("{mark} {code}"),
+        None => mark.to_owned(),
     };
     let duration = if trace.in_progress() {
         "in progress".to_owned()
@@ -118,9 +125,15 @@ fn render_title(state: &State, trace: &Trace, buf: &mut Buffer, area: Rect) {
         .start()
         .map(|s| timestamp(s, state.utc_offset))
         .unwrap_or_default();
-    let head = format!(" {status_text}  {duration}  {method} ");
+    // The id comes first, shortened as in the list on narrow screens, so the two match up.
+    let id = if area.width >= 140 {
+        trace.id.clone()
+    } else {
+        crate::text::fit_end(&trace.id, 11)
+    };
+    let head = format!(" Trace  {id}  {status_text}  {duration}  {method} ");
     // The path says more than the host when the whole URL does not fit.
-    let room = (area.width as usize).saturating_sub(7 + crate::text::width(&head));
+    let room = (area.width as usize).saturating_sub(crate::text::width(&head));
     let url = if crate::text::width(url) > room {
         url_path(url)
     } else {
@@ -132,21 +145,21 @@ fn render_title(state: &State, trace: &Trace, buf: &mut Buffer, area: Rect) {
     } else {
         ""
     };
-    let id = format!("  {}", trace.id);
     let pieces = [
         (" Trace ", theme::title().add_modifier(Modifier::REVERSED)),
         (" ", Style::new()),
-        (&status_text, theme::status(status)),
+        (&id, theme::muted()),
+        ("  ", Style::new()),
+        (&status_text, status_style),
         ("  ", Style::new()),
         (&duration, theme::accent()),
         ("  ", Style::new()),
         (method, theme::title()),
         (" ", Style::new()),
         (url, theme::title()),
+        (truncated, theme::error()),
         (&counts, theme::muted()),
         (&started, theme::muted()),
-        (truncated, theme::error()),
-        (&id, theme::muted()),
     ];
     line(buf, area, area.y, &pieces);
 }
@@ -266,6 +279,9 @@ fn render_rows(
         }
         let dim = critical == Some(false);
         render_bar(trace, &row_view, buf, bars, y, scale, trace_end, dim);
+        if selected {
+            theme::keep_readable_on_selection(buf, Rect::new(area.x, y, area.width, 1));
+        }
     }
 }
 

@@ -1,0 +1,505 @@
+//! The real binary in a real terminal: tmux runs an interactive shell, the shell runs
+//! `xray-tui --demo`, keys go in with `send-keys` and the screen comes out with
+//! `capture-pane`. After the app exits, the shell itself tells whether the terminal was
+//! restored: the exit status, `stty` (canonical mode and echo back on), and tmux says
+//! whether the alternate screen is off and the cursor visible again.
+//!
+//! Every test has its own tmux server (`tmux -L <name>`), killed when the test ends, pass or
+//! fail. Waits poll the screen with a bounded timeout; there are no fixed sleeps.
+//!
+//! These tests need tmux. Without it they fail and say how to install it.
+
+use std::fs;
+use std::path::Path;
+use std::process::{Command, Output};
+use std::thread::sleep;
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_xray-tui");
+const TIMEOUT: Duration = Duration::from_secs(10);
+const POLL: Duration = Duration::from_millis(50);
+const SESSION: &str = "main";
+
+const LIST_TITLE: &str = " Traces  demo  677 traces";
+const LIST_HEADER: &str = "Time▼    Status Method Response Duration";
+const LIST_HINTS: &str = "j/k move  Enter open  s sort  ? help  q quit";
+
+/// Whether the help popup is on the screen: its title is `Keys  (… any key closes)`.
+fn shows_help(screen: &str) -> bool {
+    screen
+        .lines()
+        .any(|l| l.contains("╭ Keys  (") && l.contains("key closes)"))
+}
+
+/// A private tmux server with one 80x24 (or other size) window running an interactive bash.
+struct Tmux {
+    socket: String,
+    /// The socket file, which tmux leaves behind when its server exits.
+    socket_path: Option<String>,
+}
+
+impl Tmux {
+    fn start(test: &str, width: u16, height: u16) -> Tmux {
+        require_tmux();
+        let mut tmux = Tmux {
+            socket: format!("xray-tui-test-{}-{test}", std::process::id()),
+            socket_path: None,
+        };
+        // A clean interactive shell: no rc files, a known prompt, no history file.
+        let shell =
+            "env -u PROMPT_COMMAND PS1='$ ' HISTFILE=/dev/null TZ=UTC bash --norc --noprofile";
+        tmux.run(&[
+            "new-session",
+            "-d",
+            "-s",
+            SESSION,
+            "-x",
+            &width.to_string(),
+            "-y",
+            &height.to_string(),
+            shell,
+        ]);
+        tmux.socket_path = Some(tmux.display("#{socket_path}"));
+        assert_eq!(
+            tmux.display("#{pane_width}x#{pane_height}"),
+            format!("{width}x{height}"),
+            "the pane has the size asked for"
+        );
+        tmux.wait_for("the shell prompt", |screen| last_line(screen) == "$");
+        tmux
+    }
+
+    fn command(&self) -> Command {
+        let mut command = Command::new("tmux");
+        // -u: UTF-8 whatever the locale; -f /dev/null: no user configuration.
+        command
+            .args(["-u", "-L", &self.socket, "-f", "/dev/null"])
+            .env_remove("TMUX")
+            .env_remove("TMUX_PANE");
+        command
+    }
+
+    fn run(&self, args: &[&str]) -> String {
+        let output = self
+            .command()
+            .args(args)
+            .output()
+            .unwrap_or_else(|error| panic!("cannot run tmux {args:?}: {error}"));
+        assert!(
+            output.status.success(),
+            "tmux {args:?} failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    }
+
+    /// A tmux format evaluated for the pane, e.g. `#{alternate_on}`.
+    fn display(&self, format: &str) -> String {
+        self.run(&["display-message", "-p", "-t", SESSION, format])
+            .trim_end()
+            .to_owned()
+    }
+
+    fn screen(&self) -> String {
+        self.run(&["capture-pane", "-p", "-t", SESSION])
+    }
+
+    /// Keys by tmux name: `j`, `Enter`, `Escape`, `C-c`, `?`.
+    fn keys(&self, keys: &[&str]) {
+        let mut args = vec!["send-keys", "-t", SESSION];
+        args.extend_from_slice(keys);
+        self.run(&args);
+    }
+
+    /// Types a line into the shell and presses Enter.
+    fn type_line(&self, line: &str) {
+        self.run(&["send-keys", "-t", SESSION, "-l", line]);
+        self.keys(&["Enter"]);
+    }
+
+    fn resize(&self, width: u16, height: u16) {
+        self.run(&[
+            "resize-window",
+            "-t",
+            SESSION,
+            "-x",
+            &width.to_string(),
+            "-y",
+            &height.to_string(),
+        ]);
+    }
+
+    /// Polls the screen until `ok` holds on two captures in a row that are the same (so that
+    /// a frame caught half drawn does not count); panics with the last screen after
+    /// [`TIMEOUT`].
+    fn wait_for(&self, what: &str, ok: impl Fn(&str) -> bool) -> String {
+        let start = Instant::now();
+        let mut previous = None;
+        loop {
+            let screen = self.screen();
+            if ok(&screen) && previous.as_ref() == Some(&screen) {
+                return screen;
+            }
+            previous = Some(screen.clone());
+            if start.elapsed() > TIMEOUT {
+                panic!(
+                    "timed out after {TIMEOUT:?} waiting for {what}; the screen was:\n{}",
+                    framed(&screen)
+                );
+            }
+            sleep(POLL);
+        }
+    }
+
+    /// Starts `xray-tui --demo` from the shell and waits for the loaded trace list.
+    fn start_demo(&self) -> String {
+        self.type_line(&format!("{} --demo", shell_quote(BIN)));
+        let screen = self.wait_for("the trace list", |screen| {
+            first_line(screen).starts_with(LIST_TITLE)
+        });
+        assert_eq!(
+            self.display("#{alternate_on}"),
+            "1",
+            "on the alternate screen"
+        );
+        screen
+    }
+
+    /// After the app has exited: the prompt is back, the exit status is `exit`, the alternate
+    /// screen is off, the cursor is visible, and the tty is in canonical mode with echo.
+    fn expect_restored_shell(&self, exit: Option<i32>) {
+        self.wait_for("the shell prompt after the app exits", |screen| {
+            last_line(screen) == "$"
+        });
+        assert_eq!(
+            self.display("#{alternate_on}"),
+            "0",
+            "the app left the alternate screen"
+        );
+        assert_eq!(
+            self.display("#{cursor_flag}"),
+            "1",
+            "the app showed the cursor again"
+        );
+        // The first command after the app, so that $? is the app's status.
+        self.type_line("echo EXIT=$?");
+        let screen = self.wait_for("the exit status", |screen| {
+            screen
+                .lines()
+                .any(|l| l.starts_with("EXIT=") && l.len() > 5)
+        });
+        let status = screen
+            .lines()
+            .find_map(|l| l.strip_prefix("EXIT="))
+            .filter(|s| !s.is_empty())
+            .unwrap()
+            .trim()
+            .to_owned();
+        if let Some(exit) = exit {
+            assert_eq!(
+                status,
+                exit.to_string(),
+                "exit status; the screen:\n{screen}"
+            );
+        }
+        // `stty -a` lists every flag; keep the two that matter, on one line.
+        self.type_line(concat!(
+            "echo \"STTY: $(stty -a | tr -s ' ;' '\\n\\n'",
+            " | grep -xE -- '-?(icanon|echo)' | tr '\\n' ' ')\""
+        ));
+        let screen = self.wait_for("the stty flags", |screen| {
+            screen.lines().any(|l| l.starts_with("STTY: "))
+        });
+        let flags: Vec<&str> = screen
+            .lines()
+            .find_map(|l| l.strip_prefix("STTY: "))
+            .unwrap()
+            .split_whitespace()
+            .collect();
+        assert!(
+            flags.contains(&"icanon") && flags.contains(&"echo"),
+            "the terminal is back in canonical mode with echo (stty: {flags:?}):\n{}",
+            framed(&screen)
+        );
+        assert!(
+            !flags.contains(&"-icanon") && !flags.contains(&"-echo"),
+            "stty says {flags:?}"
+        );
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        // Kills the shell and the app with it; runs on panic too.
+        let _ = self.command().arg("kill-server").output();
+        if let Some(path) = &self.socket_path {
+            let _ = fs::remove_file(path);
+        }
+    }
+}
+
+fn require_tmux() {
+    match Command::new("tmux").arg("-V").output() {
+        Ok(Output { status, .. }) if status.success() => {}
+        _ => panic!(
+            "tmux is not installed, and these tests drive the real binary in it: \
+             install tmux (e.g. `apt-get install -y tmux`) and run them again"
+        ),
+    }
+}
+
+fn shell_quote(text: &str) -> String {
+    format!("'{}'", text.replace('\'', r"'\''"))
+}
+
+fn first_line(screen: &str) -> &str {
+    screen.lines().next().unwrap_or("")
+}
+
+fn last_line(screen: &str) -> &str {
+    screen
+        .lines()
+        .rev()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or("")
+        .trim_end()
+}
+
+fn framed(screen: &str) -> String {
+    let lines: Vec<String> = screen.lines().map(|l| format!("|{l}")).collect();
+    lines.join("\n")
+}
+
+/// The rows of the trace list: between the column header and the status bar.
+fn list_rows(screen: &str) -> Vec<&str> {
+    let lines: Vec<&str> = screen.lines().collect();
+    let header = lines
+        .iter()
+        .position(|l| l.contains(LIST_HEADER))
+        .unwrap_or_else(|| panic!("no column header in:\n{}", framed(screen)));
+    let status = lines
+        .iter()
+        .rposition(|l| l.contains(LIST_HINTS))
+        .unwrap_or_else(|| panic!("no status bar in:\n{}", framed(screen)));
+    lines[header + 1..status].to_vec()
+}
+
+/// Whole X-Ray trace ids (`1-xxxxxxxx-xxxxxxxxxxxxxxxxxxxxxxxx`) among the words of a line.
+fn trace_ids(line: &str) -> Vec<&str> {
+    line.split_whitespace()
+        .filter(|word| {
+            let parts: Vec<&str> = word.split('-').collect();
+            parts.len() == 3
+                && parts[0] == "1"
+                && parts[1].len() == 8
+                && parts[2].len() == 24
+                && parts[1..]
+                    .iter()
+                    .all(|p| p.chars().all(|c| c.is_ascii_hexdigit()))
+        })
+        .collect()
+}
+
+/// The PID of the shell's one child process (the app), read from /proc.
+fn child_of(parent: u32) -> u32 {
+    let start = Instant::now();
+    loop {
+        let children: Vec<u32> = fs::read_dir("/proc")
+            .expect("/proc")
+            .filter_map(|entry| entry.ok()?.file_name().to_str()?.parse::<u32>().ok())
+            .filter(|pid| {
+                fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|stat| {
+                    // pid (comm) state ppid ...; comm may hold spaces and parentheses.
+                    stat.rsplit_once(')')
+                        .and_then(|(_, rest)| rest.split_whitespace().nth(1)?.parse().ok())
+                        == Some(parent)
+                })
+            })
+            .collect();
+        if let [child] = children[..] {
+            return child;
+        }
+        assert!(
+            start.elapsed() < TIMEOUT,
+            "the shell {parent} should have one child, the app; it has {children:?}"
+        );
+        sleep(POLL);
+    }
+}
+
+#[test]
+fn demo_opens_a_trace_goes_back_and_quits_restoring_the_terminal() {
+    let tmux = Tmux::start("open", 80, 24);
+
+    // (a) The list of the demo data set.
+    let list = tmux.start_demo();
+    let lines: Vec<&str> = list.lines().collect();
+    assert_eq!(lines.len(), 24, "a full screen:\n{}", framed(&list));
+    assert!(
+        lines[1].starts_with(LIST_HEADER),
+        "column header:\n{}",
+        framed(&list)
+    );
+    assert!(
+        lines[23].contains(LIST_HINTS),
+        "key hints in the status bar:\n{}",
+        framed(&list)
+    );
+    let rows = list_rows(&list);
+    assert!(
+        rows.len() >= 20,
+        "the list fills the screen:\n{}",
+        framed(&list)
+    );
+    // At 80 columns the trace id column shows the end of the id: `…057c2d60a4`.
+    let third = rows[2];
+    let id_tail = third
+        .split_whitespace()
+        .filter_map(|word| word.strip_prefix('…'))
+        .find(|tail| tail.len() >= 8 && tail.chars().all(|c| c.is_ascii_hexdigit()))
+        .unwrap_or_else(|| panic!("no trace id in the third row: {third:?}"));
+    let url = third
+        .split_whitespace()
+        .last()
+        .unwrap()
+        .trim_end_matches('…');
+
+    // (b) j j Enter opens the third trace's waterfall.
+    tmux.keys(&["j", "j", "Enter"]);
+    let waterfall = tmux.wait_for("the waterfall", |screen| {
+        first_line(screen).starts_with(" Trace ")
+            && screen
+                .lines()
+                .any(|l| l.contains("Span") && l.contains("Duration"))
+    });
+    assert!(
+        first_line(&waterfall).contains(url),
+        "the waterfall's title names the third row's URL {url:?}:\n{}",
+        framed(&waterfall)
+    );
+    // The title ends with the trace id, which does not fit in 80 columns: widen the window.
+    tmux.resize(220, 24);
+    let wide = tmux.wait_for("the trace id in the waterfall's title", |screen| {
+        first_line(screen).starts_with(" Trace ") && trace_ids(first_line(screen)).len() == 1
+    });
+    let id = trace_ids(first_line(&wide))[0].to_owned();
+    assert!(
+        id.ends_with(id_tail),
+        "the waterfall shows {id}, the third row was …{id_tail}"
+    );
+
+    // (c) Esc goes back to the list, where the third row is that trace (whole ids now).
+    tmux.keys(&["Escape"]);
+    let list = tmux.wait_for("the trace list again", |screen| {
+        first_line(screen).starts_with(LIST_TITLE)
+            && screen.lines().any(|l| l.starts_with(LIST_HEADER))
+    });
+    let rows = list_rows(&list);
+    assert_eq!(
+        trace_ids(rows[2]),
+        [id.as_str()],
+        "the third row is the trace that was open:\n{}",
+        framed(&list)
+    );
+    tmux.resize(80, 24);
+    tmux.wait_for("the list at 80 columns", |screen| {
+        list_rows(screen)
+            .get(2)
+            .is_some_and(|row| row.contains(&format!("…{id_tail}")))
+    });
+
+    // (d) q quits, and the terminal is as it was.
+    tmux.keys(&["q"]);
+    tmux.expect_restored_shell(Some(0));
+}
+
+/// Sends `signal` to the app while it shows a waterfall; the app must put the terminal back
+/// before it goes.
+fn signal_restores_the_terminal(signal: &str) {
+    let tmux = Tmux::start(&format!("sig{signal}"), 80, 24);
+    tmux.start_demo();
+    tmux.keys(&["j", "Enter"]);
+    tmux.wait_for("the waterfall", |screen| {
+        first_line(screen).starts_with(" Trace ")
+    });
+
+    // The app is the one child of the pane's shell (pkill -f would be too broad).
+    let shell: u32 = tmux.display("#{pane_pid}").parse().expect("pane pid");
+    let app = child_of(shell);
+    // The kernel keeps the first 15 bytes of the program's name.
+    let program: String = Path::new(BIN)
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .chars()
+        .take(15)
+        .collect();
+    let name = fs::read_to_string(format!("/proc/{app}/comm")).unwrap_or_default();
+    assert_eq!(name.trim_end(), program, "the shell's child is the app");
+    let killed = Command::new("sh")
+        .args([
+            "-c",
+            "kill -s \"$1\" \"$2\"",
+            "sh",
+            signal,
+            &app.to_string(),
+        ])
+        .status()
+        .expect("sh");
+    assert!(killed.success(), "kill -s {signal} {app}");
+
+    // Any exit status: what matters is that the app, not the shell, cleaned up.
+    tmux.expect_restored_shell(None);
+}
+
+#[test]
+fn sigterm_restores_the_terminal() {
+    signal_restores_the_terminal("TERM");
+}
+
+#[test]
+fn sighup_restores_the_terminal() {
+    signal_restores_the_terminal("HUP");
+}
+
+#[test]
+fn help_lists_the_bindings_and_any_key_closes_it() {
+    let tmux = Tmux::start("help", 80, 24);
+    let list = tmux.start_demo();
+
+    tmux.keys(&["?"]);
+    let help = tmux.wait_for("the help popup", shows_help);
+    for description in [
+        "open the selected trace's waterfall",
+        "reverse the sort order",
+        "sort by the next column",
+        "show or hide this help",
+        "quit",
+    ] {
+        assert!(
+            help.contains(description),
+            "the help at 80x24 shows {description:?}:\n{}",
+            framed(&help)
+        );
+    }
+    // The popup sits over the list, whose status bar is still there below it.
+    assert!(last_line(&help).contains(LIST_HINTS), "{}", framed(&help));
+
+    // Any key closes it and does nothing else: Esc (bound in the waterfall only), s (sorts
+    // the list when the help is closed) and a (bound nowhere). The list is then exactly as
+    // it was.
+    for key in ["Escape", "s", "a"] {
+        if key != "Escape" {
+            tmux.keys(&["?"]);
+            tmux.wait_for("the help popup", shows_help);
+        }
+        tmux.keys(&[key]);
+        let after = tmux.wait_for(&format!("{key} to close the help"), |screen| {
+            !shows_help(screen)
+        });
+        assert_eq!(after, list, "{key} closed the help and did nothing else");
+    }
+
+    tmux.keys(&["C-c"]);
+    tmux.expect_restored_shell(Some(0));
+}
