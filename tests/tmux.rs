@@ -503,3 +503,69 @@ fn help_lists_the_bindings_and_any_key_closes_it() {
     tmux.keys(&["C-c"]);
     tmux.expect_restored_shell(Some(0));
 }
+
+#[test]
+fn incident_trace_root_cause_and_its_exception() {
+    let tmux = Tmux::start("incident", 120, 40);
+    tmux.start_demo();
+    // Narrow the list to the incident with the filter bar, as a user would.
+    tmux.keys(&["f"]);
+    tmux.wait_for("the filter bar", |screen| {
+        last_line(screen).starts_with(" filter:")
+    });
+    tmux.run(&[
+        "send-keys",
+        "-t",
+        SESSION,
+        "-l",
+        "service(\"payments\") { fault }",
+    ]);
+    tmux.keys(&["Enter"]);
+    let list = tmux.wait_for("the filtered list", |screen| {
+        first_line(screen).contains("filter service(\"payments\") { fault }")
+    });
+    let rows: Vec<&str> = list_rows(&list)
+        .into_iter()
+        .filter(|r| !r.trim().is_empty())
+        .collect();
+    assert!(
+        !rows.is_empty() && rows.iter().all(|r| r.contains("✖ 502")),
+        "only the incident's faults:\n{}",
+        framed(&list)
+    );
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("the waterfall", |screen| {
+        first_line(screen).starts_with(" Trace ")
+    });
+    tmux.keys(&["r"]);
+    let screen = tmux.wait_for("the root cause's exception", |screen| {
+        screen.contains("Read timed out")
+    });
+    assert!(
+        screen.contains("root cause of the fault"),
+        "{}",
+        framed(&screen)
+    );
+    assert!(
+        screen.contains("requests.exceptions.ReadTimeout"),
+        "{}",
+        framed(&screen)
+    );
+    assert!(
+        screen.contains("Remote             yes"),
+        "{}",
+        framed(&screen)
+    );
+    // The selected span is the call to the payment provider.
+    let selected = tmux.run(&["capture-pane", "-p", "-e", "-t", SESSION]);
+    let marked = selected
+        .lines()
+        .find(|l| l.contains("48;5;8") || l.contains("100m") || l.contains(";100"))
+        .unwrap_or_default();
+    assert!(
+        marked.contains("⇢ api.paymentprovider"),
+        "selected row: {marked:?}"
+    );
+    tmux.keys(&["Q"]);
+    tmux.expect_restored_shell(Some(0));
+}
