@@ -30,6 +30,10 @@ pub struct Cli {
     #[arg(long, value_name = "ID")]
     pub trace: Option<String>,
 
+    /// Read settings from this file instead of ~/.config/xray-tui/config.toml.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<std::path::PathBuf>,
+
     /// Never write to the clipboard (copy keys then show the value in the status line).
     #[arg(long)]
     pub no_clipboard: bool,

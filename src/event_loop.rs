@@ -28,6 +28,8 @@ pub struct Options {
     pub region: Option<String>,
     /// The filter expression to start with (already checked).
     pub filter: Option<String>,
+    /// What was wrong with the configuration file, to say in the status line.
+    pub config_problem: Option<String>,
 }
 
 /// Runs the interactive app until the user quits or a signal arrives.
@@ -48,6 +50,7 @@ async fn run_in(
     state.clipboard = !options.no_clipboard;
     state.region = options.region;
     state.list.filter = options.filter;
+    state.config_problem = options.config_problem;
     state.filter_history = crate::history::load();
     let open_trace = options.open_trace;
     let (results_tx, mut results) = mpsc::unbounded_channel();

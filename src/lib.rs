@@ -4,6 +4,7 @@
 
 pub mod app;
 pub mod cli;
+pub mod config;
 pub mod demo_gen;
 pub mod event_loop;
 pub mod filter;
@@ -85,10 +86,12 @@ pub async fn run(cli: Cli) -> ExitCode {
             }
         };
     }
+    let (config, config_problem) = config::load(cli.config.as_deref());
     let options = event_loop::Options {
         open_trace: trace,
-        no_clipboard: cli.no_clipboard,
-        region: cli.region.clone(),
+        no_clipboard: cli.no_clipboard || !config.clipboard,
+        region: cli.region.clone().or(config.region),
+        config_problem,
         filter: cli.filter.clone(),
     };
     match event_loop::run(source, options).await {

@@ -420,3 +420,29 @@ fn press_service(state: &mut State) {
         )
     );
 }
+
+#[test]
+fn a_bad_config_file_is_listed_with_the_load_problems() {
+    let mut state = State::new("demo", 80, 24, 0);
+    state.config_problem = Some(
+        "/home/u/.config/xray-tui/config.toml:2:1: unknown field `clipbord`; using the defaults"
+            .into(),
+    );
+    let commands = xray_tui::app::update::start(&mut state);
+    let Command::LoadSummaries { request, .. } = commands[0] else {
+        panic!()
+    };
+    update(
+        &mut state,
+        Action::SummariesLoaded {
+            request,
+            result: Ok(SummaryPage::default()),
+        },
+    );
+    assert_eq!(state.problems.len(), 1);
+    assert!(state.problems[0].contains("config.toml:2:1: unknown field `clipbord`"));
+    assert_eq!(
+        state.message.as_ref().unwrap().text,
+        "1 problem while loading; press ! to see it"
+    );
+}

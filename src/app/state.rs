@@ -350,6 +350,8 @@ pub struct State {
     pub clipboard: bool,
     /// Filter expressions applied before, oldest first.
     pub filter_history: Vec<String>,
+    /// What was wrong with the configuration file (shown once the list has loaded).
+    pub config_problem: Option<String>,
     pub width: u16,
     pub height: u16,
     /// Offset of the local time zone from UTC, in seconds, for showing times.
@@ -374,6 +376,7 @@ impl State {
             region: None,
             clipboard: true,
             filter_history: Vec::new(),
+            config_problem: None,
             width,
             height,
             utc_offset,

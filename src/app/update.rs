@@ -49,7 +49,13 @@ pub fn update(state: &mut State, action: Action) -> Vec<Command> {
                     state.list.processed = page.processed;
                     state.list.error = None;
                     sort_list(state, keep.as_deref());
-                    state.problems = page.problems;
+                    // A bad configuration file is a problem to see like the others.
+                    state.problems = state
+                        .config_problem
+                        .iter()
+                        .cloned()
+                        .chain(page.problems)
+                        .collect();
                     if !state.problems.is_empty() {
                         let n = state.problems.len();
                         let (s, them) = if n == 1 { ("", "it") } else { ("s", "them") };
