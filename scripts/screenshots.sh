@@ -10,6 +10,7 @@
 #        screenshots/waterfall.png         an incident trace with a fault, 140x40, the
 #                                          root cause selected (its exception below)
 #        screenshots/help.png              the help popup, 140x40
+#        screenshots/service-map.png       the service map, payments selected, 160x45
 #        screenshots/trace-list-80x24.png  the list at 80x24
 # The raw captures are kept beside them as *.ansi (ignored by git). XRAY_TUI_BIN=path uses
 # that binary instead of building one.
@@ -208,9 +209,20 @@ keys r
 wait_for 'root cause' "r to select the root cause of the fault"
 shoot waterfall
 
+# (5) The service map at 160x45, with the payments service selected (found with /).
+start 160 45 --demo
+wait_for "$LIST_READY" "the trace list"
+keys M
+wait_for '^ Map .* nodes' "the service map"
+keys /
+tmux_ send-keys -t "$SESSION" -l 'payments'
+keys Enter
+wait_for 'EKS AWS::EKS::Container' "payments selected"
+shoot service-map
+
 # (4) The list at 80x24.
 start 80 24 --demo
 wait_for "$LIST_READY" "the trace list"
 shoot trace-list-80x24
 
-say "done: screenshots/{trace-list,waterfall,help,trace-list-80x24}.png"
+say "done: screenshots/{trace-list,waterfall,help,service-map,trace-list-80x24}.png"

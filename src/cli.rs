@@ -42,6 +42,10 @@ pub struct Cli {
     #[arg(long, value_name = "REGION")]
     pub region: Option<String>,
 
+    /// Draw the service map with ASCII characters only, for terminals without box drawing.
+    #[arg(long)]
+    pub ascii: bool,
+
     /// Render one view as plain text on stdout and exit: `list`, `trace:<ID>` or `map`.
     #[arg(long, value_name = "VIEW")]
     pub print: Option<String>,

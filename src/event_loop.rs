@@ -30,6 +30,8 @@ pub struct Options {
     pub filter: Option<String>,
     /// What was wrong with the configuration file, to say in the status line.
     pub config_problem: Option<String>,
+    /// Draw with ASCII only.
+    pub ascii: bool,
 }
 
 /// Runs the interactive app until the user quits or a signal arrives.
@@ -51,10 +53,12 @@ async fn run_in(
     state.region = options.region;
     state.list.filter = options.filter;
     state.config_problem = options.config_problem;
+    state.ascii = options.ascii;
     state.filter_history = crate::history::load();
     let open_trace = options.open_trace;
     let (results_tx, mut results) = mpsc::unbounded_channel();
     let mut worker = Worker::new(source, results_tx);
+    worker.ascii = state.ascii;
     worker.run(start(&mut state));
     if let Some(id) = open_trace {
         worker.run(update(&mut state, Action::OpenTrace(id)));

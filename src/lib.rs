@@ -63,6 +63,7 @@ pub async fn run(cli: Cli) -> ExitCode {
             source,
             view,
             cli.filter.clone(),
+            cli.ascii,
             cli.width,
             cli.height,
             offset,
@@ -93,6 +94,7 @@ pub async fn run(cli: Cli) -> ExitCode {
         region: cli.region.clone().or(config.region),
         config_problem,
         filter: cli.filter.clone(),
+        ascii: cli.ascii,
     };
     match event_loop::run(source, options).await {
         Ok(()) => ExitCode::SUCCESS,

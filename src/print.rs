@@ -46,19 +46,22 @@ pub async fn render(
     source: Arc<dyn TraceSource>,
     view: View,
     filter: Option<String>,
+    ascii: bool,
     width: u16,
     height: u16,
     utc_offset: i32,
 ) -> Result<Printed, String> {
     let mut state = State::new(source.label(), width, height, utc_offset);
     state.list.filter = filter;
+    state.ascii = ascii;
     let commands = match &view {
         View::Map => {
-            return Ok(Printed {
-                text: "The service map is not available yet in this version.\n".into(),
-                problems: Vec::new(),
-                empty: false,
-            });
+            let mut commands = start(&mut state);
+            commands.extend(update(
+                &mut state,
+                Action::Intent(crate::app::Intent::ShowMap),
+            ));
+            commands
         }
         View::List => start(&mut state),
         View::Trace(id) => {
@@ -83,7 +86,14 @@ pub async fn render(
                 request,
                 result: source.traces(vec![id]).await.map_err(|e| e.to_string()),
             },
-            Command::Copy(_) | Command::Save { .. } | Command::RememberFilter(_) => continue,
+            Command::LoadMap { request, trace } => Action::MapLoaded {
+                request,
+                result: crate::worker::load_map(Arc::clone(&source), trace, ascii).await,
+            },
+            Command::Copy(_)
+            | Command::Save { .. }
+            | Command::RememberFilter(_)
+            | Command::LayoutMap { .. } => continue,
         };
         update(&mut state, action);
     }
@@ -93,6 +103,9 @@ pub async fn render(
     if let View::Trace(_) = view
         && let Some(error) = state.trace.as_ref().and_then(|t| t.error.clone())
     {
+        return Err(error);
+    }
+    if let Some(error) = state.map.as_ref().and_then(|m| m.error.clone()) {
         return Err(error);
     }
     // A notice of problems is for the interactive status bar; stderr gets them instead.

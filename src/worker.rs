@@ -7,7 +7,9 @@ use std::sync::Arc;
 use tokio::sync::mpsc::UnboundedSender;
 use tokio::task::JoinHandle;
 
+use crate::app::map::{MapDrawing, MapModel, lay_out};
 use crate::app::{Action, Command};
+use crate::model::ServiceGraph;
 use crate::source::{SummaryQuery, TraceSource};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -15,10 +17,13 @@ enum Kind {
     Summaries,
     Trace,
     Save,
+    Map,
 }
 
 pub struct Worker {
     source: Arc<dyn TraceSource>,
+    /// Draw maps with ASCII only.
+    pub ascii: bool,
     results: UnboundedSender<Action>,
     running: Vec<(Kind, JoinHandle<()>)>,
 }
@@ -27,6 +32,7 @@ impl Worker {
     pub fn new(source: Arc<dyn TraceSource>, results: UnboundedSender<Action>) -> Worker {
         Worker {
             source,
+            ascii: false,
             results,
             running: Vec::new(),
         }
@@ -71,6 +77,36 @@ impl Worker {
                     let _ = crate::history::remember(&expression).await;
                 }),
             ),
+            Command::LoadMap { request, trace } => {
+                let source = Arc::clone(&self.source);
+                let ascii = self.ascii;
+                (
+                    Kind::Map,
+                    tokio::spawn(async move {
+                        let result = load_map(source, trace, ascii).await;
+                        let _ = results.send(Action::MapLoaded { request, result });
+                    }),
+                )
+            }
+            Command::LayoutMap {
+                request,
+                model,
+                compact,
+            } => {
+                let ascii = self.ascii;
+                (
+                    Kind::Map,
+                    tokio::spawn(async move {
+                        let laid_out =
+                            tokio::task::spawn_blocking(move || lay_out(model, compact, ascii))
+                                .await;
+                        if let Ok(drawing) = laid_out {
+                            let drawing = Arc::new(drawing);
+                            let _ = results.send(Action::MapLaidOut { request, drawing });
+                        }
+                    }),
+                )
+            }
             // The event loop writes to the terminal itself.
             Command::Copy(_) => return,
             Command::LoadTrace { request, id } => {
@@ -92,6 +128,33 @@ impl Worker {
         });
         self.running.push((kind, task));
     }
+}
+
+/// The service map of the source, or one trace's map computed from its documents, laid out.
+pub async fn load_map(
+    source: Arc<dyn TraceSource>,
+    trace: Option<String>,
+    ascii: bool,
+) -> Result<Arc<MapDrawing>, String> {
+    let graph = match &trace {
+        None => source.service_graph().await.map_err(|e| e.to_string())?,
+        Some(id) => {
+            let traces = source
+                .traces(vec![id.clone()])
+                .await
+                .map_err(|e| e.to_string())?;
+            if traces.is_empty() {
+                return Err(format!("trace {id} is not in {}", source.label()));
+            }
+            ServiceGraph::from_traces(traces.iter().map(Arc::as_ref))
+        }
+    };
+    tokio::task::spawn_blocking(move || {
+        let model = Arc::new(MapModel::of(&graph));
+        Arc::new(lay_out(model, false, ascii))
+    })
+    .await
+    .map_err(|e| format!("laying out the map failed: {e}"))
 }
 
 impl Drop for Worker {

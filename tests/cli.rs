@@ -114,13 +114,6 @@ fn bad_views_and_ids_exit_2() {
 }
 
 #[test]
-fn map_is_announced_as_not_available_yet() {
-    let output = run(&["--demo", "--print", "map"]);
-    assert!(output.status.success());
-    assert!(stdout(&output).contains("not available yet"));
-}
-
-#[test]
 fn no_source_says_what_to_do() {
     let output = run(&["--print", "list"]);
     assert_eq!(output.status.code(), Some(2));
@@ -210,5 +203,30 @@ fn a_bad_filter_exits_2_with_a_caret() {
     assert_eq!(
         stderr(&output),
         "xray-tui: bad filter expression:\nhttp.status > \"5\"\n              ^^^\nexpected a number after '>'\n"
+    );
+}
+
+#[test]
+fn print_map_shows_the_shop_and_the_faulting_node() {
+    let output = run(&[
+        "--demo", "--print", "map", "--width", "200", "--height", "50",
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = stdout(&output);
+    for service in ["shop-api/prod", "web-frontend", "orders", "payments"] {
+        assert!(text.contains(service), "{service}:\n{text}");
+    }
+    assert!(
+        text.lines().next().unwrap().contains("with faults"),
+        "{text}"
+    );
+    assert!(text.contains('✖'), "fault rates are marked:\n{text}");
+    let ascii = run(&[
+        "--demo", "--ascii", "--print", "map", "--width", "200", "--height", "50",
+    ]);
+    let ascii_text = stdout(&ascii);
+    assert!(
+        !ascii_text.contains('─') && !ascii_text.contains('╭'),
+        "{ascii_text}"
     );
 }

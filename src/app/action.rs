@@ -5,6 +5,8 @@ use std::sync::Arc;
 use crossterm::event::KeyEvent;
 
 use crate::model::Trace;
+
+use super::map::{MapDrawing, MapModel};
 use crate::source::SummaryPage;
 
 pub type RequestId = u64;
@@ -57,6 +59,13 @@ pub enum Intent {
     QuickService,
     QuickUrl,
     QuickSlower,
+    /// The service map (from the list), or the open trace's own map (from the waterfall).
+    ShowMap,
+    MapLeft,
+    MapRight,
+    NextEdge,
+    PreviousEdge,
+    ToggleCompact,
 }
 
 #[derive(Debug, Clone)]
@@ -80,6 +89,14 @@ pub enum Action {
     PromptKey(KeyEvent),
     /// A trace was written to a file (or could not be).
     Saved(Result<String, String>),
+    MapLoaded {
+        request: RequestId,
+        result: Result<Arc<MapDrawing>, String>,
+    },
+    MapLaidOut {
+        request: RequestId,
+        drawing: Arc<MapDrawing>,
+    },
 }
 
 /// Work for the worker; results come back as [`Action`]s carrying the same request id.
@@ -91,6 +108,17 @@ pub enum Command {
     },
     /// Add an applied filter expression to the history kept across runs.
     RememberFilter(String),
+    /// The service map, or one trace's map, laid out.
+    LoadMap {
+        request: RequestId,
+        trace: Option<String>,
+    },
+    /// Lay the same map out again (compact or not).
+    LayoutMap {
+        request: RequestId,
+        model: Arc<MapModel>,
+        compact: bool,
+    },
     LoadTrace {
         request: RequestId,
         id: String,

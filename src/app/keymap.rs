@@ -10,6 +10,7 @@ pub enum Context {
     Global,
     List,
     Trace,
+    Map,
 }
 
 impl Context {
@@ -18,6 +19,7 @@ impl Context {
             Context::Global => "Everywhere",
             Context::List => "Trace list",
             Context::Trace => "Waterfall",
+            Context::Map => "Service map",
         }
     }
 }
@@ -105,7 +107,7 @@ const fn bind(
     }
 }
 
-use Context::{Global, List, Trace};
+use Context::{Global, List, Map, Trace};
 
 pub const BINDINGS: &[Binding] = &[
     bind(
@@ -198,6 +200,56 @@ pub const BINDINGS: &[Binding] = &[
         Intent::QuickSlower,
         "filter: slower than this trace",
     ),
+    bind(List, &[ch('M')], Intent::ShowMap, "the service map"),
+    bind(
+        Map,
+        &[key(KeyCode::Esc), ch('q'), key(KeyCode::Backspace)],
+        Intent::Close,
+        "back to where the map was opened",
+    ),
+    bind(
+        Map,
+        &[ch('h'), key(KeyCode::Left)],
+        Intent::MapLeft,
+        "the nearest node to the left",
+    ),
+    bind(
+        Map,
+        &[ch('l'), key(KeyCode::Right)],
+        Intent::MapRight,
+        "the nearest node to the right",
+    ),
+    bind(
+        Map,
+        &[key(KeyCode::Tab)],
+        Intent::NextEdge,
+        "next edge of the selected node",
+    ),
+    bind(
+        Map,
+        &[key(KeyCode::BackTab)],
+        Intent::PreviousEdge,
+        "previous edge of the selected node",
+    ),
+    bind(
+        Map,
+        &[key(KeyCode::Enter)],
+        Intent::Open,
+        "the traces through this node (or edge)",
+    ),
+    bind(
+        Map,
+        &[ch('F')],
+        Intent::QuickFaults,
+        "the traces with faults in this node",
+    ),
+    bind(
+        Map,
+        &[ch('z')],
+        Intent::ToggleCompact,
+        "compact map (names only), or full",
+    ),
+    bind(Map, &[ch('/')], Intent::Search, "find a node by name"),
     bind(
         Trace,
         &[key(KeyCode::Esc), ch('q'), key(KeyCode::Backspace)],
@@ -332,6 +384,12 @@ pub const BINDINGS: &[Binding] = &[
         "link to the trace in the AWS console (and copy it)",
     ),
     bind(Trace, &[ch('w')], Intent::Save, "save the trace to a file"),
+    bind(
+        Trace,
+        &[ch('M')],
+        Intent::ShowMap,
+        "this trace's own service map",
+    ),
 ];
 
 /// The intent of a key in a context: that context's bindings first, then the global ones.

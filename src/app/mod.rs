@@ -3,6 +3,7 @@
 pub mod action;
 pub mod details;
 pub mod keymap;
+pub mod map;
 pub mod state;
 pub mod trace_view;
 pub mod update;

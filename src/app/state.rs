@@ -7,11 +7,13 @@ use crate::model::{Trace, TraceSummary};
 
 use super::action::RequestId;
 use super::details::{DetailLine, Tab};
+use super::map::MapDrawing;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Screen {
     List,
     Trace,
+    Map,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -214,6 +216,46 @@ impl TraceView {
     }
 }
 
+/// The service map, or one trace's map.
+#[derive(Debug, Clone)]
+pub struct MapView {
+    /// The trace whose map this is; `None` for the service map of the whole source.
+    pub trace: Option<String>,
+    pub request: RequestId,
+    /// The drawing in each mode, once laid out: normal, compact.
+    pub drawings: [Option<Arc<MapDrawing>>; 2],
+    pub compact: bool,
+    pub error: Option<String>,
+    /// Selected node (index into the model's nodes).
+    pub selected: usize,
+    /// Selected edge, when Tab has picked one of the node's edges.
+    pub edge: Option<usize>,
+    /// Top-left cell of the canvas shown.
+    pub scroll: (u16, u16),
+}
+
+impl MapView {
+    pub fn new(trace: Option<String>, request: RequestId) -> MapView {
+        MapView {
+            trace,
+            request,
+            drawings: [None, None],
+            compact: false,
+            error: None,
+            selected: 0,
+            edge: None,
+            scroll: (0, 0),
+        }
+    }
+
+    /// The drawing of the current mode, or the other one while this one is being laid out.
+    pub fn drawing(&self) -> Option<&Arc<MapDrawing>> {
+        self.drawings[self.compact as usize]
+            .as_ref()
+            .or(self.drawings[!self.compact as usize].as_ref())
+    }
+}
+
 /// Text search inside a trace.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Search {
@@ -230,6 +272,7 @@ pub enum PromptPurpose {
     Search,
     SavePath,
     Filter,
+    FindNode,
 }
 
 impl PromptPurpose {
@@ -238,6 +281,7 @@ impl PromptPurpose {
             PromptPurpose::Search => "/",
             PromptPurpose::SavePath => "save trace to: ",
             PromptPurpose::Filter => "filter: ",
+            PromptPurpose::FindNode => "find node: ",
         }
     }
 }
@@ -335,6 +379,9 @@ pub struct State {
     pub screen: Screen,
     pub list: TraceList,
     pub trace: Option<TraceView>,
+    pub map: Option<MapView>,
+    /// Draw the map with ASCII only (`--ascii`).
+    pub ascii: bool,
     pub help: bool,
     /// First line of the help shown.
     pub help_scroll: usize,
@@ -367,6 +414,8 @@ impl State {
             screen: Screen::List,
             list: TraceList::default(),
             trace: None,
+            map: None,
+            ascii: false,
             help: false,
             help_scroll: 0,
             show_problems: false,

@@ -2,6 +2,8 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
+use std::sync::Arc;
+
 use crate::layout::screen;
 
 use super::action::{Action, Command, Intent};
@@ -18,6 +20,7 @@ pub fn context(state: &State) -> Context {
     match state.screen {
         Screen::List => Context::List,
         Screen::Trace => Context::Trace,
+        Screen::Map => Context::Map,
     }
 }
 
@@ -87,6 +90,29 @@ pub fn update(state: &mut State, action: Action) -> Vec<Command> {
             Vec::new()
         }
         Action::PromptKey(key) => on_prompt_key(state, key),
+        Action::MapLoaded { request, result } => {
+            let Some(view) = state.map.as_mut().filter(|m| m.request == request) else {
+                return Vec::new();
+            };
+            match result {
+                Ok(drawing) => {
+                    view.selected = drawing.model.first_node().unwrap_or(0);
+                    let slot = drawing.compact as usize;
+                    view.drawings[slot] = Some(drawing);
+                    scroll_map_to_selection(state);
+                }
+                Err(message) => view.error = Some(message),
+            }
+            Vec::new()
+        }
+        Action::MapLaidOut { request, drawing } => {
+            if let Some(view) = state.map.as_mut().filter(|m| m.request == request) {
+                let slot = drawing.compact as usize;
+                view.drawings[slot] = Some(drawing);
+                scroll_map_to_selection(state);
+            }
+            Vec::new()
+        }
         Action::Saved(result) => {
             match result {
                 Ok(path) => info(
@@ -150,6 +176,8 @@ fn on_intent(state: &mut State, intent: Intent) -> Vec<Command> {
                 info(state, "no problems while loading");
             }
         }
+        _ if state.screen == Screen::Map => return on_map_intent(state, intent),
+        Intent::ShowMap => return show_map(state),
         Intent::Up
         | Intent::Down
         | Intent::PageUp
@@ -395,6 +423,165 @@ pub fn saved_trace_json(trace: &crate::model::Trace) -> String {
     serde_json::to_string_pretty(&output).unwrap_or_default()
 }
 
+/// Opens the service map from the list, or the open trace's own map from the waterfall.
+fn show_map(state: &mut State) -> Vec<Command> {
+    let trace = match state.screen {
+        Screen::Trace => state.trace.as_ref().map(|t| t.id.clone()),
+        _ => None,
+    };
+    state.screen = Screen::Map;
+    if let Some(view) = &state.map
+        && view.trace == trace
+        && view.error.is_none()
+    {
+        return Vec::new();
+    }
+    let request = state.new_request();
+    state.map = Some(super::state::MapView::new(trace.clone(), request));
+    vec![Command::LoadMap { request, trace }]
+}
+
+/// The canvas area the map is drawn in, for keeping the selection in view.
+fn map_canvas(state: &State) -> (u16, u16) {
+    let area = ratatui::layout::Rect::new(0, 0, state.width, state.height);
+    let areas = screen::map(screen::body(area));
+    (areas.canvas.width, areas.canvas.height)
+}
+
+/// Scrolls the map so the selected node's box is in view, with a margin where there is room.
+fn scroll_map_to_selection(state: &mut State) {
+    let (width, height) = map_canvas(state);
+    let Some(view) = state.map.as_mut() else {
+        return;
+    };
+    let Some(drawing) = view.drawing().cloned() else {
+        return;
+    };
+    let Some(node) = drawing.layout.nodes.get(view.selected) else {
+        return;
+    };
+    let fit = |scroll: u16, start: u16, size: u16, room: u16| -> u16 {
+        let margin = room.saturating_sub(size) / 4;
+        if start < scroll + margin.min(start) {
+            start.saturating_sub(margin)
+        } else if start + size + margin > scroll + room {
+            (start + size + margin).saturating_sub(room)
+        } else {
+            scroll
+        }
+    };
+    view.scroll = (
+        fit(view.scroll.0, node.x, node.width, width),
+        fit(view.scroll.1, node.y, node.height, height),
+    );
+}
+
+fn on_map_intent(state: &mut State, intent: Intent) -> Vec<Command> {
+    let Some(view) = state.map.as_mut() else {
+        return Vec::new();
+    };
+    if intent == Intent::Close {
+        state.screen = if view.trace.is_some() {
+            Screen::Trace
+        } else {
+            Screen::List
+        };
+        return Vec::new();
+    }
+    let Some(drawing) = view.drawing().cloned() else {
+        return Vec::new();
+    };
+    let model = &drawing.model;
+    match intent {
+        Intent::MapLeft | Intent::MapRight | Intent::Up | Intent::Down => {
+            use crate::layout::graph::Direction;
+            let direction = match intent {
+                Intent::MapLeft => Direction::Left,
+                Intent::MapRight => Direction::Right,
+                Intent::Up => Direction::Up,
+                _ => Direction::Down,
+            };
+            if let Some(next) =
+                crate::layout::graph::nearest(&drawing.layout, view.selected, direction)
+            {
+                view.selected = next;
+                view.edge = None;
+                scroll_map_to_selection(state);
+            }
+        }
+        Intent::NextEdge | Intent::PreviousEdge => {
+            let edges = model.edges_of(view.selected);
+            if edges.is_empty() {
+                info(state, "this node has no edges");
+                return Vec::new();
+            }
+            let at = view.edge.and_then(|e| edges.iter().position(|&x| x == e));
+            let next = match (intent, at) {
+                (Intent::NextEdge, Some(at)) => (at + 1) % edges.len(),
+                (Intent::NextEdge, None) => 0,
+                (_, Some(at)) => (at + edges.len() - 1) % edges.len(),
+                (_, None) => edges.len() - 1,
+            };
+            view.edge = Some(edges[next]);
+        }
+        Intent::ToggleCompact => {
+            view.compact = !view.compact;
+            let compact = view.compact;
+            let request = view.request;
+            let missing = view.drawings[compact as usize].is_none();
+            scroll_map_to_selection(state);
+            if missing {
+                let model = Arc::clone(&drawing.model);
+                return vec![Command::LayoutMap {
+                    request,
+                    model,
+                    compact,
+                }];
+            }
+        }
+        Intent::Open | Intent::QuickFaults => return drill_down(state, &drawing, intent),
+        Intent::Search => {
+            state.prompt = Some(Prompt::new(PromptPurpose::FindNode, String::new()));
+        }
+        _ => {}
+    }
+    Vec::new()
+}
+
+/// Enter on a node lists the traces through it, on an edge the traces across it; `F` the
+/// node's faults. The expression is shown in the list's title, so the language is learnt.
+fn drill_down(state: &mut State, drawing: &super::map::MapDrawing, intent: Intent) -> Vec<Command> {
+    let Some(view) = state.map.as_ref() else {
+        return Vec::new();
+    };
+    let model = &drawing.model;
+    let quoted = |text: &str| format!("\"{}\"", text.replace('\\', "\\\\").replace('"', "\\\""));
+    let node = &model.nodes[view.selected];
+    let expression = match (view.edge.map(|e| &model.edges[e]), intent) {
+        (Some(edge), Intent::Open) => format!(
+            "edge({}, {})",
+            quoted(&model.nodes[edge.from].name),
+            quoted(&model.nodes[edge.to].name)
+        ),
+        _ if node.kind == "client" => {
+            info(
+                state,
+                "the client node stands for the callers: pick a service, or Tab to an edge",
+            );
+            return Vec::new();
+        }
+        (_, Intent::QuickFaults) => format!("service({}) {{ fault }}", quoted(&node.name)),
+        _ => format!("service({})", quoted(&node.name)),
+    };
+    state.list.filter = Some(expression.clone());
+    state.screen = Screen::List;
+    state.list.selected = 0;
+    state.list.offset = 0;
+    let mut commands = load_summaries(state);
+    commands.push(Command::RememberFilter(expression));
+    commands
+}
+
 fn open_filter_prompt(state: &mut State, text: String) {
     let mut prompt = Prompt::new(PromptPurpose::Filter, text);
     prompt.hint = filter_hint(&prompt.text);
@@ -608,6 +795,29 @@ fn on_prompt_key(state: &mut State, key: KeyEvent) -> Vec<Command> {
 
 fn submit_prompt(state: &mut State, prompt: Prompt) -> Vec<Command> {
     match prompt.purpose {
+        PromptPurpose::FindNode => {
+            let needle = prompt.text.to_lowercase();
+            let Some(view) = state.map.as_mut() else {
+                return Vec::new();
+            };
+            let Some(drawing) = view.drawing().cloned() else {
+                return Vec::new();
+            };
+            let nodes = &drawing.model.nodes;
+            // The next match after the selection, so searching again finds the next one.
+            let found = (1..=nodes.len())
+                .map(|step| (view.selected + step) % nodes.len())
+                .find(|&i| nodes[i].name.to_lowercase().contains(&needle));
+            match found {
+                Some(node) => {
+                    view.selected = node;
+                    view.edge = None;
+                    scroll_map_to_selection(state);
+                }
+                None => info(state, format!("no node is called \"{}\"", prompt.text)),
+            }
+            Vec::new()
+        }
         PromptPurpose::Filter => {
             let text = prompt.text.trim().to_owned();
             if let Some(hint) = filter_hint(&text) {
@@ -715,6 +925,8 @@ fn sort_list(state: &mut State, keep: Option<&str>) {
 
 fn move_selection(state: &mut State, intent: Intent) {
     match state.screen {
+        // The map moves spatially (on_map_intent).
+        Screen::Map => {}
         Screen::List => {
             let rows = screen::list_rows(state.width, state.height);
             let len = state.list.order.len();

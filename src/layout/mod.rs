@@ -1,4 +1,5 @@
 //! Pure geometry: screen areas, waterfall scales. Nothing here draws.
 
+pub mod graph;
 pub mod screen;
 pub mod waterfall;

@@ -89,6 +89,43 @@ pub fn waterfall(body: Rect) -> WaterfallAreas {
     }
 }
 
+/// The service map: a title, the canvas, and the details of the selected node or edge beside
+/// the canvas (wide terminals) or below it.
+pub struct MapAreas {
+    pub title: Rect,
+    pub canvas: Rect,
+    pub details: Rect,
+}
+
+pub const MAP_DETAILS_WIDTH: u16 = 44;
+
+pub fn map(body: Rect) -> MapAreas {
+    let [title, rest, _] = rows3(body, 1, body.height.saturating_sub(1));
+    if body.width >= 110 {
+        let details = Rect {
+            x: body.x + body.width - MAP_DETAILS_WIDTH,
+            width: MAP_DETAILS_WIDTH,
+            ..rest
+        };
+        let canvas = Rect {
+            width: body.width - MAP_DETAILS_WIDTH - 1,
+            ..rest
+        };
+        return MapAreas {
+            title,
+            canvas,
+            details,
+        };
+    }
+    let details_height = if rest.height >= 22 { 10 } else { 0 };
+    let [canvas, details, _] = rows3(rest, rest.height - details_height, details_height);
+    MapAreas {
+        title,
+        canvas,
+        details,
+    }
+}
+
 fn rows3(area: Rect, first: u16, second: u16) -> [Rect; 3] {
     let a = Rect {
         height: first.min(area.height),

@@ -1,6 +1,7 @@
 //! The X-Ray domain: documents, traces, summaries and service graphs. No I/O, no terminal.
 
 pub mod graph;
+pub mod graph_stats;
 pub mod lenient;
 pub mod root_cause;
 pub mod segment;

@@ -39,11 +39,6 @@ fn section(context: Context) -> Vec<HelpLine> {
 /// scrolled by `scroll` lines when it is not tall enough.
 pub fn render_help(state: &State, buf: &mut Buffer, area: Rect) {
     let current = crate::app::update::context(state);
-    let other = if current == Context::List {
-        Context::Trace
-    } else {
-        Context::List
-    };
     let mut first = section(current);
     first.push(HelpLine {
         keys: String::new(),
@@ -51,7 +46,19 @@ pub fn render_help(state: &State, buf: &mut Buffer, area: Rect) {
         heading: false,
     });
     first.extend(section(Context::Global));
-    let second = section(other);
+    let mut second = Vec::new();
+    for other in [Context::List, Context::Trace, Context::Map] {
+        if other != current {
+            if !second.is_empty() {
+                second.push(HelpLine {
+                    keys: String::new(),
+                    description: String::new(),
+                    heading: false,
+                });
+            }
+            second.extend(section(other));
+        }
+    }
     let key_width = first
         .iter()
         .chain(&second)

@@ -4,6 +4,7 @@ pub mod details;
 pub mod draw;
 pub mod format;
 pub mod help;
+pub mod service_map;
 pub mod status;
 pub mod theme;
 pub mod trace_list;
@@ -52,6 +53,7 @@ pub fn render_buffer(state: &State, buf: &mut Buffer, area: Rect) {
     match state.screen {
         Screen::List => trace_list::render(state, buf, body),
         Screen::Trace => waterfall::render(state, buf, body),
+        Screen::Map => service_map::render(state, buf, body),
     }
     status::render(state, buf, screen::status_bar(area));
     if state.show_problems {

@@ -76,6 +76,14 @@ fn render_hints(state: &State, buf: &mut Buffer, area: Rect) {
             (Intent::ToggleHelp, "help"),
             (Intent::Quit, "quit"),
         ],
+        Screen::Map => &[
+            (Intent::Down, "move"),
+            (Intent::NextEdge, "edges"),
+            (Intent::Open, "traces"),
+            (Intent::ToggleCompact, "compact"),
+            (Intent::Close, "back"),
+            (Intent::ToggleHelp, "help"),
+        ],
         Screen::Trace => &[
             (Intent::Down, "move"),
             (Intent::Close, "back"),
