@@ -145,6 +145,73 @@ fn steady_frames(c: &mut Criterion) {
     });
 }
 
+/// A map of `nodes` services in layers, each calling two or three in the next layer.
+fn generated_map(nodes: usize) -> xray_tui::app::map::MapModel {
+    use xray_tui::app::map::{MapEdge, MapModel, MapNode};
+    use xray_tui::model::graph_stats::Health;
+    let health = |i: usize| Health {
+        requests: 100,
+        ok: 100 - (i % 7) as i64,
+        faults: (i % 7) as i64,
+        average: Some(0.05 + (i % 13) as f64 * 0.01),
+        per_minute: Some(3.3),
+        ..Health::default()
+    };
+    let per_layer = 20;
+    let node_list = (0..nodes)
+        .map(|i| MapNode {
+            name: format!("service-{i}"),
+            kind: "AWS::EC2::Instance".into(),
+            root: i < per_layer,
+            health: health(i),
+            histogram: Vec::new(),
+        })
+        .collect();
+    let mut edges = Vec::new();
+    for from in 0..nodes.saturating_sub(per_layer) {
+        for k in 0..(2 + from % 2) {
+            let to = (from / per_layer + 1) * per_layer + (from * 7 + k * 5) % per_layer;
+            if to < nodes {
+                edges.push(MapEdge {
+                    from,
+                    to,
+                    health: health(from + k),
+                    histogram: Vec::new(),
+                });
+            }
+        }
+    }
+    MapModel {
+        nodes: node_list,
+        edges,
+    }
+}
+
+fn map_frame(c: &mut Criterion) {
+    let model = Arc::new(generated_map(300));
+    let drawing = Arc::new(xray_tui::app::map::lay_out(model, false, false));
+    let mut state = State::new("bench", 200, 60, 0);
+    let commands = update(&mut state, Action::Intent(Intent::ShowMap));
+    let Command::LoadMap { request, .. } = commands[0] else {
+        unreachable!()
+    };
+    update(
+        &mut state,
+        Action::MapLoaded {
+            request,
+            result: Ok(drawing),
+        },
+    );
+    for _ in 0..10 {
+        update(&mut state, Action::Intent(Intent::MapRight));
+        update(&mut state, Action::Intent(Intent::Down));
+    }
+    let mut buffer = Buffer::empty(Rect::new(0, 0, 200, 60));
+    c.bench_function("steady frame: service map of 300 nodes at 200x60", |b| {
+        b.iter(|| frame(&state, &mut buffer))
+    });
+}
+
 fn waterfall_operations(c: &mut Criterion) {
     let big = Arc::new(xray_tui::synthetic::trace(50_000, 7));
     let mut state = with_trace(big, 200, 60);
@@ -184,6 +251,7 @@ criterion_group!(
     start_to_first_frame,
     open_traces,
     steady_frames,
+    map_frame,
     waterfall_operations,
     assemble_only
 );
