@@ -3,8 +3,12 @@
 use super::Plan;
 use super::rank::Ranked;
 
-/// Sweeps (one down, one up each) at most; stops sooner once a round does not help.
-const ROUNDS: usize = 4;
+/// Rounds of sweeps (one down, one up each) at most.
+const ROUNDS: usize = 12;
+/// Passes of neighbour swaps per round.
+const TRANSPOSE_PASSES: usize = 4;
+/// Rounds in a row without fewer crossings that end the search.
+const PATIENCE: usize = 3;
 
 /// Each component's layers of items, in depth-first order from its sources.
 pub(super) fn initial(plan: &Plan, ranked: &Ranked) -> Vec<Vec<Vec<u32>>> {
@@ -46,9 +50,9 @@ pub(super) fn reduce_crossings(plan: &Plan, layers: &mut [Vec<u32>], pos: &mut [
     }
     set_positions(layers, pos);
     let mut best = crossings(plan, layers, pos);
-    let start = best;
     let mut best_layers = layers.to_vec();
     let mut keys: Vec<(f64, u32)> = Vec::new();
+    let mut idle = 0;
     for _ in 0..ROUNDS {
         if best == 0 {
             break;
@@ -60,19 +64,21 @@ pub(super) fn reduce_crossings(plan: &Plan, layers: &mut [Vec<u32>], pos: &mut [
         for layer in layers[..last].iter_mut().rev() {
             sort_layer(plan, layer, pos, Side::Right, &mut keys);
         }
+        transpose(plan, layers, pos);
         let count = crossings(plan, layers, pos);
         if count < best {
             best = count;
             best_layers.clone_from_slice(layers);
+            idle = 0;
         } else {
-            break;
+            idle += 1;
+            if idle == PATIENCE {
+                break;
+            }
         }
     }
     layers.clone_from_slice(&best_layers);
     set_positions(layers, pos);
-    if std::env::var_os("GRAPH_DEBUG").is_some() {
-        eprintln!("crossings: start {start}, best {best}");
-    }
 }
 
 #[derive(Clone, Copy)]
@@ -120,6 +126,53 @@ fn sort_layer(
         layer[i] = item;
         pos[item as usize] = i as u32;
     }
+}
+
+/// Swaps neighbours within a layer while that cuts crossings (a few passes at most).
+fn transpose(plan: &Plan, layers: &mut [Vec<u32>], pos: &mut [u32]) {
+    for _ in 0..TRANSPOSE_PASSES {
+        let mut improved = false;
+        for layer in layers.iter_mut() {
+            for i in 1..layer.len() {
+                let (a, b) = (layer[i - 1], layer[i]);
+                let (kept, swapped) = pair_crossings(plan, a, b, pos);
+                if swapped < kept {
+                    layer.swap(i - 1, i);
+                    pos[a as usize] = i as u32;
+                    pos[b as usize] = i as u32 - 1;
+                    improved = true;
+                }
+            }
+        }
+        if !improved {
+            break;
+        }
+    }
+}
+
+/// Crossings among the edges of `a` and `b` (a directly above b), as they are and swapped.
+fn pair_crossings(plan: &Plan, a: u32, b: u32, pos: &[u32]) -> (u64, u64) {
+    let mut kept = 0u64;
+    let mut swapped = 0u64;
+    let sides = [
+        (plan.left_hops.get(a), plan.left_hops.get(b), &plan.hop_left),
+        (
+            plan.right_hops.get(a),
+            plan.right_hops.get(b),
+            &plan.hop_right,
+        ),
+    ];
+    for (above, below, ends) in sides {
+        for &p in above {
+            let p = pos[ends[p as usize] as usize];
+            for &q in below {
+                let q = pos[ends[q as usize] as usize];
+                kept += (p > q) as u64;
+                swapped += (p < q) as u64;
+            }
+        }
+    }
+    (kept, swapped)
 }
 
 /// Edge crossings between consecutive layers (inversions counted with a Fenwick tree).
