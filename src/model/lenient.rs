@@ -2,10 +2,14 @@
 //!
 //! Real SDKs send numbers as strings, strings as numbers and objects where a scalar belongs.
 //! A field that does not have the expected shape becomes `None` (or its default) instead of
-//! failing the whole document.
+//! failing the whole document. Scalars are read straight from the parser (no intermediate
+//! `Value`), because documents have many of them and traces can have 50,000 spans.
+
+use std::fmt;
+use std::marker::PhantomData;
 
 use serde::Deserialize;
-use serde::de::{DeserializeOwned, Deserializer};
+use serde::de::{self, DeserializeOwned, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
 
 /// Any field: the expected type, or `None` when the value has another shape.
@@ -27,16 +31,72 @@ where
     Ok(opt(deserializer)?.unwrap_or_default())
 }
 
+/// A scalar as JSON gave it; objects and arrays are skipped unread.
+enum Scalar {
+    Bool(bool),
+    Number(f64),
+    Text(String),
+    Other,
+}
+
+struct ScalarVisitor;
+
+impl<'de> Visitor<'de> for ScalarVisitor {
+    type Value = Scalar;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("any value")
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Scalar, E> {
+        Ok(Scalar::Bool(v))
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Scalar, E> {
+        Ok(Scalar::Number(v as f64))
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Scalar, E> {
+        Ok(Scalar::Number(v as f64))
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Scalar, E> {
+        Ok(Scalar::Number(v))
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Scalar, E> {
+        Ok(Scalar::Text(v.to_owned()))
+    }
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Scalar, E> {
+        Ok(Scalar::Text(v))
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Scalar, E> {
+        Ok(Scalar::Other)
+    }
+    fn visit_none<E: de::Error>(self) -> Result<Scalar, E> {
+        Ok(Scalar::Other)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Scalar, D::Error> {
+        d.deserialize_any(ScalarVisitor)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Scalar, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(Scalar::Other)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Scalar, A::Error> {
+        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        Ok(Scalar::Other)
+    }
+}
+
+fn scalar<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Scalar, D::Error> {
+    deserializer.deserialize_any(ScalarVisitor)
+}
+
 /// A boolean that SDKs sometimes send as a string or a number.
 pub fn flag<'de, D>(deserializer: D) -> Result<bool, D::Error>
 where
     D: Deserializer<'de>,
 {
-    Ok(match Value::deserialize(deserializer)? {
-        Value::Bool(b) => b,
-        Value::String(s) => s.eq_ignore_ascii_case("true"),
-        Value::Number(n) => n.as_f64().is_some_and(|v| v != 0.0),
-        _ => false,
+    Ok(match scalar(deserializer)? {
+        Scalar::Bool(b) => b,
+        Scalar::Text(s) => s.eq_ignore_ascii_case("true"),
+        Scalar::Number(n) => n != 0.0,
+        Scalar::Other => false,
     })
 }
 
@@ -45,11 +105,12 @@ pub fn number<'de, D>(deserializer: D) -> Result<Option<f64>, D::Error>
 where
     D: Deserializer<'de>,
 {
-    Ok(match Value::deserialize(deserializer)? {
-        Value::Number(n) => n.as_f64().filter(|v| v.is_finite()),
-        Value::String(s) => s.trim().parse::<f64>().ok().filter(|v| v.is_finite()),
+    Ok(match scalar(deserializer)? {
+        Scalar::Number(n) => Some(n),
+        Scalar::Text(s) => s.trim().parse::<f64>().ok(),
         _ => None,
-    })
+    }
+    .filter(|v| v.is_finite()))
 }
 
 /// An integer that may arrive as a string or a float.
@@ -67,7 +128,21 @@ pub fn text<'de, D>(deserializer: D) -> Result<Option<String>, D::Error>
 where
     D: Deserializer<'de>,
 {
-    Ok(scalar_text(Value::deserialize(deserializer)?))
+    Ok(match scalar(deserializer)? {
+        Scalar::Text(s) => Some(s),
+        Scalar::Number(n) => Some(format_number(n)),
+        Scalar::Bool(b) => Some(b.to_string()),
+        Scalar::Other => None,
+    })
+}
+
+/// Numbers as JSON writes them: integers without a fraction.
+fn format_number(n: f64) -> String {
+    if n.fract() == 0.0 && n.abs() < 1e15 {
+        format!("{}", n as i64)
+    } else {
+        n.to_string()
+    }
 }
 
 pub(crate) fn scalar_text(value: Value) -> Option<String> {
@@ -92,4 +167,46 @@ where
             .collect(),
         _ => Vec::new(),
     })
+}
+
+/// An object field read in place when it is an object, `None` for any other shape. For types
+/// whose own fields are all lenient, so reading an object cannot fail on a field.
+pub fn object<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    struct ObjectVisitor<T>(PhantomData<T>);
+    impl<'de, T: Deserialize<'de>> Visitor<'de> for ObjectVisitor<T> {
+        type Value = Option<T>;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("an object")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Option<T>, A::Error> {
+            T::deserialize(de::value::MapAccessDeserializer::new(map)).map(Some)
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Option<T>, A::Error> {
+            while seq.next_element::<IgnoredAny>()?.is_some() {}
+            Ok(None)
+        }
+        fn visit_bool<E: de::Error>(self, _: bool) -> Result<Option<T>, E> {
+            Ok(None)
+        }
+        fn visit_i64<E: de::Error>(self, _: i64) -> Result<Option<T>, E> {
+            Ok(None)
+        }
+        fn visit_u64<E: de::Error>(self, _: u64) -> Result<Option<T>, E> {
+            Ok(None)
+        }
+        fn visit_f64<E: de::Error>(self, _: f64) -> Result<Option<T>, E> {
+            Ok(None)
+        }
+        fn visit_str<E: de::Error>(self, _: &str) -> Result<Option<T>, E> {
+            Ok(None)
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<Option<T>, E> {
+            Ok(None)
+        }
+    }
+    deserializer.deserialize_any(ObjectVisitor(PhantomData))
 }

@@ -57,17 +57,17 @@ pub struct Segment {
     pub fault: bool,
     #[serde(deserialize_with = "cause")]
     pub cause: Option<Cause>,
-    #[serde(deserialize_with = "lenient::opt")]
+    #[serde(deserialize_with = "lenient::object")]
     pub http: Option<Http>,
-    #[serde(deserialize_with = "lenient::opt")]
+    #[serde(deserialize_with = "lenient::object")]
     pub aws: Option<Aws>,
-    #[serde(deserialize_with = "lenient::opt")]
+    #[serde(deserialize_with = "lenient::object")]
     pub sql: Option<Sql>,
     #[serde(deserialize_with = "annotations")]
     pub annotations: BTreeMap<String, AnnotationValue>,
     #[serde(deserialize_with = "lenient::or_default")]
     pub metadata: BTreeMap<String, Value>,
-    #[serde(deserialize_with = "lenient::opt")]
+    #[serde(deserialize_with = "lenient::object")]
     pub service: Option<Service>,
     #[serde(
         deserialize_with = "subsegments",
@@ -233,9 +233,9 @@ pub struct StackFrame {
 #[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
 #[serde(default)]
 pub struct Http {
-    #[serde(deserialize_with = "lenient::opt")]
+    #[serde(deserialize_with = "lenient::object")]
     pub request: Option<HttpRequest>,
-    #[serde(deserialize_with = "lenient::opt")]
+    #[serde(deserialize_with = "lenient::object")]
     pub response: Option<HttpResponse>,
 }
 
@@ -285,17 +285,17 @@ pub struct Aws {
     pub account_id: Option<String>,
     #[serde(deserialize_with = "lenient::list")]
     pub resource_names: Vec<String>,
-    #[serde(deserialize_with = "lenient::opt")]
+    #[serde(deserialize_with = "lenient::object")]
     pub ec2: Option<BTreeMap<String, Value>>,
-    #[serde(deserialize_with = "lenient::opt")]
+    #[serde(deserialize_with = "lenient::object")]
     pub ecs: Option<BTreeMap<String, Value>>,
-    #[serde(deserialize_with = "lenient::opt")]
+    #[serde(deserialize_with = "lenient::object")]
     pub eks: Option<BTreeMap<String, Value>>,
-    #[serde(deserialize_with = "lenient::opt")]
+    #[serde(deserialize_with = "lenient::object")]
     pub elastic_beanstalk: Option<BTreeMap<String, Value>>,
-    #[serde(deserialize_with = "lenient::opt")]
+    #[serde(deserialize_with = "lenient::object")]
     pub lambda: Option<BTreeMap<String, Value>>,
-    #[serde(deserialize_with = "lenient::opt")]
+    #[serde(deserialize_with = "lenient::object")]
     pub xray: Option<BTreeMap<String, Value>>,
     /// Everything else SDKs put here (function_name, topic_arn, log_type, ...).
     #[serde(flatten)]

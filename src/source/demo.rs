@@ -3,35 +3,85 @@
 
 use serde_json::Value;
 
-use crate::model::trace_id;
+use serde::Deserialize;
+
+use crate::model::{Segment, trace_id};
 
 use super::dataset::{Collector, Dataset};
 
 pub const DEMO_NDJSON: &str = include_str!("../../assets/demo.ndjson");
 
-/// Loads the demo so that it ends at `now` (epoch seconds).
+/// Seconds the demo's times move by at a time.
+pub const SHIFT_STEP: f64 = 600.0;
+
+/// Loads the demo so that it ends shortly before `now` (epoch seconds).
 pub fn load(now: f64) -> Dataset {
-    let mut documents: Vec<Value> = DEMO_NDJSON
+    let lines: Vec<&str> = DEMO_NDJSON
         .lines()
         .filter(|line| !line.trim().is_empty())
-        .filter_map(|line| serde_json::from_str(line).ok())
         .collect();
-    let newest = documents
+    let newest = lines
         .iter()
-        .filter_map(|doc| doc.get("end_time").or(doc.get("start_time"))?.as_f64())
+        .rev()
+        .take(64)
+        .filter_map(|line| {
+            let end = serde_json::from_str::<TimesOnly>(line).ok()?;
+            end.end_time.or(end.start_time)
+        })
         .fold(f64::MIN, f64::max);
-    let shift = if newest > 0.0 {
-        (now - newest).floor()
-    } else {
-        0.0
-    };
+    let newest = if newest > 0.0 { newest } else { now };
+    // Moved in whole steps, so trace ids stay the same for a while: an id copied from one run
+    // still opens in the next. The data ends at most one step ago.
+    let shift = ((now - newest) / SHIFT_STEP).floor() * SHIFT_STEP;
+    // Parsing is most of the work: both halves at once.
+    let half = lines.len() / 2;
+    let (first, second) = lines.split_at(half);
+    let (mut documents, rest) = std::thread::scope(|scope| {
+        let other = scope.spawn(|| parse_shifted(second, half, shift));
+        let mine = parse_shifted(first, 0, shift);
+        (mine, other.join().unwrap_or_default())
+    });
+    documents.extend(rest);
     let mut collector = Collector::default();
-    for (line, document) in documents.iter_mut().enumerate() {
-        shift_times(document, shift);
-        let text = document.to_string();
-        collector.add_document_text(text, || format!("demo data, line {}", line + 1));
+    for (line, document) in documents {
+        match document {
+            Ok((text, segment)) => {
+                collector.add_document(text, segment, || format!("demo data, line {line}"))
+            }
+            Err(error) => collector.add_document_text(error, || format!("demo data, line {line}")),
+        }
     }
     collector.finish()
+}
+
+#[derive(serde::Deserialize)]
+struct TimesOnly {
+    start_time: Option<f64>,
+    end_time: Option<f64>,
+}
+
+/// Each line's document moved by `shift`: its text and segment, or the text that failed.
+#[allow(clippy::type_complexity)]
+fn parse_shifted(
+    lines: &[&str],
+    first_line: usize,
+    shift: f64,
+) -> Vec<(usize, Result<(String, Segment), String>)> {
+    lines
+        .iter()
+        .enumerate()
+        .map(|(i, line)| {
+            let parsed = serde_json::from_str::<Value>(line)
+                .map_err(|_| (*line).to_owned())
+                .and_then(|mut document| {
+                    shift_times(&mut document, shift);
+                    let segment =
+                        Segment::deserialize(&document).map_err(|_| (*line).to_owned())?;
+                    Ok((document.to_string(), segment))
+                });
+            (first_line + i + 1, parsed)
+        })
+        .collect()
 }
 
 /// Moves every start/end time and the trace id's epoch by `shift` seconds.
