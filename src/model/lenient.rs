@@ -145,15 +145,6 @@ fn format_number(n: f64) -> String {
     }
 }
 
-pub(crate) fn scalar_text(value: Value) -> Option<String> {
-    match value {
-        Value::String(s) => Some(s),
-        Value::Number(n) => Some(n.to_string()),
-        Value::Bool(b) => Some(b.to_string()),
-        _ => None,
-    }
-}
-
 /// A list whose odd elements are skipped rather than failing the list.
 pub fn list<'de, D, T>(deserializer: D) -> Result<Vec<T>, D::Error>
 where
