@@ -85,7 +85,7 @@ async fn run_in(
             for action in pending.drain(..) {
                 dirty = true;
                 let commands = update(&mut state, action);
-                run_commands(&mut worker, commands);
+                run_commands(terminal, &mut worker, commands)?;
             }
             // Drain whatever else is already queued before drawing.
             // Polled with this task's own waker: crossterm's EventStream keeps the waker of the
@@ -110,17 +110,24 @@ async fn run_in(
     }
 }
 
-/// The worker runs commands, except the clipboard, which is the terminal's business.
-fn run_commands(worker: &mut Worker, commands: Vec<Command>) {
-    let (copies, rest): (Vec<Command>, Vec<Command>) = commands
+/// The worker runs commands, except those that touch the terminal.
+fn run_commands(
+    terminal: &mut tui::Tui,
+    worker: &mut Worker,
+    commands: Vec<Command>,
+) -> io::Result<()> {
+    let (terminal_commands, rest): (Vec<Command>, Vec<Command>) = commands
         .into_iter()
-        .partition(|c| matches!(c, Command::Copy(_)));
-    for copy in copies {
-        if let Command::Copy(text) = copy {
-            tui::copy_to_clipboard(&text);
+        .partition(|c| matches!(c, Command::Copy(_) | Command::Suspend));
+    for command in terminal_commands {
+        match command {
+            Command::Copy(text) => tui::copy_to_clipboard(&text),
+            Command::Suspend => tui::suspend(terminal)?,
+            _ => {}
         }
     }
     worker.run(rest);
+    Ok(())
 }
 
 fn action_of(state: &State, event: Event) -> Option<Action> {

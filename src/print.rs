@@ -91,6 +91,7 @@ pub async fn render(
                 result: crate::worker::load_map(Arc::clone(&source), trace, ascii).await,
             },
             Command::Copy(_)
+            | Command::Suspend
             | Command::Save { .. }
             | Command::RememberFilter(_)
             | Command::LayoutMap { .. } => continue,

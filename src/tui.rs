@@ -31,6 +31,17 @@ pub fn restore() {
     let _ = stdout.flush();
 }
 
+/// Ctrl-Z: restores the terminal, stops the process as the shell expects, and on `fg`
+/// takes the terminal back and redraws everything.
+pub fn suspend(terminal: &mut Tui) -> io::Result<()> {
+    restore();
+    signal_hook::low_level::raise(signal_hook::consts::SIGTSTP)?;
+    // Here again after SIGCONT.
+    terminal::enable_raw_mode()?;
+    execute!(io::stdout(), EnterAlternateScreen, cursor::Hide)?;
+    terminal.clear()
+}
+
 /// Puts text on the clipboard with the OSC 52 escape sequence, which terminals honour over
 /// ssh too. Inside tmux the sequence is also passed through to the outer terminal.
 pub fn copy_to_clipboard(text: &str) {

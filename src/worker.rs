@@ -107,8 +107,8 @@ impl Worker {
                     }),
                 )
             }
-            // The event loop writes to the terminal itself.
-            Command::Copy(_) => return,
+            // The event loop owns the terminal.
+            Command::Copy(_) | Command::Suspend => return,
             Command::LoadTrace { request, id } => {
                 let future = self.source.traces(vec![id]);
                 (

@@ -569,3 +569,41 @@ fn incident_trace_root_cause_and_its_exception() {
     tmux.keys(&["Q"]);
     tmux.expect_restored_shell(Some(0));
 }
+
+#[test]
+fn ctrl_z_suspends_and_fg_redraws() {
+    let tmux = Tmux::start("suspend", 80, 24);
+    tmux.start_demo();
+    tmux.keys(&["j", "j"]);
+    tmux.keys(&["C-z"]);
+    let stopped = tmux.wait_for("the shell after Ctrl-Z", |screen| {
+        last_line(screen) == "$" && screen.contains("Stopped")
+    });
+    assert_eq!(
+        tmux.display("#{alternate_on}"),
+        "0",
+        "the terminal is the shell's again:\n{}",
+        framed(&stopped)
+    );
+    tmux.type_line("stty -a | tr ' ' '\\n' | grep -x -e icanon -e -icanon");
+    tmux.wait_for("stty's answer", |screen| {
+        screen.lines().any(|l| l.trim() == "icanon")
+    });
+    tmux.type_line("fg");
+    let back = tmux.wait_for("the list again", |screen| {
+        first_line(screen).starts_with(LIST_TITLE)
+    });
+    assert_eq!(tmux.display("#{alternate_on}"), "1");
+    assert!(
+        back.contains(LIST_HEADER),
+        "redrawn whole:\n{}",
+        framed(&back)
+    );
+    // Keys still work after the resume.
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("the waterfall", |screen| {
+        first_line(screen).starts_with(" Trace ")
+    });
+    tmux.keys(&["Q"]);
+    tmux.expect_restored_shell(Some(0));
+}

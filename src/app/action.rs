@@ -66,6 +66,8 @@ pub enum Intent {
     NextEdge,
     PreviousEdge,
     ToggleCompact,
+    /// Ctrl-Z: back to the shell until `fg`.
+    Suspend,
 }
 
 #[derive(Debug, Clone)]
@@ -125,6 +127,8 @@ pub enum Command {
     },
     /// Put text on the clipboard (OSC 52).
     Copy(String),
+    /// Give the terminal back to the shell and stop until resumed.
+    Suspend,
     /// Write `contents` to `path`.
     Save {
         path: String,

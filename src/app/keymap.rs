@@ -119,6 +119,12 @@ pub const BINDINGS: &[Binding] = &[
     bind(Global, &[ch('Q'), ctrl('c')], Intent::Quit, "quit"),
     bind(
         Global,
+        &[ctrl('z')],
+        Intent::Suspend,
+        "suspend to the shell (fg comes back)",
+    ),
+    bind(
+        Global,
         &[ch('j'), key(KeyCode::Down)],
         Intent::Down,
         "move down",

@@ -166,6 +166,7 @@ fn on_intent(state: &mut State, intent: Intent) -> Vec<Command> {
     }
     match intent {
         Intent::Quit => state.quit = true,
+        Intent::Suspend => return vec![Command::Suspend],
         Intent::ToggleHelp => {
             state.help = true;
             state.help_scroll = 0;
