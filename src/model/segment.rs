@@ -58,11 +58,11 @@ pub struct Segment {
     #[serde(deserialize_with = "cause")]
     pub cause: Option<Cause>,
     #[serde(deserialize_with = "lenient::object")]
-    pub http: Option<Http>,
+    pub http: Option<Box<Http>>,
     #[serde(deserialize_with = "lenient::object")]
-    pub aws: Option<Aws>,
+    pub aws: Option<Box<Aws>>,
     #[serde(deserialize_with = "lenient::object")]
-    pub sql: Option<Sql>,
+    pub sql: Option<Box<Sql>>,
     #[serde(deserialize_with = "annotations")]
     pub annotations: BTreeMap<String, AnnotationValue>,
     #[serde(deserialize_with = "lenient::or_default")]
@@ -74,6 +74,18 @@ pub struct Segment {
         skip_serializing_if = "Vec::is_empty"
     )]
     pub subsegments: Vec<Segment>,
+    /// Subsegments nested deeper than [`MAX_NESTING`] inside this document, skipped unread.
+    #[serde(skip)]
+    pub nested_too_deep: u32,
+}
+
+/// Levels of subsegments read inside one document. Real SDKs stay far below; deeper input is
+/// skipped without recursion, so hostile documents cannot exhaust a thread's stack.
+pub const MAX_NESTING: u32 = 60;
+
+thread_local! {
+    static NESTING: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+    static SKIPPED: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
 }
 
 /// Why a document (or a nested subsegment) could not be placed in a trace.
@@ -101,7 +113,11 @@ impl Segment {
         if !text.trim_start().starts_with('{') {
             return Err(de::Error::custom("expected a JSON object"));
         }
-        serde_json::from_str(text)
+        SKIPPED.set(0);
+        NESTING.set(0);
+        let mut segment: Segment = serde_json::from_str(text)?;
+        segment.nested_too_deep = SKIPPED.replace(0);
+        Ok(segment)
     }
 
     /// A document needs an id and a start time to be placed; a top-level one also a trace id.
@@ -425,6 +441,22 @@ struct SegmentSlot(Option<Segment>);
 
 impl<'de> Deserialize<'de> for SegmentSlot {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let depth = NESTING.get();
+        if depth >= MAX_NESTING {
+            // Skipping is iterative in serde_json: no stack grows here.
+            IgnoredAny::deserialize(deserializer)?;
+            SKIPPED.set(SKIPPED.get() + 1);
+            return Ok(SegmentSlot(None));
+        }
+        NESTING.set(depth + 1);
+        let slot = Self::read(deserializer);
+        NESTING.set(depth);
+        slot
+    }
+}
+
+impl SegmentSlot {
+    fn read<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct SlotVisitor;
         impl<'de> Visitor<'de> for SlotVisitor {
             type Value = SegmentSlot;

@@ -233,6 +233,14 @@ fn flatten(documents: Vec<Document>, notes: &mut Vec<Note>) -> (Vec<Node>, Vec<S
         let document = doc_index as u32;
         texts.push(doc.text);
         let top = doc.segment;
+        if top.nested_too_deep > 0 {
+            notes.push(Note(format!(
+                "document {} nests subsegments more than {} levels deep; {} deeper ones were not read",
+                top.id(),
+                super::segment::MAX_NESTING,
+                top.nested_too_deep
+            )));
+        }
         let kind = if top.is_independent_subsegment() {
             SpanKind::Subsegment
         } else if top.inferred {
