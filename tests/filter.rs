@@ -1705,3 +1705,18 @@ fn spans_point_into_the_text() {
     // The module is usable through its path too.
     assert!(filter::parse("ok").is_ok());
 }
+
+/// Found by the fuzzer: numbers too long for an f64 in `rootcause.json` must print and parse
+/// back to the same value (serde_json parses floats exactly with `float_roundtrip`).
+#[test]
+fn long_json_numbers_round_trip() {
+    for src in [
+        "rootcause.json=#[123456789012345678901]",
+        "rootcause.json = #[{ \"t 0Name\":933333333333333333333334}]",
+        "rootcause.json=#[{\"\":13333333333333333333333333}]",
+    ] {
+        let expr = parse(src).unwrap();
+        let again = parse(&expr.to_string()).unwrap();
+        assert_eq!(again.without_spans(), expr.without_spans(), "{src}");
+    }
+}
