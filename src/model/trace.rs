@@ -226,7 +226,9 @@ fn dedupe_documents(documents: Vec<Document>, notes: &mut Vec<Note>) -> Vec<Docu
 
 /// Walks every document's nested subsegments (iteratively) into one node list.
 fn flatten(documents: Vec<Document>, notes: &mut Vec<Note>) -> (Vec<Node>, Vec<String>) {
-    let mut nodes = Vec::new();
+    // Sized once: nodes hold whole segments, and regrowing would copy them all.
+    let total: usize = documents.iter().map(|d| 1 + count_nested(&d.segment)).sum();
+    let mut nodes = Vec::with_capacity(total);
     let mut texts = Vec::with_capacity(documents.len());
     let mut stack: Vec<(Segment, Option<usize>)> = Vec::new();
     for (doc_index, doc) in documents.into_iter().enumerate() {
@@ -368,23 +370,37 @@ fn break_cycles(nodes: &mut [Node], notes: &mut Vec<Note>) {
 
 /// Orders the nodes depth-first, siblings by start time, into the span table.
 fn order(mut nodes: Vec<Node>) -> Vec<Span> {
-    let start_of = |n: &Node| n.segment.as_ref().and_then(|s| s.start_time).unwrap_or(0.0);
-    let mut children: Vec<Vec<usize>> = vec![Vec::new(); nodes.len()];
+    // Start times copied out once: sorting reads them many times.
+    let starts: Vec<f64> = nodes
+        .iter()
+        .map(|n| n.segment.as_ref().and_then(|s| s.start_time).unwrap_or(0.0))
+        .collect();
+    // Children of every node in one flat table: node i's are children[first[i]..first[i + 1]].
+    let mut first = vec![0usize; nodes.len() + 1];
+    for node in &nodes {
+        if let Some(parent) = node.parent {
+            first[parent + 1] += 1;
+        }
+    }
+    for i in 0..nodes.len() {
+        first[i + 1] += first[i];
+    }
+    let mut filled = first.clone();
+    let mut children = vec![0usize; first[nodes.len()]];
     let mut roots = Vec::new();
     for (index, node) in nodes.iter().enumerate() {
         match node.parent {
-            Some(parent) => children[parent].push(index),
+            Some(parent) => {
+                children[filled[parent]] = index;
+                filled[parent] += 1;
+            }
             None => roots.push(index),
         }
     }
-    let by_start = |a: &usize, b: &usize| {
-        start_of(&nodes[*a])
-            .total_cmp(&start_of(&nodes[*b]))
-            .then(a.cmp(b))
-    };
+    let by_start = |a: &usize, b: &usize| starts[*a].total_cmp(&starts[*b]).then(a.cmp(b));
     roots.sort_by(by_start);
-    for list in &mut children {
-        list.sort_by(by_start);
+    for i in 0..nodes.len() {
+        children[first[i]..first[i + 1]].sort_by(by_start);
     }
 
     let mut spans: Vec<Span> = Vec::with_capacity(nodes.len());
@@ -408,7 +424,10 @@ fn order(mut nodes: Vec<Node>) -> Vec<Span> {
             service,
             detached: node.detached,
         });
-        for &child in children[node_index].iter().rev() {
+        for &child in children[first[node_index]..first[node_index + 1]]
+            .iter()
+            .rev()
+        {
             stack.push((child, Some(position), depth + 1));
         }
     }

@@ -9,8 +9,8 @@ use serde::Deserialize;
 use serde::de::IgnoredAny;
 use serde_json::value::RawValue;
 
-use crate::model::ServiceGraph;
 use crate::model::summary::GetTraceSummariesOutput;
+use crate::model::{Segment, ServiceGraph};
 
 use super::dataset::Collector;
 use super::problem::Problem;
@@ -383,6 +383,8 @@ fn load_batch_get_traces(
             return;
         }
     };
+    // The documents first, then parsed on both cores: parsing is most of opening a big trace.
+    let mut pending: Vec<(String, String, String)> = Vec::new();
     for trace in output.traces {
         let trace_id = trace.id.unwrap_or_default();
         if trace.limit_exceeded == Some(true) && !trace_id.is_empty() {
@@ -390,23 +392,58 @@ fn load_batch_get_traces(
         }
         for segment in trace.segments {
             let segment_id = segment.id.unwrap_or_default();
-            let Some(document) = segment.document else {
-                problems.push_at(
+            match segment.document {
+                Some(document) => {
+                    pending.push((document.into_owned(), trace_id.clone(), segment_id))
+                }
+                None => problems.push_at(
                     place.to_owned(),
                     format!("trace {trace_id}: segment {segment_id} has no Document"),
-                );
-                continue;
-            };
-            let before = collector.problems.len();
-            collector.add_document_text(document.into_owned(), || {
-                format!("{place}: trace {trace_id}, segment {segment_id}")
-            });
-            let added: Vec<Problem> = collector.problems.drain(before..).collect();
-            for problem in added {
-                problems.push_at(problem.place, problem.message);
+                ),
             }
         }
     }
+    for ((text, trace_id, segment_id), parsed) in parse_in_parallel(pending) {
+        let where_ = || format!("{place}: trace {trace_id}, segment {segment_id}");
+        let before = collector.problems.len();
+        match parsed {
+            Ok(segment) => collector.add_document(text, segment, where_),
+            Err(_) => collector.add_document_text(text, where_),
+        }
+        let added: Vec<Problem> = collector.problems.drain(before..).collect();
+        for problem in added {
+            problems.push_at(problem.place, problem.message);
+        }
+    }
+}
+
+/// Parses each item's document text, on two threads when there are many.
+fn parse_in_parallel<T: Send>(
+    items: Vec<(String, T, T)>,
+) -> Vec<((String, T, T), Result<Segment, String>)> {
+    let parse = |items: Vec<(String, T, T)>| -> Vec<_> {
+        items
+            .into_iter()
+            .map(|item| {
+                let parsed = Segment::parse(&item.0).map_err(|e| e.to_string());
+                (item, parsed)
+            })
+            .collect()
+    };
+    if items.len() < 64 {
+        return parse(items);
+    }
+    let mut first = items;
+    let second = first.split_off(first.len() / 2);
+    std::thread::scope(|scope| {
+        let other = scope.spawn(|| parse(second));
+        let mut done = parse(first);
+        match other.join() {
+            Ok(rest) => done.extend(rest),
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
+        done
+    })
 }
 
 /// serde_json appends " at line L column C"; the place already says it.
