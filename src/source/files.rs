@@ -417,11 +417,14 @@ fn load_batch_get_traces(
     }
 }
 
+/// A document's text with two labels of where it came from.
+type Pending<T> = (String, T, T);
+
 /// Parses each item's document text, on two threads when there are many.
 fn parse_in_parallel<T: Send>(
-    items: Vec<(String, T, T)>,
-) -> Vec<((String, T, T), Result<Segment, String>)> {
-    let parse = |items: Vec<(String, T, T)>| -> Vec<_> {
+    items: Vec<Pending<T>>,
+) -> Vec<(Pending<T>, Result<Segment, String>)> {
+    let parse = |items: Vec<Pending<T>>| -> Vec<_> {
         items
             .into_iter()
             .map(|item| {
