@@ -57,17 +57,21 @@ fn frame(state: &State, buffer: &mut Buffer) {
     ui::render_buffer(state, buffer, area);
 }
 
-/// A trace as `aws xray batch-get-traces` prints it, of about `bytes` bytes.
-fn batch_get_traces_json(bytes: usize) -> String {
+/// A trace as `aws xray batch-get-traces` prints it, with `spans` spans.
+fn batch_get_traces_json(spans: usize) -> String {
+    let documents = xray_tui::synthetic::trace_documents(TRACE_ID, spans, 3);
+    let segments: Vec<serde_json::Value> = documents
+        .iter()
+        .map(|d| serde_json::json!({"Id": "x", "Document": d}))
+        .collect();
+    serde_json::json!({"Traces": [{"Id": TRACE_ID, "Segments": segments}]}).to_string()
+}
+
+/// A trace of at least `bytes` bytes.
+fn batch_get_traces_json_of_size(bytes: usize) -> String {
     let mut spans = 1000;
     loop {
-        let documents = xray_tui::synthetic::trace_documents(TRACE_ID, spans, 3);
-        let segments: Vec<serde_json::Value> = documents
-            .iter()
-            .map(|d| serde_json::json!({"Id": "x", "Document": d}))
-            .collect();
-        let text =
-            serde_json::json!({"Traces": [{"Id": TRACE_ID, "Segments": segments}]}).to_string();
+        let text = batch_get_traces_json(spans);
         if text.len() >= bytes {
             return text;
         }
@@ -99,15 +103,23 @@ fn start_to_first_frame(c: &mut Criterion) {
 
 fn open_traces(c: &mut Criterion) {
     let mut buffer = Buffer::empty(Rect::new(0, 0, 200, 60));
-    let max_trace = batch_get_traces_json(500 * 1024);
+    let max_trace = batch_get_traces_json_of_size(500 * 1024);
     c.bench_function("open a 500 KB trace: parse, assemble, first frame", |b| {
         b.iter(|| open_and_draw(&max_trace, &mut buffer))
     });
-    let huge = batch_get_traces_json(20 * 1024 * 1024);
+    let fifty_thousand = batch_get_traces_json(50_000);
+    let huge = batch_get_traces_json_of_size(20 * 1024 * 1024);
     let mut group = c.benchmark_group("large");
     group.sample_size(10);
+    let name = format!(
+        "open a 50,000-span trace ({} MB): parse, assemble, first frame",
+        fifty_thousand.len() >> 20
+    );
+    group.bench_function(name, |b| {
+        b.iter(|| open_and_draw(&fifty_thousand, &mut buffer))
+    });
     group.bench_function(
-        "open a 50,000-span trace (~20 MB): parse, assemble, first frame",
+        "open a 20 MB trace (~136,000 spans): parse, assemble, first frame",
         |b| b.iter(|| open_and_draw(&huge, &mut buffer)),
     );
     group.finish();
