@@ -262,24 +262,13 @@ fn widen(start: &mut Option<f64>, end: &mut Option<f64>, segment: &Segment) {
 impl Builder {
     fn add_trace(&mut self, trace: &Trace) {
         let spans = &trace.spans;
-        // Whether a span is inside a call to another service (its own subsegments are details
-        // of that call, not calls of their own).
-        let mut inside_call = vec![false; spans.len()];
+        let calls = calls_to_inferred_services(trace);
         for (index, span) in spans.iter().enumerate() {
             if span.is_segment() {
                 self.add_service(span, trace);
                 continue;
             }
-            let parent_inside = span.parent.is_some_and(|p| {
-                let p = p as usize;
-                inside_call[p] || (!spans[p].is_segment() && is_call(&spans[p].segment))
-            });
-            inside_call[index] = parent_inside;
-            if parent_inside || !is_call(&span.segment) {
-                continue;
-            }
-            let has_downstream_segment = trace.children(index).any(|c| spans[c].is_segment());
-            if !has_downstream_segment {
+            if calls[index] {
                 let caller = node_key(&spans[span.service as usize]);
                 let callee = inferred_key(&span.segment);
                 self.record_node(&callee, &span.segment, false);
@@ -404,6 +393,29 @@ impl Builder {
             contains_old_group_versions: false,
         }
     }
+}
+
+/// Per span: a call from its service to another one that sent no segment of its own (an AWS
+/// SDK call, a remote HTTP API or a database) — not counting the subsegments inside a call,
+/// which are details of it.
+pub fn calls_to_inferred_services(trace: &Trace) -> Vec<bool> {
+    let spans = &trace.spans;
+    let mut inside_call = vec![false; spans.len()];
+    let mut calls = vec![false; spans.len()];
+    for (index, span) in spans.iter().enumerate() {
+        if span.is_segment() {
+            continue;
+        }
+        let parent_inside = span.parent.is_some_and(|p| {
+            let p = p as usize;
+            inside_call[p] || (!spans[p].is_segment() && is_call(&spans[p].segment))
+        });
+        inside_call[index] = parent_inside;
+        calls[index] = !parent_inside
+            && is_call(&span.segment)
+            && !trace.children(index).any(|c| spans[c].is_segment());
+    }
+    calls
 }
 
 /// A subsegment that calls another service: the AWS SDK, a remote HTTP API or a database.

@@ -468,7 +468,7 @@ impl TraceServices {
                 out.visits.len() - 1
             })
         };
-        let mut inside_call = vec![false; spans.len()];
+        let calls = super::graph::calls_to_inferred_services(trace);
         for (index, span) in spans.iter().enumerate() {
             if span.is_segment() {
                 let to = visit(&mut out, index, false);
@@ -496,15 +496,7 @@ impl TraceServices {
                 }
                 continue;
             }
-            let parent_inside = span.parent.is_some_and(|p| {
-                let p = p as usize;
-                inside_call[p] || (!spans[p].is_segment() && is_call(&spans[p].segment))
-            });
-            inside_call[index] = parent_inside;
-            if parent_inside || !is_call(&span.segment) {
-                continue;
-            }
-            if !trace.children(index).any(|c| spans[c].is_segment()) {
+            if calls[index] {
                 let from = visit(&mut out, span.service as usize, false);
                 let to = visit(&mut out, index, true);
                 out.calls.push(ServiceCall {
