@@ -459,6 +459,11 @@ fn histogram_rows(histogram: &[HistogramEntry], bins: usize, width: usize) -> Ve
     }
     let low = values.iter().map(|v| v.0).fold(f64::MAX, f64::min).log10();
     let high = values.iter().map(|v| v.0).fold(f64::MIN, f64::max).log10();
+    // Never more bins than distinct values: one value is one bar.
+    let mut distinct: Vec<f64> = values.iter().map(|v| v.0).collect();
+    distinct.sort_by(f64::total_cmp);
+    distinct.dedup();
+    let bins = bins.min(distinct.len());
     let step = ((high - low) / bins as f64).max(1e-9);
     let mut counts = vec![0i64; bins];
     for (value, count) in &values {
