@@ -1,5 +1,7 @@
 //! The details pane, tab by tab, on real documents; and hostile strings never reach the screen.
 
+mod common;
+
 use std::path::Path;
 use std::sync::Arc;
 
@@ -22,19 +24,7 @@ fn fixture_trace(path: &str) -> Arc<Trace> {
 }
 
 fn open(trace: Arc<Trace>, width: u16, height: u16) -> State {
-    let mut state = State::new("test", width, height, 0);
-    let commands = update(&mut state, Action::OpenTrace(trace.id.clone()));
-    let [Command::LoadTrace { request, .. }] = commands.as_slice() else {
-        panic!()
-    };
-    update(
-        &mut state,
-        Action::TracesLoaded {
-            request: *request,
-            result: Ok(vec![trace]),
-        },
-    );
-    state
+    common::opened(trace, width, height)
 }
 
 /// The details pane alone, for span `index` on `tab`.

@@ -1,12 +1,14 @@
 //! Hostile input: absurd times, enormous names, nesting deeper than any SDK writes. Nothing
 //! panics or hangs, what is wrong is reported, and the rest is shown.
 
+mod common;
+
 use std::sync::Arc;
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use serde_json::json;
-use xray_tui::app::{Action, Command, State, update};
+
 use xray_tui::model::Trace;
 use xray_tui::source::{Collector, Dataset, files};
 
@@ -19,18 +21,7 @@ fn load(text: &str) -> Dataset {
 }
 
 fn screen_of(trace: Arc<Trace>, width: u16, height: u16) -> String {
-    let mut state = State::new("test", width, height, 0);
-    let commands = update(&mut state, Action::OpenTrace(trace.id.clone()));
-    let [Command::LoadTrace { request, .. }] = commands.as_slice() else {
-        panic!()
-    };
-    update(
-        &mut state,
-        Action::TracesLoaded {
-            request: *request,
-            result: Ok(vec![trace]),
-        },
-    );
+    let state = common::opened(trace, width, height);
     let area = Rect::new(0, 0, width, height);
     let mut buffer = Buffer::empty(area);
     xray_tui::ui::render_buffer(&state, &mut buffer, area);

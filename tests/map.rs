@@ -41,6 +41,25 @@ fn map_state(width: u16, height: u16) -> State {
     state
 }
 
+/// `/`, the text, Enter: as a user finds a node.
+fn find_node(state: &mut State, text: &str) {
+    press(state, Intent::Search);
+    for c in text.chars() {
+        update(
+            state,
+            Action::PromptKey(crossterm::event::KeyEvent::from(
+                crossterm::event::KeyCode::Char(c),
+            )),
+        );
+    }
+    update(
+        state,
+        Action::PromptKey(crossterm::event::KeyEvent::from(
+            crossterm::event::KeyCode::Enter,
+        )),
+    );
+}
+
 fn selected_name(state: &State) -> String {
     let view = state.map.as_ref().unwrap();
     view.drawing().unwrap().model.nodes[view.selected]
@@ -112,21 +131,7 @@ fn moving_edges_and_drilling_down() {
     // Back on the map (it is kept), find payments and list its faults.
     press(&mut state, Intent::ShowMap);
     assert_eq!(state.screen, Screen::Map);
-    press(&mut state, Intent::Search);
-    for c in "paym".chars() {
-        update(
-            &mut state,
-            Action::PromptKey(crossterm::event::KeyEvent::from(
-                crossterm::event::KeyCode::Char(c),
-            )),
-        );
-    }
-    update(
-        &mut state,
-        Action::PromptKey(crossterm::event::KeyEvent::from(
-            crossterm::event::KeyCode::Enter,
-        )),
-    );
+    find_node(&mut state, "paym");
     assert_eq!(selected_name(&state), "payments");
     press(&mut state, Intent::QuickFaults);
     assert_eq!(
@@ -199,21 +204,7 @@ fn the_demo_map_on_screen() {
         .unwrap();
     assert_eq!(buffer[(border, y)].fg, ratatui::style::Color::Red);
     // Move until the provider is selected: its details show the faults.
-    press(&mut state, Intent::Search);
-    for c in "paymentprovider".chars() {
-        update(
-            &mut state,
-            Action::PromptKey(crossterm::event::KeyEvent::from(
-                crossterm::event::KeyCode::Char(c),
-            )),
-        );
-    }
-    update(
-        &mut state,
-        Action::PromptKey(crossterm::event::KeyEvent::from(
-            crossterm::event::KeyCode::Enter,
-        )),
-    );
+    find_node(&mut state, "paymentprovider");
     let (_, text) = render(&state);
     assert!(text.contains("✖ fault"), "{text}");
     assert!(text.contains("response times"), "{text}");

@@ -1,6 +1,8 @@
 //! The waterfall's operations driven through update(): folding, search, jumps, critical
 //! path, zoom, copy and save, on real fixtures and on a generated 50,000-span trace.
 
+mod common;
+
 use std::path::Path;
 use std::sync::Arc;
 
@@ -22,19 +24,7 @@ fn fixture_trace(path: &str) -> Arc<Trace> {
 }
 
 fn open(trace: Arc<Trace>) -> State {
-    let mut state = State::new("test", 120, 40, 0);
-    let commands = update(&mut state, Action::OpenTrace(trace.id.clone()));
-    let [Command::LoadTrace { request, .. }] = commands.as_slice() else {
-        panic!("{commands:?}")
-    };
-    update(
-        &mut state,
-        Action::TracesLoaded {
-            request: *request,
-            result: Ok(vec![trace]),
-        },
-    );
-    state
+    common::opened(trace, 120, 40)
 }
 
 fn press(state: &mut State, intent: Intent) -> Vec<Command> {

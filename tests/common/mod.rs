@@ -38,6 +38,23 @@ pub fn loaded_state(width: u16, height: u16) -> State {
     state
 }
 
+/// A state of this size with `trace` open in the waterfall, as the worker would deliver it.
+pub fn opened(trace: Arc<xray_tui::model::Trace>, width: u16, height: u16) -> State {
+    let mut state = State::new("test", width, height, 0);
+    let commands = update(&mut state, Action::OpenTrace(trace.id.clone()));
+    let [Command::LoadTrace { request, .. }] = commands.as_slice() else {
+        panic!("opening a trace asks the worker for it: {commands:?}");
+    };
+    update(
+        &mut state,
+        Action::TracesLoaded {
+            request: *request,
+            result: Ok(vec![trace]),
+        },
+    );
+    state
+}
+
 /// Opens a trace as the worker would: the command, then its result.
 pub fn open_trace(state: &mut State, id: &str) {
     let commands = update(state, Action::OpenTrace(id.to_owned()));
