@@ -646,7 +646,7 @@ fn completions(state: &State) -> Vec<String> {
         .map(str::to_owned),
     );
     for summary in &state.list.summaries {
-        for service in &summary.services {
+        for service in summary.services.iter() {
             words.push(format!("service(\"{}\")", service.name));
             // Inside `service(` or `edge(`, the quoted name alone.
             words.push(format!("\"{}\"", service.name));

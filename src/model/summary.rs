@@ -1,7 +1,8 @@
 //! Trace summaries: what the trace list shows. From GetTraceSummaries, or computed from an
 //! assembled trace for sources that only have documents.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
+use std::sync::Arc;
 
 use serde::Deserialize;
 
@@ -23,10 +24,11 @@ pub struct TraceSummary {
     /// Some segment is still in progress, or X-Ray marked the summary partial.
     pub is_partial: bool,
     pub http: SummaryHttp,
-    pub annotations: BTreeMap<String, Vec<AnnotationValue>>,
+    pub annotations: Annotations,
     pub users: Vec<String>,
-    /// Services the trace went through, by (name, type).
-    pub services: Vec<ServiceId>,
+    /// Services the trace went through, by (name, type). Shared between the summaries that
+    /// went through the same services (see [`share_service_lists`]).
+    pub services: Arc<[ServiceId]>,
     /// The service that received the request.
     pub entry_point: Option<ServiceId>,
     /// Number of spans when the trace's documents are known.
@@ -70,14 +72,12 @@ impl TraceSummary {
             span_count: Some(trace.spans.len()),
             ..TraceSummary::default()
         };
+        let mut services: Vec<ServiceId> = Vec::new();
         for span in &trace.spans {
             // As the API defines them: fault and error of the root segment, throttle of any.
             summary.has_throttle |= span.segment.throttle;
             for (key, value) in &span.segment.annotations {
-                let values = summary.annotations.entry(key.clone()).or_default();
-                if !values.contains(value) {
-                    values.push(value.clone());
-                }
+                summary.annotations.add(key, value);
             }
             if let Some(user) = &span.segment.user
                 && !summary.users.contains(user)
@@ -86,11 +86,12 @@ impl TraceSummary {
             }
             if span.is_segment() {
                 let id = service_id(span);
-                if !summary.services.contains(&id) {
-                    summary.services.push(id);
+                if !services.contains(&id) {
+                    services.push(id);
                 }
             }
         }
+        summary.services = services.into();
         if let Some(root) = root {
             summary.has_fault = root.segment.fault;
             summary.has_error = root.segment.error;
@@ -98,6 +99,78 @@ impl TraceSummary {
             summary.http = root_http(root);
         }
         summary
+    }
+}
+
+/// A trace's annotations: each key with the values it took, sorted by key. A sorted vector,
+/// not a map: summaries are many and hold few keys each.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Annotations(Vec<(String, Vec<AnnotationValue>)>);
+
+impl Annotations {
+    pub fn get(&self, key: &str) -> Option<&Vec<AnnotationValue>> {
+        let at = self.0.binary_search_by(|(k, _)| k.as_str().cmp(key)).ok()?;
+        Some(&self.0[at].1)
+    }
+
+    pub fn keys(&self) -> impl Iterator<Item = &String> {
+        self.0.iter().map(|(k, _)| k)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&String, &Vec<AnnotationValue>)> {
+        self.0.iter().map(|(k, v)| (k, v))
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Adds a value to a key, once.
+    pub fn add(&mut self, key: &str, value: &AnnotationValue) {
+        match self.0.binary_search_by(|(k, _)| k.as_str().cmp(key)) {
+            Ok(at) => {
+                if !self.0[at].1.contains(value) {
+                    self.0[at].1.push(value.clone());
+                }
+            }
+            Err(at) => self.0.insert(at, (key.to_owned(), vec![value.clone()])),
+        }
+    }
+}
+
+impl std::ops::Index<&str> for Annotations {
+    type Output = Vec<AnnotationValue>;
+    fn index(&self, key: &str) -> &Vec<AnnotationValue> {
+        self.get(key)
+            .unwrap_or_else(|| panic!("no annotation {key:?}"))
+    }
+}
+
+impl FromIterator<(String, Vec<AnnotationValue>)> for Annotations {
+    fn from_iter<I: IntoIterator<Item = (String, Vec<AnnotationValue>)>>(items: I) -> Self {
+        let mut entries: Vec<_> = items.into_iter().collect();
+        entries.sort_by(|a, b| a.0.cmp(&b.0));
+        entries.dedup_by(|a, b| a.0 == b.0);
+        entries.shrink_to_fit();
+        Annotations(entries)
+    }
+}
+
+/// Makes summaries with the same services share one list: most traces of a system go through
+/// the same few sets of services, and a list is a good part of a summary's memory.
+pub fn share_service_lists(summaries: &mut [TraceSummary]) {
+    let mut seen: HashSet<Arc<[ServiceId]>> = HashSet::new();
+    for summary in summaries {
+        match seen.get(&summary.services) {
+            Some(shared) => summary.services = Arc::clone(shared),
+            None => {
+                seen.insert(Arc::clone(&summary.services));
+            }
+        }
     }
 }
 
@@ -275,7 +348,12 @@ impl WireSummary {
             },
             annotations,
             users: self.users.into_iter().filter_map(|u| u.user_name).collect(),
-            services: self.service_ids.into_iter().map(ServiceId::from).collect(),
+            services: self
+                .service_ids
+                .into_iter()
+                .map(ServiceId::from)
+                .collect::<Vec<_>>()
+                .into(),
             entry_point: self.entry_point.map(ServiceId::from),
             span_count: None,
         })

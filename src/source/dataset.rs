@@ -106,6 +106,7 @@ impl Collector {
                 summaries.push(summary);
             }
         }
+        crate::model::summary::share_service_lists(&mut summaries);
         summaries.sort_by(|a, b| {
             b.start_time
                 .total_cmp(&a.start_time)
