@@ -16,8 +16,16 @@ use crate::source::{SummaryQuery, TraceSource};
 enum Kind {
     Summaries,
     Trace,
-    Save,
     Map,
+    /// Writing a file: every one runs to its end, none supersedes another.
+    Write,
+}
+
+impl Kind {
+    /// A newer request of this kind makes the older one pointless.
+    fn superseded_by_newer(self) -> bool {
+        self != Kind::Write
+    }
 }
 
 pub struct Worker {
@@ -61,7 +69,7 @@ impl Worker {
                 )
             }
             Command::Save { path, contents } => (
-                Kind::Save,
+                Kind::Write,
                 tokio::spawn(async move {
                     let result = tokio::fs::write(&path, contents)
                         .await
@@ -71,7 +79,7 @@ impl Worker {
                 }),
             ),
             Command::RememberFilter(expression) => (
-                Kind::Save,
+                Kind::Write,
                 tokio::spawn(async move {
                     // Not remembering is no reason to bother the user mid-incident.
                     let _ = crate::history::remember(&expression).await;
@@ -120,11 +128,13 @@ impl Worker {
                 )
             }
         };
+        let supersedes = kind.superseded_by_newer();
         self.running.retain(|(k, handle)| {
-            if *k == kind && kind != Kind::Save {
+            let superseded = *k == kind && supersedes;
+            if superseded {
                 handle.abort();
             }
-            (*k != kind || kind == Kind::Save) && !handle.is_finished()
+            !superseded && !handle.is_finished()
         });
         self.running.push((kind, task));
     }

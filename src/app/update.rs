@@ -4,6 +4,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use std::sync::Arc;
 
+use crate::filter::quote;
 use crate::layout::screen;
 
 use super::action::{Action, Command, Intent};
@@ -556,13 +557,12 @@ fn drill_down(state: &mut State, drawing: &super::map::MapDrawing, intent: Inten
         return Vec::new();
     };
     let model = &drawing.model;
-    let quoted = |text: &str| format!("\"{}\"", text.replace('\\', "\\\\").replace('"', "\\\""));
     let node = &model.nodes[view.selected];
     let expression = match (view.edge.map(|e| &model.edges[e]), intent) {
         (Some(edge), Intent::Open) => format!(
             "edge({}, {})",
-            quoted(&model.nodes[edge.from].name),
-            quoted(&model.nodes[edge.to].name)
+            quote(&model.nodes[edge.from].name),
+            quote(&model.nodes[edge.to].name)
         ),
         _ if node.kind == "client" => {
             info(
@@ -571,8 +571,8 @@ fn drill_down(state: &mut State, drawing: &super::map::MapDrawing, intent: Inten
             );
             return Vec::new();
         }
-        (_, Intent::QuickFaults) => format!("service({}) {{ fault }}", quoted(&node.name)),
-        _ => format!("service({})", quoted(&node.name)),
+        (_, Intent::QuickFaults) => format!("service({}) {{ fault }}", quote(&node.name)),
+        _ => format!("service({})", quote(&node.name)),
     };
     state.list.filter = Some(expression.clone());
     state.screen = Screen::List;
@@ -591,7 +591,6 @@ fn open_filter_prompt(state: &mut State, text: String) {
 
 /// The expression a quick-filter key writes for the selected trace.
 fn quick_filter(state: &State, intent: Intent) -> Option<String> {
-    let quoted = |text: &str| format!("\"{}\"", text.replace('\\', "\\\\").replace('"', "\\\""));
     if intent == Intent::QuickFaults {
         return Some("fault".into());
     }
@@ -602,13 +601,13 @@ fn quick_filter(state: &State, intent: Intent) -> Option<String> {
                 .entry_point
                 .as_ref()
                 .filter(|e| !e.name.is_empty())?;
-            Some(format!("service({})", quoted(&service.name)))
+            Some(format!("service({})", quote(&service.name)))
         }
         Intent::QuickUrl => summary
             .http
             .url
             .as_deref()
-            .map(|url| format!("http.url = {}", quoted(url))),
+            .map(|url| format!("http.url = {}", quote(url))),
         Intent::QuickSlower => summary
             .response_time
             .map(|t| format!("responsetime > {}", (t * 1000.0).floor() / 1000.0)),
@@ -647,9 +646,9 @@ fn completions(state: &State) -> Vec<String> {
     );
     for summary in &state.list.summaries {
         for service in summary.services.iter() {
-            words.push(format!("service(\"{}\")", service.name));
+            words.push(format!("service({})", quote(&service.name)));
             // Inside `service(` or `edge(`, the quoted name alone.
-            words.push(format!("\"{}\"", service.name));
+            words.push(quote(&service.name));
         }
         for key in summary.annotations.keys() {
             words.push(format!("annotation.{key}"));

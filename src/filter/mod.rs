@@ -70,6 +70,7 @@ pub use ast::{
     Selector, SourceSpan, Value,
 };
 pub use eval::{matches, matches_summary};
+pub use print::quote;
 
 /// The deepest nesting of parentheses, `!` and braces the parser accepts.
 pub const MAX_DEPTH: usize = 256;

@@ -105,6 +105,11 @@ fn block(f: &mut Formatter<'_>, filter: Option<&Expr>) -> fmt::Result {
     }
 }
 
+/// Text as a filter-expression string literal: in double quotes, `"` and `\` escaped.
+pub fn quote(text: &str) -> String {
+    Quoted(text).to_string()
+}
+
 /// A string in double quotes, `"` and `\` escaped.
 struct Quoted<'a>(&'a str);
 
