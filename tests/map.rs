@@ -197,7 +197,7 @@ fn the_demo_map_on_screen() {
     insta::assert_snapshot!("demo_map_200x50", text);
     assert!(text.contains("shop-api/prod"));
     // The payments node is drawn in the fault colour.
-    let (x, y) = find(&buffer, "payments").expect("payments on screen");
+    let (x, y) = common::find(&buffer, "payments").expect("payments on screen");
     let border = (0..x)
         .rev()
         .find(|&bx| ["│", "┃"].contains(&buffer[(bx, y)].symbol()))
@@ -208,23 +208,4 @@ fn the_demo_map_on_screen() {
     let (_, text) = render(&state);
     assert!(text.contains("✖ fault"), "{text}");
     assert!(text.contains("response times"), "{text}");
-}
-
-fn find(buffer: &Buffer, needle: &str) -> Option<(u16, u16)> {
-    for y in 0..buffer.area.height {
-        let row: Vec<&str> = (0..buffer.area.width)
-            .map(|x| buffer[(x, y)].symbol())
-            .collect();
-        let joined = row.concat();
-        if let Some(byte) = joined.find(needle) {
-            let mut seen = 0;
-            for (x, symbol) in row.iter().enumerate() {
-                if seen == byte {
-                    return Some((x as u16, y));
-                }
-                seen += symbol.len();
-            }
-        }
-    }
-    None
 }

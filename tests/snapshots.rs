@@ -21,26 +21,6 @@ fn text(buffer: &Buffer) -> String {
     ui::buffer_text(buffer)
 }
 
-/// Position of the first cell of `needle` on row `y`, searching by cell symbols.
-fn find(buffer: &Buffer, needle: &str) -> Option<(u16, u16)> {
-    for y in 0..buffer.area.height {
-        let row: Vec<&str> = (0..buffer.area.width)
-            .map(|x| buffer[(x, y)].symbol())
-            .collect();
-        let joined: String = row.concat();
-        if let Some(byte) = joined.find(needle) {
-            let mut seen = 0;
-            for (x, symbol) in row.iter().enumerate() {
-                if seen == byte {
-                    return Some((x as u16, y));
-                }
-                seen += symbol.len();
-            }
-        }
-    }
-    None
-}
-
 #[test]
 fn trace_list_80x24() {
     let state = loaded_state(80, 24);
@@ -64,9 +44,9 @@ fn trace_list_200x60_colours_status() {
     }
     let buffer = render(&state);
     insta::assert_snapshot!("trace_list_200x60", text(&buffer));
-    let (x, y) = find(&buffer, "✖").expect("a fault mark on screen");
+    let (x, y) = common::find(&buffer, "✖").expect("a fault mark on screen");
     assert_eq!(buffer[(x, y)].fg, Color::Red);
-    let (x, y) = find(&buffer, "✓ 200").expect("an ok row on screen");
+    let (x, y) = common::find(&buffer, "✓ 200").expect("an ok row on screen");
     assert_eq!(buffer[(x, y)].fg, Color::Green);
     // Full trace ids at this width.
     assert!(text(&buffer).contains(&state.list.selected_summary().unwrap().id));

@@ -81,3 +81,23 @@ pub fn first_fault_trace_id() -> String {
     faults.sort_by(|a, b| a.start_time.total_cmp(&b.start_time));
     faults[0].id.clone()
 }
+
+/// Where `needle` starts on screen: the first (column, row) whose cells spell it.
+pub fn find(buffer: &ratatui::buffer::Buffer, needle: &str) -> Option<(u16, u16)> {
+    for y in 0..buffer.area.height {
+        let row: Vec<&str> = (0..buffer.area.width)
+            .map(|x| buffer[(x, y)].symbol())
+            .collect();
+        let joined: String = row.concat();
+        if let Some(byte) = joined.find(needle) {
+            let mut seen = 0;
+            for (x, symbol) in row.iter().enumerate() {
+                if seen == byte {
+                    return Some((x as u16, y));
+                }
+                seen += symbol.len();
+            }
+        }
+    }
+    None
+}
