@@ -4,6 +4,8 @@ use std::path::PathBuf;
 
 use clap::Parser;
 
+use crate::source::TimeRange;
+
 /// A keyboard-driven terminal explorer for AWS X-Ray traces.
 ///
 /// Sources: the bundled demo data (--demo) or saved files (--file). Live AWS and the local
@@ -25,6 +27,27 @@ pub struct Cli {
     /// 'service("payments") { fault }' or 'responsetime > 2 AND http.method = "POST"'.
     #[arg(long, value_name = "EXPR")]
     pub filter: Option<String>,
+
+    /// Look at the traces of the last 15m, 1h, 6h, 2d, ... (live AWS: 1h unless given).
+    #[arg(long, value_name = "LENGTH", value_parser = parse_since, conflicts_with_all = ["from", "to"])]
+    pub since: Option<f64>,
+
+    /// Look at the traces from this time on: RFC 3339 (2026-11-22T01:00:00Z),
+    /// 2026-11-22T01:00 (UTC) or epoch seconds.
+    #[arg(long, value_name = "TIME", value_parser = parse_instant)]
+    pub from: Option<f64>,
+
+    /// Look at the traces up to this time (with --from; default: now).
+    #[arg(long, value_name = "TIME", value_parser = parse_instant, requires = "from")]
+    pub to: Option<f64>,
+
+    /// Only the traces of this X-Ray group (live AWS).
+    #[arg(long, value_name = "NAME")]
+    pub group: Option<String>,
+
+    /// Keep the list open: traces that arrive later are added as they come, like `tail -f`.
+    #[arg(long)]
+    pub follow: bool,
 
     /// Open this trace's waterfall at start (an X-Ray or W3C trace id).
     #[arg(long, value_name = "ID")]
@@ -57,4 +80,29 @@ pub struct Cli {
     /// Height of the --print screen.
     #[arg(long, default_value_t = 40, requires = "print")]
     pub height: u16,
+}
+
+fn parse_since(text: &str) -> Result<f64, String> {
+    crate::source::time_range::parse_length(text)
+}
+
+fn parse_instant(text: &str) -> Result<f64, String> {
+    crate::source::time_range::parse_instant(text)
+}
+
+impl Cli {
+    /// The time range the command line asks for, if it names one.
+    pub fn time_range(&self) -> Result<Option<TimeRange>, String> {
+        if let Some(seconds) = self.since {
+            return Ok(Some(TimeRange::Last(seconds)));
+        }
+        let Some(from) = self.from else {
+            return Ok(None);
+        };
+        let to = self.to.unwrap_or_else(crate::worker::now);
+        if to <= from {
+            return Err("--to must be later than --from".into());
+        }
+        Ok(Some(TimeRange::Between(from, to)))
+    }
 }

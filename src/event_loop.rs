@@ -14,7 +14,7 @@ use tokio::sync::mpsc;
 use crate::app::keymap::intent_for;
 use crate::app::update::{context, start, update};
 use crate::app::{Action, Command, Intent, State};
-use crate::source::TraceSource;
+use crate::source::{SourceStatus, TimeRange, TraceSource};
 use crate::tui;
 use crate::ui;
 use crate::worker::Worker;
@@ -32,6 +32,10 @@ pub struct Options {
     pub config_problem: Option<String>,
     /// Draw with ASCII only.
     pub ascii: bool,
+    pub range: TimeRange,
+    pub group: Option<String>,
+    /// Keep listening for traces that arrive later.
+    pub follow: bool,
 }
 
 /// Runs the interactive app until the user quits or a signal arrives.
@@ -54,6 +58,10 @@ async fn run_in(
     state.list.filter = options.filter;
     state.config_problem = options.config_problem;
     state.ascii = options.ascii;
+    state.range = options.range;
+    state.group = options.group;
+    state.follow = options.follow;
+    let mut status = source.status();
     state.filter_history = crate::history::load();
     let open_trace = options.open_trace;
     let (results_tx, mut results) = mpsc::unbounded_channel();
@@ -76,6 +84,7 @@ async fn run_in(
                 None => return Ok(()),
             },
             Some(action) = results.recv() => Some(action),
+            Some(news) = source_news(&mut status) => Some(Action::SourceStatus(news)),
             _ = terminate.recv() => return Ok(()),
             _ = hangup.recv() => return Ok(()),
         };
@@ -108,6 +117,20 @@ async fn run_in(
             terminal.draw(|frame| ui::render(&state, frame))?;
         }
     }
+}
+
+/// The source's next news; never ready for a source that has none, or has stopped.
+async fn source_news(
+    status: &mut Option<tokio::sync::watch::Receiver<SourceStatus>>,
+) -> Option<SourceStatus> {
+    let Some(receiver) = status.as_mut() else {
+        return std::future::pending().await;
+    };
+    if receiver.changed().await.is_err() {
+        *status = None;
+        return std::future::pending().await;
+    }
+    Some(receiver.borrow_and_update().clone())
 }
 
 /// The worker runs commands, except those that touch the terminal.

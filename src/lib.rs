@@ -50,6 +50,13 @@ pub async fn run(cli: Cli) -> ExitCode {
         eprintln!("xray-tui: bad filter expression:\n{}", error.render(filter));
         return ExitCode::from(2);
     }
+    let range = match cli.time_range() {
+        Ok(range) => range.unwrap_or_default(),
+        Err(message) => {
+            eprintln!("xray-tui: {message}");
+            return ExitCode::from(2);
+        }
+    };
     if let Some(view) = &cli.print {
         let view = match print::View::parse(view) {
             Ok(view) => view,
@@ -59,17 +66,17 @@ pub async fn run(cli: Cli) -> ExitCode {
             }
         };
         let offset = event_loop::local_utc_offset();
-        return match print::render(
-            source,
+        let request = print::Request {
             view,
-            cli.filter.clone(),
-            cli.ascii,
-            cli.width,
-            cli.height,
-            offset,
-        )
-        .await
-        {
+            filter: cli.filter.clone(),
+            range,
+            group: cli.group.clone(),
+            ascii: cli.ascii,
+            width: cli.width,
+            height: cli.height,
+            utc_offset: offset,
+        };
+        return match print::render(source, request).await {
             Ok(printed) => {
                 print!("{}", printed.text);
                 for problem in &printed.problems {
@@ -95,6 +102,9 @@ pub async fn run(cli: Cli) -> ExitCode {
         config_problem,
         filter: cli.filter.clone(),
         ascii: cli.ascii,
+        range,
+        group: cli.group.clone(),
+        follow: cli.follow,
     };
     match event_loop::run(source, options).await {
         Ok(()) => ExitCode::SUCCESS,

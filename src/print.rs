@@ -8,8 +8,11 @@ use ratatui::layout::Rect;
 use crate::app::update::{start, update};
 use crate::app::{Action, Command, State};
 use crate::model::trace_id;
-use crate::source::{SummaryQuery, TraceSource};
+use futures::StreamExt;
+
+use crate::source::{GraphQuery, SummaryQuery, TimeRange, TraceSource};
 use crate::ui;
+use crate::worker::MapQuery;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum View {
@@ -41,19 +44,38 @@ pub struct Printed {
     pub empty: bool,
 }
 
-/// Renders `view` once its data has arrived. `Err` carries the one-line message for stderr.
-pub async fn render(
-    source: Arc<dyn TraceSource>,
-    view: View,
-    filter: Option<String>,
-    ascii: bool,
-    width: u16,
-    height: u16,
-    utc_offset: i32,
-) -> Result<Printed, String> {
+/// What to print, and how.
+#[derive(Debug, Clone)]
+pub struct Request {
+    pub view: View,
+    pub filter: Option<String>,
+    pub range: TimeRange,
+    pub group: Option<String>,
+    pub ascii: bool,
+    pub width: u16,
+    pub height: u16,
+    /// Offset of the local time zone from UTC, in seconds.
+    pub utc_offset: i32,
+}
+
+/// Renders the requested view once its data has arrived. `Err` carries the one-line message
+/// for stderr.
+pub async fn render(source: Arc<dyn TraceSource>, request: Request) -> Result<Printed, String> {
+    let Request {
+        view,
+        filter,
+        range,
+        group,
+        ascii,
+        width,
+        height,
+        utc_offset,
+    } = request;
     let mut state = State::new(source.label(), width, height, utc_offset);
     state.list.filter = filter;
     state.ascii = ascii;
+    state.range = range;
+    state.group = group;
     let commands = match &view {
         View::Map => {
             let mut commands = start(&mut state);
@@ -71,32 +93,57 @@ pub async fn render(
         }
     };
     for command in commands {
-        let action = match command {
-            Command::LoadSummaries { request, filter } => Action::SummariesLoaded {
+        match command {
+            Command::LoadSummaries {
                 request,
-                result: source
-                    .summaries(SummaryQuery {
-                        filter,
-                        ..SummaryQuery::default()
-                    })
-                    .await
-                    .map_err(|e| e.to_string()),
-            },
-            Command::LoadTrace { request, id } => Action::TracesLoaded {
+                filter,
+                range,
+                group,
+                follow: _,
+            } => {
+                let mut pages = source.summaries(SummaryQuery {
+                    filter,
+                    range: range.resolve(crate::worker::now()),
+                    group,
+                    follow: false,
+                });
+                let rows = crate::layout::screen::list_rows(width, height);
+                while let Some(page) = pages.next().await {
+                    let result = page.map_err(|e| e.to_string());
+                    let stop = result.as_ref().map_or(true, |p| p.done);
+                    update(&mut state, Action::SummariesLoaded { request, result });
+                    // Enough to fill the screen is enough to print it.
+                    if stop || state.list.summaries.len() >= rows {
+                        break;
+                    }
+                }
+            }
+            Command::LoadTrace { request, id } => {
+                let result = source.traces(vec![id]).await.map_err(|e| e.to_string());
+                update(&mut state, Action::TracesLoaded { request, result });
+            }
+            Command::LoadMap {
                 request,
-                result: source.traces(vec![id]).await.map_err(|e| e.to_string()),
-            },
-            Command::LoadMap { request, trace } => Action::MapLoaded {
-                request,
-                result: crate::worker::load_map(Arc::clone(&source), trace, ascii).await,
-            },
+                trace,
+                range,
+                group,
+            } => {
+                let query = match trace {
+                    Some(id) => MapQuery::Trace(id),
+                    None => MapQuery::Services(GraphQuery {
+                        range: range.resolve(crate::worker::now()),
+                        group,
+                    }),
+                };
+                let result = crate::worker::load_map(Arc::clone(&source), query, ascii).await;
+                update(&mut state, Action::MapLoaded { request, result });
+            }
             Command::Copy(_)
             | Command::Suspend
             | Command::Save { .. }
             | Command::RememberFilter(_)
-            | Command::LayoutMap { .. } => continue,
-        };
-        update(&mut state, action);
+            | Command::LayoutMap { .. } => {}
+        }
     }
     if let Some(error) = &state.list.error {
         return Err(error.clone());

@@ -9,8 +9,9 @@ use tokio::task::JoinHandle;
 
 use crate::app::map::{MapDrawing, MapModel, lay_out};
 use crate::app::{Action, Command};
-use crate::model::ServiceGraph;
-use crate::source::{SummaryQuery, TraceSource};
+use futures::StreamExt;
+
+use crate::source::{GraphQuery, SummaryQuery, TraceSource};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 enum Kind {
@@ -55,16 +56,33 @@ impl Worker {
     fn start(&mut self, command: Command) {
         let results = self.results.clone();
         let (kind, task): (Kind, JoinHandle<()>) = match command {
-            Command::LoadSummaries { request, filter } => {
-                let future = self.source.summaries(SummaryQuery {
+            Command::LoadSummaries {
+                request,
+                filter,
+                range,
+                group,
+                follow,
+            } => {
+                let mut pages = self.source.summaries(SummaryQuery {
                     filter,
-                    ..SummaryQuery::default()
+                    range: range.resolve(now()),
+                    group,
+                    follow,
                 });
                 (
                     Kind::Summaries,
                     tokio::spawn(async move {
-                        let result = future.await.map_err(|e| e.to_string());
-                        let _ = results.send(Action::SummariesLoaded { request, result });
+                        while let Some(page) = pages.next().await {
+                            let failed = page.is_err();
+                            let result = page.map_err(|e| e.to_string());
+                            if results
+                                .send(Action::SummariesLoaded { request, result })
+                                .is_err()
+                                || failed
+                            {
+                                break;
+                            }
+                        }
                     }),
                 )
             }
@@ -85,13 +103,25 @@ impl Worker {
                     let _ = crate::history::remember(&expression).await;
                 }),
             ),
-            Command::LoadMap { request, trace } => {
+            Command::LoadMap {
+                request,
+                trace,
+                range,
+                group,
+            } => {
                 let source = Arc::clone(&self.source);
                 let ascii = self.ascii;
+                let query = match trace {
+                    Some(id) => MapQuery::Trace(id),
+                    None => MapQuery::Services(GraphQuery {
+                        range: range.resolve(now()),
+                        group,
+                    }),
+                };
                 (
                     Kind::Map,
                     tokio::spawn(async move {
-                        let result = load_map(source, trace, ascii).await;
+                        let result = load_map(source, query, ascii).await;
                         let _ = results.send(Action::MapLoaded { request, result });
                     }),
                 )
@@ -140,23 +170,40 @@ impl Worker {
     }
 }
 
-/// The service map of the source, or one trace's map computed from its documents, laid out.
+/// Which map to draw.
+#[derive(Debug, Clone, PartialEq)]
+pub enum MapQuery {
+    /// The services of a time range and group.
+    Services(GraphQuery),
+    /// One trace's map.
+    Trace(String),
+}
+
+/// Now, in epoch seconds, for resolving relative time ranges.
+pub fn now() -> f64 {
+    chrono::Utc::now().timestamp_millis() as f64 / 1000.0
+}
+
+/// The service map of the source, or one trace's map, laid out.
 pub async fn load_map(
     source: Arc<dyn TraceSource>,
-    trace: Option<String>,
+    query: MapQuery,
     ascii: bool,
 ) -> Result<Arc<MapDrawing>, String> {
-    let graph = match &trace {
-        None => source.service_graph().await.map_err(|e| e.to_string())?,
-        Some(id) => {
-            let traces = source
-                .traces(vec![id.clone()])
+    let graph = match &query {
+        MapQuery::Services(query) => source
+            .service_graph(query.clone())
+            .await
+            .map_err(|e| e.to_string())?,
+        MapQuery::Trace(id) => {
+            let graph = source
+                .trace_graph(vec![id.clone()])
                 .await
                 .map_err(|e| e.to_string())?;
-            if traces.is_empty() {
+            if graph.services.is_empty() {
                 return Err(format!("trace {id} is not in {}", source.label()));
             }
-            ServiceGraph::from_traces(traces.iter().map(Arc::as_ref))
+            graph
         }
     };
     tokio::task::spawn_blocking(move || {

@@ -45,6 +45,7 @@ fn a_stale_result_is_dropped() {
     assert_ne!(old, new);
     let page = |n: usize| SummaryPage {
         summaries: demo().summaries[..n].to_vec(),
+        done: true,
         ..SummaryPage::default()
     };
     update(

@@ -23,6 +23,7 @@ fn map_state(width: u16, height: u16) -> State {
         Command::LoadMap {
             request,
             trace: None,
+            ..
         },
     ] = commands.as_slice()
     else {

@@ -76,7 +76,7 @@ fn list(state: &mut State, dataset: &Dataset) {
 /// Plays the worker: answers the map commands as `worker::load_map` would.
 fn show_map(state: &mut State, dataset: &Dataset, ascii: bool) {
     let commands = update(state, Action::Intent(Intent::ShowMap));
-    let Some(Command::LoadMap { request, trace }) = commands.first() else {
+    let Some(Command::LoadMap { request, trace, .. }) = commands.first() else {
         return;
     };
     let graph = match trace {

@@ -7,7 +7,7 @@ use crossterm::event::KeyEvent;
 use crate::model::Trace;
 
 use super::map::{MapDrawing, MapModel};
-use crate::source::SummaryPage;
+use crate::source::{SourceStatus, SummaryPage, TimeRange};
 
 pub type RequestId = u64;
 
@@ -99,6 +99,8 @@ pub enum Action {
         request: RequestId,
         drawing: Arc<MapDrawing>,
     },
+    /// The source says what it is doing, or that its data changed.
+    SourceStatus(SourceStatus),
 }
 
 /// Work for the worker; results come back as [`Action`]s carrying the same request id.
@@ -107,6 +109,10 @@ pub enum Command {
     LoadSummaries {
         request: RequestId,
         filter: Option<String>,
+        range: TimeRange,
+        group: Option<String>,
+        /// Keep listening for traces that arrive later.
+        follow: bool,
     },
     /// Add an applied filter expression to the history kept across runs.
     RememberFilter(String),
@@ -114,6 +120,8 @@ pub enum Command {
     LoadMap {
         request: RequestId,
         trace: Option<String>,
+        range: TimeRange,
+        group: Option<String>,
     },
     /// Lay the same map out again (compact or not).
     LayoutMap {

@@ -4,6 +4,7 @@ use std::cmp::Ordering;
 use std::sync::Arc;
 
 use crate::model::{Trace, TraceSummary};
+use crate::source::TimeRange;
 
 use super::action::RequestId;
 use super::details::{DetailLine, Tab};
@@ -89,6 +90,8 @@ pub struct TraceList {
     pub offset: usize,
     pub loading: bool,
     pub request: Option<RequestId>,
+    /// The next page of the current request replaces the list rather than adding to it.
+    pub replace_on_next_page: bool,
     pub processed: Option<u64>,
     pub error: Option<String>,
     pub counts: Counts,
@@ -109,6 +112,16 @@ pub struct Counts {
 }
 
 impl Counts {
+    /// Adds the counts of more traces.
+    pub fn add(&mut self, more: &Counts) {
+        self.faults += more.faults;
+        self.errors += more.errors;
+        self.throttles += more.throttles;
+        self.in_progress += more.in_progress;
+        self.first = self.first.min(more.first);
+        self.last = self.last.max(more.last);
+    }
+
     /// The listed traces started on more than one day, so times need their date.
     pub fn spans_days(&self) -> bool {
         self.last - self.first > 20.0 * 3600.0
@@ -143,9 +156,10 @@ impl Default for TraceList {
             offset: 0,
             loading: false,
             request: None,
+            replace_on_next_page: false,
             processed: None,
             error: None,
-            counts: Counts::default(),
+            counts: Counts::of(&[]),
             filter: None,
         }
     }
@@ -404,7 +418,29 @@ pub struct State {
     /// Offset of the local time zone from UTC, in seconds, for showing times.
     pub utc_offset: i32,
     pub quit: bool,
+    /// The time range the list and map look at.
+    pub range: TimeRange,
+    /// The X-Ray group the list and map look at.
+    pub group: Option<String>,
+    /// Keep the list open to traces that arrive later (`--follow`).
+    pub follow: bool,
+    pub live: Live,
     next_request: RequestId,
+}
+
+/// What the source says of itself, and whether the user froze the view of a live source.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Live {
+    /// What the source is doing or waiting for.
+    pub activity: String,
+    /// The source's data generation the views show.
+    pub shown_generation: u64,
+    /// The newest generation the source announced.
+    pub latest_generation: u64,
+    /// Recent problems with incoming data.
+    pub problems: Vec<String>,
+    /// The views stay as they are while data keeps arriving.
+    pub paused: bool,
 }
 
 impl State {
@@ -430,6 +466,10 @@ impl State {
             height,
             utc_offset,
             quit: false,
+            range: TimeRange::All,
+            group: None,
+            follow: false,
+            live: Live::default(),
             next_request: 1,
         }
     }

@@ -21,6 +21,47 @@ pub fn load(view: &mut TraceView, trace: Arc<Trace>) {
     refresh_details(view);
 }
 
+/// Shows a newer version of the same trace (more documents arrived), keeping the user's
+/// place: the selected span, folds, search, critical path, zoom, tab and screen row.
+pub fn reload(view: &mut TraceView, trace: Arc<Trace>) {
+    let Some(old) = view.trace.clone() else {
+        return load(view, trace);
+    };
+    let selected_id = old.spans.get(view.selected).map(|s| s.id().to_owned());
+    let screen_row = view.selected_row().saturating_sub(view.offset);
+    let folded: std::collections::HashSet<&str> = old
+        .spans
+        .iter()
+        .zip(&view.folded)
+        .filter(|(_, folded)| **folded)
+        .map(|(span, _)| span.id())
+        .collect();
+    view.folded = trace
+        .spans
+        .iter()
+        .map(|s| folded.contains(s.id()))
+        .collect();
+    let search = view.search.take();
+    let critical = view.critical.is_some();
+    view.trace = Some(Arc::clone(&trace));
+    view.selected = selected_id
+        .and_then(|id| trace.spans.iter().position(|s| s.id() == id))
+        .unwrap_or(0);
+    view.critical = critical.then(|| critical_path(&trace));
+    match search {
+        Some(search) => {
+            view.search = Some(Search {
+                matches: Vec::new(),
+                ..search.clone()
+            });
+            set_search(view, &search.query);
+        }
+        None => rebuild_rows(view),
+    }
+    view.offset = view.selected_row().saturating_sub(screen_row);
+    refresh_details(view);
+}
+
 fn trace(view: &TraceView) -> Option<Arc<Trace>> {
     view.trace.clone()
 }

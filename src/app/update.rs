@@ -43,39 +43,18 @@ pub fn update(state: &mut State, action: Action) -> Vec<Command> {
             if state.list.request != Some(request) {
                 return Vec::new();
             }
-            state.list.loading = false;
-            state.list.request = None;
             match result {
-                Ok(page) => {
-                    let keep = state.list.selected_summary().map(|s| s.id.clone());
-                    state.list.counts = super::state::Counts::of(&page.summaries);
-                    state.list.summaries = page.summaries;
-                    state.list.processed = page.processed;
-                    state.list.error = None;
-                    sort_list(state, keep.as_deref());
-                    // A bad configuration file is a problem to see like the others.
-                    state.problems = state
-                        .config_problem
-                        .iter()
-                        .cloned()
-                        .chain(page.problems)
-                        .collect();
-                    if !state.problems.is_empty() {
-                        let n = state.problems.len();
-                        let (s, them) = if n == 1 { ("", "it") } else { ("s", "them") };
-                        error(
-                            state,
-                            format!("{n} problem{s} while loading; press ! to see {them}"),
-                        );
-                    }
-                }
+                Ok(page) => receive_page(state, page),
                 Err(message) => {
+                    state.list.loading = false;
+                    state.list.request = None;
                     state.list.error = Some(message.clone());
                     error(state, message);
                 }
             }
             Vec::new()
         }
+        Action::SourceStatus(status) => on_source_status(state, status),
         Action::TracesLoaded { request, result } => {
             let source = state.source_label.clone();
             let Some(view) = state.trace.as_mut().filter(|v| v.request == request) else {
@@ -83,7 +62,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Command> {
             };
             match result {
                 Ok(traces) => match traces.into_iter().find(|t| t.id == view.id) {
-                    Some(trace) => view_ops::load(view, trace),
+                    Some(trace) => view_ops::reload(view, trace),
                     None => view.error = Some(format!("trace {} is not in {source}", view.id)),
                 },
                 Err(message) => view.error = Some(message),
@@ -440,7 +419,12 @@ fn show_map(state: &mut State) -> Vec<Command> {
     }
     let request = state.new_request();
     state.map = Some(super::state::MapView::new(trace.clone(), request));
-    vec![Command::LoadMap { request, trace }]
+    vec![Command::LoadMap {
+        request,
+        trace,
+        range: state.range,
+        group: state.group.clone(),
+    }]
 }
 
 /// The canvas area the map is drawn in, for keeping the selection in view.
@@ -876,9 +860,13 @@ fn load_summaries(state: &mut State) -> Vec<Command> {
     let request = state.new_request();
     state.list.loading = true;
     state.list.request = Some(request);
+    state.list.replace_on_next_page = true;
     vec![Command::LoadSummaries {
         request,
         filter: state.list.filter.clone(),
+        range: state.range,
+        group: state.group.clone(),
+        follow: state.follow,
     }]
 }
 
@@ -895,13 +883,113 @@ fn open_trace(state: &mut State, id: String) -> Vec<Command> {
     vec![Command::LoadTrace { request, id }]
 }
 
-/// Sorts the list, keeping the selected trace selected.
-fn sort_list(state: &mut State, keep: Option<&str>) {
+/// A page of summaries: the first of a request replaces the list, later ones add to it.
+/// The selected trace stays selected on the same screen row, unless the selection was at the
+/// top, where it stays to show the newest.
+fn receive_page(state: &mut State, page: crate::source::SummaryPage) {
     let list = &mut state.list;
-    let summaries = &list.summaries;
-    let (key, descending) = (list.sort, list.descending);
-    let mut order: Vec<u32> = (0..summaries.len() as u32).collect();
-    order.sort_by(|&a, &b| {
+    let at_top = list.selected == 0 && list.offset == 0;
+    let keep = list.selected_summary().map(|s| s.id.clone());
+    let screen_row = list.selected.saturating_sub(list.offset);
+    if page.done {
+        list.loading = false;
+    }
+    list.error = None;
+    let replace = std::mem::take(&mut list.replace_on_next_page);
+    if replace {
+        list.counts = super::state::Counts::of(&page.summaries);
+        list.summaries = page.summaries;
+        list.processed = page.processed;
+        sort_list(state, None);
+    } else {
+        list.counts.add(&super::state::Counts::of(&page.summaries));
+        list.processed = match (list.processed, page.processed) {
+            (Some(a), Some(b)) => Some(a + b),
+            (a, b) => a.or(b),
+        };
+        let first_new = list.summaries.len();
+        list.summaries.extend(page.summaries);
+        insert_sorted(state, first_new);
+    }
+    let list = &mut state.list;
+    if !at_top
+        && let Some(id) = keep
+        && let Some(position) = list
+            .order
+            .iter()
+            .position(|&i| list.summaries[i as usize].id == id)
+    {
+        list.selected = position;
+        list.offset = position.saturating_sub(screen_row);
+    } else {
+        list.selected = 0;
+        list.offset = 0;
+    }
+    keep_list_selection_visible(state);
+    if replace || !page.problems.is_empty() {
+        // A bad configuration file is a problem to see like the others.
+        let mut problems: Vec<String> = if replace {
+            state.config_problem.iter().cloned().collect()
+        } else {
+            std::mem::take(&mut state.problems)
+        };
+        problems.extend(page.problems);
+        state.problems = problems;
+        if !state.problems.is_empty() {
+            let n = state.problems.len();
+            let (s, them) = if n == 1 { ("", "it") } else { ("s", "them") };
+            error(
+                state,
+                format!("{n} problem{s} while loading; press ! to see {them}"),
+            );
+        }
+    }
+}
+
+/// The source's news: what it is doing, and for live sources, new data to show.
+fn on_source_status(state: &mut State, status: crate::source::SourceStatus) -> Vec<Command> {
+    let live = &mut state.live;
+    live.activity = status.activity;
+    live.problems = status.problems;
+    live.latest_generation = status.generation;
+    if live.paused || live.latest_generation == live.shown_generation {
+        return Vec::new();
+    }
+    refresh_live_views(state)
+}
+
+/// Asks again for what the screen shows, keeping the user's place in each view.
+fn refresh_live_views(state: &mut State) -> Vec<Command> {
+    state.live.shown_generation = state.live.latest_generation;
+    let mut commands = Vec::new();
+    // A list still loading will show the new data anyway.
+    if !state.list.loading {
+        commands.extend(load_summaries(state));
+    }
+    if state
+        .trace
+        .as_ref()
+        .is_some_and(|view| view.trace.is_some())
+    {
+        let request = state.new_request();
+        if let Some(view) = state.trace.as_mut() {
+            view.request = request;
+            commands.push(Command::LoadTrace {
+                request,
+                id: view.id.clone(),
+            });
+        }
+    }
+    commands
+}
+
+/// The order a list is shown in: compares two summaries by their indices.
+fn order_of(
+    summaries: &[crate::model::TraceSummary],
+    key: super::state::SortKey,
+    descending: bool,
+) -> impl Fn(&u32, &u32) -> std::cmp::Ordering + '_ {
+    move |&a, &b| {
         let (a, b) = (&summaries[a as usize], &summaries[b as usize]);
         let ordering = key
             .compare(a, b)
@@ -911,8 +999,16 @@ fn sort_list(state: &mut State, keep: Option<&str>) {
         } else {
             ordering
         }
-    });
+    }
+}
+
+/// Sorts the list, keeping the selected trace selected.
+fn sort_list(state: &mut State, keep: Option<&str>) {
+    let list = &mut state.list;
+    let mut order: Vec<u32> = (0..list.summaries.len() as u32).collect();
+    order.sort_by(order_of(&list.summaries, list.sort, list.descending));
     list.order = order;
+    let summaries = &list.summaries;
     list.selected = keep
         .and_then(|id| {
             list.order
@@ -921,6 +1017,28 @@ fn sort_list(state: &mut State, keep: Option<&str>) {
         })
         .unwrap_or(0);
     keep_list_selection_visible(state);
+}
+
+/// Merges summaries from `first_new` on into the sorted order, without sorting it all again.
+fn insert_sorted(state: &mut State, first_new: usize) {
+    let list = &mut state.list;
+    let compare = order_of(&list.summaries, list.sort, list.descending);
+    let mut new: Vec<u32> = (first_new as u32..list.summaries.len() as u32).collect();
+    new.sort_by(&compare);
+    let mut merged = Vec::with_capacity(list.order.len() + new.len());
+    let (mut old, mut new) = (list.order.iter().peekable(), new.into_iter().peekable());
+    while let (Some(a), Some(b)) = (old.peek(), new.peek()) {
+        if compare(b, a) == std::cmp::Ordering::Less {
+            merged.push(*b);
+            new.next();
+        } else {
+            merged.push(**a);
+            old.next();
+        }
+    }
+    merged.extend(old.copied());
+    merged.extend(new);
+    list.order = merged;
 }
 
 fn move_selection(state: &mut State, intent: Intent) {

@@ -9,7 +9,7 @@ use tokio::sync::OnceCell;
 use crate::model::{ServiceGraph, Trace, TraceSummary};
 
 use super::dataset::Dataset;
-use super::{SourceError, SummaryPage, SummaryQuery, TraceSource};
+use super::{GraphQuery, SourceError, SummaryPage, SummaryQuery, SummaryStream, TraceSource};
 
 type Loader = Arc<dyn Fn() -> Dataset + Send + Sync>;
 
@@ -65,12 +65,9 @@ impl TraceSource for MemorySource {
         self.label.clone()
     }
 
-    fn summaries(
-        &self,
-        query: SummaryQuery,
-    ) -> BoxFuture<'static, Result<SummaryPage, SourceError>> {
+    fn summaries(&self, query: SummaryQuery) -> SummaryStream {
         let data = self.dataset();
-        Box::pin(async move {
+        Box::pin(futures::stream::once(async move {
             let data = data.await?;
             let filter = match query.filter.as_deref().map(crate::filter::parse) {
                 Some(Ok(expr)) => Some(expr),
@@ -109,7 +106,7 @@ impl TraceSource for MemorySource {
                 done: true,
                 problems: data.problems.iter().map(ToString::to_string).collect(),
             })
-        })
+        }))
     }
 
     fn traces(&self, ids: Vec<String>) -> BoxFuture<'static, Result<Vec<Arc<Trace>>, SourceError>> {
@@ -123,8 +120,22 @@ impl TraceSource for MemorySource {
         })
     }
 
-    fn service_graph(&self) -> BoxFuture<'static, Result<ServiceGraph, SourceError>> {
+    fn service_graph(
+        &self,
+        query: GraphQuery,
+    ) -> BoxFuture<'static, Result<ServiceGraph, SourceError>> {
         let data = self.dataset();
-        Box::pin(async move { Ok(data.await?.graph.clone()) })
+        Box::pin(async move {
+            let data = data.await?;
+            let Some((from, to)) = query.range else {
+                return Ok(data.graph.clone());
+            };
+            let in_range = data
+                .summaries
+                .iter()
+                .filter(|s| s.start_time >= from && s.start_time <= to)
+                .filter_map(|s| data.traces.get(&s.id));
+            Ok(ServiceGraph::from_traces(in_range.map(Arc::as_ref)))
+        })
     }
 }

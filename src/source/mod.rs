@@ -5,16 +5,21 @@ pub mod demo;
 pub mod files;
 pub mod memory;
 pub mod problem;
+pub mod time_range;
 
 use std::sync::Arc;
 
 use futures::future::BoxFuture;
+use futures::stream::BoxStream;
+use tokio::sync::watch;
 
 use crate::model::{ServiceGraph, Trace, TraceSummary};
 
 pub use dataset::{Collector, Dataset};
 pub use memory::MemorySource;
 pub use problem::Problem;
+
+pub use time_range::TimeRange;
 
 /// What the trace list asks for.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -23,7 +28,34 @@ pub struct SummaryQuery {
     pub range: Option<(f64, f64)>,
     /// An X-Ray filter expression, already checked by the filter parser.
     pub filter: Option<String>,
+    /// An X-Ray group name, for sources that have groups.
+    pub group: Option<String>,
+    /// Keep the stream open after the last page and send pages of traces that arrive later.
+    pub follow: bool,
 }
+
+/// What the service map asks for.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct GraphQuery {
+    /// Epoch seconds; `None` for everything the source has.
+    pub range: Option<(f64, f64)>,
+    pub group: Option<String>,
+}
+
+/// What a source is doing, for the status line; live sources also say when their data changed.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SourceStatus {
+    /// Bumped whenever the data changed, so the views should ask again.
+    pub generation: u64,
+    /// What the source is doing or waiting for; empty when idle.
+    pub activity: String,
+    /// Recent problems with the incoming data, oldest first.
+    pub problems: Vec<String>,
+}
+
+/// Pages of summaries, newest traces first within each page. The first page replaces
+/// what the list showed; later pages add to it.
+pub type SummaryStream = BoxStream<'static, Result<SummaryPage, SourceError>>;
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct SummaryPage {
@@ -46,13 +78,28 @@ pub enum SourceError {
 pub trait TraceSource: Send + Sync + 'static {
     /// A short name for the status line ("demo", "3 files", ...).
     fn label(&self) -> String;
-    fn summaries(
-        &self,
-        query: SummaryQuery,
-    ) -> BoxFuture<'static, Result<SummaryPage, SourceError>>;
+    fn summaries(&self, query: SummaryQuery) -> SummaryStream;
     /// The traces of these ids that the source has; unknown ids are left out.
     fn traces(&self, ids: Vec<String>) -> BoxFuture<'static, Result<Vec<Arc<Trace>>, SourceError>>;
-    fn service_graph(&self) -> BoxFuture<'static, Result<ServiceGraph, SourceError>>;
+    fn service_graph(
+        &self,
+        query: GraphQuery,
+    ) -> BoxFuture<'static, Result<ServiceGraph, SourceError>>;
+    /// The map of these traces alone. By default computed from their documents.
+    fn trace_graph(
+        &self,
+        ids: Vec<String>,
+    ) -> BoxFuture<'static, Result<ServiceGraph, SourceError>> {
+        let traces = self.traces(ids);
+        Box::pin(async move {
+            let traces = traces.await?;
+            Ok(ServiceGraph::from_traces(traces.iter().map(Arc::as_ref)))
+        })
+    }
+    /// Live news of the source: what it is doing, and when its data changed.
+    fn status(&self) -> Option<watch::Receiver<SourceStatus>> {
+        None
+    }
 }
 
 /// The source the command line asks for.
