@@ -100,6 +100,12 @@ pub trait TraceSource: Send + Sync + 'static {
     fn status(&self) -> Option<watch::Receiver<SourceStatus>> {
         None
     }
+    /// A hint that these traces may be opened soon; a remote source fetches them ahead.
+    fn prefetch(&self, _ids: Vec<String>) {}
+    /// The X-Ray groups there are to choose from; none for sources without groups.
+    fn groups(&self) -> BoxFuture<'static, Result<Vec<String>, SourceError>> {
+        Box::pin(async { Ok(Vec::new()) })
+    }
 }
 
 /// The source the command line asks for.
