@@ -23,6 +23,19 @@ pub struct Cli {
     #[arg(long, value_name = "PATH")]
     pub file: Vec<PathBuf>,
 
+    /// Stand in for the X-Ray daemon: receive segments from SDKs over UDP on this address
+    /// (default 127.0.0.1:2000; point applications at it with AWS_XRAY_DAEMON_ADDRESS).
+    #[arg(long, value_name = "ADDR", num_args = 0..=1, default_missing_value = crate::source::listen::DEFAULT_ADDRESS, conflicts_with_all = ["demo", "file"])]
+    pub listen: Option<String>,
+
+    /// With --listen: keep at most this many traces, dropping the oldest completed ones.
+    #[arg(long, value_name = "N", default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_traces: u64,
+
+    /// With --listen: append every received document to FILE as NDJSON (reopen it with --file).
+    #[arg(long, value_name = "FILE", requires = "listen")]
+    pub record: Option<PathBuf>,
+
     /// Show only the traces that match this X-Ray filter expression, e.g.
     /// 'service("payments") { fault }' or 'responsetime > 2 AND http.method = "POST"'.
     #[arg(long, value_name = "EXPR")]

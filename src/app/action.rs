@@ -68,6 +68,8 @@ pub enum Intent {
     ToggleCompact,
     /// Ctrl-Z: back to the shell until `fg`.
     Suspend,
+    /// Freeze the views of live data, or let them follow it again.
+    TogglePause,
 }
 
 #[derive(Debug, Clone)]

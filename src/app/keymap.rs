@@ -158,7 +158,13 @@ pub const BINDINGS: &[Binding] = &[
         Global,
         &[ch('!')],
         Intent::ToggleProblems,
-        "show or hide problems met while loading",
+        "show or hide problems with the data",
+    ),
+    bind(
+        Global,
+        &[ch('P')],
+        Intent::TogglePause,
+        "pause or resume live updates (data keeps arriving)",
     ),
     bind(
         List,

@@ -90,6 +90,8 @@ pub struct TraceList {
     pub offset: usize,
     pub loading: bool,
     pub request: Option<RequestId>,
+    /// Traces that arrived above the selection since the user last looked at the top.
+    pub new_above: usize,
     /// The next page of the current request replaces the list rather than adding to it.
     pub replace_on_next_page: bool,
     pub processed: Option<u64>,
@@ -157,6 +159,7 @@ impl Default for TraceList {
             loading: false,
             request: None,
             replace_on_next_page: false,
+            new_above: 0,
             processed: None,
             error: None,
             counts: Counts::of(&[]),
@@ -441,6 +444,16 @@ pub struct Live {
     pub problems: Vec<String>,
     /// The views stay as they are while data keeps arriving.
     pub paused: bool,
+    /// Traces the source has received in all, and as of the pause.
+    pub traces_seen: u64,
+    pub traces_seen_at_pause: u64,
+}
+
+impl Live {
+    /// Traces received while paused.
+    pub fn new_while_paused(&self) -> u64 {
+        self.traces_seen.saturating_sub(self.traces_seen_at_pause)
+    }
 }
 
 impl State {

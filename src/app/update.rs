@@ -152,11 +152,13 @@ fn on_intent(state: &mut State, intent: Intent) -> Vec<Command> {
             state.help_scroll = 0;
         }
         Intent::ToggleProblems => {
-            state.show_problems = !state.show_problems && !state.problems.is_empty();
-            if state.problems.is_empty() {
-                info(state, "no problems while loading");
+            let none = state.problems.is_empty() && state.live.problems.is_empty();
+            state.show_problems = !state.show_problems && !none;
+            if none {
+                info(state, "no problems with the data");
             }
         }
+        Intent::TogglePause => return toggle_pause(state),
         _ if state.screen == Screen::Map => return on_map_intent(state, intent),
         Intent::ShowMap => return show_map(state),
         Intent::Up
@@ -952,10 +954,36 @@ fn on_source_status(state: &mut State, status: crate::source::SourceStatus) -> V
     live.activity = status.activity;
     live.problems = status.problems;
     live.latest_generation = status.generation;
+    live.traces_seen = status.traces_seen;
     if live.paused || live.latest_generation == live.shown_generation {
         return Vec::new();
     }
     refresh_live_views(state)
+}
+
+fn toggle_pause(state: &mut State) -> Vec<Command> {
+    if state.live.latest_generation == 0 && !state.follow {
+        info(
+            state,
+            "nothing to pause: pausing is for live data (--listen, --follow)",
+        );
+        return Vec::new();
+    }
+    let live = &mut state.live;
+    live.paused = !live.paused;
+    if live.paused {
+        live.traces_seen_at_pause = live.traces_seen;
+        info(
+            state,
+            "paused: the views stay as they are while data keeps arriving; P resumes",
+        );
+        return Vec::new();
+    }
+    state.message = None;
+    if state.live.latest_generation != state.live.shown_generation {
+        return refresh_live_views(state);
+    }
+    Vec::new()
 }
 
 /// Asks again for what the screen shows, keeping the user's place in each view.
@@ -1049,6 +1077,9 @@ fn move_selection(state: &mut State, intent: Intent) {
             let rows = screen::list_rows(state.width, state.height);
             let len = state.list.order.len();
             state.list.selected = moved(state.list.selected, len, rows, intent);
+            if state.list.selected == 0 {
+                state.list.new_above = 0;
+            }
             keep_list_selection_visible(state);
         }
         Screen::Trace => {

@@ -6,10 +6,10 @@ use std::sync::Arc;
 use futures::future::BoxFuture;
 use tokio::sync::OnceCell;
 
-use crate::model::{ServiceGraph, Trace, TraceSummary};
+use crate::model::{ServiceGraph, Trace};
 
 use super::dataset::Dataset;
-use super::{GraphQuery, SourceError, SummaryPage, SummaryQuery, SummaryStream, TraceSource};
+use super::{GraphQuery, SourceError, SummaryQuery, SummaryStream, TraceSource};
 
 type Loader = Arc<dyn Fn() -> Dataset + Send + Sync>;
 
@@ -69,43 +69,9 @@ impl TraceSource for MemorySource {
         let data = self.dataset();
         Box::pin(futures::stream::once(async move {
             let data = data.await?;
-            let filter = match query.filter.as_deref().map(crate::filter::parse) {
-                Some(Ok(expr)) => Some(expr),
-                Some(Err(error)) => {
-                    return Err(SourceError::Failed(format!(
-                        "bad filter: {}",
-                        error.message
-                    )));
-                }
-                None => None,
-            };
-            let in_range = |s: &TraceSummary| {
-                query
-                    .range
-                    .is_none_or(|(from, to)| s.start_time >= from && s.start_time <= to)
-            };
-            // The summary answers when it can; otherwise the trace's documents do.
-            let passes = |s: &TraceSummary| {
-                let Some(expr) = &filter else { return true };
-                crate::filter::matches_summary(expr, s).unwrap_or_else(|| {
-                    data.traces
-                        .get(&s.id)
-                        .is_some_and(|trace| crate::filter::matches(expr, trace, s))
-                })
-            };
-            let summaries: Vec<TraceSummary> = data
-                .summaries
-                .iter()
-                .filter(|s| in_range(s) && passes(s))
-                .cloned()
-                .collect();
-            let processed = data.summaries.iter().filter(|s| in_range(s)).count();
-            Ok(SummaryPage {
-                processed: Some(processed as u64),
-                summaries,
-                done: true,
-                problems: data.problems.iter().map(ToString::to_string).collect(),
-            })
+            tokio::task::spawn_blocking(move || super::query::summaries(&data, &query))
+                .await
+                .map_err(|e| SourceError::Failed(format!("listing traces failed: {e}")))?
         }))
     }
 
@@ -127,15 +93,10 @@ impl TraceSource for MemorySource {
         let data = self.dataset();
         Box::pin(async move {
             let data = data.await?;
-            let Some((from, to)) = query.range else {
-                return Ok(data.graph.clone());
-            };
-            let in_range = data
-                .summaries
-                .iter()
-                .filter(|s| s.start_time >= from && s.start_time <= to)
-                .filter_map(|s| data.traces.get(&s.id));
-            Ok(ServiceGraph::from_traces(in_range.map(Arc::as_ref)))
+            Ok(match query.range {
+                None => data.graph.clone(),
+                Some(range) => super::query::graph_of_traces_in(&data, range),
+            })
         })
     }
 }

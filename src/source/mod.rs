@@ -3,8 +3,10 @@
 pub mod dataset;
 pub mod demo;
 pub mod files;
+pub mod listen;
 pub mod memory;
 pub mod problem;
+pub mod query;
 pub mod time_range;
 
 use std::sync::Arc;
@@ -51,6 +53,8 @@ pub struct SourceStatus {
     pub activity: String,
     /// Recent problems with the incoming data, oldest first.
     pub problems: Vec<String>,
+    /// Traces a live source has received since it started, for counting new ones.
+    pub traces_seen: u64,
 }
 
 /// Pages of summaries, newest traces first within each page. The first page replaces
@@ -115,6 +119,16 @@ pub fn open(cli: &crate::cli::Cli) -> Result<Arc<dyn TraceSource>, String> {
         return Ok(Arc::new(MemorySource::lazy("demo", move || {
             demo::load(now)
         })));
+    }
+    if let Some(address) = &cli.listen {
+        let address = listen::parse_address(address)?;
+        return Ok(Arc::new(listen::ListenerSource::start(
+            listen::ListenOptions {
+                address,
+                max_traces: usize::try_from(cli.max_traces).unwrap_or(usize::MAX),
+                record: cli.record.clone(),
+            },
+        )?));
     }
     if !cli.file.is_empty() {
         let paths = cli.file.clone();

@@ -145,29 +145,19 @@ pub fn render_help(state: &State, buf: &mut Buffer, area: Rect) {
 }
 
 pub fn render_problems(state: &State, buf: &mut Buffer, area: Rect) {
-    let width = state
-        .problems
+    let problems: Vec<&String> = state.problems.iter().chain(&state.live.problems).collect();
+    let width = problems
         .iter()
         .map(|p| crate::text::width(&crate::text::clean(p)))
         .max()
         .unwrap_or(0) as u16;
-    let title = format!(
-        "{} problems while loading  (! closes)",
-        state.problems.len()
-    );
-    let inner = popup(
-        buf,
-        area,
-        width.max(40),
-        state.problems.len() as u16,
-        &title,
-    );
-    for (row, problem) in state
-        .problems
-        .iter()
-        .enumerate()
-        .take(inner.height as usize)
-    {
+    let title = match (state.problems.len(), state.live.problems.len()) {
+        (n, 0) => format!("{n} problems while loading  (! closes)"),
+        (0, n) => format!("the {n} latest problems with received data  (! closes)"),
+        (_, _) => format!("{} problems  (! closes)", problems.len()),
+    };
+    let inner = popup(buf, area, width.max(40), problems.len() as u16, &title);
+    for (row, problem) in problems.iter().enumerate().take(inner.height as usize) {
         put(
             buf,
             inner.x,

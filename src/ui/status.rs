@@ -23,7 +23,13 @@ pub fn render(state: &State, buf: &mut Buffer, area: Rect) {
         1 => " ⚠ 1 problem (!) ".to_owned(),
         n => format!(" ⚠ {n} problems (!) "),
     };
-    let right = format!("{problems} {} ", state.source_label);
+    // A source at work says what it is doing; otherwise it is named.
+    let source_text = if state.live.activity.is_empty() {
+        &state.source_label
+    } else {
+        &state.live.activity
+    };
+    let right = format!("{problems} {source_text} ");
     let right_width = (crate::text::width(&right) as u16).min(area.width / 2);
     let left = Rect {
         width: area.width.saturating_sub(right_width),
@@ -44,7 +50,7 @@ pub fn render(state: &State, buf: &mut Buffer, area: Rect) {
         }
         None => render_hints(state, buf, left),
     }
-    let source = format!(" {} ", state.source_label);
+    let source = format!(" {source_text} ");
     let source_width = (crate::text::width(&source) as u16).min(right_width);
     put_right(
         buf,

@@ -228,6 +228,20 @@ fn render_title(state: &State, buf: &mut Buffer, area: Rect) {
             theme::in_progress(),
         ));
     }
+    if state.live.paused {
+        pieces.push((
+            format!(
+                "  ❚❚ paused · {} new (P resumes)",
+                state.live.new_while_paused()
+            ),
+            theme::error(),
+        ));
+    } else if state.live.latest_generation > 0 || state.follow {
+        pieces.push(("  ● live".into(), theme::accent()));
+    }
+    if list.new_above > 0 {
+        pieces.push((format!("  ↑ {} new", list.new_above), theme::accent()));
+    }
     if list.loading {
         pieces.push(("  loading…".into(), theme::muted()));
     }

@@ -1,0 +1,60 @@
+//! Answering the views' questions from an in-memory [`Dataset`]: the filtered trace list and
+//! the service map of a time range.
+
+use std::sync::Arc;
+
+use crate::model::{ServiceGraph, TraceSummary};
+
+use super::dataset::Dataset;
+use super::{SourceError, SummaryPage, SummaryQuery};
+
+/// The summaries in the query's range that pass its filter, as one page.
+pub fn summaries(data: &Dataset, query: &SummaryQuery) -> Result<SummaryPage, SourceError> {
+    let filter = match query.filter.as_deref().map(crate::filter::parse) {
+        Some(Ok(expr)) => Some(expr),
+        Some(Err(error)) => {
+            return Err(SourceError::Failed(format!(
+                "bad filter: {}",
+                error.message
+            )));
+        }
+        None => None,
+    };
+    let in_range = |s: &TraceSummary| {
+        query
+            .range
+            .is_none_or(|(from, to)| s.start_time >= from && s.start_time <= to)
+    };
+    // The summary answers when it can; otherwise the trace's documents do.
+    let passes = |s: &TraceSummary| {
+        let Some(expr) = &filter else { return true };
+        crate::filter::matches_summary(expr, s).unwrap_or_else(|| {
+            data.traces
+                .get(&s.id)
+                .is_some_and(|trace| crate::filter::matches(expr, trace, s))
+        })
+    };
+    let summaries: Vec<TraceSummary> = data
+        .summaries
+        .iter()
+        .filter(|s| in_range(s) && passes(s))
+        .cloned()
+        .collect();
+    let processed = data.summaries.iter().filter(|s| in_range(s)).count();
+    Ok(SummaryPage {
+        processed: Some(processed as u64),
+        summaries,
+        done: true,
+        problems: data.problems.iter().map(ToString::to_string).collect(),
+    })
+}
+
+/// The map computed from the traces that started in `range`.
+pub fn graph_of_traces_in(data: &Dataset, (from, to): (f64, f64)) -> ServiceGraph {
+    let in_range = data
+        .summaries
+        .iter()
+        .filter(|s| s.start_time >= from && s.start_time <= to)
+        .filter_map(|s| data.traces.get(&s.id));
+    ServiceGraph::from_traces(in_range.map(Arc::as_ref))
+}
