@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs the whole test suite, after installing what the tests need (tmux drives the real binary).
+# Runs the whole test suite, after installing what the tests need: tmux drives the real binary,
+# a Python virtual environment holds the X-Ray SDK for Python.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,5 +13,8 @@ if ! command -v tmux >/dev/null 2>&1; then
         exit 1
     fi
 fi
+
+# The real X-Ray SDK for Python sends to the listener in tests/listen.rs.
+./scripts/python-env.sh
 
 cargo test --locked --all-targets "$@"

@@ -151,6 +151,27 @@ impl Tmux {
         }
     }
 
+    /// Waits until the screen has not changed for `quiet`; returns it.
+    fn wait_until_still(&self, quiet: Duration) -> String {
+        let start = Instant::now();
+        let mut screen = self.screen();
+        let mut since = Instant::now();
+        while since.elapsed() < quiet {
+            assert!(
+                start.elapsed() < TIMEOUT,
+                "the screen kept changing:\n{}",
+                framed(&screen)
+            );
+            sleep(POLL);
+            let now = self.screen();
+            if now != screen {
+                screen = now;
+                since = Instant::now();
+            }
+        }
+        screen
+    }
+
     /// Starts `xray-tui --demo` from the shell and waits for the loaded trace list.
     fn start_demo(&self) -> String {
         self.type_line(&format!("{} --demo", shell_quote(BIN)));
@@ -603,6 +624,102 @@ fn ctrl_z_suspends_and_fg_redraws() {
     tmux.keys(&["Enter"]);
     tmux.wait_for("the waterfall", |screen| {
         first_line(screen).starts_with(" Trace ")
+    });
+    tmux.keys(&["Q"]);
+    tmux.expect_restored_shell(Some(0));
+}
+
+/// One daemon datagram: a completed segment of its own trace.
+fn datagram(trace: usize) -> Vec<u8> {
+    format!(
+        "{{\"format\":\"json\",\"version\":1}}\n{{\"trace_id\":\"1-6b000000-{trace:024x}\",\
+         \"id\":\"{trace:016x}\",\"name\":\"flood-{trace}\",\"start_time\":1795317600.{trace:06},\
+         \"end_time\":1795317601.5,\"http\":{{\"request\":{{\"method\":\"GET\",\"url\":\"https://api.example.com/items/{trace}\"}},\
+         \"response\":{{\"status\":200}}}}}}"
+    )
+    .into_bytes()
+}
+
+#[test]
+fn listening_through_a_flood_keeps_the_screen_responsive() {
+    let port = std::net::UdpSocket::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let tmux = Tmux::start("listen", 100, 30);
+    tmux.type_line(&format!(
+        "{} --listen 127.0.0.1:{port} --max-traces 3000",
+        shell_quote(BIN)
+    ));
+    let title = format!(" Traces  udp 127.0.0.1:{port}  0 traces");
+    tmux.wait_for("the empty live list", |screen| {
+        first_line(screen).starts_with(&title)
+            && screen.contains(&format!("No traces in udp 127.0.0.1:{port}."))
+    });
+
+    // 20,000 datagrams from one sender as fast as it goes, while keys are pressed.
+    let flood = std::thread::spawn(move || {
+        let socket = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+        let started = Instant::now();
+        for trace in 0..20_000 {
+            socket
+                .send_to(&datagram(trace), ("127.0.0.1", port))
+                .unwrap();
+            if started.elapsed() > Duration::from_secs(20) {
+                break;
+            }
+        }
+    });
+    tmux.keys(&["?"]);
+    tmux.wait_for("the help, while datagrams pour in", shows_help);
+    tmux.keys(&["Escape"]);
+    flood.join().unwrap();
+
+    tmux.wait_for("the list at its cap of 3000 traces", |screen| {
+        first_line(screen).contains("3000 traces  ● live") && !screen.contains("╭ Keys")
+    });
+    let screen = tmux.wait_until_still(Duration::from_millis(600));
+    let status = last_line(&screen).to_owned();
+    let documents: u64 = status
+        .split_whitespace()
+        .find_map(|w| w.parse().ok())
+        .unwrap();
+    assert!(documents > 0, "{status}");
+    assert!(
+        documents == 20_000 || status.contains(" lost"),
+        "what was not received is counted: {status}"
+    );
+    assert!(status.contains("evicted"), "over --max-traces: {status}");
+    assert!(
+        first_line(&screen).contains("3000 traces"),
+        "no more than --max-traces are kept:\n{}",
+        framed(&screen)
+    );
+    // Newest first: the last trace received is at the top.
+    assert!(
+        list_rows(&screen)[0].contains("/items/"),
+        "{}",
+        framed(&screen)
+    );
+
+    tmux.keys(&["P"]);
+    tmux.wait_for("the paused marker", |screen| {
+        first_line(screen).contains("❚❚ paused · 0 new (P resumes)")
+    });
+    let socket = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    socket
+        .send_to(&datagram(30_000), ("127.0.0.1", port))
+        .unwrap();
+    tmux.wait_for(
+        "a trace counted while paused, the list unchanged",
+        |screen| {
+            first_line(screen).contains("❚❚ paused · 1 new") && !screen.contains("flood-30000")
+        },
+    );
+    tmux.keys(&["P"]);
+    tmux.wait_for("the new trace shown on resume", |screen| {
+        first_line(screen).contains("● live") && list_rows(screen)[0].contains("/items/30000")
     });
     tmux.keys(&["Q"]);
     tmux.expect_restored_shell(Some(0));

@@ -30,7 +30,9 @@ pub fn render(state: &State, buf: &mut Buffer, area: Rect) {
         &state.live.activity
     };
     let right = format!("{problems} {source_text} ");
-    let right_width = (crate::text::width(&right) as u16).min(area.width / 2);
+    // The key hints need about 46 columns; the source may have the rest.
+    let right_width = (crate::text::width(&right) as u16)
+        .min((area.width / 2).max(area.width.saturating_sub(46)));
     let left = Rect {
         width: area.width.saturating_sub(right_width),
         ..area

@@ -69,7 +69,7 @@ impl ListenerSource {
         let recorder = options.record.as_deref().map(Recorder::open).transpose()?;
         let store = Arc::new(Mutex::new(Store::new(options.max_traces)));
         let (sender, status) = watch::channel(SourceStatus {
-            activity: activity(&Counters::default(), 0, None, &options.record),
+            activity: activity(&Counters::default(), None, &options.record),
             ..SourceStatus::default()
         });
         let stop = Arc::new(AtomicBool::new(false));
@@ -223,7 +223,6 @@ impl Receiver {
             generation: store.generation(),
             activity: activity(
                 &counters,
-                store.trace_count(),
                 kernel_drops.filter(|&d| d > 0),
                 &self.record_path,
             ),
@@ -241,17 +240,13 @@ impl Receiver {
     }
 }
 
-/// The status line's account of the listener.
-fn activity(
-    counters: &Counters,
-    traces: usize,
-    kernel_drops: Option<u64>,
-    record: &Option<PathBuf>,
-) -> String {
-    let mut parts = vec![format!(
-        "{} documents, {traces} traces received",
-        counters.documents
-    )];
+/// The status line's account of the listener, most important first (the list's title
+/// already says how many traces there are).
+fn activity(counters: &Counters, kernel_drops: Option<u64>, record: &Option<PathBuf>) -> String {
+    let mut parts = vec![format!("{} documents received", counters.documents)];
+    if let Some(drops) = kernel_drops {
+        parts.push(format!("{drops} lost"));
+    }
     if counters.malformed > 0 {
         parts.push(format!("{} malformed (!)", counters.malformed));
     }
@@ -260,9 +255,6 @@ fn activity(
     }
     if counters.overflow > 0 {
         parts.push(format!("{} over the per-trace limit", counters.overflow));
-    }
-    if let Some(drops) = kernel_drops {
-        parts.push(format!("{drops} lost (receive buffer full)"));
     }
     if let Some(path) = record {
         parts.push(format!("recording {}", path.display()));
