@@ -893,6 +893,7 @@ fn receive_page(state: &mut State, page: crate::source::SummaryPage) {
     let at_top = list.selected == 0 && list.offset == 0;
     let keep = list.selected_summary().map(|s| s.id.clone());
     let screen_row = list.selected.saturating_sub(list.offset);
+    let before = list.selected;
     if page.done {
         list.loading = false;
     }
@@ -923,9 +924,11 @@ fn receive_page(state: &mut State, page: crate::source::SummaryPage) {
     {
         list.selected = position;
         list.offset = position.saturating_sub(screen_row);
+        list.new_above += position.saturating_sub(before);
     } else {
         list.selected = 0;
         list.offset = 0;
+        list.new_above = 0;
     }
     keep_list_selection_visible(state);
     if replace || !page.problems.is_empty() {
