@@ -447,3 +447,52 @@ fn a_bad_config_file_is_listed_with_the_load_problems() {
         "1 problem while loading; press ! to see it"
     );
 }
+
+fn type_text(state: &mut State, text: &str) -> Vec<Command> {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    let key = |code| Action::PromptKey(KeyEvent::new(code, KeyModifiers::NONE));
+    let mut commands = Vec::new();
+    for c in text.chars() {
+        commands.extend(update(state, key(KeyCode::Char(c))));
+    }
+    commands.extend(update(state, key(KeyCode::Enter)));
+    commands
+}
+
+#[test]
+fn the_time_range_is_typed_checked_and_sent_with_the_next_request() {
+    use xray_tui::source::TimeRange;
+    let mut state = loaded_state(100, 30);
+    press(&mut state, Intent::ChangeTimeRange);
+    let prompt = state.prompt.as_ref().expect("the time range prompt");
+    assert!(
+        prompt
+            .hint
+            .as_ref()
+            .unwrap()
+            .text
+            .starts_with("now all time")
+    );
+    let commands = type_text(&mut state, "ten minutes");
+    assert!(
+        commands.is_empty(),
+        "a mistake is not applied: {commands:?}"
+    );
+    let hint = state.prompt.as_ref().unwrap().hint.clone().unwrap();
+    assert!(
+        hint.error && hint.text.contains("is not a length of time"),
+        "{hint:?}"
+    );
+    state.prompt.as_mut().unwrap().clear();
+    let commands = type_text(&mut state, "6h");
+    assert!(state.prompt.is_none());
+    assert!(
+        matches!(
+            commands.as_slice(),
+            [Command::LoadSummaries { range: TimeRange::Last(s), .. }] if *s == 21_600.0
+        ),
+        "{commands:?}"
+    );
+    assert_eq!(state.range, TimeRange::Last(21_600.0));
+    assert_eq!(state.message.as_ref().unwrap().text, "showing last 6h");
+}

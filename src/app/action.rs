@@ -70,6 +70,8 @@ pub enum Intent {
     Suspend,
     /// Freeze the views of live data, or let them follow it again.
     TogglePause,
+    /// Type the time range the list and map look at.
+    ChangeTimeRange,
 }
 
 #[derive(Debug, Clone)]

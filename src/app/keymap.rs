@@ -198,6 +198,12 @@ pub const BINDINGS: &[Binding] = &[
         "filter with an X-Ray filter expression",
     ),
     bind(List, &[ch('x')], Intent::ClearFilter, "clear the filter"),
+    bind(
+        List,
+        &[ch('t')],
+        Intent::ChangeTimeRange,
+        "time range: 15m, 6h, 2d, all, or FROM..TO",
+    ),
     bind(List, &[ch('F')], Intent::QuickFaults, "filter: faults only"),
     bind(
         List,

@@ -290,6 +290,8 @@ pub enum PromptPurpose {
     SavePath,
     Filter,
     FindNode,
+    /// `15m`, `6h`, `all`, or `FROM..TO`.
+    TimeRange,
 }
 
 impl PromptPurpose {
@@ -299,6 +301,7 @@ impl PromptPurpose {
             PromptPurpose::SavePath => "save trace to: ",
             PromptPurpose::Filter => "filter: ",
             PromptPurpose::FindNode => "find node: ",
+            PromptPurpose::TimeRange => "time range: ",
         }
     }
 }

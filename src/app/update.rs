@@ -11,6 +11,7 @@ use super::action::{Action, Command, Intent};
 use super::keymap::Context;
 use super::state::{Hint, Message, Prompt, PromptPurpose, Screen, Severity, State, TraceView};
 use super::trace_view as view_ops;
+use crate::source::TimeRange;
 
 /// The commands to run when the app starts.
 pub fn start(state: &mut State) -> Vec<Command> {
@@ -159,6 +160,23 @@ fn on_intent(state: &mut State, intent: Intent) -> Vec<Command> {
             }
         }
         Intent::TogglePause => return toggle_pause(state),
+        Intent::ChangeTimeRange => {
+            let text = match state.range {
+                TimeRange::All => String::new(),
+                TimeRange::Last(seconds) => crate::source::time_range::format_length(seconds),
+                TimeRange::Between(..) => String::new(),
+            };
+            let mut prompt = Prompt::new(PromptPurpose::TimeRange, text);
+            prompt.hint = Some(Hint {
+                text: format!(
+                    "now {}: 15m, 1h, 6h, 2d, all, or FROM..TO in UTC (2026-11-22T01:00..2026-11-22T02:00)",
+                    state.range.label()
+                ),
+                column: None,
+                error: false,
+            });
+            state.prompt = Some(prompt);
+        }
         _ if state.screen == Screen::Map => return on_map_intent(state, intent),
         Intent::ShowMap => return show_map(state),
         Intent::Up
@@ -825,6 +843,28 @@ fn submit_prompt(state: &mut State, prompt: Prompt) -> Vec<Command> {
             }
             commands
         }
+        PromptPurpose::TimeRange => match TimeRange::parse(&prompt.text) {
+            Ok(range) => {
+                state.range = range;
+                state.list.selected = 0;
+                state.list.offset = 0;
+                // A map of another time is another map.
+                state.map = None;
+                info(state, format!("showing {}", range.label()));
+                load_summaries(state)
+            }
+            Err(message) => {
+                state.prompt = Some(Prompt {
+                    hint: Some(Hint {
+                        text: message,
+                        column: None,
+                        error: true,
+                    }),
+                    ..prompt
+                });
+                Vec::new()
+            }
+        },
         PromptPurpose::Search => {
             let page = waterfall_page(state);
             if let Some(view) = state.trace.as_mut() {

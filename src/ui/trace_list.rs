@@ -211,6 +211,9 @@ fn render_title(state: &State, buf: &mut Buffer, area: Rect) {
         (format!(" {} ", state.source_label), theme::accent()),
         (total, theme::title()),
     ];
+    if state.range != crate::source::TimeRange::All {
+        pieces.push((format!(" · {}", state.range.label()), theme::muted()));
+    }
     for (count, label, status) in [
         (counts.faults, "faults", Status::Fault),
         (counts.errors, "errors", Status::Error),
