@@ -104,7 +104,7 @@ pub fn matches_summary(expr: &Expr, summary: &TraceSummary) -> Option<bool> {
             }
         },
         ExprKind::Annotation { key, test } => {
-            let values = summary.annotations.get(key).map(Vec::as_slice);
+            let values = summary.annotations.get(key);
             Some(annotation_test(values.unwrap_or(&[]).iter(), test.as_ref()))
         }
         ExprKind::Group { .. } => Some(true),
@@ -142,7 +142,7 @@ fn summary_number(keyword: Keyword, summary: &TraceSummary) -> Option<Option<f64
 
 fn summary_strings(keyword: Keyword, summary: &TraceSummary) -> Option<Vec<&str>> {
     let http = &summary.http;
-    fn one(v: &Option<String>) -> Option<Vec<&str>> {
+    fn one(v: &Option<std::sync::Arc<str>>) -> Option<Vec<&str>> {
         Some(v.as_deref().into_iter().collect())
     }
     match keyword {

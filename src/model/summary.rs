@@ -27,21 +27,23 @@ pub struct TraceSummary {
     pub annotations: Annotations,
     pub users: Vec<String>,
     /// Services the trace went through, by (name, type). Shared between the summaries that
-    /// went through the same services (see [`share_service_lists`]).
+    /// went through the same services (see [`share_repeated_values`]).
     pub services: Arc<[ServiceId]>,
-    /// The service that received the request.
-    pub entry_point: Option<ServiceId>,
+    /// The service that received the request (shared like `services`).
+    pub entry_point: Option<Arc<ServiceId>>,
     /// Number of spans when the trace's documents are known.
     pub span_count: Option<usize>,
 }
 
+/// The root request. Its texts repeat from trace to trace, so they are shared (see
+/// [`share_repeated_values`]).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct SummaryHttp {
-    pub method: Option<String>,
-    pub url: Option<String>,
+    pub method: Option<Arc<str>>,
+    pub url: Option<Arc<str>>,
     pub status: Option<i64>,
-    pub user_agent: Option<String>,
-    pub client_ip: Option<String>,
+    pub user_agent: Option<Arc<str>>,
+    pub client_ip: Option<Arc<str>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
@@ -92,59 +94,100 @@ impl TraceSummary {
             }
         }
         summary.services = services.into();
+        summary.annotations.shrink_to_fit();
         if let Some(root) = root {
             summary.has_fault = root.segment.fault;
             summary.has_error = root.segment.error;
-            summary.entry_point = Some(service_id(root));
+            summary.entry_point = Some(Arc::new(service_id(root)));
             summary.http = root_http(root);
         }
         summary
     }
 }
 
-/// A trace's annotations: each key with the values it took, sorted by key. A sorted vector,
+/// A trace's annotations: each key with the values it took, sorted by key. Two flat vectors,
 /// not a map: summaries are many and hold few keys each.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Annotations(Vec<(String, Vec<AnnotationValue>)>);
+pub struct Annotations {
+    /// Each key and where its values start in `values`.
+    keys: Vec<(Arc<str>, u32)>,
+    values: Vec<AnnotationValue>,
+}
 
 impl Annotations {
-    pub fn get(&self, key: &str) -> Option<&Vec<AnnotationValue>> {
-        let at = self.0.binary_search_by(|(k, _)| k.as_str().cmp(key)).ok()?;
-        Some(&self.0[at].1)
+    pub fn get(&self, key: &str) -> Option<&[AnnotationValue]> {
+        let at = self.keys.binary_search_by(|(k, _)| (**k).cmp(key)).ok()?;
+        Some(&self.values[self.range(at)])
     }
 
-    pub fn keys(&self) -> impl Iterator<Item = &String> {
-        self.0.iter().map(|(k, _)| k)
+    fn range(&self, at: usize) -> std::ops::Range<usize> {
+        let start = self.keys[at].1 as usize;
+        let end = self
+            .keys
+            .get(at + 1)
+            .map_or(self.values.len(), |(_, next)| *next as usize);
+        start..end
     }
 
-    pub fn iter(&self) -> impl Iterator<Item = (&String, &Vec<AnnotationValue>)> {
-        self.0.iter().map(|(k, v)| (k, v))
+    pub fn keys(&self) -> impl Iterator<Item = &str> {
+        self.keys.iter().map(|(k, _)| &**k)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &[AnnotationValue])> {
+        (0..self.keys.len()).map(|at| (&*self.keys[at].0, &self.values[self.range(at)]))
     }
 
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.keys.is_empty()
     }
 
     pub fn len(&self) -> usize {
-        self.0.len()
+        self.keys.len()
     }
 
     /// Adds a value to a key, once.
     pub fn add(&mut self, key: &str, value: &AnnotationValue) {
-        match self.0.binary_search_by(|(k, _)| k.as_str().cmp(key)) {
+        match self.keys.binary_search_by(|(k, _)| (**k).cmp(key)) {
             Ok(at) => {
-                if !self.0[at].1.contains(value) {
-                    self.0[at].1.push(value.clone());
+                let range = self.range(at);
+                if !self.values[range.clone()].contains(value) {
+                    self.values.insert(range.end, value.clone());
+                    for (_, start) in &mut self.keys[at + 1..] {
+                        *start += 1;
+                    }
                 }
             }
-            Err(at) => self.0.insert(at, (key.to_owned(), vec![value.clone()])),
+            Err(at) => {
+                let start = self
+                    .keys
+                    .get(at)
+                    .map_or(self.values.len(), |(_, start)| *start as usize);
+                self.values.insert(start, value.clone());
+                for (_, later) in &mut self.keys[at..] {
+                    *later += 1;
+                }
+                self.keys.insert(at, (Arc::from(key), start as u32));
+            }
+        }
+    }
+
+    /// Gives back the room kept for growth, once complete.
+    fn shrink_to_fit(&mut self) {
+        self.keys.shrink_to_fit();
+        self.values.shrink_to_fit();
+    }
+
+    /// Keys are few and repeat in every trace: one copy of each serves them all.
+    fn share_keys(&mut self, seen: &mut HashSet<Arc<str>>) {
+        for (key, _) in &mut self.keys {
+            share(seen, key);
         }
     }
 }
 
 impl std::ops::Index<&str> for Annotations {
-    type Output = Vec<AnnotationValue>;
-    fn index(&self, key: &str) -> &Vec<AnnotationValue> {
+    type Output = [AnnotationValue];
+    fn index(&self, key: &str) -> &[AnnotationValue] {
         self.get(key)
             .unwrap_or_else(|| panic!("no annotation {key:?}"))
     }
@@ -152,24 +195,68 @@ impl std::ops::Index<&str> for Annotations {
 
 impl FromIterator<(String, Vec<AnnotationValue>)> for Annotations {
     fn from_iter<I: IntoIterator<Item = (String, Vec<AnnotationValue>)>>(items: I) -> Self {
-        let mut entries: Vec<_> = items.into_iter().collect();
-        entries.sort_by(|a, b| a.0.cmp(&b.0));
-        entries.dedup_by(|a, b| a.0 == b.0);
-        entries.shrink_to_fit();
-        Annotations(entries)
+        let mut annotations = Annotations::default();
+        for (key, values) in items {
+            // A key given twice keeps its first values, as a JSON object would.
+            if annotations.get(&key).is_some() {
+                continue;
+            }
+            for value in &values {
+                annotations.add(&key, value);
+            }
+        }
+        annotations.shrink_to_fit();
+        annotations
     }
 }
 
-/// Makes summaries with the same services share one list: most traces of a system go through
-/// the same few sets of services, and a list is a good part of a summary's memory.
-pub fn share_service_lists(summaries: &mut [TraceSummary]) {
-    let mut seen: HashSet<Arc<[ServiceId]>> = HashSet::new();
+/// Makes summaries share what repeats between them: the list of services, the entry point,
+/// the request's method, URL, user agent and client address, annotation keys. Most traces of
+/// a system repeat a few of each, and these are most of a summary's memory.
+pub fn share_repeated_values(summaries: &mut [TraceSummary]) {
+    let mut shared = SharedValues::default();
     for summary in summaries {
-        match seen.get(&summary.services) {
-            Some(shared) => summary.services = Arc::clone(shared),
-            None => {
-                seen.insert(Arc::clone(&summary.services));
-            }
+        shared.share(summary);
+    }
+}
+
+/// The values seen so far, for summaries that arrive one at a time (pages, live data).
+#[derive(Default)]
+pub struct SharedValues {
+    services: HashSet<Arc<[ServiceId]>>,
+    entry_points: HashSet<Arc<ServiceId>>,
+    texts: HashSet<Arc<str>>,
+}
+
+impl SharedValues {
+    /// Makes `summary` use the copies already held of what it repeats.
+    pub fn share(&mut self, summary: &mut TraceSummary) {
+        share(&mut self.services, &mut summary.services);
+        if let Some(entry_point) = summary.entry_point.as_mut() {
+            share(&mut self.entry_points, entry_point);
+        }
+        let http = &mut summary.http;
+        for text in [
+            &mut http.method,
+            &mut http.url,
+            &mut http.user_agent,
+            &mut http.client_ip,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            share(&mut self.texts, text);
+        }
+        summary.annotations.share_keys(&mut self.texts);
+    }
+}
+
+/// Replaces `value` by an equal one seen before, or remembers it.
+fn share<T: ?Sized + Eq + std::hash::Hash>(seen: &mut HashSet<Arc<T>>, value: &mut Arc<T>) {
+    match seen.get(value) {
+        Some(shared) => *value = Arc::clone(shared),
+        None => {
+            seen.insert(Arc::clone(value));
         }
     }
 }
@@ -190,11 +277,11 @@ fn root_http(root: &Span) -> SummaryHttp {
     let http = root.segment.http.as_ref();
     let request = http.and_then(|h| h.request.as_ref());
     SummaryHttp {
-        method: request.and_then(|r| r.method.clone()),
-        url: request.and_then(|r| r.url.clone()),
+        method: request.and_then(|r| r.method.as_deref()).map(Arc::from),
+        url: request.and_then(|r| r.url.as_deref()).map(Arc::from),
         status: root.segment.http_status(),
-        user_agent: request.and_then(|r| r.user_agent.clone()),
-        client_ip: request.and_then(|r| r.client_ip.clone()),
+        user_agent: request.and_then(|r| r.user_agent.as_deref()).map(Arc::from),
+        client_ip: request.and_then(|r| r.client_ip.as_deref()).map(Arc::from),
     }
 }
 
@@ -340,11 +427,11 @@ impl WireSummary {
             has_throttle: self.has_throttle,
             is_partial: self.is_partial,
             http: SummaryHttp {
-                method: http.http_method,
-                url: http.http_url,
+                method: http.http_method.map(Arc::from),
+                url: http.http_url.map(Arc::from),
                 status: http.http_status,
-                user_agent: http.user_agent,
-                client_ip: http.client_ip,
+                user_agent: http.user_agent.map(Arc::from),
+                client_ip: http.client_ip.map(Arc::from),
             },
             annotations,
             users: self.users.into_iter().filter_map(|u| u.user_name).collect(),
@@ -354,8 +441,42 @@ impl WireSummary {
                 .map(ServiceId::from)
                 .collect::<Vec<_>>()
                 .into(),
-            entry_point: self.entry_point.map(ServiceId::from),
+            entry_point: self.entry_point.map(|e| Arc::new(ServiceId::from(e))),
             span_count: None,
         })
+    }
+}
+
+#[cfg(test)]
+mod annotation_tests {
+    use super::*;
+
+    #[test]
+    fn values_stay_with_their_keys_whatever_the_order_they_come_in() {
+        let n = |x: f64| AnnotationValue::Number(x);
+        let mut annotations = Annotations::default();
+        annotations.add("tier", &AnnotationValue::String("gold".into()));
+        annotations.add("cart", &n(3.0));
+        annotations.add("tier", &AnnotationValue::String("silver".into()));
+        annotations.add("cart", &n(3.0));
+        annotations.add("a", &AnnotationValue::Bool(true));
+        annotations.add("cart", &n(5.0));
+        let listed: Vec<(String, Vec<String>)> = annotations
+            .iter()
+            .map(|(k, v)| (k.to_owned(), v.iter().map(ToString::to_string).collect()))
+            .collect();
+        assert_eq!(
+            listed,
+            [
+                ("a".to_owned(), vec!["true".to_owned()]),
+                ("cart".to_owned(), vec!["3".to_owned(), "5".to_owned()]),
+                (
+                    "tier".to_owned(),
+                    vec!["gold".to_owned(), "silver".to_owned()]
+                ),
+            ]
+        );
+        assert_eq!(annotations.get("cart"), Some(&[n(3.0), n(5.0)][..]));
+        assert_eq!(annotations.get("nope"), None);
     }
 }

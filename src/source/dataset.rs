@@ -106,7 +106,7 @@ impl Collector {
                 summaries.push(summary);
             }
         }
-        crate::model::summary::share_service_lists(&mut summaries);
+        crate::model::summary::share_repeated_values(&mut summaries);
         summaries.sort_by(|a, b| {
             b.start_time
                 .total_cmp(&a.start_time)

@@ -104,7 +104,12 @@ fn columns(cells: &Cells, width: u16) -> Vec<Column> {
             width: 6,
             align: Align::Left,
             sort: Some(SortKey::Method),
-            cell: |s, _, _| (s.http.method.clone().unwrap_or_default(), Style::new()),
+            cell: |s, _, _| {
+                (
+                    s.http.method.as_deref().unwrap_or_default().to_owned(),
+                    Style::new(),
+                )
+            },
         },
         Column {
             title: "Response",
