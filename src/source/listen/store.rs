@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::sync::Arc;
 
-use crate::model::summary::TraceSummary;
+use crate::model::summary::{SharedValues, TraceSummary};
 use crate::model::{Document, Segment, Trace};
 use crate::source::Dataset;
 
@@ -54,6 +54,7 @@ pub struct Store {
     problems: VecDeque<String>,
     generation: u64,
     snapshot: Option<Arc<Dataset>>,
+    shared: SharedValues,
 }
 
 impl Store {
@@ -67,6 +68,7 @@ impl Store {
             problems: VecDeque::new(),
             generation: 0,
             snapshot: None,
+            shared: SharedValues::default(),
         }
     }
 
@@ -195,7 +197,9 @@ impl Store {
             let mut documents: Vec<Document> = earlier.into_iter().flatten().collect();
             documents.append(&mut entry.pending);
             let trace = Trace::assemble(id.clone(), documents);
-            entry.summary = Some(TraceSummary::of_trace(&trace));
+            let mut summary = TraceSummary::of_trace(&trace);
+            self.shared.share(&mut summary);
+            entry.summary = Some(summary);
             entry.trace = Some(Arc::new(trace));
             changed = true;
         }
