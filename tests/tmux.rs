@@ -724,3 +724,69 @@ fn listening_through_a_flood_keeps_the_screen_responsive() {
     tmux.keys(&["Q"]);
     tmux.expect_restored_shell(Some(0));
 }
+
+/// Escape sequences inside trace data (a name that sets the window title and clears the
+/// screen, a URL that would write the clipboard) reach the terminal as visible symbols only.
+#[test]
+fn escape_sequences_in_data_never_reach_the_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("hostile.json");
+    let document = serde_json::json!({
+        "trace_id": "1-6b000000-0000000000000000000000aa",
+        "id": "00000000000000aa",
+        "name": "evil\u{1b}]2;PWNED\u{7}\u{1b}[2J\u{1b}[31mred",
+        "start_time": 1795317600.0,
+        "end_time": 1795317601.0,
+        "http": {
+            "request": {"method": "GET", "url": "https://x.example/\u{1b}]52;c;aGk=\u{7}path"},
+            "response": {"status": 200}
+        },
+        "subsegments": [{
+            "id": "00000000000000ab",
+            "name": "sub\u{9b}31mC1\u{202e}rtl",
+            "start_time": 1795317600.1,
+            "end_time": 1795317600.9
+        }]
+    });
+    fs::write(&path, document.to_string()).unwrap();
+    let tmux = Tmux::start("hostile", 100, 24);
+    let title_before = tmux.display("#{pane_title}");
+    tmux.type_line(&format!(
+        "{} --file {} --no-clipboard",
+        shell_quote(BIN),
+        shell_quote(path.to_str().unwrap())
+    ));
+    let screen = tmux.wait_for("the hostile trace listed", |screen| {
+        first_line(screen).contains("1 traces")
+    });
+    assert!(
+        screen.contains("/␛]52;c;aGk=␇path"),
+        "the URL's escape is shown, not obeyed:\n{}",
+        framed(&screen)
+    );
+    tmux.keys(&["Enter"]);
+    let screen = tmux.wait_for("the waterfall", |screen| screen.contains("sub"));
+    assert!(
+        screen.contains("evil␛]2;PWNED␇␛[2J␛[31mred"),
+        "{}",
+        framed(&screen)
+    );
+    assert!(
+        screen.contains("sub�31mC1⟨U+202E⟩rtl"),
+        "{}",
+        framed(&screen)
+    );
+    assert_eq!(
+        tmux.display("#{pane_title}"),
+        title_before,
+        "the name did not set the window title"
+    );
+    // The raw JSON tab shows the document itself, escaped the same way.
+    tmux.keys(&["]", "]", "]", "]", "]", "]", "]"]);
+    tmux.wait_for(
+        "the raw JSON tab, escapes written as JSON escapes",
+        |screen| screen.contains(r#""url": "https://x.example/\u001b]52;c;aGk=\u0007path""#),
+    );
+    tmux.keys(&["Q"]);
+    tmux.expect_restored_shell(Some(0));
+}
