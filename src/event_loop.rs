@@ -62,6 +62,10 @@ async fn run_in(
     state.group = options.group;
     state.follow = options.follow;
     let mut status = source.status();
+    // What the source says before anything happens is news too.
+    if let Some(receiver) = status.as_mut() {
+        receiver.mark_changed();
+    }
     state.filter_history = crate::history::load();
     let open_trace = options.open_trace;
     let (results_tx, mut results) = mpsc::unbounded_channel();

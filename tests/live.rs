@@ -192,7 +192,7 @@ fn pause_freezes_the_views_and_counts_what_arrives() {
             generation,
             traces_seen,
             activity: format!("{traces_seen} documents received"),
-            problems: Vec::new(),
+            ..SourceStatus::default()
         })
     };
     let commands = update(&mut state, status(1, 10));

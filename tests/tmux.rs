@@ -655,7 +655,9 @@ fn listening_through_a_flood_keeps_the_screen_responsive() {
     let title = format!(" Traces  udp 127.0.0.1:{port}  0 traces");
     tmux.wait_for("the empty live list", |screen| {
         first_line(screen).starts_with(&title)
-            && screen.contains(&format!("No traces in udp 127.0.0.1:{port}."))
+            && screen.contains(&format!("Waiting for traces on udp 127.0.0.1:{port}."))
+            && screen.contains(&format!("AWS_XRAY_DAEMON_ADDRESS=127.0.0.1:{port}"))
+            && last_line(screen).ends_with("0 documents received")
     });
 
     // 20,000 datagrams from one sender as fast as it goes, while keys are pressed.

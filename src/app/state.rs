@@ -447,6 +447,8 @@ pub struct Live {
     pub problems: Vec<String>,
     /// The views stay as they are while data keeps arriving.
     pub paused: bool,
+    /// What to tell a user who sees no traces yet.
+    pub empty_hint: Option<String>,
     /// Traces the source has received in all, and as of the pause.
     pub traces_seen: u64,
     pub traces_seen_at_pause: u64,

@@ -998,6 +998,7 @@ fn on_source_status(state: &mut State, status: crate::source::SourceStatus) -> V
     live.problems = status.problems;
     live.latest_generation = status.generation;
     live.traces_seen = status.traces_seen;
+    live.empty_hint = status.empty_hint;
     if live.paused || live.latest_generation == live.shown_generation {
         return Vec::new();
     }

@@ -55,6 +55,8 @@ pub struct SourceStatus {
     pub problems: Vec<String>,
     /// Traces a live source has received since it started, for counting new ones.
     pub traces_seen: u64,
+    /// What to tell a user who sees no traces yet.
+    pub empty_hint: Option<String>,
 }
 
 /// Pages of summaries, newest traces first within each page. The first page replaces

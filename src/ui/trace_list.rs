@@ -294,21 +294,29 @@ fn render_rows(state: &State, cells: &Cells, buf: &mut Buffer, area: Rect, colum
             (None, false) if list.filter.is_some() => {
                 "No trace matches the filter: f edits it, x clears it.".to_owned()
             }
-            (None, false) => format!("No traces in {}.", state.source_label),
+            (None, false) => match &state.live.empty_hint {
+                Some(hint) => hint.clone(),
+                None => format!("No traces in {}.", state.source_label),
+            },
         };
         let style = if list.error.is_some() {
             theme::error()
         } else {
             theme::muted()
         };
-        put(
-            buf,
-            area.x + 1,
-            area.y + area.height / 2,
-            area.width.saturating_sub(2),
-            &text,
-            style,
-        );
+        for (row, line) in text.lines().enumerate() {
+            let y = area.y + area.height / 2 + row as u16;
+            if y < area.y + area.height {
+                put(
+                    buf,
+                    area.x + 1,
+                    y,
+                    area.width.saturating_sub(2),
+                    line,
+                    style,
+                );
+            }
+        }
         return;
     }
     for row in 0..area.height {

@@ -70,6 +70,7 @@ impl ListenerSource {
         let store = Arc::new(Mutex::new(Store::new(options.max_traces)));
         let (sender, status) = watch::channel(SourceStatus {
             activity: activity(&Counters::default(), None, &options.record),
+            empty_hint: Some(waiting_hint(address)),
             ..SourceStatus::default()
         });
         let stop = Arc::new(AtomicBool::new(false));
@@ -228,6 +229,7 @@ impl Receiver {
             ),
             problems,
             traces_seen: counters.traces_seen,
+            empty_hint: Some(waiting_hint(self.address)),
         };
         drop(store);
         self.status.send_if_modified(|current| {
@@ -238,6 +240,13 @@ impl Receiver {
             changed
         });
     }
+}
+
+fn waiting_hint(address: SocketAddr) -> String {
+    format!(
+        "Waiting for traces on udp {address}.\nPoint your application at it: \
+         AWS_XRAY_DAEMON_ADDRESS={address}"
+    )
 }
 
 /// The status line's account of the listener, most important first (the list's title
