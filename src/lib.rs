@@ -17,6 +17,7 @@ pub mod synthetic;
 pub mod text;
 pub mod tui;
 pub mod ui;
+pub mod upload;
 pub mod worker;
 
 use std::process::ExitCode;
