@@ -230,3 +230,47 @@ fn print_map_shows_the_shop_and_the_faulting_node() {
         "{ascii_text}"
     );
 }
+
+#[test]
+fn listen_says_which_address_it_cannot_have_and_why() {
+    let taken = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    let address = taken.local_addr().unwrap().to_string();
+    let output = run(&["--listen", &address]);
+    assert_eq!(output.status.code(), Some(2));
+    let message = stderr(&output);
+    assert!(
+        message.contains(&format!("cannot listen on udp {address}")),
+        "{message}"
+    );
+    assert!(message.contains("is the X-Ray daemon"), "{message}");
+
+    let output = run(&["--listen", "localhost:two-thousand"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("`localhost:two-thousand` is not an address to listen on"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn time_range_flags_are_checked() {
+    let output = run(&["--demo", "--since", "ten", "--print", "list"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("`ten` is not a length of time"),
+        "{}",
+        stderr(&output)
+    );
+    let output = run(&[
+        "--demo",
+        "--from",
+        "2026-01-15T10:00:00Z",
+        "--to",
+        "2026-01-15T09:00:00Z",
+        "--print",
+        "list",
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("--to must be later than --from"));
+}

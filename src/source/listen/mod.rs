@@ -39,7 +39,13 @@ pub fn parse_address(text: &str) -> Result<SocketAddr, String> {
     if let Ok(port) = text.parse::<u16>() {
         return Ok(SocketAddr::from(([127, 0, 0, 1], port)));
     }
-    text.parse().map_err(|_| {
+    if let Ok(address) = text.parse() {
+        return Ok(address);
+    }
+    // A host name, such as localhost: resolved here, once.
+    use std::net::ToSocketAddrs;
+    let resolved = text.to_socket_addrs().ok().and_then(|mut all| all.next());
+    resolved.ok_or_else(|| {
         format!(
             "`{text}` is not an address to listen on: use HOST:PORT like {DEFAULT_ADDRESS} or \
              [::1]:2000, or a port"
@@ -319,5 +325,25 @@ impl TraceSource for ListenerSource {
 
     fn status(&self) -> Option<watch::Receiver<SourceStatus>> {
         Some(self.status.clone())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn addresses_as_people_write_them() {
+        assert_eq!(parse_address("2000").unwrap().to_string(), "127.0.0.1:2000");
+        assert_eq!(
+            parse_address("[::1]:2001").unwrap().to_string(),
+            "[::1]:2001"
+        );
+        assert_eq!(
+            parse_address("0.0.0.0:2002").unwrap().to_string(),
+            "0.0.0.0:2002"
+        );
+        assert!(parse_address("localhost:2003").unwrap().ip().is_loopback());
+        assert!(parse_address("2000x").unwrap_err().contains("HOST:PORT"));
     }
 }
