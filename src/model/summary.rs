@@ -163,12 +163,21 @@ impl FromIterator<(String, Vec<AnnotationValue>)> for Annotations {
 /// Makes summaries with the same services share one list: most traces of a system go through
 /// the same few sets of services, and a list is a good part of a summary's memory.
 pub fn share_service_lists(summaries: &mut [TraceSummary]) {
-    let mut seen: HashSet<Arc<[ServiceId]>> = HashSet::new();
-    for summary in summaries {
-        match seen.get(&summary.services) {
-            Some(shared) => summary.services = Arc::clone(shared),
-            None => {
-                seen.insert(Arc::clone(&summary.services));
+    SharedServiceLists::default().share(summaries);
+}
+
+/// The service lists seen so far, for sharing them between summaries that arrive in pages.
+#[derive(Default)]
+pub struct SharedServiceLists(HashSet<Arc<[ServiceId]>>);
+
+impl SharedServiceLists {
+    pub fn share(&mut self, summaries: &mut [TraceSummary]) {
+        for summary in summaries {
+            match self.0.get(&summary.services) {
+                Some(shared) => summary.services = Arc::clone(shared),
+                None => {
+                    self.0.insert(Arc::clone(&summary.services));
+                }
             }
         }
     }
