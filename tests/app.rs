@@ -447,3 +447,33 @@ fn a_bad_config_file_is_listed_with_the_load_problems() {
         "1 problem while loading; press ! to see it"
     );
 }
+
+#[test]
+fn the_status_bar_shows_what_the_source_waits_for() {
+    let mut state = loaded_state(80, 24);
+    let render = |state: &State| {
+        let area = ratatui::layout::Rect::new(0, 0, 80, 24);
+        let mut buffer = ratatui::buffer::Buffer::empty(area);
+        xray_tui::ui::render_buffer(state, &mut buffer, area);
+        buffer
+    };
+    let status = |activity: &str| {
+        Action::SourceStatus(xray_tui::source::SourceStatus {
+            activity: activity.into(),
+            ..Default::default()
+        })
+    };
+    update(&mut state, status("throttled by X-Ray; retrying in 1.6 s"));
+    let screen = render(&state);
+    assert_eq!(
+        common::find(&screen, "throttled by X-Ray; retrying in 1.6 s"),
+        Some((1, 23))
+    );
+    update(&mut state, status(""));
+    let screen = render(&state);
+    assert!(common::find(&screen, "throttled").is_none());
+    assert!(
+        common::find(&screen, "j/k move").is_some(),
+        "the key hints are back"
+    );
+}

@@ -42,6 +42,15 @@ pub fn render(state: &State, buf: &mut Buffer, area: Rect) {
                 &[(" ", Style::new()), (&message.text, style)],
             );
         }
+        // What a live source is waiting for, while it waits; the key hints otherwise.
+        None if !state.live.activity.is_empty() => {
+            line(
+                buf,
+                left,
+                area.y,
+                &[(" ", Style::new()), (&state.live.activity, theme::muted())],
+            );
+        }
         None => render_hints(state, buf, left),
     }
     let source = format!(" {} ", state.source_label);
