@@ -454,8 +454,8 @@ async fn a_server_error_is_retried_and_then_reported_with_the_retry_key() {
     let error = pages[0].as_ref().unwrap_err().to_string();
     assert_eq!(
         error,
-        "GetTraceSummaries failed: X-Ray answered HTTP 500 (InternalFailure: Internal failure) \
-         (3 attempts); press r to retry"
+        "X-Ray answered HTTP 500 (InternalFailure: Internal failure); press r to retry \
+         (GetTraceSummaries, 3 attempts)"
     );
     assert_eq!(server.requests_to("/TraceSummaries").len(), 3);
 }
@@ -483,8 +483,8 @@ async fn a_server_that_never_answers_is_given_up_on_within_the_bound() {
     );
     assert_eq!(
         pages[0].as_ref().unwrap_err().to_string(),
-        "X-Ray did not answer GetTraceSummaries within 500 ms (2 attempts); check the network \
-         and the endpoint, then press r to retry"
+        "X-Ray did not answer GetTraceSummaries within 500 ms; check the network and the \
+         endpoint, then press r to retry (2 attempts)"
     );
     assert_eq!(server.requests_to("/TraceSummaries").len(), 2);
 }

@@ -121,18 +121,20 @@ fn no_answer(operation: Operation, client: &Client) -> String {
     format!("X-Ray did not answer {}{within}", operation.name())
 }
 
+/// The cause and the way to retry first, so that a narrow screen still shows them; which call
+/// and how often it was tried after.
 fn given_up(operation: Operation, cause: &str, attempts: u32, kind: Kind) -> String {
     let check = match kind {
         Kind::Timeout => "check the network and the endpoint, then ",
         _ => "",
     };
-    let cause = if cause.contains(operation.name()) {
-        cause.to_owned()
+    let which = if cause.contains(operation.name()) {
+        String::new()
     } else {
-        format!("{} failed: {cause}", operation.name())
+        format!("{}, ", operation.name())
     };
     format!(
-        "{cause} ({attempts} attempts); {check}{}",
+        "{cause}; {check}{} ({which}{attempts} attempts)",
         operation.retry_hint()
     )
 }
@@ -161,8 +163,8 @@ mod tests {
                 3,
                 Kind::Transient
             ),
-            "GetTraceSummaries failed: X-Ray answered HTTP 500 (InternalFailure) (3 attempts); \
-             press r to retry"
+            "X-Ray answered HTTP 500 (InternalFailure); press r to retry (GetTraceSummaries, 3 \
+             attempts)"
         );
         assert_eq!(
             given_up(
@@ -171,8 +173,8 @@ mod tests {
                 2,
                 Kind::Timeout
             ),
-            "X-Ray did not answer BatchGetTraces within 15 s (2 attempts); check the network \
-             and the endpoint, then open the trace again to retry"
+            "X-Ray did not answer BatchGetTraces within 15 s; check the network and the \
+             endpoint, then open the trace again to retry (2 attempts)"
         );
     }
 

@@ -86,7 +86,10 @@ where
         SdkError::DispatchFailure(failure) if failure.is_io() || failure.is_other() => {
             Failure::new(
                 Kind::Transient,
-                format!("could not reach X-Ray: {}", innermost(error)),
+                format!(
+                    "could not reach X-Ray: {}",
+                    without_os_error(&innermost(error))
+                ),
             )
         }
         SdkError::ResponseError(_) => Failure::new(
@@ -225,6 +228,14 @@ pub fn credentials_message(error: &CredentialsError, profile: &str) -> String {
     }
 }
 
+/// "Connection refused (os error 111)" as "Connection refused".
+fn without_os_error(text: &str) -> &str {
+    match text.rfind(" (os error ") {
+        Some(at) if text.ends_with(')') => &text[..at],
+        _ => text,
+    }
+}
+
 /// The deepest cause of an error: the part that says what happened.
 pub fn innermost(error: &(dyn Error + 'static)) -> String {
     let mut deepest = error;
@@ -311,6 +322,15 @@ mod tests {
             bad.message,
             "X-Ray refused BatchGetTraces: InvalidRequestException: Invalid filter expression"
         );
+    }
+
+    #[test]
+    fn os_error_numbers_are_left_out() {
+        assert_eq!(
+            without_os_error("Connection refused (os error 111)"),
+            "Connection refused"
+        );
+        assert_eq!(without_os_error("dns error"), "dns error");
     }
 
     #[test]
