@@ -71,7 +71,7 @@ pub struct Cli {
     pub profile: Option<String>,
 
     /// Send X-Ray requests to this URL instead of the region's endpoint (like AWS_ENDPOINT_URL).
-    #[arg(long, value_name = "URL", conflicts_with_all = ["demo", "file"])]
+    #[arg(long, value_name = "URL", value_parser = parse_url, conflicts_with_all = ["demo", "file"])]
     pub endpoint_url: Option<String>,
 
     /// What the time range selects traces by (live AWS): the time in the trace id (trace-id,
@@ -102,6 +102,19 @@ pub struct Cli {
 
 fn parse_since(text: &str) -> Result<f64, String> {
     crate::source::time_range::parse_length(text)
+}
+
+fn parse_url(text: &str) -> Result<String, String> {
+    let rest = text
+        .strip_prefix("https://")
+        .or_else(|| text.strip_prefix("http://"));
+    match rest {
+        Some(host) if !host.is_empty() => Ok(text.to_owned()),
+        _ => Err(format!(
+            "`{text}` is not an endpoint URL: give one like https://xray.us-east-1.amazonaws.com \
+             or http://127.0.0.1:4000"
+        )),
+    }
 }
 
 fn parse_instant(text: &str) -> Result<f64, String> {

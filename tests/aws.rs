@@ -682,3 +682,41 @@ async fn groups_are_listed_across_pages() {
         "groups-2"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn credentials_that_ran_out_say_how_to_refresh_them() {
+    use aws_credential_types::credential_fn::provide_credentials_fn;
+    use aws_credential_types::provider::error::CredentialsError;
+    let server = Server::start();
+    server.route("/TraceSummaries", |_| Reply::json(&fixture(SUMMARIES)));
+    let expired = provide_credentials_fn(|| async {
+        Err(CredentialsError::provider_error(
+            "the SSO token has expired and cannot be refreshed",
+        ))
+    });
+    let sdk = sdk_config(&server, Duration::from_secs(5))
+        .into_builder()
+        .credentials_provider(SharedCredentialsProvider::new(expired))
+        .build();
+    let source = AwsSource::with_sdk_config(
+        sdk,
+        AwsOptions {
+            profile: Some("oncall".into()),
+            tuning: quick(),
+            ..AwsOptions::default()
+        },
+    );
+    let pages = all_pages(&source, query(FROM, FROM + HOUR)).await;
+    let error = pages[0].as_ref().unwrap_err().to_string();
+    assert!(
+        error.starts_with(
+            "the AWS credentials of profile oncall have expired or need a new login: run \
+             `aws sso login --profile oncall`"
+        ),
+        "{error}"
+    );
+    assert!(
+        server.requests_to("/TraceSummaries").is_empty(),
+        "nothing unsigned was sent"
+    );
+}

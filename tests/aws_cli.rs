@@ -340,3 +340,49 @@ fn aws_flags_do_not_go_with_files_or_the_demo() {
     assert_eq!(output.status.code(), Some(2));
     assert!(stderr(&output).contains("--profile"), "{}", stderr(&output));
 }
+
+#[test]
+fn the_x_ray_endpoint_variable_beats_the_general_one() {
+    let server = recorded_server();
+    let mut command = with_keys(xray_tui(&["--region", "us-east-1", "--print", "list"]));
+    command
+        .env("AWS_ENDPOINT_URL", "http://127.0.0.1:9")
+        .env("AWS_ENDPOINT_URL_XRAY", server.url());
+    let output = run(command);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(server.requests_to("/TraceSummaries").len(), 1);
+}
+
+#[test]
+fn an_endpoint_that_is_not_a_url_is_refused_at_once() {
+    let output = run(xray_tui(&[
+        "--endpoint-url",
+        "localhost:4000",
+        "--print",
+        "list",
+    ]));
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("`localhost:4000` is not an endpoint URL"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn an_answer_that_is_not_json_is_reported_not_retried() {
+    let server = Server::start();
+    server.route("/TraceSummaries", |_| Reply {
+        body: "{\"TraceSummaries\": [".into(),
+        ..Reply::json(&json!(null))
+    });
+    let output = print(&server, "list", &[]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output)
+            .starts_with("xray-tui: X-Ray's answer to GetTraceSummaries could not be read: "),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(server.requests_to("/TraceSummaries").len(), 1);
+}

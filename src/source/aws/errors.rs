@@ -83,22 +83,25 @@ where
         SdkError::DispatchFailure(failure) if failure.is_timeout() => {
             Failure::new(Kind::Timeout, "no answer in time")
         }
-        SdkError::DispatchFailure(failure) if failure.is_io() || failure.is_other() => {
-            Failure::new(
-                Kind::Transient,
-                format!(
-                    "could not reach X-Ray: {}",
-                    without_os_error(&innermost(error))
-                ),
-            )
-        }
+        SdkError::DispatchFailure(failure) if failure.is_io() => Failure::new(
+            Kind::Transient,
+            format!(
+                "could not reach X-Ray: {}",
+                without_os_error(&innermost(error))
+            ),
+        ),
         SdkError::ResponseError(_) => Failure::new(
             Kind::Transient,
             format!("X-Ray's answer could not be read: {}", innermost(error)),
         ),
         SdkError::ServiceError(service) => {
             let status = Some(service.raw().status().as_u16());
-            service_failure(operation, status, error.code(), error.message(), profile)
+            // An answer that could not be read has neither code nor message: its cause says more.
+            let detail = innermost(error);
+            let message = error
+                .message()
+                .or((error.code().is_none()).then_some(detail.as_str()));
+            service_failure(operation, status, error.code(), message, profile)
         }
         _ => Failure::new(
             Kind::Fatal,
@@ -126,6 +129,15 @@ fn service_failure(
         (code, None) => code.to_owned(),
     };
     let status_text = status.map_or_else(String::new, |s| format!("HTTP {s}"));
+    if status.is_some_and(|s| (200..300).contains(&s)) {
+        return Failure::new(
+            Kind::Fatal,
+            format!(
+                "X-Ray's answer to {} could not be read: {said}",
+                operation.name()
+            ),
+        );
+    }
     match code {
         "ThrottledException" | "ThrottlingException" | "TooManyRequestsException" => {
             return Failure::new(Kind::Throttled, "throttled by X-Ray");
