@@ -238,6 +238,7 @@ async fn accept(listener: TcpListener, state: Arc<Mutex<State>>) {
         let Ok((stream, _)) = listener.accept().await else {
             continue;
         };
+        let _ = stream.set_nodelay(true);
         tokio::spawn(serve(stream, Arc::clone(&state)));
     }
 }
@@ -292,9 +293,10 @@ async fn serve(stream: TcpStream, state: Arc<Mutex<State>>) {
             head.push_str(&format!("x-amzn-errortype: {error_type}\r\n"));
         }
         head.push_str("\r\n");
+        // One write: a head and a body in two small packets would meet delayed ACKs.
+        head.push_str(&reply.body);
         let written = async {
             write.write_all(head.as_bytes()).await?;
-            write.write_all(reply.body.as_bytes()).await?;
             write.flush().await
         }
         .await;
