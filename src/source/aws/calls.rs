@@ -51,7 +51,7 @@ impl Caller {
                 Err(error) => error,
             };
             let failure = classify(operation, &error, &self.options.profile_name());
-            let wait = match failure.kind {
+            let (pause, text) = match failure.kind {
                 Kind::Fatal => return Err(SourceError::Failed(failure.message)),
                 Kind::Throttled => {
                     throttled += 1;
@@ -64,12 +64,11 @@ impl Caller {
                         )));
                     }
                     let pause = self.throttle.throttled();
-                    let _shown = self.board.show(format!(
+                    let text = format!(
                         "throttled by X-Ray; retrying in {:.1} s",
                         pause.as_secs_f64()
-                    ));
-                    tokio::time::sleep(pause).await;
-                    continue;
+                    );
+                    (pause, text)
                 }
                 Kind::Timeout | Kind::Transient => {
                     failed += 1;
@@ -97,7 +96,6 @@ impl Caller {
                     )
                 }
             };
-            let (pause, text) = wait;
             let _shown = self.board.show(text);
             tokio::time::sleep(pause).await;
         }

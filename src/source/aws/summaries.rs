@@ -75,11 +75,7 @@ async fn initial(
     sent: &mut Sent,
     out: &Out,
 ) -> Result<(), SourceError> {
-    let windows = windows::split(from, to, caller.options.tuning.max_window);
-    let count = windows.len();
-    let mut pages = stream::iter(windows)
-        .map(|window| window_pages(Arc::clone(caller), window, filter.clone()))
-        .flatten_unordered(caller.options.tuning.windows_in_flight.max(1));
+    let (count, mut pages) = range_pages(caller, (from, to), filter);
     let mut finished = 0;
     while let Some(page) = pages.next().await {
         let page = page?;
@@ -114,12 +110,10 @@ async fn follow(
         tokio::time::sleep(tuning.poll_every).await;
         let now = crate::worker::now();
         let since = (polled_to - tuning.poll_overlap.as_secs_f64()).max(from);
-        let pages: Result<Vec<Page>, SourceError> =
-            stream::iter(windows::split(since, now, tuning.max_window))
-                .map(|window| window_pages(Arc::clone(caller), window, filter.clone()))
-                .flatten_unordered(tuning.windows_in_flight.max(1))
-                .try_collect()
-                .await;
+        let pages: Result<Vec<Page>, SourceError> = range_pages(caller, (since, now), filter)
+            .1
+            .try_collect()
+            .await;
         match pages {
             Ok(pages) => {
                 trouble = None;
@@ -152,6 +146,23 @@ async fn follow(
             }
         }
     }
+}
+
+/// The pages of a range, its windows fetched side by side; and how many windows there are.
+fn range_pages(
+    caller: &Arc<Caller>,
+    (from, to): (f64, f64),
+    filter: &Option<String>,
+) -> (usize, BoxStream<'static, Result<Page, SourceError>>) {
+    let tuning = &caller.options.tuning;
+    let windows = windows::split(from, to, tuning.max_window);
+    let count = windows.len();
+    let caller = Arc::clone(caller);
+    let filter = filter.clone();
+    let pages = stream::iter(windows)
+        .map(move |window| window_pages(Arc::clone(&caller), window, filter.clone()))
+        .flatten_unordered(tuning.windows_in_flight.max(1));
+    (count, Box::pin(pages))
 }
 
 /// The pages of one window, following NextToken.
