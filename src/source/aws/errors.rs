@@ -31,7 +31,8 @@ impl Operation {
     /// How the user asks again, after a failure.
     pub fn retry_hint(self) -> &'static str {
         match self {
-            Operation::GetTraceSummaries | Operation::GetGroups => "press r to retry",
+            Operation::GetTraceSummaries => "press r to retry",
+            Operation::GetGroups => "try again",
             Operation::BatchGetTraces => "open the trace again to retry",
             Operation::GetServiceGraph | Operation::GetTraceGraph => "open the map again to retry",
         }
