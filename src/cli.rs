@@ -8,8 +8,9 @@ use crate::source::TimeRange;
 
 /// A keyboard-driven terminal explorer for AWS X-Ray traces.
 ///
-/// Sources: the bundled demo data (--demo) or saved files (--file). Live AWS and the local
-/// listener are not available in this version yet.
+/// Sources: live AWS X-Ray (the default: credentials, region and profile are found as the AWS
+/// CLI finds them), the bundled demo data (--demo), saved files (--file) or SDKs sending to
+/// a local listener in the X-Ray daemon's place (--listen).
 #[derive(Debug, Parser)]
 #[command(name = "xray-tui", version, about, long_about = None)]
 pub struct Cli {
@@ -74,9 +75,27 @@ pub struct Cli {
     #[arg(long)]
     pub no_clipboard: bool,
 
-    /// The AWS region, for links to the AWS console (otherwise taken from the data).
+    /// The AWS region: where live AWS requests go (instead of AWS_REGION or the profile's), and
+    /// the region of links to the AWS console (otherwise taken from the data).
     #[arg(long, value_name = "REGION")]
     pub region: Option<String>,
+
+    /// The AWS profile of ~/.aws/config and ~/.aws/credentials to use (instead of AWS_PROFILE).
+    #[arg(long, value_name = "NAME", conflicts_with_all = ["demo", "file", "listen"])]
+    pub profile: Option<String>,
+
+    /// Send X-Ray requests to this URL instead of the region's endpoint (like AWS_ENDPOINT_URL).
+    #[arg(long, value_name = "URL", value_parser = parse_url, conflicts_with_all = ["demo", "file", "listen"])]
+    pub endpoint_url: Option<String>,
+
+    /// What the time range selects traces by (live AWS): the time in the trace id (trace-id,
+    /// X-Ray's default), when the segments arrived (event), or when the services ran (service).
+    #[arg(long, value_name = "TYPE", value_enum, conflicts_with_all = ["demo", "file", "listen"])]
+    pub time_range_type: Option<crate::source::aws::TimeRangeType>,
+
+    /// Ask X-Ray for a sample of the traces instead of all of them (live AWS).
+    #[arg(long, conflicts_with_all = ["demo", "file", "listen"])]
+    pub sampling: bool,
 
     /// Draw the service map with ASCII characters only, for terminals without box drawing.
     #[arg(long)]
@@ -97,6 +116,19 @@ pub struct Cli {
 
 fn parse_since(text: &str) -> Result<f64, String> {
     crate::source::time_range::parse_length(text)
+}
+
+fn parse_url(text: &str) -> Result<String, String> {
+    let rest = text
+        .strip_prefix("https://")
+        .or_else(|| text.strip_prefix("http://"));
+    match rest {
+        Some(host) if !host.is_empty() => Ok(text.to_owned()),
+        _ => Err(format!(
+            "`{text}` is not an endpoint URL: give one like https://xray.us-east-1.amazonaws.com \
+             or http://127.0.0.1:4000"
+        )),
+    }
 }
 
 fn parse_instant(text: &str) -> Result<f64, String> {

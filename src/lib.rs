@@ -24,6 +24,9 @@ use std::process::ExitCode;
 
 use cli::Cli;
 
+/// `--print` never waits longer than this for its data.
+const PRINT_BOUND: std::time::Duration = std::time::Duration::from_secs(60);
+
 /// Runs the program for a parsed command line; the exit code says how it went.
 pub async fn run(cli: Cli) -> ExitCode {
     let source = match source::open(&cli) {
@@ -52,7 +55,7 @@ pub async fn run(cli: Cli) -> ExitCode {
         return ExitCode::from(2);
     }
     let range = match cli.time_range() {
-        Ok(range) => range.unwrap_or_default(),
+        Ok(range) => range.unwrap_or_else(|| source::default_range(&cli)),
         Err(message) => {
             eprintln!("xray-tui: {message}");
             return ExitCode::from(2);
@@ -77,7 +80,15 @@ pub async fn run(cli: Cli) -> ExitCode {
             height: cli.height,
             utc_offset: offset,
         };
-        return match print::render(source, request).await {
+        let rendered = tokio::time::timeout(PRINT_BOUND, print::render(source, request))
+            .await
+            .unwrap_or_else(|_| {
+                Err(format!(
+                    "gave up after {} s waiting for the data to print",
+                    PRINT_BOUND.as_secs()
+                ))
+            });
+        return match rendered {
             Ok(printed) => {
                 print!("{}", printed.text);
                 for problem in &printed.problems {

@@ -496,3 +496,34 @@ fn the_time_range_is_typed_checked_and_sent_with_the_next_request() {
     assert_eq!(state.range, TimeRange::Last(21_600.0));
     assert_eq!(state.message.as_ref().unwrap().text, "showing last 6h");
 }
+
+#[test]
+fn the_status_bar_shows_what_the_source_waits_for() {
+    let mut state = loaded_state(80, 24);
+    let render = |state: &State| {
+        let area = ratatui::layout::Rect::new(0, 0, 80, 24);
+        let mut buffer = ratatui::buffer::Buffer::empty(area);
+        xray_tui::ui::render_buffer(state, &mut buffer, area);
+        buffer
+    };
+    let status = |activity: &str| {
+        Action::SourceStatus(xray_tui::source::SourceStatus {
+            activity: activity.into(),
+            ..Default::default()
+        })
+    };
+    update(&mut state, status("throttled by X-Ray; retrying in 1.6 s"));
+    let screen = render(&state);
+    let (x, y) = common::find(&screen, "throttled by X-Ray; retrying in 1.6 s")
+        .expect("the activity on the status bar");
+    assert_eq!(y, 23);
+    assert!(x > 40, "on the right, beside the key hints: x = {x}");
+    assert_eq!(common::find(&screen, "j/k move"), Some((1, 23)));
+    update(&mut state, status(""));
+    let screen = render(&state);
+    assert!(common::find(&screen, "throttled").is_none());
+    assert!(
+        common::find(&screen, "demo").is_some(),
+        "the source's name is back"
+    );
+}

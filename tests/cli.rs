@@ -114,11 +114,22 @@ fn bad_views_and_ids_exit_2() {
 }
 
 #[test]
-fn no_source_says_what_to_do() {
-    let output = run(&["--print", "list"]);
-    assert_eq!(output.status.code(), Some(2));
+fn without_demo_or_file_the_source_is_live_aws() {
+    // With no AWS set-up at all, it says what is missing (tests/aws_cli.rs has the rest).
+    let output = Command::new(env!("CARGO_BIN_EXE_xray-tui"))
+        .args(["--print", "list"])
+        .env_clear()
+        .env("AWS_CONFIG_FILE", "/nonexistent/aws/config")
+        .env(
+            "AWS_SHARED_CREDENTIALS_FILE",
+            "/nonexistent/aws/credentials",
+        )
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
     assert!(
-        stderr(&output).contains("use --demo for the bundled demo data, or --file PATH"),
+        stderr(&output).starts_with("xray-tui: no AWS region: pass --region"),
         "{}",
         stderr(&output)
     );

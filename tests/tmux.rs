@@ -9,6 +9,8 @@
 //!
 //! These tests need tmux. Without it they fail and say how to install it.
 
+mod aws_server;
+
 use std::fs;
 use std::path::Path;
 use std::process::{Command, Output};
@@ -790,5 +792,78 @@ fn escape_sequences_in_data_never_reach_the_terminal() {
         |screen| screen.contains(r#""url": "https://x.example/\u001b]52;c;aGk=\u0007path""#),
     );
     tmux.keys(&["Q"]);
+}
+
+#[test]
+fn live_aws_draws_at_once_and_fills_the_list_when_x_ray_answers() {
+    // X-Ray takes 5 s to list the traces.
+    let server = aws_server::Server::start();
+    server.route("/TraceSummaries", |_| {
+        aws_server::Reply::json(&aws_server::fixture(
+            "awsdocs-devguide/GetTraceSummaries.scorekeep.response.json",
+        ))
+        .after(Duration::from_secs(5))
+    });
+    let home = tempfile::tempdir().unwrap();
+    let tmux = Tmux::start("aws", 160, 30);
+    // Only dummy keys and the loopback endpoint: nothing of the machine's AWS set-up.
+    tmux.type_line(&format!(
+        "env -i TERM=\"$TERM\" TZ=UTC HOME={home} AWS_ACCESS_KEY_ID=AKIDEXAMPLE \
+         AWS_SECRET_ACCESS_KEY=secret AWS_CONFIG_FILE=/nonexistent/config \
+         AWS_SHARED_CREDENTIALS_FILE=/nonexistent/credentials AWS_EC2_METADATA_DISABLED=true \
+         {bin} --endpoint-url {url} --region us-east-1",
+        home = shell_quote(&home.path().display().to_string()),
+        bin = shell_quote(BIN),
+        url = server.url(),
+    ));
+    let started = Instant::now();
+
+    // The first frame says what it waits for, long before X-Ray answers.
+    let waiting = tmux.wait_for("the first frame", |screen| {
+        first_line(screen).starts_with(" Traces  AWS us-east-1  0 traces · last 1h  loading…")
+    });
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "drawn after {:?}",
+        started.elapsed()
+    );
+    assert!(
+        waiting.contains("Loading traces from AWS us-east-1…"),
+        "{}",
+        framed(&waiting)
+    );
+
+    // The keys work meanwhile: the help opens and closes.
+    tmux.keys(&["?"]);
+    tmux.wait_for("the help popup", shows_help);
+    let pending = server.requests_to("/TraceSummaries");
+    assert!(
+        pending.len() == 1 && pending[0].answered.is_none(),
+        "the help opened while the request was pending"
+    );
+    tmux.keys(&["Escape"]);
+    tmux.wait_for("the help to close", |screen| !shows_help(screen));
+
+    // Then the list fills.
+    let list = tmux.wait_for("the trace list", |screen| {
+        first_line(screen).starts_with(" Traces  AWS us-east-1  2 traces")
+    });
+    assert!(
+        started.elapsed() >= Duration::from_secs(5),
+        "the list came with the answer"
+    );
+    let rows = list_rows(&list);
+    let ids: Vec<&str> = rows.iter().flat_map(|row| trace_ids(row)).collect();
+    assert_eq!(
+        ids,
+        [
+            "1-59602606-a43a1ac52fc7ee0eea12a82c",
+            "1-59602603-23fc5b688855d396af79b496"
+        ],
+        "newest first:\n{}",
+        framed(&list)
+    );
+
+    tmux.keys(&["q"]);
     tmux.expect_restored_shell(Some(0));
 }

@@ -4,6 +4,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
+use crate::model::graph::{earliest, latest};
 use crate::model::summary::TraceSummary;
 use crate::model::{Document, Segment, ServiceGraph, Trace};
 
@@ -149,24 +150,10 @@ fn merge_graphs(mut graphs: Vec<ServiceGraph>) -> ServiceGraph {
             merged.services.push(service);
         }
         offset += width;
-        merged.start_time = min_opt(merged.start_time, graph.start_time);
-        merged.end_time = max_opt(merged.end_time, graph.end_time);
+        merged.start_time = earliest(merged.start_time, graph.start_time);
+        merged.end_time = latest(merged.end_time, graph.end_time);
     }
     merged
-}
-
-fn min_opt(a: Option<f64>, b: Option<f64>) -> Option<f64> {
-    match (a, b) {
-        (Some(a), Some(b)) => Some(a.min(b)),
-        (a, b) => a.or(b),
-    }
-}
-
-fn max_opt(a: Option<f64>, b: Option<f64>) -> Option<f64> {
-    match (a, b) {
-        (Some(a), Some(b)) => Some(a.max(b)),
-        (a, b) => a.or(b),
-    }
 }
 
 /// Everything an offline source knows, ready to query.

@@ -1,5 +1,6 @@
 //! Where data comes from. One trait, one implementation per kind of source.
 
+pub mod aws;
 pub mod dataset;
 pub mod demo;
 pub mod files;
@@ -114,7 +115,7 @@ pub trait TraceSource: Send + Sync + 'static {
     }
 }
 
-/// The source the command line asks for.
+/// The source the command line asks for: the demo, files, or else live AWS X-Ray.
 pub fn open(cli: &crate::cli::Cli) -> Result<Arc<dyn TraceSource>, String> {
     if cli.demo {
         let now = chrono::Utc::now().timestamp_millis() as f64 / 1000.0;
@@ -144,7 +145,23 @@ pub fn open(cli: &crate::cli::Cli) -> Result<Arc<dyn TraceSource>, String> {
             collector.finish()
         })));
     }
-    Err("no source given: use --demo for the bundled demo data, or --file PATH for saved X-Ray JSON \
-         (live AWS is not available in this version yet)"
-        .into())
+    let aws = aws::AwsOptions {
+        profile: cli.profile.clone(),
+        region: cli.region.clone(),
+        endpoint_url: cli.endpoint_url.clone(),
+        time_range_type: cli.time_range_type,
+        sampling: cli.sampling,
+        tuning: aws::Tuning::default(),
+    };
+    Ok(Arc::new(aws::AwsSource::new(aws)))
+}
+
+/// The time range when the command line names none: everything a file or the demo holds,
+/// and the last hour of live AWS.
+pub fn default_range(cli: &crate::cli::Cli) -> TimeRange {
+    if cli.demo || !cli.file.is_empty() || cli.listen.is_some() {
+        TimeRange::All
+    } else {
+        TimeRange::Last(aws::DEFAULT_RANGE)
+    }
 }
