@@ -147,6 +147,11 @@ impl Worker {
             }
             // The event loop owns the terminal.
             Command::Copy(_) | Command::Suspend => return,
+            // The source runs (and supersedes) its own prefetching.
+            Command::Prefetch(ids) => {
+                self.source.prefetch(ids);
+                return;
+            }
             Command::LoadTrace { request, id } => {
                 let future = self.source.traces(vec![id]);
                 (

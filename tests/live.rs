@@ -220,3 +220,19 @@ fn pause_says_when_there_is_nothing_live_to_pause() {
     let message = state.message.as_ref().unwrap();
     assert!(message.text.contains("--listen"), "{}", message.text);
 }
+
+#[test]
+fn moving_through_the_list_prefetches_the_traces_around_the_selection() {
+    let mut state = common::loaded_state(120, 40);
+    for _ in 0..9 {
+        update(&mut state, Action::Intent(Intent::Down));
+    }
+    let commands = update(&mut state, Action::Intent(Intent::Down));
+    let [Command::Prefetch(ids)] = commands.as_slice() else {
+        panic!("{commands:?}");
+    };
+    let expected: Vec<String> = (6..=14)
+        .map(|i| state.list.row(i).unwrap().id.clone())
+        .collect();
+    assert_eq!(ids, &expected, "four on each side of row 10");
+}

@@ -137,6 +137,8 @@ pub enum Command {
         request: RequestId,
         id: String,
     },
+    /// These traces may be opened soon: a remote source fetches them ahead.
+    Prefetch(Vec<String>),
     /// Put text on the clipboard (OSC 52).
     Copy(String),
     /// Give the terminal back to the shell and stop until resumed.

@@ -184,7 +184,12 @@ fn on_intent(state: &mut State, intent: Intent) -> Vec<Command> {
         | Intent::PageUp
         | Intent::PageDown
         | Intent::Top
-        | Intent::Bottom => move_selection(state, intent),
+        | Intent::Bottom => {
+            move_selection(state, intent);
+            if state.screen == Screen::List {
+                return prefetch_around_selection(state);
+            }
+        }
         Intent::Open => {
             if let Some(summary) = state
                 .list
@@ -1111,6 +1116,23 @@ fn insert_sorted(state: &mut State, first_new: usize) {
     merged.extend(old.copied());
     merged.extend(new);
     list.order = merged;
+}
+
+/// How many traces on each side of the selection to fetch ahead.
+const PREFETCH_AROUND: usize = 4;
+
+/// The traces next to the selection, so opening one of them is instant with a remote source.
+fn prefetch_around_selection(state: &State) -> Vec<Command> {
+    let list = &state.list;
+    let from = list.selected.saturating_sub(PREFETCH_AROUND);
+    let ids: Vec<String> = (from..=list.selected + PREFETCH_AROUND)
+        .filter_map(|position| list.row(position))
+        .map(|summary| summary.id.clone())
+        .collect();
+    if ids.is_empty() {
+        return Vec::new();
+    }
+    vec![Command::Prefetch(ids)]
 }
 
 fn move_selection(state: &mut State, intent: Intent) {
