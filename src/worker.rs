@@ -18,6 +18,7 @@ enum Kind {
     Summaries,
     Trace,
     Map,
+    Groups,
     /// Writing a file: every one runs to its end, none supersedes another.
     Write,
 }
@@ -147,6 +148,16 @@ impl Worker {
             }
             // The event loop owns the terminal.
             Command::Copy(_) | Command::Suspend => return,
+            Command::LoadGroups => {
+                let groups = self.source.groups();
+                (
+                    Kind::Groups,
+                    tokio::spawn(async move {
+                        let result = groups.await.map_err(|e| e.to_string());
+                        let _ = results.send(Action::GroupsLoaded(result));
+                    }),
+                )
+            }
             // The source runs (and supersedes) its own prefetching.
             Command::Prefetch(ids) => {
                 self.source.prefetch(ids);

@@ -527,3 +527,33 @@ fn the_status_bar_shows_what_the_source_waits_for() {
         "the source's name is back"
     );
 }
+
+#[test]
+fn the_group_prompt_lists_the_groups_and_narrows_the_next_request() {
+    let mut state = loaded_state(100, 30);
+    let commands = press(&mut state, Intent::ChooseGroup);
+    assert_eq!(commands, [Command::LoadGroups]);
+    update(
+        &mut state,
+        Action::GroupsLoaded(Ok(vec!["Default".into(), "checkout".into()])),
+    );
+    let hint = state.prompt.as_ref().unwrap().hint.clone().unwrap();
+    assert_eq!(hint.text, "groups: Default, checkout");
+    let commands = type_text(&mut state, "checkout");
+    assert!(
+        matches!(
+            commands.as_slice(),
+            [Command::LoadSummaries { group: Some(g), .. }] if g == "checkout"
+        ),
+        "{commands:?}"
+    );
+    assert_eq!(state.group.as_deref(), Some("checkout"));
+    assert_eq!(
+        state.message.as_ref().unwrap().text,
+        "showing group checkout"
+    );
+
+    // An answer that comes after the prompt closed changes nothing.
+    update(&mut state, Action::GroupsLoaded(Err("denied".into())));
+    assert!(state.prompt.is_none());
+}

@@ -72,6 +72,8 @@ pub enum Intent {
     TogglePause,
     /// Type the time range the list and map look at.
     ChangeTimeRange,
+    /// Choose the X-Ray group the list and map look at.
+    ChooseGroup,
 }
 
 #[derive(Debug, Clone)]
@@ -105,6 +107,8 @@ pub enum Action {
     },
     /// The source says what it is doing, or that its data changed.
     SourceStatus(SourceStatus),
+    /// The X-Ray groups there are, for the group prompt.
+    GroupsLoaded(Result<Vec<String>, String>),
 }
 
 /// Work for the worker; results come back as [`Action`]s carrying the same request id.
@@ -139,6 +143,8 @@ pub enum Command {
     },
     /// These traces may be opened soon: a remote source fetches them ahead.
     Prefetch(Vec<String>),
+    /// The X-Ray groups, for the group prompt.
+    LoadGroups,
     /// Put text on the clipboard (OSC 52).
     Copy(String),
     /// Give the terminal back to the shell and stop until resumed.

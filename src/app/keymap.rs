@@ -204,6 +204,12 @@ pub const BINDINGS: &[Binding] = &[
         Intent::ChangeTimeRange,
         "time range: 15m, 6h, 2d, all, or FROM..TO",
     ),
+    bind(
+        List,
+        &[ch('@')],
+        Intent::ChooseGroup,
+        "X-Ray group (live AWS)",
+    ),
     bind(List, &[ch('F')], Intent::QuickFaults, "filter: faults only"),
     bind(
         List,

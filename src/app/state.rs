@@ -292,6 +292,8 @@ pub enum PromptPurpose {
     FindNode,
     /// `15m`, `6h`, `all`, or `FROM..TO`.
     TimeRange,
+    /// An X-Ray group's name; empty for all traces.
+    Group,
 }
 
 impl PromptPurpose {
@@ -302,6 +304,7 @@ impl PromptPurpose {
             PromptPurpose::Filter => "filter: ",
             PromptPurpose::FindNode => "find node: ",
             PromptPurpose::TimeRange => "time range: ",
+            PromptPurpose::Group => "group: ",
         }
     }
 }

@@ -56,6 +56,32 @@ pub fn update(state: &mut State, action: Action) -> Vec<Command> {
             Vec::new()
         }
         Action::SourceStatus(status) => on_source_status(state, status),
+        Action::GroupsLoaded(result) => {
+            if let Some(prompt) = state
+                .prompt
+                .as_mut()
+                .filter(|p| p.purpose == PromptPurpose::Group)
+            {
+                prompt.hint = Some(match result {
+                    Ok(groups) if groups.is_empty() => Hint {
+                        text: format!("{} has no groups", state.source_label),
+                        column: None,
+                        error: false,
+                    },
+                    Ok(groups) => Hint {
+                        text: format!("groups: {}", groups.join(", ")),
+                        column: None,
+                        error: false,
+                    },
+                    Err(message) => Hint {
+                        text: message,
+                        column: None,
+                        error: true,
+                    },
+                });
+            }
+            Vec::new()
+        }
         Action::TracesLoaded { request, result } => {
             let source = state.source_label.clone();
             let Some(view) = state.trace.as_mut().filter(|v| v.request == request) else {
@@ -160,6 +186,19 @@ fn on_intent(state: &mut State, intent: Intent) -> Vec<Command> {
             }
         }
         Intent::TogglePause => return toggle_pause(state),
+        Intent::ChooseGroup => {
+            let mut prompt = Prompt::new(
+                PromptPurpose::Group,
+                state.group.clone().unwrap_or_default(),
+            );
+            prompt.hint = Some(Hint {
+                text: "asking for the groups…; an empty name means every trace".into(),
+                column: None,
+                error: false,
+            });
+            state.prompt = Some(prompt);
+            return vec![Command::LoadGroups];
+        }
         Intent::ChangeTimeRange => {
             let text = match state.range {
                 TimeRange::All => String::new(),
@@ -847,6 +886,19 @@ fn submit_prompt(state: &mut State, prompt: Prompt) -> Vec<Command> {
                 commands.push(Command::RememberFilter(text));
             }
             commands
+        }
+        PromptPurpose::Group => {
+            let name = prompt.text.trim();
+            state.group = (!name.is_empty()).then(|| name.to_owned());
+            state.list.selected = 0;
+            state.list.offset = 0;
+            state.map = None;
+            let text = match &state.group {
+                Some(group) => format!("showing group {group}"),
+                None => "showing every trace (no group)".to_owned(),
+            };
+            info(state, text);
+            load_summaries(state)
         }
         PromptPurpose::TimeRange => match TimeRange::parse(&prompt.text) {
             Ok(range) => {

@@ -219,6 +219,9 @@ fn render_title(state: &State, buf: &mut Buffer, area: Rect) {
     if state.range != crate::source::TimeRange::All {
         pieces.push((format!(" · {}", state.range.label()), theme::muted()));
     }
+    if let Some(group) = &state.group {
+        pieces.push((format!(" · group {group}"), theme::muted()));
+    }
     for (count, label, status) in [
         (counts.faults, "faults", Status::Fault),
         (counts.errors, "errors", Status::Error),
