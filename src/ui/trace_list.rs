@@ -307,7 +307,12 @@ fn render_rows(state: &State, cells: &Cells, buf: &mut Buffer, area: Rect, colum
         } else {
             theme::muted()
         };
-        for (row, line) in text.lines().enumerate() {
+        let width = area.width.saturating_sub(2) as usize;
+        let lines: Vec<String> = text
+            .lines()
+            .flat_map(|line| crate::text::wrap(line, width))
+            .collect();
+        for (row, line) in lines.iter().enumerate() {
             let y = area.y + area.height / 2 + row as u16;
             if y < area.y + area.height {
                 put(
