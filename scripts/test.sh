@@ -17,4 +17,9 @@ fi
 # The real X-Ray SDK for Python sends to the listener in tests/listen.rs.
 ./scripts/python-env.sh
 
-cargo test --locked --all-targets "$@"
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+cargo test --locked --all-targets "$@" 2>&1 | tee "$log"
+# One line for the whole suite: cargo prints a result per test binary.
+awk '/^test result:/ { passed += $4; failed += $6 }
+     END { printf "total: %d passed, %d failed\n", passed, failed }' "$log"
