@@ -10,9 +10,9 @@ use crate::app::{Action, Command, State};
 use crate::model::trace_id;
 use futures::StreamExt;
 
-use crate::source::{GraphQuery, SummaryQuery, TimeRange, TraceSource};
+use crate::source::{TimeRange, TraceSource};
 use crate::ui;
-use crate::worker::MapQuery;
+use crate::worker::{MapQuery, summary_query};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum View {
@@ -101,12 +101,7 @@ pub async fn render(source: Arc<dyn TraceSource>, request: Request) -> Result<Pr
                 group,
                 follow: _,
             } => {
-                let mut pages = source.summaries(SummaryQuery {
-                    filter,
-                    range: range.resolve(crate::worker::now()),
-                    group,
-                    follow: false,
-                });
+                let mut pages = source.summaries(summary_query(filter, range, group, false));
                 let rows = crate::layout::screen::list_rows(width, height);
                 while let Some(page) = pages.next().await {
                     let result = page.map_err(|e| e.to_string());
@@ -128,13 +123,7 @@ pub async fn render(source: Arc<dyn TraceSource>, request: Request) -> Result<Pr
                 range,
                 group,
             } => {
-                let query = match trace {
-                    Some(id) => MapQuery::Trace(id),
-                    None => MapQuery::Services(GraphQuery {
-                        range: range.resolve(crate::worker::now()),
-                        group,
-                    }),
-                };
+                let query = MapQuery::new(trace, range, group);
                 let result = crate::worker::load_map(Arc::clone(&source), query, ascii).await;
                 update(&mut state, Action::MapLoaded { request, result });
             }

@@ -11,7 +11,7 @@ use crate::app::map::{MapDrawing, MapModel, lay_out};
 use crate::app::{Action, Command};
 use futures::StreamExt;
 
-use crate::source::{GraphQuery, SummaryQuery, TraceSource};
+use crate::source::{GraphQuery, SummaryQuery, TimeRange, TraceSource};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 enum Kind {
@@ -64,12 +64,9 @@ impl Worker {
                 group,
                 follow,
             } => {
-                let mut pages = self.source.summaries(SummaryQuery {
-                    filter,
-                    range: range.resolve(now()),
-                    group,
-                    follow,
-                });
+                let mut pages = self
+                    .source
+                    .summaries(summary_query(filter, range, group, follow));
                 (
                     Kind::Summaries,
                     tokio::spawn(async move {
@@ -112,13 +109,7 @@ impl Worker {
             } => {
                 let source = Arc::clone(&self.source);
                 let ascii = self.ascii;
-                let query = match trace {
-                    Some(id) => MapQuery::Trace(id),
-                    None => MapQuery::Services(GraphQuery {
-                        range: range.resolve(now()),
-                        group,
-                    }),
-                };
+                let query = MapQuery::new(trace, range, group);
                 (
                     Kind::Map,
                     tokio::spawn(async move {
@@ -193,6 +184,34 @@ pub enum MapQuery {
     Services(GraphQuery),
     /// One trace's map.
     Trace(String),
+}
+
+impl MapQuery {
+    /// The map a `LoadMap` command asks for, its time range resolved now.
+    pub fn new(trace: Option<String>, range: TimeRange, group: Option<String>) -> MapQuery {
+        match trace {
+            Some(id) => MapQuery::Trace(id),
+            None => MapQuery::Services(GraphQuery {
+                range: range.resolve(now()),
+                group,
+            }),
+        }
+    }
+}
+
+/// The list a `LoadSummaries` command asks for, its time range resolved now.
+pub fn summary_query(
+    filter: Option<String>,
+    range: TimeRange,
+    group: Option<String>,
+    follow: bool,
+) -> SummaryQuery {
+    SummaryQuery {
+        filter,
+        range: range.resolve(now()),
+        group,
+        follow,
+    }
 }
 
 /// Now, in epoch seconds, for resolving relative time ranges.

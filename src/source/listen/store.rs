@@ -31,7 +31,6 @@ struct Entry {
     summary: Option<TraceSummary>,
     /// Documents received since.
     pending: Vec<Document>,
-    arrival: u64,
 }
 
 impl Entry {
@@ -133,7 +132,6 @@ impl Store {
                     trace: None,
                     summary: None,
                     pending: Vec::new(),
-                    arrival,
                 },
             );
         }
@@ -235,16 +233,5 @@ impl Store {
         });
         self.snapshot = Some(Arc::clone(&snapshot));
         snapshot
-    }
-
-    /// The trace ids in the order they first arrived, oldest first.
-    pub fn arrival_order(&self) -> Vec<String> {
-        let mut ids: Vec<(&u64, &String)> = self
-            .traces
-            .iter()
-            .map(|(id, entry)| (&entry.arrival, id))
-            .collect();
-        ids.sort();
-        ids.into_iter().map(|(_, id)| id.clone()).collect()
     }
 }
