@@ -196,11 +196,20 @@ fn pause_freezes_the_views_and_counts_what_arrives() {
         })
     };
     let commands = update(&mut state, status(1, 10));
-    deliver(&mut state, request, page(&all[..10], true));
     assert!(
         commands.is_empty(),
         "the list is still loading: {commands:?}"
     );
+    // The change may have come too late for the load under way: asked again once it ends.
+    let commands = update(
+        &mut state,
+        Action::SummariesLoaded {
+            request,
+            result: Ok(page(&all[..10], true)),
+        },
+    );
+    let request = list_request(&commands);
+    deliver(&mut state, request, page(&all[..10], true));
     update(&mut state, Action::Intent(Intent::TogglePause));
     assert!(state.live.paused);
     let commands = update(&mut state, status(2, 25));

@@ -45,7 +45,17 @@ pub fn update(state: &mut State, action: Action) -> Vec<Command> {
                 return Vec::new();
             }
             match result {
-                Ok(page) => receive_page(state, page),
+                Ok(page) => {
+                    receive_page(state, page);
+                    // Data that changed while the list loaded may have come too late for it.
+                    let live = &state.live;
+                    if !state.list.loading
+                        && !live.paused
+                        && live.latest_generation != live.shown_generation
+                    {
+                        return refresh_live_views(state);
+                    }
+                }
                 Err(message) => {
                     state.list.loading = false;
                     state.list.request = None;
@@ -1089,10 +1099,11 @@ fn toggle_pause(state: &mut State) -> Vec<Command> {
 
 /// Asks again for what the screen shows, keeping the user's place in each view.
 fn refresh_live_views(state: &mut State) -> Vec<Command> {
-    state.live.shown_generation = state.live.latest_generation;
     let mut commands = Vec::new();
-    // A list still loading will show the new data anyway.
+    // A list still loading is asked again once it has loaded (SummariesLoaded), so that a
+    // flood of changes cannot keep superseding it.
     if !state.list.loading {
+        state.live.shown_generation = state.live.latest_generation;
         commands.extend(load_summaries(state));
     }
     if state
