@@ -37,6 +37,25 @@ pub struct Cli {
     #[arg(long, value_name = "FILE", requires = "listen")]
     pub record: Option<PathBuf>,
 
+    /// With --listen: also send every received document to X-Ray with PutTraceSegments, as
+    /// the X-Ray daemon does (same credentials, --profile and --region as live AWS).
+    #[arg(long, requires = "listen")]
+    pub forward: bool,
+
+    /// With --forward: do not report counts to X-Ray with PutTelemetryRecords each minute.
+    #[arg(long, requires = "forward")]
+    pub no_telemetry: bool,
+
+    /// Send the documents of --file or --demo to X-Ray with PutTraceSegments, show the
+    /// progress, report what was accepted and rejected, and exit.
+    #[arg(long, conflicts_with_all = ["listen", "print"])]
+    pub upload: bool,
+
+    /// With --upload: move every time so the newest document ends now, and trace ids with
+    /// them (X-Ray refuses data older than 30 days); span ids and parent links are kept.
+    #[arg(long, requires = "upload")]
+    pub rebase_time: bool,
+
     /// Show only the traces that match this X-Ray filter expression, e.g.
     /// 'service("payments") { fault }' or 'responsetime > 2 AND http.method = "POST"'.
     #[arg(long, value_name = "EXPR")]
@@ -81,11 +100,11 @@ pub struct Cli {
     pub region: Option<String>,
 
     /// The AWS profile of ~/.aws/config and ~/.aws/credentials to use (instead of AWS_PROFILE).
-    #[arg(long, value_name = "NAME", conflicts_with_all = ["demo", "file", "listen"])]
+    #[arg(long, value_name = "NAME")]
     pub profile: Option<String>,
 
     /// Send X-Ray requests to this URL instead of the region's endpoint (like AWS_ENDPOINT_URL).
-    #[arg(long, value_name = "URL", value_parser = parse_url, conflicts_with_all = ["demo", "file", "listen"])]
+    #[arg(long, value_name = "URL", value_parser = parse_url)]
     pub endpoint_url: Option<String>,
 
     /// What the time range selects traces by (live AWS): the time in the trace id (trace-id,
@@ -136,6 +155,31 @@ fn parse_instant(text: &str) -> Result<f64, String> {
 }
 
 impl Cli {
+    /// Flags that only make sense together, beyond what the parser checks.
+    pub fn check(&self) -> Result<(), String> {
+        let offline = self.demo || !self.file.is_empty() || self.listen.is_some();
+        let writes = self.upload || self.forward;
+        if offline && !writes {
+            for (given, flag) in [
+                (self.profile.is_some(), "--profile"),
+                (self.endpoint_url.is_some(), "--endpoint-url"),
+            ] {
+                if given {
+                    return Err(format!(
+                        "{flag} is for live AWS, --upload and --forward; it has no say over \
+                         --demo, --file or --listen alone"
+                    ));
+                }
+            }
+        }
+        if self.upload && !self.demo && self.file.is_empty() {
+            return Err(
+                "--upload sends saved documents: give them with --file PATH or --demo".into(),
+            );
+        }
+        Ok(())
+    }
+
     /// The time range the command line asks for, if it names one.
     pub fn time_range(&self) -> Result<Option<TimeRange>, String> {
         if let Some(seconds) = self.since {

@@ -29,6 +29,13 @@ const PRINT_BOUND: std::time::Duration = std::time::Duration::from_secs(60);
 
 /// Runs the program for a parsed command line; the exit code says how it went.
 pub async fn run(cli: Cli) -> ExitCode {
+    if let Err(message) = cli.check() {
+        eprintln!("xray-tui: {message}");
+        return ExitCode::from(2);
+    }
+    if cli.upload {
+        return upload::command::run(&cli).await;
+    }
     let source = match source::open(&cli) {
         Ok(source) => source,
         Err(message) => {

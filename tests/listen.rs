@@ -19,6 +19,7 @@ fn start(max_traces: usize, record: Option<PathBuf>) -> ListenerSource {
         address: "127.0.0.1:0".parse().unwrap(),
         max_traces,
         record,
+        forward: None,
     })
     .expect("the listener starts on a free loopback port")
 }

@@ -130,6 +130,17 @@ pub fn open(cli: &crate::cli::Cli) -> Result<Arc<dyn TraceSource>, String> {
                 address,
                 max_traces: usize::try_from(cli.max_traces).unwrap_or(usize::MAX),
                 record: cli.record.clone(),
+                forward: cli.forward.then(|| {
+                    let options = crate::upload::forward::ForwardOptions {
+                        telemetry_every: (!cli.no_telemetry)
+                            .then_some(std::time::Duration::from_secs(60)),
+                        ..Default::default()
+                    };
+                    crate::upload::forward::Forwarder::start(
+                        crate::upload::writer::Writer::new(crate::upload::aws_options(cli)),
+                        options,
+                    )
+                }),
             },
         )?));
     }

@@ -75,6 +75,18 @@ pub fn rejection(document: &str, now: f64) -> Option<String> {
     None
 }
 
+/// The document's `id`, or "" when it has none.
+pub fn segment_id(document: &str) -> String {
+    #[derive(serde::Deserialize)]
+    struct Id {
+        id: Option<String>,
+    }
+    serde_json::from_str::<Id>(document)
+        .ok()
+        .and_then(|d| d.id)
+        .unwrap_or_default()
+}
+
 fn is_hex(text: &str, digits: usize) -> bool {
     text.len() == digits && text.bytes().all(|b| b.is_ascii_hexdigit())
 }

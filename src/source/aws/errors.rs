@@ -15,6 +15,8 @@ pub enum Operation {
     GetServiceGraph,
     GetTraceGraph,
     GetGroups,
+    PutTraceSegments,
+    PutTelemetryRecords,
 }
 
 impl Operation {
@@ -25,6 +27,8 @@ impl Operation {
             Operation::GetServiceGraph => "GetServiceGraph",
             Operation::GetTraceGraph => "GetTraceGraph",
             Operation::GetGroups => "GetGroups",
+            Operation::PutTraceSegments => "PutTraceSegments",
+            Operation::PutTelemetryRecords => "PutTelemetryRecords",
         }
     }
 
@@ -35,6 +39,17 @@ impl Operation {
             Operation::GetGroups => "try again",
             Operation::BatchGetTraces => "open the trace again to retry",
             Operation::GetServiceGraph | Operation::GetTraceGraph => "open the map again to retry",
+            Operation::PutTraceSegments | Operation::PutTelemetryRecords => "send again",
+        }
+    }
+
+    /// The README section that lists this operation's IAM action.
+    fn policy_section(self) -> &'static str {
+        match self {
+            Operation::PutTraceSegments | Operation::PutTelemetryRecords => {
+                "Sending traces to X-Ray"
+            }
+            _ => "Live AWS",
         }
     }
 }
@@ -198,10 +213,58 @@ fn access_denied(operation: Operation) -> Failure {
     Failure::new(
         Kind::Fatal,
         format!(
-            "AWS denied xray:{} — add it to your IAM policy (see README: Live AWS)",
-            operation.name()
+            "AWS denied xray:{} — add it to your IAM policy (see README: {})",
+            operation.name(),
+            operation.policy_section()
         ),
     )
+}
+
+/// How a call failed to reach X-Ray, in the categories of PutTelemetryRecords'
+/// BackendConnectionErrors.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Timeout,
+    ConnectionRefused,
+    Http4xx,
+    Http5xx,
+    UnknownHost,
+    Other,
+}
+
+/// Sorts an SDK error as the X-Ray daemon's telemetry does.
+pub fn backend_error<E>(error: &SdkError<E, HttpResponse>) -> Backend
+where
+    E: Error + 'static,
+{
+    match error {
+        SdkError::TimeoutError(_) => Backend::Timeout,
+        SdkError::DispatchFailure(failure) if failure.is_timeout() => Backend::Timeout,
+        SdkError::ServiceError(service) => http_backend(service.raw().status().as_u16()),
+        SdkError::ResponseError(response) => http_backend(response.raw().status().as_u16()),
+        _ => {
+            let cause = innermost(error).to_lowercase();
+            if cause.contains("refused") {
+                Backend::ConnectionRefused
+            } else if cause.contains("dns")
+                || cause.contains("lookup")
+                || cause.contains("resolve")
+                || cause.contains("name or service not known")
+            {
+                Backend::UnknownHost
+            } else {
+                Backend::Other
+            }
+        }
+    }
+}
+
+fn http_backend(status: u16) -> Backend {
+    match status {
+        400..=499 => Backend::Http4xx,
+        500..=599 => Backend::Http5xx,
+        _ => Backend::Other,
+    }
 }
 
 /// The credentials provider's own error, when that is what stopped the call.

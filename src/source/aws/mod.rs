@@ -26,11 +26,12 @@ use crate::model::{ServiceGraph, Trace};
 use super::{GraphQuery, SourceError, SourceStatus, SummaryQuery, SummaryStream, TraceSource};
 use backoff::Throttle;
 use calls::Caller;
-use config::Connection;
-use status::StatusBoard;
 use traces::TraceCache;
 
+pub(crate) use config::Connection;
 pub use config::{AwsOptions, TimeRangeType, Tuning};
+pub(crate) use errors::{Backend, Kind, Operation, backend_error, classify};
+pub(crate) use status::StatusBoard;
 
 /// Seconds looked at when nothing says otherwise: X-Ray needs a range, and the console shows
 /// the last hour.

@@ -18,6 +18,7 @@ use futures::future::BoxFuture;
 use tokio::sync::watch;
 
 use crate::model::{ServiceGraph, Trace};
+use crate::upload::forward::Forwarder;
 
 use super::{GraphQuery, SourceError, SourceStatus, SummaryQuery, SummaryStream, TraceSource};
 use kernel_drops::KernelDrops;
@@ -53,11 +54,12 @@ pub fn parse_address(text: &str) -> Result<SocketAddr, String> {
     })
 }
 
-#[derive(Debug, Clone)]
 pub struct ListenOptions {
     pub address: SocketAddr,
     pub max_traces: usize,
     pub record: Option<PathBuf>,
+    /// Also send what arrives to X-Ray (`--forward`).
+    pub forward: Option<Forwarder>,
 }
 
 pub struct ListenerSource {
@@ -75,7 +77,12 @@ impl ListenerSource {
         let recorder = options.record.as_deref().map(Recorder::open).transpose()?;
         let store = Arc::new(Mutex::new(Store::new(options.max_traces)));
         let (sender, status) = watch::channel(SourceStatus {
-            activity: activity(&Counters::default(), None, &options.record),
+            activity: activity(
+                &Counters::default(),
+                None,
+                &options.record,
+                options.forward.as_ref(),
+            ),
             empty_hint: Some(waiting_hint(address)),
             ..SourceStatus::default()
         });
@@ -86,6 +93,7 @@ impl ListenerSource {
             store: Arc::clone(&store),
             recorder,
             record_path: options.record,
+            forward: options.forward,
             status: sender,
             stop: Arc::clone(&stop),
         };
@@ -169,6 +177,7 @@ struct Receiver {
     store: Arc<Mutex<Store>>,
     recorder: Option<Recorder>,
     record_path: Option<PathBuf>,
+    forward: Option<Forwarder>,
     status: watch::Sender<SourceStatus>,
     stop: Arc<AtomicBool>,
 }
@@ -211,6 +220,9 @@ impl Receiver {
                 if kept && let Some(recorder) = self.recorder.as_mut() {
                     recorder.record(document);
                 }
+                if let Some(forward) = &self.forward {
+                    forward.offer(document, crate::worker::now());
+                }
             }
             Err(reason) => lock(&self.store).reject(&from, reason),
         }
@@ -226,12 +238,16 @@ impl Receiver {
         let counters = store.counters();
         let mut problems = store.problems();
         problems.extend(recording_failure);
+        if let Some(forward) = &self.forward {
+            problems.extend(forward.problems());
+        }
         let next = SourceStatus {
             generation: store.generation(),
             activity: activity(
                 &counters,
                 kernel_drops.filter(|&d| d > 0),
                 &self.record_path,
+                self.forward.as_ref(),
             ),
             problems,
             traces_seen: counters.traces_seen,
@@ -257,7 +273,12 @@ fn waiting_hint(address: SocketAddr) -> String {
 
 /// The status line's account of the listener, most important first (the list's title
 /// already says how many traces there are).
-fn activity(counters: &Counters, kernel_drops: Option<u64>, record: &Option<PathBuf>) -> String {
+fn activity(
+    counters: &Counters,
+    kernel_drops: Option<u64>,
+    record: &Option<PathBuf>,
+    forward: Option<&Forwarder>,
+) -> String {
     let mut parts = vec![format!("{} documents received", counters.documents)];
     if let Some(drops) = kernel_drops {
         parts.push(format!("{drops} lost"));
@@ -270,6 +291,9 @@ fn activity(counters: &Counters, kernel_drops: Option<u64>, record: &Option<Path
     }
     if counters.overflow > 0 {
         parts.push(format!("{} over the per-trace limit", counters.overflow));
+    }
+    if let Some(forward) = forward {
+        parts.push(forward.describe());
     }
     if let Some(path) = record {
         parts.push(format!("recording {}", path.display()));

@@ -1,0 +1,224 @@
+//! `--upload`: saved documents sent to X-Ray, checked first, moved to the present if asked,
+//! in batches with a few calls in flight; every document ends accepted or rejected with a
+//! reason.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use futures::StreamExt;
+
+use super::writer::{CallFailure, Writer};
+use super::{check, rebase};
+
+/// One document to send, and where it came from (for messages).
+#[derive(Debug, Clone)]
+pub struct Item {
+    pub place: String,
+    pub text: String,
+}
+
+/// A document that was not taken, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rejection {
+    pub place: String,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct UploadOptions {
+    /// Move every time so the newest document ends at `now`.
+    pub rebase: bool,
+    /// Epoch seconds.
+    pub now: f64,
+    pub batch_documents: usize,
+    pub calls_in_flight: usize,
+    /// Tries of one batch (or one unprocessed document) before it counts as rejected.
+    pub attempts: u32,
+    pub retry_pause: Duration,
+}
+
+impl UploadOptions {
+    pub fn new(rebase: bool, now: f64) -> UploadOptions {
+        UploadOptions {
+            rebase,
+            now,
+            batch_documents: 50,
+            calls_in_flight: 4,
+            attempts: 5,
+            retry_pause: Duration::from_millis(500),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Outcome {
+    pub total: usize,
+    pub accepted: usize,
+    pub rejected: Vec<Rejection>,
+    /// Seconds every time moved by, with `--rebase-time`.
+    pub shift: Option<f64>,
+    /// Why sending stopped early (access denied, no credentials); the documents not sent are
+    /// among the rejected.
+    pub stopped: Option<String>,
+}
+
+/// Sends `items`; `progress(done, total)` is called as batches finish.
+pub async fn upload(
+    items: Vec<Item>,
+    writer: &Writer,
+    options: &UploadOptions,
+    progress: &mut (dyn FnMut(usize, usize) + Send),
+) -> Outcome {
+    let mut outcome = Outcome {
+        total: items.len(),
+        ..Outcome::default()
+    };
+    let shift = if options.rebase {
+        let texts: Vec<String> = items.iter().map(|i| i.text.clone()).collect();
+        rebase::shift_to(&texts, options.now)
+    } else {
+        None
+    };
+    outcome.shift = shift;
+    let mut ready = Vec::with_capacity(items.len());
+    for item in items {
+        let text = match shift {
+            Some(shift) => match rebase::shift_document(&item.text, shift) {
+                Ok(text) => text,
+                Err(reason) => {
+                    outcome.rejected.push(Rejection {
+                        place: item.place,
+                        reason,
+                    });
+                    continue;
+                }
+            },
+            None => item.text,
+        };
+        match check::rejection(&text, options.now) {
+            Some(reason) => outcome.rejected.push(Rejection {
+                place: item.place,
+                reason,
+            }),
+            None => ready.push(Item {
+                place: item.place,
+                text,
+            }),
+        }
+    }
+    let mut done = outcome.rejected.len();
+    progress(done, outcome.total);
+
+    let stop = AtomicBool::new(false);
+    let batches: Vec<Vec<Item>> = chunks(ready, options.batch_documents.max(1));
+    let mut results = futures::stream::iter(batches)
+        .map(|batch| send_batch(batch, writer, options, &stop))
+        .buffer_unordered(options.calls_in_flight.max(1));
+    while let Some(result) = results.next().await {
+        done += result.accepted + result.rejected.len();
+        outcome.accepted += result.accepted;
+        outcome.rejected.extend(result.rejected);
+        if outcome.stopped.is_none() {
+            outcome.stopped = result.stopped;
+        }
+        progress(done, outcome.total);
+    }
+    outcome
+}
+
+struct BatchResult {
+    accepted: usize,
+    rejected: Vec<Rejection>,
+    stopped: Option<String>,
+}
+
+async fn send_batch(
+    mut batch: Vec<Item>,
+    writer: &Writer,
+    options: &UploadOptions,
+    stop: &AtomicBool,
+) -> BatchResult {
+    let mut result = BatchResult {
+        accepted: 0,
+        rejected: Vec::new(),
+        stopped: None,
+    };
+    let mut attempt = 0;
+    while !batch.is_empty() {
+        if stop.load(Ordering::Relaxed) {
+            result
+                .rejected
+                .extend(batch.drain(..).map(|item| Rejection {
+                    place: item.place,
+                    reason: "not sent: the upload stopped".into(),
+                }));
+            break;
+        }
+        attempt += 1;
+        let texts = batch.iter().map(|i| i.text.clone()).collect();
+        match writer.put_segments(texts).await {
+            Ok(unprocessed) => {
+                let mut retry = Vec::new();
+                for segment in unprocessed {
+                    let Some(at) = batch
+                        .iter()
+                        .position(|i| check::segment_id(&i.text) == segment.id)
+                    else {
+                        continue;
+                    };
+                    let item = batch.swap_remove(at);
+                    if segment.worth_retrying() && attempt < options.attempts {
+                        retry.push(item);
+                    } else {
+                        result.rejected.push(Rejection {
+                            place: item.place,
+                            reason: format!("X-Ray: {}", segment.reason()),
+                        });
+                    }
+                }
+                result.accepted += batch.len();
+                batch = retry;
+                if !batch.is_empty() {
+                    tokio::time::sleep(backoff(options.retry_pause, attempt)).await;
+                }
+            }
+            Err(failure) if failure.worth_retrying() && attempt < options.attempts => {
+                tokio::time::sleep(backoff(options.retry_pause, attempt)).await;
+            }
+            Err(failure) => {
+                if !failure.worth_retrying() {
+                    stop.store(true, Ordering::Relaxed);
+                    result.stopped = Some(failure.message.clone());
+                }
+                result
+                    .rejected
+                    .extend(batch.drain(..).map(|item| Rejection {
+                        place: item.place,
+                        reason: not_sent(&failure, attempt),
+                    }));
+            }
+        }
+    }
+    result
+}
+
+fn not_sent(failure: &CallFailure, attempts: u32) -> String {
+    if failure.worth_retrying() {
+        format!("not sent after {attempts} attempts: {}", failure.message)
+    } else {
+        format!("not sent: {}", failure.message)
+    }
+}
+
+fn backoff(base: Duration, attempt: u32) -> Duration {
+    base * 2u32.saturating_pow(attempt.saturating_sub(1).min(6))
+}
+
+fn chunks(items: Vec<Item>, size: usize) -> Vec<Vec<Item>> {
+    let mut batches = Vec::with_capacity(items.len().div_ceil(size));
+    let mut items = items.into_iter().peekable();
+    while items.peek().is_some() {
+        batches.push(items.by_ref().take(size).collect());
+    }
+    batches
+}
