@@ -9,6 +9,9 @@ pub const MAX_DOCUMENT_BYTES: usize = 64 * 1024;
 /// How long X-Ray keeps traces; older trace ids and timestamps are refused.
 pub const RETENTION_SECONDS: f64 = 30.0 * 86_400.0;
 
+/// What the retention rejection advises.
+pub const RETENTION_ADVICE: &str = "--rebase-time moves a recording to now";
+
 /// Why X-Ray would refuse `document` at `now` (epoch seconds), or `None` if it would take it.
 pub fn rejection(document: &str, now: f64) -> Option<String> {
     if document.len() > MAX_DOCUMENT_BYTES {
@@ -68,7 +71,7 @@ pub fn rejection(document: &str, now: f64) -> Option<String> {
     let oldest = now - RETENTION_SECONDS;
     if (epoch as f64) < oldest || start < oldest {
         return Some(format!(
-            "from {} days ago: X-Ray keeps 30 days (--rebase-time moves a recording to now)",
+            "from {} days ago: X-Ray keeps 30 days ({RETENTION_ADVICE})",
             ((now - start.min(epoch as f64)) / 86_400.0).floor()
         ));
     }

@@ -90,7 +90,7 @@ pub fn report(source: &str, outcome: &Outcome) -> String {
     if let Some(shift) = outcome.shift {
         out.push_str(&format!(
             "Times moved by {shift:+.0} s ({}), trace ids with them.\n",
-            crate::source::time_range::format_length(shift.abs())
+            roughly(shift.abs())
         ));
     }
     if let Some(why) = &outcome.stopped {
@@ -113,6 +113,17 @@ pub fn report(source: &str, outcome: &Outcome) -> String {
         }
     }
     out
+}
+
+/// 229,000,000 s as "2,650 days".
+fn roughly(seconds: f64) -> String {
+    let (size, unit) = [(86_400.0, "day"), (3600.0, "hour"), (60.0, "minute")]
+        .into_iter()
+        .find(|(size, _)| seconds >= *size)
+        .unwrap_or((1.0, "second"));
+    let count = (seconds / size).round() as usize;
+    let plural = if count == 1 { "" } else { "s" };
+    format!("{} {unit}{plural}", group_digits(count))
 }
 
 fn group_digits(n: usize) -> String {
@@ -198,7 +209,7 @@ mod tests {
             text.lines().collect::<Vec<_>>(),
             [
                 "Uploaded rec.ndjson to X-Ray: 1,232 of 1,234 documents accepted, 2 rejected.",
-                "Times moved by +172800 s (2d), trace ids with them.",
+                "Times moved by +172800 s (2 days), trace ids with them.",
                 "Rejected:",
                 "  segment a of trace 1-x: X-Ray: InvalidSegment: bad",
                 "  rec.ndjson:3:1: not JSON␛[2J",

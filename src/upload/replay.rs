@@ -96,6 +96,16 @@ pub async fn upload(
             None => item.text,
         };
         match check::rejection(&text, options.now) {
+            Some(reason) if shift.is_some() && reason.contains(check::RETENTION_ADVICE) => {
+                outcome.rejected.push(Rejection {
+                    place: item.place,
+                    reason: reason.replace(
+                        check::RETENTION_ADVICE,
+                        "the recording spans more than that, and --rebase-time moves it as a \
+                         whole so its newest document ends now",
+                    ),
+                })
+            }
             Some(reason) => outcome.rejected.push(Rejection {
                 place: item.place,
                 reason,
