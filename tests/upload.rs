@@ -324,7 +324,7 @@ fn documents_x_ray_would_refuse_are_reported_and_not_sent() {
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert_eq!(output.status.code(), Some(1), "{stdout}");
     assert!(
-        stdout.contains("1 of 4 documents accepted, 3 rejected."),
+        stdout.contains("1 of 3 documents accepted, 2 rejected."),
         "{stdout}"
     );
     assert!(
@@ -333,7 +333,10 @@ fn documents_x_ray_would_refuse_are_reported_and_not_sent() {
         "{stdout}"
     );
     assert!(stdout.contains("X-Ray keeps 30 days (--rebase-time moves a recording to now)"));
-    assert!(stdout.contains("mixed.ndjson:4"), "{stdout}");
+    assert!(
+        stdout.contains("Not read:\n  ") && stdout.contains("mixed.ndjson:4"),
+        "{stdout}"
+    );
     let sent: Vec<Value> = server
         .requests_to("/TraceSegments")
         .iter()
@@ -490,7 +493,7 @@ async fn access_denied_stops_the_upload_and_names_the_iam_action() {
             && stopped.contains("README: Sending traces to X-Ray"),
         "{stopped}"
     );
-    assert_eq!(outcome.rejected.len(), 200);
+    assert_eq!((outcome.not_sent, outcome.rejected.len()), (200, 0));
     assert_eq!(
         server.requests_to("/TraceSegments").len(),
         1,

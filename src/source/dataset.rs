@@ -10,6 +10,9 @@ use crate::model::{Document, Segment, ServiceGraph, Trace};
 
 use super::problem::Problem;
 
+/// How the trace of documents without a trace id is named, before the input's name.
+pub const NO_TRACE_ID: &str = "(no trace_id)";
+
 /// Documents and API outputs collected from one or more inputs, before assembly.
 #[derive(Default)]
 pub struct Collector {
@@ -61,7 +64,7 @@ impl Collector {
         // it gets a trace of its own, named after where it came from.
         let trace_id = match segment.trace_id.as_deref() {
             Some(id) if !id.is_empty() => id.to_owned(),
-            _ => format!("(no trace_id) {}", self.input),
+            _ => format!("{NO_TRACE_ID} {}", self.input),
         };
         self.documents
             .entry(trace_id)

@@ -153,7 +153,8 @@ pub fn render_problems(state: &State, buf: &mut Buffer, area: Rect) {
         .unwrap_or(0) as u16;
     let title = match (state.problems.len(), state.live.problems.len()) {
         (n, 0) => format!("{n} problems while loading  (! closes)"),
-        (0, n) => format!("the {n} latest problems with received data  (! closes)"),
+        (0, 1) => "the latest problem  (! closes)".to_owned(),
+        (0, n) => format!("the {n} latest problems  (! closes)"),
         (_, _) => format!("{} problems  (! closes)", problems.len()),
     };
     let inner = popup(buf, area, width.max(40), problems.len() as u16, &title);

@@ -4,7 +4,7 @@ use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use super::replay::{self, Item, Outcome, UploadOptions};
+use super::replay::{self, Item, Outcome, Rejection, UploadOptions};
 use super::writer::Writer;
 use crate::cli::Cli;
 use crate::source::dataset::{Collector, Dataset};
@@ -34,17 +34,13 @@ pub async fn run(cli: &Cli) -> ExitCode {
     let writer = Writer::new(super::aws_options(cli));
     let options = UploadOptions::new(cli.rebase_time, now);
     let mut bar = ProgressBar::new(std::io::stderr().is_terminal());
-    let mut outcome = replay::upload(items, &writer, &options, &mut |done, total| {
+    let outcome = replay::upload(items, &writer, &options, &mut |done, total| {
         bar.show(done, total)
     })
     .await;
     bar.finish();
-    for (place, reason) in unreadable {
-        outcome.total += 1;
-        outcome.rejected.push(replay::Rejection { place, reason });
-    }
-    print!("{}", report(&source, &outcome));
-    if outcome.rejected.is_empty() {
+    print!("{}", report(&source, &outcome, &unreadable));
+    if outcome.rejected.is_empty() && outcome.not_sent == 0 && unreadable.is_empty() {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE
@@ -66,7 +62,7 @@ fn items_of(dataset: &Dataset) -> (Vec<Item>, Vec<(String, String)>) {
         .into_iter()
         .flat_map(|(id, trace)| {
             trace.documents.iter().map(move |text| Item {
-                place: format!("segment {} of trace {id}", super::check::segment_id(text)),
+                place: place_of(text, id),
                 text: text.clone(),
             })
         })
@@ -79,14 +75,27 @@ fn items_of(dataset: &Dataset) -> (Vec<Item>, Vec<(String, String)>) {
     (items, unreadable)
 }
 
+/// "segment 70de5b6f19ff9a0a of trace 1-…", or "…in FILE" for a document without a trace id.
+fn place_of(document: &str, trace_id: &str) -> String {
+    let segment = super::check::segment_id(document);
+    match trace_id.strip_prefix(crate::source::dataset::NO_TRACE_ID) {
+        Some(input) => format!("segment {segment} in{input}"),
+        None => format!("segment {segment} of trace {trace_id}"),
+    }
+}
+
 /// The final account: counts first, then each rejection with its reason.
-pub fn report(source: &str, outcome: &Outcome) -> String {
+pub fn report(source: &str, outcome: &Outcome, unreadable: &[(String, String)]) -> String {
     let mut out = format!(
-        "Uploaded {source} to X-Ray: {} of {} documents accepted, {} rejected.\n",
+        "Uploaded {source} to X-Ray: {} of {} documents accepted, {} rejected",
         group_digits(outcome.accepted),
         group_digits(outcome.total),
         group_digits(outcome.rejected.len())
     );
+    if outcome.not_sent > 0 {
+        out.push_str(&format!(", {} not sent", group_digits(outcome.not_sent)));
+    }
+    out.push_str(".\n");
     if let Some(shift) = outcome.shift {
         out.push_str(&format!(
             "Times moved by {shift:+.0} s ({}), trace ids with them.\n",
@@ -98,21 +107,57 @@ pub fn report(source: &str, outcome: &Outcome) -> String {
     }
     if !outcome.rejected.is_empty() {
         out.push_str("Rejected:\n");
-        for rejection in outcome.rejected.iter().take(REJECTIONS_LISTED) {
+        let groups = by_reason(&outcome.rejected);
+        for (reason, places) in groups.iter().take(REJECTIONS_LISTED) {
+            let reason = text::clean(reason);
+            match places.as_slice() {
+                [one] => out.push_str(&format!("  {}: {reason}\n", text::clean(one))),
+                many => out.push_str(&format!(
+                    "  {} documents ({}, …): {reason}\n",
+                    group_digits(many.len()),
+                    text::clean(many[0])
+                )),
+            }
+        }
+        if groups.len() > REJECTIONS_LISTED {
             out.push_str(&format!(
-                "  {}: {}\n",
-                text::clean(&rejection.place),
-                text::clean(&rejection.reason)
+                "  … and {} more reasons\n",
+                groups.len() - REJECTIONS_LISTED
             ));
         }
-        if outcome.rejected.len() > REJECTIONS_LISTED {
+    }
+    if !unreadable.is_empty() {
+        out.push_str("Not read:\n");
+        for (place, reason) in unreadable.iter().take(REJECTIONS_LISTED) {
+            out.push_str(&format!(
+                "  {}: {}\n",
+                text::clean(place),
+                text::clean(reason)
+            ));
+        }
+        if unreadable.len() > REJECTIONS_LISTED {
             out.push_str(&format!(
                 "  … and {} more\n",
-                outcome.rejected.len() - REJECTIONS_LISTED
+                unreadable.len() - REJECTIONS_LISTED
             ));
         }
     }
     out
+}
+
+/// Rejections sharing a reason, in the order the reasons first came.
+fn by_reason(rejections: &[Rejection]) -> Vec<(&str, Vec<&str>)> {
+    let mut groups: Vec<(&str, Vec<&str>)> = Vec::new();
+    for rejection in rejections {
+        match groups
+            .iter_mut()
+            .find(|(reason, _)| *reason == rejection.reason)
+        {
+            Some((_, places)) => places.push(&rejection.place),
+            None => groups.push((&rejection.reason, vec![&rejection.place])),
+        }
+    }
+    groups
 }
 
 /// 229,000,000 s as "2,650 days".
@@ -184,35 +229,47 @@ impl ProgressBar {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::upload::replay::Rejection;
 
     #[test]
     fn the_report_counts_then_lists_reasons() {
         let outcome = Outcome {
             total: 1234,
-            accepted: 1232,
+            accepted: 1230,
             rejected: vec![
                 Rejection {
                     place: "segment a of trace 1-x".into(),
                     reason: "X-Ray: InvalidSegment: bad".into(),
                 },
                 Rejection {
+                    place: "segment b of trace 1-y".into(),
+                    reason: "not sent after 3 attempts: HTTP 500".into(),
+                },
+                Rejection {
+                    place: "segment c of trace 1-y".into(),
+                    reason: "not sent after 3 attempts: HTTP 500".into(),
+                },
+                Rejection {
                     place: "rec.ndjson:3:1".into(),
                     reason: "not JSON\u{1b}[2J".into(),
                 },
             ],
+            not_sent: 0,
             shift: Some(86_400.0 * 2.0),
             stopped: None,
         };
-        let text = report("rec.ndjson", &outcome);
+        let unreadable = [("notes.txt".to_owned(), "not JSON".to_owned())];
+        let text = report("rec.ndjson", &outcome, &unreadable);
         assert_eq!(
             text.lines().collect::<Vec<_>>(),
             [
-                "Uploaded rec.ndjson to X-Ray: 1,232 of 1,234 documents accepted, 2 rejected.",
+                "Uploaded rec.ndjson to X-Ray: 1,230 of 1,234 documents accepted, 4 rejected.",
                 "Times moved by +172800 s (2 days), trace ids with them.",
                 "Rejected:",
                 "  segment a of trace 1-x: X-Ray: InvalidSegment: bad",
+                "  2 documents (segment b of trace 1-y, …): not sent after 3 attempts: HTTP 500",
                 "  rec.ndjson:3:1: not JSON␛[2J",
+                "Not read:",
+                "  notes.txt: not JSON",
             ]
         );
     }

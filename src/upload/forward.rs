@@ -151,10 +151,10 @@ impl Forwarder {
         self.shared.lock().waiting.clone()
     }
 
-    /// "→ X-Ray: 120 sent · 3 failed · 40 dropped · 12 queued", for the status line.
+    /// "120 sent · 3 failed (!) · 40 dropped · 12 queued", for the status line.
     pub fn describe(&self) -> String {
         let counters = self.counters();
-        let mut parts = vec![format!("→ X-Ray: {} sent", counters.sent)];
+        let mut parts = vec![format!("{} sent", counters.sent)];
         if counters.failed > 0 {
             parts.push(format!("{} failed (!)", counters.failed));
         }
@@ -307,6 +307,10 @@ async fn run(shared: Arc<Shared>, writer: Writer) {
                 }
                 if failure.worth_retrying() || failure.backend.is_none() {
                     inner.put_back(batch, options.queue_bytes);
+                    inner.problem(format!(
+                        "forwarding waits: {}; documents stay queued",
+                        failure.message
+                    ));
                     inner.waiting = Some(format!(
                         "{}; sending again in {}",
                         failure.message,

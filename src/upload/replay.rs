@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use futures::StreamExt;
 
-use super::writer::{CallFailure, Writer};
+use super::writer::Writer;
 use super::{check, rebase};
 
 /// One document to send, and where it came from (for messages).
@@ -57,8 +57,9 @@ pub struct Outcome {
     pub rejected: Vec<Rejection>,
     /// Seconds every time moved by, with `--rebase-time`.
     pub shift: Option<f64>,
-    /// Why sending stopped early (access denied, no credentials); the documents not sent are
-    /// among the rejected.
+    /// Documents not sent because sending stopped.
+    pub not_sent: usize,
+    /// Why sending stopped early (access denied, no credentials).
     pub stopped: Option<String>,
 }
 
@@ -125,8 +126,9 @@ pub async fn upload(
         .map(|batch| send_batch(batch, writer, options, &stop))
         .buffer_unordered(options.calls_in_flight.max(1));
     while let Some(result) = results.next().await {
-        done += result.accepted + result.rejected.len();
+        done += result.accepted + result.rejected.len() + result.not_sent;
         outcome.accepted += result.accepted;
+        outcome.not_sent += result.not_sent;
         outcome.rejected.extend(result.rejected);
         if outcome.stopped.is_none() {
             outcome.stopped = result.stopped;
@@ -139,6 +141,7 @@ pub async fn upload(
 struct BatchResult {
     accepted: usize,
     rejected: Vec<Rejection>,
+    not_sent: usize,
     stopped: Option<String>,
 }
 
@@ -151,17 +154,13 @@ async fn send_batch(
     let mut result = BatchResult {
         accepted: 0,
         rejected: Vec::new(),
+        not_sent: 0,
         stopped: None,
     };
     let mut attempt = 0;
     while !batch.is_empty() {
         if stop.load(Ordering::Relaxed) {
-            result
-                .rejected
-                .extend(batch.drain(..).map(|item| Rejection {
-                    place: item.place,
-                    reason: "not sent: the upload stopped".into(),
-                }));
+            result.not_sent += batch.len();
             break;
         }
         attempt += 1;
@@ -195,29 +194,23 @@ async fn send_batch(
             Err(failure) if failure.worth_retrying() && attempt < options.attempts => {
                 tokio::time::sleep(backoff(options.retry_pause, attempt)).await;
             }
-            Err(failure) => {
-                if !failure.worth_retrying() {
-                    stop.store(true, Ordering::Relaxed);
-                    result.stopped = Some(failure.message.clone());
-                }
+            Err(failure) if failure.worth_retrying() => {
                 result
                     .rejected
                     .extend(batch.drain(..).map(|item| Rejection {
                         place: item.place,
-                        reason: not_sent(&failure, attempt),
+                        reason: format!("not sent after {attempt} attempts: {}", failure.message),
                     }));
+            }
+            Err(failure) => {
+                stop.store(true, Ordering::Relaxed);
+                result.stopped = Some(failure.message);
+                result.not_sent += batch.len();
+                break;
             }
         }
     }
     result
-}
-
-fn not_sent(failure: &CallFailure, attempts: u32) -> String {
-    if failure.worth_retrying() {
-        format!("not sent after {attempts} attempts: {}", failure.message)
-    } else {
-        format!("not sent: {}", failure.message)
-    }
 }
 
 fn backoff(base: Duration, attempt: u32) -> Duration {

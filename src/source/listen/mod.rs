@@ -64,6 +64,7 @@ pub struct ListenOptions {
 
 pub struct ListenerSource {
     address: SocketAddr,
+    forwarding: bool,
     store: Arc<Mutex<Store>>,
     status: watch::Receiver<SourceStatus>,
     stop: Arc<AtomicBool>,
@@ -87,6 +88,7 @@ impl ListenerSource {
             ..SourceStatus::default()
         });
         let stop = Arc::new(AtomicBool::new(false));
+        let forwarding = options.forward.is_some();
         let receiver = Receiver {
             socket,
             address,
@@ -103,6 +105,7 @@ impl ListenerSource {
             .map_err(|e| format!("cannot start the listener: {e}"))?;
         Ok(ListenerSource {
             address,
+            forwarding,
             store,
             status,
             stop,
@@ -279,7 +282,16 @@ fn activity(
     record: &Option<PathBuf>,
     forward: Option<&Forwarder>,
 ) -> String {
-    let mut parts = vec![format!("{} documents received", counters.documents)];
+    // Forwarding says "received" and "sent" side by side; the source's name says where to.
+    let received = if forward.is_some() {
+        format!("{} received", counters.documents)
+    } else {
+        format!("{} documents received", counters.documents)
+    };
+    let mut parts = vec![received];
+    if let Some(forward) = forward {
+        parts.push(forward.describe());
+    }
     if let Some(drops) = kernel_drops {
         parts.push(format!("{drops} lost"));
     }
@@ -292,9 +304,6 @@ fn activity(
     if counters.overflow > 0 {
         parts.push(format!("{} over the per-trace limit", counters.overflow));
     }
-    if let Some(forward) = forward {
-        parts.push(forward.describe());
-    }
     if let Some(path) = record {
         parts.push(format!("recording {}", path.display()));
     }
@@ -303,7 +312,11 @@ fn activity(
 
 impl TraceSource for ListenerSource {
     fn label(&self) -> String {
-        format!("udp {}", self.address)
+        if self.forwarding {
+            format!("udp {} → X-Ray", self.address)
+        } else {
+            format!("udp {}", self.address)
+        }
     }
 
     fn summaries(&self, query: SummaryQuery) -> SummaryStream {
