@@ -729,6 +729,65 @@ fn listening_through_a_flood_keeps_the_screen_responsive() {
     tmux.expect_restored_shell(Some(0));
 }
 
+/// A fresh completed segment, as an SDK sends it now.
+fn fresh_datagram(trace: usize) -> Vec<u8> {
+    let now = chrono::Utc::now().timestamp() as f64;
+    format!(
+        "{{\"format\":\"json\",\"version\":1}}\n{{\"trace_id\":\"1-{:08x}-{trace:024x}\",\
+         \"id\":\"{trace:016x}\",\"name\":\"fwd-{trace}\",\"start_time\":{},\"end_time\":{}}}",
+        now as u32 - 1,
+        now - 1.0,
+        now - 0.5
+    )
+    .into_bytes()
+}
+
+#[test]
+fn forwarding_to_an_unreachable_x_ray_queues_and_says_why_while_the_screen_stays_live() {
+    let port = std::net::UdpSocket::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let tmux = Tmux::start("forward", 100, 30);
+    tmux.type_line(&format!(
+        "AWS_ACCESS_KEY_ID=AKIDEXAMPLE AWS_SECRET_ACCESS_KEY=secret {} --listen 127.0.0.1:{port} \
+         --forward --no-telemetry --region us-east-1 --endpoint-url http://127.0.0.1:{closed}",
+        shell_quote(BIN)
+    ));
+    let title = format!(" Traces  udp 127.0.0.1:{port} → X-Ray  0 traces");
+    tmux.wait_for("the empty forwarding list", |screen| {
+        first_line(screen).starts_with(&title) && last_line(screen).ends_with("0 received · 0 sent")
+    });
+    let socket = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    for trace in 0..200 {
+        socket
+            .send_to(&fresh_datagram(trace), ("127.0.0.1", port))
+            .unwrap();
+    }
+    tmux.wait_for("the documents shown and queued for X-Ray", |screen| {
+        first_line(screen).contains("200 traces")
+            && last_line(screen).contains("200 received · 0 sent · 200 queued · could not reach")
+    });
+    tmux.keys(&["?"]);
+    tmux.wait_for("the help, while forwarding waits", shows_help);
+    tmux.keys(&["Escape"]);
+    tmux.keys(&["!"]);
+    tmux.wait_for("why forwarding waits", |screen| {
+        screen.contains(
+            "forwarding waits: could not reach X-Ray: Connection refused; documents stay queued",
+        )
+    });
+    tmux.keys(&["!"]);
+    tmux.keys(&["Q"]);
+    tmux.expect_restored_shell(Some(0));
+}
+
 /// Escape sequences inside trace data (a name that sets the window title and clears the
 /// screen, a URL that would write the clipboard) reach the terminal as visible symbols only.
 #[test]
