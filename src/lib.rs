@@ -125,7 +125,12 @@ pub async fn run(cli: Cli) -> ExitCode {
         group: cli.group.clone(),
         follow: cli.follow,
     };
-    match event_loop::run(source, options).await {
+    let finishing = std::sync::Arc::clone(&source);
+    let ran = event_loop::run(source, options).await;
+    if let Some(message) = finishing.finish().await {
+        eprintln!("xray-tui: {}", text::clean(&message));
+    }
+    match ran {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("xray-tui: terminal error: {error}");

@@ -325,6 +325,43 @@ async fn telemetry_reports_received_sent_rejected_and_connection_errors() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn at_exit_what_is_queued_is_sent_at_once_or_counted_as_not_forwarded() {
+    let server = Server::start();
+    ok_route(&server);
+    let patient = ForwardOptions {
+        send_every: Duration::from_secs(30),
+        ..quick()
+    };
+    let forwarder = Forwarder::start(writer(&server.url()), patient.clone());
+    for i in 0..3 {
+        forwarder.offer(&document(i), now());
+    }
+    assert_eq!(forwarder.flush(Duration::from_secs(5)).await, None);
+    assert_eq!(forwarder.counters().sent, 3);
+    assert_eq!(documents_sent(&server).concat().len(), 3);
+
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let unreachable = Forwarder::start(writer(&format!("http://127.0.0.1:{port}")), patient);
+    for i in 0..3 {
+        unreachable.offer(&document(i), now());
+    }
+    let said = unreachable
+        .flush(Duration::from_millis(500))
+        .await
+        .unwrap_or_else(|| panic!("{:?} {:?}", unreachable.counters(), unreachable.problems()));
+    assert!(
+        said.starts_with(
+            "3 documents were not forwarded to X-Ray before exit (could not reach X-Ray: "
+        ),
+        "{said}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn no_telemetry_is_sent_when_it_is_turned_off() {
     let server = Server::start();
     ok_route(&server);
@@ -375,7 +412,7 @@ async fn what_the_listener_receives_reaches_moto_and_reads_back() {
         address: "127.0.0.1:0".parse().unwrap(),
         max_traces: 100,
         record: None,
-        forward: Some(Forwarder::start(writer(&url), quick())),
+        forward: Some(std::sync::Arc::new(Forwarder::start(writer(&url), quick()))),
     })
     .unwrap();
     // The recorded real Lambda trace, moved to now, as an SDK would send it.

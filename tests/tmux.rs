@@ -786,6 +786,15 @@ fn forwarding_to_an_unreachable_x_ray_queues_and_says_why_while_the_screen_stays
     tmux.keys(&["!"]);
     tmux.keys(&["Q"]);
     tmux.expect_restored_shell(Some(0));
+    let screen = tmux.screen();
+    assert!(
+        screen.replace('\n', "").contains(
+            "xray-tui: 200 documents were not forwarded to X-Ray before exit (could not reach \
+             X-Ray: Connection refused)"
+        ),
+        "{}",
+        framed(&screen)
+    );
 }
 
 /// Escape sequences inside trace data (a name that sets the window title and clears the

@@ -113,6 +113,11 @@ pub trait TraceSource: Send + Sync + 'static {
     fn groups(&self) -> BoxFuture<'static, Result<Vec<String>, SourceError>> {
         Box::pin(async { Ok(Vec::new()) })
     }
+    /// Finishes what is under way before the program exits (forwarding sends what is
+    /// queued); answers what the user should hear of it.
+    fn finish(&self) -> BoxFuture<'static, Option<String>> {
+        Box::pin(async { None })
+    }
 }
 
 /// The source the command line asks for: the demo, files, or else live AWS X-Ray.
@@ -136,10 +141,10 @@ pub fn open(cli: &crate::cli::Cli) -> Result<Arc<dyn TraceSource>, String> {
                             .then_some(std::time::Duration::from_secs(60)),
                         ..Default::default()
                     };
-                    crate::upload::forward::Forwarder::start(
+                    Arc::new(crate::upload::forward::Forwarder::start(
                         crate::upload::writer::Writer::new(crate::upload::aws_options(cli)),
                         options,
-                    )
+                    ))
                 }),
             },
         )?));

@@ -61,6 +61,9 @@ pub struct ForwardCounters {
     pub queued: usize,
 }
 
+/// The longest pause after a failure while flushing at exit.
+const FLUSH_PAUSE: Duration = Duration::from_millis(200);
+
 /// Reasons kept for the problems popup.
 const PROBLEMS_KEPT: usize = 8;
 
@@ -72,6 +75,8 @@ struct Shared {
     inner: Mutex<Inner>,
     wake: Notify,
     stopped: AtomicBool,
+    /// Send what is queued now, without waiting for a batch to fill or a pause to end.
+    flushing: AtomicBool,
     options: ForwardOptions,
 }
 
@@ -79,12 +84,16 @@ struct Shared {
 struct Inner {
     queue: VecDeque<Queued>,
     queued_bytes: usize,
+    /// Documents in the call under way.
+    sending: usize,
     totals: ForwardCounters,
     /// Counts not yet reported by telemetry.
     telemetry: Counts,
     problems: VecDeque<String>,
     /// What forwarding waits for after a failure.
     waiting: Option<String>,
+    /// Why the last call failed, while failures go on.
+    failure: Option<String>,
 }
 
 struct Queued {
@@ -100,6 +109,7 @@ impl Forwarder {
             inner: Mutex::new(Inner::default()),
             wake: Notify::new(),
             stopped: AtomicBool::new(false),
+            flushing: AtomicBool::new(false),
             options,
         });
         tokio::spawn(run(Arc::clone(&shared), writer));
@@ -144,6 +154,31 @@ impl Forwarder {
     /// Recent reasons documents were not forwarded, oldest first.
     pub fn problems(&self) -> Vec<String> {
         self.shared.lock().problems.iter().cloned().collect()
+    }
+
+    /// Sends what is queued, trying for at most `within`; answers what is left to say: how
+    /// many documents were never sent, or nothing when all went.
+    pub async fn flush(&self, within: Duration) -> Option<String> {
+        self.shared.flushing.store(true, Ordering::Relaxed);
+        self.shared.wake.notify_one();
+        let deadline = Instant::now() + within;
+        let unsent = || {
+            let inner = self.shared.lock();
+            inner.queue.len() + inner.sending
+        };
+        while unsent() > 0 && Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        let left = unsent();
+        (left > 0).then(|| {
+            let why = self
+                .shared
+                .lock()
+                .failure
+                .clone()
+                .unwrap_or_else(|| "no time left".into());
+            format!("{left} documents were not forwarded to X-Ray before exit ({why})")
+        })
     }
 
     /// What forwarding waits for, while it waits after a failure.
@@ -214,6 +249,7 @@ impl Inner {
     fn take_batch(&mut self, size: usize) -> Vec<Queued> {
         let batch: Vec<Queued> = self.queue.drain(..size.min(self.queue.len())).collect();
         self.queued_bytes -= batch.iter().map(|q| q.text.len()).sum::<usize>();
+        self.sending = batch.len();
         batch
     }
 
@@ -232,7 +268,15 @@ async fn run(shared: Arc<Shared>, writer: Writer) {
     let mut pause: Option<Duration> = None;
     let mut next_telemetry = options.telemetry_every.map(|every| Instant::now() + every);
     loop {
+        let flushing = shared.flushing.load(Ordering::Relaxed);
         match pause {
+            _ if flushing && shared.lock().queue.is_empty() => {
+                let _ = tokio::time::timeout(options.send_every, shared.wake.notified()).await;
+            }
+            Some(pause) if flushing => {
+                tokio::time::sleep(pause.min(FLUSH_PAUSE)).await;
+            }
+            None if flushing => {}
             // Waiting after a failure: new documents queue up (or push the oldest out).
             Some(pause) => {
                 tokio::select! {
@@ -262,7 +306,9 @@ async fn run(shared: Arc<Shared>, writer: Writer) {
             Ok(unprocessed) => {
                 pause = None;
                 let mut inner = shared.lock();
+                inner.sending = 0;
                 inner.waiting = None;
+                inner.failure = None;
                 let mut retry = Vec::new();
                 let mut refused = 0;
                 let mut batch = batch;
@@ -302,6 +348,8 @@ async fn run(shared: Arc<Shared>, writer: Writer) {
                     (p * 2).min(options.retry_pause_cap)
                 });
                 let mut inner = shared.lock();
+                inner.sending = 0;
+                inner.failure = Some(failure.message.clone());
                 if let Some(backend) = failure.backend {
                     inner.telemetry.errors.count(backend);
                 }

@@ -59,12 +59,12 @@ pub struct ListenOptions {
     pub max_traces: usize,
     pub record: Option<PathBuf>,
     /// Also send what arrives to X-Ray (`--forward`).
-    pub forward: Option<Forwarder>,
+    pub forward: Option<Arc<Forwarder>>,
 }
 
 pub struct ListenerSource {
     address: SocketAddr,
-    forwarding: bool,
+    forward: Option<Arc<Forwarder>>,
     store: Arc<Mutex<Store>>,
     status: watch::Receiver<SourceStatus>,
     stop: Arc<AtomicBool>,
@@ -82,13 +82,13 @@ impl ListenerSource {
                 &Counters::default(),
                 None,
                 &options.record,
-                options.forward.as_ref(),
+                options.forward.as_deref(),
             ),
             empty_hint: Some(waiting_hint(address)),
             ..SourceStatus::default()
         });
         let stop = Arc::new(AtomicBool::new(false));
-        let forwarding = options.forward.is_some();
+        let forward = options.forward.clone();
         let receiver = Receiver {
             socket,
             address,
@@ -105,7 +105,7 @@ impl ListenerSource {
             .map_err(|e| format!("cannot start the listener: {e}"))?;
         Ok(ListenerSource {
             address,
-            forwarding,
+            forward,
             store,
             status,
             stop,
@@ -180,7 +180,7 @@ struct Receiver {
     store: Arc<Mutex<Store>>,
     recorder: Option<Recorder>,
     record_path: Option<PathBuf>,
-    forward: Option<Forwarder>,
+    forward: Option<Arc<Forwarder>>,
     status: watch::Sender<SourceStatus>,
     stop: Arc<AtomicBool>,
 }
@@ -250,7 +250,7 @@ impl Receiver {
                 &counters,
                 kernel_drops.filter(|&d| d > 0),
                 &self.record_path,
-                self.forward.as_ref(),
+                self.forward.as_deref(),
             ),
             problems,
             traces_seen: counters.traces_seen,
@@ -312,7 +312,7 @@ fn activity(
 
 impl TraceSource for ListenerSource {
     fn label(&self) -> String {
-        if self.forwarding {
+        if self.forward.is_some() {
             format!("udp {} → X-Ray", self.address)
         } else {
             format!("udp {}", self.address)
@@ -363,7 +363,15 @@ impl TraceSource for ListenerSource {
     fn status(&self) -> Option<watch::Receiver<SourceStatus>> {
         Some(self.status.clone())
     }
+
+    fn finish(&self) -> BoxFuture<'static, Option<String>> {
+        let forward = self.forward.clone();
+        Box::pin(async move { forward?.flush(FLUSH_AT_EXIT).await })
+    }
 }
+
+/// How long forwarding may take to send what is queued when the program exits.
+const FLUSH_AT_EXIT: Duration = Duration::from_secs(3);
 
 #[cfg(test)]
 mod tests {
