@@ -7,9 +7,8 @@ mod aws_server;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use aws_config::timeout::TimeoutConfig;
-use aws_config::{BehaviorVersion, SdkConfig};
-use aws_sdk_xray::config::{Credentials, Region, SharedCredentialsProvider};
+use aws_config::SdkConfig;
+use aws_sdk_xray::config::SharedCredentialsProvider;
 use futures::StreamExt;
 use serde_json::{Value, json};
 use xray_tui::source::aws::{AwsOptions, AwsSource, Tuning};
@@ -37,27 +36,8 @@ fn quick() -> Tuning {
     }
 }
 
-/// Static dummy credentials, a fixed region, the loopback endpoint: nothing of the machine's
-/// own AWS set-up is read.
 fn sdk_config(server: &Server, attempt_timeout: Duration) -> SdkConfig {
-    SdkConfig::builder()
-        .behavior_version(BehaviorVersion::latest())
-        .region(Region::new("us-east-1"))
-        .credentials_provider(SharedCredentialsProvider::new(Credentials::new(
-            "AKIDEXAMPLE",
-            "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
-            None,
-            None,
-            "test",
-        )))
-        .endpoint_url(server.url())
-        .timeout_config(
-            TimeoutConfig::builder()
-                .connect_timeout(Duration::from_secs(1))
-                .operation_attempt_timeout(attempt_timeout)
-                .build(),
-        )
-        .build()
+    aws_server::sdk_config(&server.url(), attempt_timeout)
 }
 
 fn source_with(server: &Server, tuning: Tuning) -> AwsSource {

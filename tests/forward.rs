@@ -5,13 +5,10 @@
 mod aws_server;
 
 use std::net::{TcpListener, UdpSocket};
-use std::path::Path;
-use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use aws_config::{BehaviorVersion, SdkConfig};
-use aws_sdk_xray::config::{Credentials, Region, SharedCredentialsProvider};
+use aws_config::SdkConfig;
 use serde_json::{Value, json};
 use xray_tui::source::TraceSource;
 use xray_tui::source::aws::AwsOptions;
@@ -19,27 +16,11 @@ use xray_tui::source::listen::{ListenOptions, ListenerSource};
 use xray_tui::upload::forward::{ForwardOptions, Forwarder};
 use xray_tui::upload::writer::Writer;
 
+use aws_server::moto::Moto;
 use aws_server::{Reply, Server, fixture};
 
 fn sdk_config(url: &str) -> SdkConfig {
-    SdkConfig::builder()
-        .behavior_version(BehaviorVersion::latest())
-        .region(Region::new("us-east-1"))
-        .credentials_provider(SharedCredentialsProvider::new(Credentials::new(
-            "AKIDEXAMPLE",
-            "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
-            None,
-            None,
-            "test",
-        )))
-        .endpoint_url(url)
-        .timeout_config(
-            aws_config::timeout::TimeoutConfig::builder()
-                .connect_timeout(Duration::from_secs(1))
-                .operation_attempt_timeout(Duration::from_secs(2))
-                .build(),
-        )
-        .build()
+    aws_server::sdk_config(url, Duration::from_secs(2))
 }
 
 fn writer(url: &str) -> Writer {
@@ -373,41 +354,10 @@ async fn no_telemetry_is_sent_when_it_is_turned_off() {
     assert!(server.requests_to("/TelemetryRecords").is_empty());
 }
 
-struct Moto(Child, u16);
-
-impl Drop for Moto {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn moto() -> Moto {
-    let server = Path::new(env!("CARGO_MANIFEST_DIR")).join(".venv/bin/moto_server");
-    assert!(server.exists(), "run ./scripts/python-env.sh first");
-    let port = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let child = Command::new(server)
-        .args(["-H", "127.0.0.1", "-p", &port.to_string()])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(Instant::now() < deadline, "moto_server did not listen");
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    Moto(child, port)
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn what_the_listener_receives_reaches_moto_and_reads_back() {
-    let moto = moto();
-    let url = format!("http://127.0.0.1:{}", moto.1);
+    let moto = Moto::start();
+    let url = moto.url();
     let listener = ListenerSource::start(ListenOptions {
         address: "127.0.0.1:0".parse().unwrap(),
         max_traces: 100,

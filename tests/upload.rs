@@ -5,18 +5,17 @@
 mod aws_server;
 
 use std::collections::HashMap;
-use std::net::TcpListener;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Duration;
 
-use aws_config::{BehaviorVersion, SdkConfig};
-use aws_sdk_xray::config::{Credentials, Region, SharedCredentialsProvider};
+use aws_config::SdkConfig;
 use serde_json::{Value, json};
 use xray_tui::source::aws::AwsOptions;
 use xray_tui::upload::replay::{self, Item, UploadOptions};
 use xray_tui::upload::writer::Writer;
 
+use aws_server::moto::Moto;
 use aws_server::{Reply, Server, fixture};
 
 const BINARY: &str = env!("CARGO_BIN_EXE_xray-tui");
@@ -38,71 +37,8 @@ fn recording(dir: &Path, paths: &[&str]) -> (PathBuf, Vec<Value>) {
     (path, documents)
 }
 
-struct Moto {
-    child: Child,
-    port: u16,
-}
-
-impl Moto {
-    /// moto's server from the test environment's venv, on a free loopback port.
-    fn start() -> Moto {
-        let server = Path::new(env!("CARGO_MANIFEST_DIR")).join(".venv/bin/moto_server");
-        assert!(
-            server.exists(),
-            "{} is missing: run ./scripts/python-env.sh (./scripts/test.sh does)",
-            server.display()
-        );
-        let port = TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let child = Command::new(server)
-            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("moto_server starts");
-        let deadline = Instant::now() + Duration::from_secs(30);
-        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(
-                Instant::now() < deadline,
-                "moto_server did not listen in 30 s"
-            );
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        Moto { child, port }
-    }
-
-    fn url(&self) -> String {
-        format!("http://127.0.0.1:{}", self.port)
-    }
-}
-
-impl Drop for Moto {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn credentials() -> SharedCredentialsProvider {
-    SharedCredentialsProvider::new(Credentials::new(
-        "AKIDEXAMPLE",
-        "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
-        None,
-        None,
-        "test",
-    ))
-}
-
 fn sdk_config(url: &str) -> SdkConfig {
-    SdkConfig::builder()
-        .behavior_version(BehaviorVersion::latest())
-        .region(Region::new("us-east-1"))
-        .credentials_provider(credentials())
-        .endpoint_url(url)
-        .build()
+    aws_server::sdk_config(url, Duration::from_secs(5))
 }
 
 /// The binary, with dummy credentials and none of this machine's AWS set-up.
@@ -116,6 +52,17 @@ fn xray_tui(home: &Path) -> Command {
         .env("AWS_SECRET_ACCESS_KEY", "secret")
         .env("AWS_EC2_METADATA_DISABLED", "true");
     command
+}
+
+/// `xray-tui --file PATH --upload --rebase-time` against the X-Ray at `url`.
+fn upload_rebased(home: &Path, path: &Path, url: &str) -> std::process::Output {
+    xray_tui(home)
+        .arg("--file")
+        .arg(path)
+        .args(["--upload", "--rebase-time", "--region", "us-east-1"])
+        .args(["--endpoint-url", url])
+        .output()
+        .unwrap()
 }
 
 /// `1-{epoch}-{random}` with the epoch moved by `shift`.
@@ -172,13 +119,7 @@ fn a_recording_uploaded_with_rebase_time_reads_back_from_moto_whole() {
         dir.path(),
         &["awsdocs-devguide/BatchGetTraces.scorekeep-lambda-inferred.response.json"],
     );
-    let output = xray_tui(dir.path())
-        .arg("--file")
-        .arg(&path)
-        .args(["--upload", "--rebase-time", "--region", "us-east-1"])
-        .args(["--endpoint-url", &moto.url()])
-        .output()
-        .unwrap();
+    let output = upload_rebased(dir.path(), &path, &moto.url());
     let stdout = String::from_utf8_lossy(&output.stdout);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "{stdout}\n{stderr}");
@@ -254,13 +195,7 @@ fn a_recording_uploaded_with_rebase_time_reads_back_from_moto_whole() {
             "awsdocs-devguide/BatchGetTraces.scorekeep-lambda-inferred.response.json",
         ],
     );
-    let output = xray_tui(dir.path())
-        .arg("--file")
-        .arg(&path)
-        .args(["--upload", "--rebase-time", "--region", "us-east-1"])
-        .args(["--endpoint-url", &moto.url()])
-        .output()
-        .unwrap();
+    let output = upload_rebased(dir.path(), &path, &moto.url());
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert_eq!(output.status.code(), Some(1), "{stdout}");
     assert!(
