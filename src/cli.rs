@@ -116,7 +116,7 @@ pub struct Cli {
     #[arg(long, conflicts_with_all = ["demo", "file", "listen"])]
     pub sampling: bool,
 
-    /// Draw the service map with ASCII characters only, for terminals without box drawing.
+    /// Draw with ASCII characters only, for terminals without box-drawing glyphs.
     #[arg(long)]
     pub ascii: bool,
 

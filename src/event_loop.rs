@@ -4,16 +4,17 @@
 use std::io;
 use std::sync::Arc;
 
-use crossterm::event::{Event, EventStream, KeyEventKind};
+use crossterm::event::{Event, EventStream, KeyEventKind, MouseButton, MouseEventKind};
 use std::task::Poll;
 
 use futures::StreamExt;
 use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::mpsc;
 
-use crate::app::keymap::intent_for;
+use crate::app::columns::Column;
+use crate::app::keys::Keymap;
 use crate::app::update::{context, start, update};
-use crate::app::{Action, Command, Intent, State};
+use crate::app::{Action, Command, Intent, Pointer, State};
 use crate::source::{SourceStatus, TimeRange, TraceSource};
 use crate::tui;
 use crate::ui;
@@ -36,11 +37,16 @@ pub struct Options {
     pub group: Option<String>,
     /// Keep listening for traces that arrive later.
     pub follow: bool,
+    pub keymap: Arc<Keymap>,
+    /// The list's columns, when configured.
+    pub columns: Option<Vec<Column>>,
+    /// Take mouse wheel and clicks.
+    pub mouse: bool,
 }
 
 /// Runs the interactive app until the user quits or a signal arrives.
 pub async fn run(source: Arc<dyn TraceSource>, options: Options) -> io::Result<()> {
-    let mut terminal = tui::enter()?;
+    let mut terminal = tui::enter(options.mouse)?;
     let result = run_in(&mut terminal, source, options).await;
     tui::restore();
     result
@@ -61,6 +67,10 @@ async fn run_in(
     state.range = options.range;
     state.group = options.group;
     state.follow = options.follow;
+    state.keymap = options.keymap;
+    if let Some(columns) = options.columns.filter(|c| !c.is_empty()) {
+        state.list.columns = columns;
+    }
     let mut status = source.status();
     // What the source says before anything happens is news too.
     if let Some(receiver) = status.as_mut() {
@@ -163,7 +173,7 @@ fn action_of(state: &State, event: Event) -> Option<Action> {
             Some(Action::PromptKey(key))
         }
         Event::Key(key) if key.kind == KeyEventKind::Press => {
-            let intent = intent_for(context(state), &key);
+            let intent = state.keymap.intent_for(context(state), &key);
             // With the help open, a key bound to nothing closes it too.
             let intent = if state.help {
                 intent.or(Some(Intent::ToggleHelp))
@@ -173,6 +183,19 @@ fn action_of(state: &State, event: Event) -> Option<Action> {
             intent.map(Action::Intent)
         }
         Event::Resize(width, height) => Some(Action::Resize { width, height }),
+        Event::Mouse(mouse) => {
+            let pointer = match mouse.kind {
+                MouseEventKind::ScrollUp => Pointer::ScrollUp,
+                MouseEventKind::ScrollDown => Pointer::ScrollDown,
+                MouseEventKind::Down(MouseButton::Left) => Pointer::Click,
+                _ => return None,
+            };
+            Some(Action::Mouse {
+                pointer,
+                column: mouse.column,
+                row: mouse.row,
+            })
+        }
         _ => None,
     }
 }

@@ -24,16 +24,35 @@ use std::process::ExitCode;
 
 use cli::Cli;
 
+/// Settings the command line leaves out come from the configuration file.
+fn apply_config_defaults(cli: &mut Cli, config: &config::Config) {
+    if cli.region.is_none() {
+        cli.region = config.region.clone();
+    }
+    let aws = !cli.demo && cli.file.is_empty() && cli.listen.is_none();
+    if cli.profile.is_none() && aws {
+        cli.profile = config.profile.clone();
+    }
+    if cli.since.is_none() && cli.from.is_none() {
+        cli.since = config.since;
+    }
+}
+
 /// `--print` never waits longer than this for its data.
 const PRINT_BOUND: std::time::Duration = std::time::Duration::from_secs(60);
 
 /// Runs the program for a parsed command line; the exit code says how it went.
-pub async fn run(cli: Cli) -> ExitCode {
+pub async fn run(mut cli: Cli) -> ExitCode {
     if let Err(message) = cli.check() {
         eprintln!("xray-tui: {message}");
         return ExitCode::from(2);
     }
+    let (config, config_problem) = config::load(cli.config.as_deref());
+    apply_config_defaults(&mut cli, &config);
     if cli.upload {
+        if let Some(problem) = &config_problem {
+            eprintln!("xray-tui: {}", text::clean(problem));
+        }
         return upload::command::run(&cli).await;
     }
     let source = match source::open(&cli) {
@@ -69,6 +88,9 @@ pub async fn run(cli: Cli) -> ExitCode {
         }
     };
     if let Some(view) = &cli.print {
+        if let Some(problem) = &config_problem {
+            eprintln!("xray-tui: {}", text::clean(problem));
+        }
         let view = match print::View::parse(view) {
             Ok(view) => view,
             Err(message) => {
@@ -86,6 +108,7 @@ pub async fn run(cli: Cli) -> ExitCode {
             width: cli.width,
             height: cli.height,
             utc_offset: offset,
+            columns: config.columns.clone(),
         };
         let rendered = tokio::time::timeout(PRINT_BOUND, print::render(source, request))
             .await
@@ -113,11 +136,26 @@ pub async fn run(cli: Cli) -> ExitCode {
             }
         };
     }
-    let (config, config_problem) = config::load(cli.config.as_deref());
+    let depth = config
+        .colors
+        .unwrap_or_else(ui::theme::ColorDepth::from_env);
+    ui::theme::install(ui::theme::Palette::for_terminal(
+        config.theme,
+        depth,
+        ui::theme::no_color_requested(),
+    ));
+    // A configuration that does not parse was replaced by the defaults, so this holds.
+    let keymap = config
+        .keymap()
+        .map(|(keymap, _)| keymap)
+        .unwrap_or_default();
     let options = event_loop::Options {
         open_trace: trace,
         no_clipboard: cli.no_clipboard || !config.clipboard,
-        region: cli.region.clone().or(config.region),
+        region: cli.region.clone(),
+        keymap: std::sync::Arc::new(keymap),
+        columns: config.columns.clone(),
+        mouse: config.mouse,
         config_problem,
         filter: cli.filter.clone(),
         ascii: cli.ascii,

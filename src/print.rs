@@ -56,6 +56,8 @@ pub struct Request {
     pub height: u16,
     /// Offset of the local time zone from UTC, in seconds.
     pub utc_offset: i32,
+    /// The list's columns, when configured.
+    pub columns: Option<Vec<crate::app::columns::Column>>,
 }
 
 /// Renders the requested view once its data has arrived. `Err` carries the one-line message
@@ -70,10 +72,14 @@ pub async fn render(source: Arc<dyn TraceSource>, request: Request) -> Result<Pr
         width,
         height,
         utc_offset,
+        columns,
     } = request;
     let mut state = State::new(source.label(), width, height, utc_offset);
     state.list.filter = filter;
     state.ascii = ascii;
+    if let Some(columns) = columns.filter(|c| !c.is_empty()) {
+        state.list.columns = columns;
+    }
     state.range = range;
     state.group = group;
     let commands = match &view {

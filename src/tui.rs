@@ -3,8 +3,10 @@
 
 use std::io::{self, Stdout, Write};
 use std::sync::Once;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use crossterm::cursor;
+use crossterm::event::{DisableMouseCapture, EnableMouseCapture};
 use crossterm::execute;
 use crossterm::terminal::{self, EnterAlternateScreen, LeaveAlternateScreen};
 use ratatui::Terminal;
@@ -12,21 +14,39 @@ use ratatui::backend::CrosstermBackend;
 
 pub type Tui = Terminal<CrosstermBackend<Stdout>>;
 
-pub fn enter() -> io::Result<Tui> {
+/// The mouse is captured while the app has the terminal.
+static MOUSE: AtomicBool = AtomicBool::new(false);
+
+/// Takes the terminal; with `mouse`, the terminal reports the wheel and clicks to the app.
+pub fn enter(mouse: bool) -> io::Result<Tui> {
     install_panic_hook();
+    MOUSE.store(mouse, Ordering::Relaxed);
     terminal::enable_raw_mode()?;
     let mut stdout = io::stdout();
-    if let Err(error) = execute!(stdout, EnterAlternateScreen, cursor::Hide) {
+    if let Err(error) = take_screen(&mut stdout) {
         restore();
         return Err(error);
     }
     Terminal::new(CrosstermBackend::new(stdout))
 }
 
+fn take_screen(stdout: &mut Stdout) -> io::Result<()> {
+    execute!(stdout, EnterAlternateScreen, cursor::Hide)?;
+    if MOUSE.load(Ordering::Relaxed) {
+        execute!(stdout, EnableMouseCapture)?;
+    }
+    Ok(())
+}
+
 /// Puts the terminal back as it was. Safe to call more than once.
 pub fn restore() {
     let mut stdout = io::stdout();
-    let _ = execute!(stdout, LeaveAlternateScreen, cursor::Show);
+    let _ = execute!(
+        stdout,
+        DisableMouseCapture,
+        LeaveAlternateScreen,
+        cursor::Show
+    );
     let _ = terminal::disable_raw_mode();
     let _ = stdout.flush();
 }
@@ -38,7 +58,7 @@ pub fn suspend(terminal: &mut Tui) -> io::Result<()> {
     signal_hook::low_level::raise(signal_hook::consts::SIGTSTP)?;
     // Here again after SIGCONT.
     terminal::enable_raw_mode()?;
-    execute!(io::stdout(), EnterAlternateScreen, cursor::Hide)?;
+    take_screen(&mut io::stdout())?;
     terminal.clear()
 }
 

@@ -133,3 +133,194 @@ fn loading_and_error_states() {
     let screen = text(&render(&state));
     assert!(screen.contains(" trace 1-00000000-000000000000000000000000 is not in demo\n Esc: back to the trace list"), "{screen}");
 }
+
+/// The demo's service map, laid out as the worker would.
+fn map_state(width: u16, height: u16) -> State {
+    use std::sync::Arc;
+    use xray_tui::app::Command;
+    use xray_tui::app::map::{MapModel, lay_out};
+    let mut state = loaded_state(width, height);
+    let commands = update(&mut state, Action::Intent(Intent::ShowMap));
+    let [Command::LoadMap { request, .. }] = commands.as_slice() else {
+        panic!("{commands:?}")
+    };
+    let model = Arc::new(MapModel::of(&common::demo().graph));
+    let drawing = Arc::new(lay_out(model, false, false));
+    update(
+        &mut state,
+        Action::MapLoaded {
+            request: *request,
+            result: Ok(drawing),
+        },
+    );
+    state
+}
+
+/// Every view the user can reach, by name.
+fn views(width: u16, height: u16) -> Vec<(&'static str, State)> {
+    let list = loaded_state(width, height);
+    let mut waterfall = loaded_state(width, height);
+    open_trace(&mut waterfall, &first_fault_trace_id());
+    let mut details = waterfall.clone();
+    update(&mut details, Action::Intent(Intent::NextTab));
+    let mut help = loaded_state(width, height);
+    update(&mut help, Action::Intent(Intent::ToggleHelp));
+    let mut columns = loaded_state(width, height);
+    update(&mut columns, Action::Intent(Intent::ChooseColumns));
+    vec![
+        ("list", list),
+        ("waterfall", waterfall),
+        ("details", details),
+        ("map", map_state(width, height)),
+        ("help", help),
+        ("columns", columns),
+    ]
+}
+
+/// Each row's runs of colour and attributes, for snapshots of how a screen is coloured.
+fn colour_dump(buffer: &Buffer) -> String {
+    let mut out = String::new();
+    for y in 0..buffer.area.height {
+        let mut runs: Vec<(u16, u16, String)> = Vec::new();
+        for x in 0..buffer.area.width {
+            let cell = &buffer[(x, y)];
+            let look = format!("{:?}/{:?}/{:?}", cell.fg, cell.bg, cell.modifier);
+            match runs.last_mut() {
+                Some((_, end, last)) if *last == look => *end = x,
+                _ => runs.push((x, x, look)),
+            }
+        }
+        let runs: Vec<String> = runs
+            .into_iter()
+            .filter(|(_, _, look)| look != "Reset/Reset/NONE")
+            .map(|(start, end, look)| format!("{start}-{end} {look}"))
+            .collect();
+        out.push_str(&format!("{y:2}: {}\n", runs.join("  ")));
+    }
+    out
+}
+
+#[test]
+fn every_view_in_the_16_colour_and_true_colour_themes() {
+    use xray_tui::model::Status;
+    use xray_tui::ui::theme::{self, Palette};
+    for (name, state) in views(80, 24) {
+        let ansi = theme::with_palette(Palette::ANSI, || render(&state));
+        let dark = theme::with_palette(Palette::DARK, || render(&state));
+        assert_eq!(
+            text(&ansi),
+            text(&dark),
+            "{name}: the themes differ only in colour"
+        );
+        insta::assert_snapshot!(format!("colours_{name}_ansi_80x24"), colour_dump(&ansi));
+        insta::assert_snapshot!(
+            format!("colours_{name}_truecolor_80x24"),
+            colour_dump(&dark)
+        );
+        for (palette, buffer) in [(Palette::ANSI, &ansi), (Palette::DARK, &dark)] {
+            let cells: Vec<_> = buffer.content().iter().collect();
+            // Only the palette's colours are used (and the terminal's own).
+            let allowed = [
+                palette.ok,
+                palette.error,
+                palette.throttle,
+                palette.fault,
+                palette.muted,
+                palette.accent,
+                palette.in_progress,
+                palette.selection,
+                palette.muted_on_selection,
+                palette.match_fg,
+                palette.match_bg,
+                Color::Reset,
+            ];
+            for cell in &cells {
+                assert!(
+                    allowed.contains(&cell.fg),
+                    "{name}: {:?} not in the palette",
+                    cell.fg
+                );
+                assert!(
+                    allowed.contains(&cell.bg),
+                    "{name}: {:?} not in the palette",
+                    cell.bg
+                );
+            }
+            // Something is drawn in the fault colour on every view of an incident.
+            if name != "help" && name != "columns" {
+                assert!(
+                    cells.iter().any(|c| c.fg == palette.fault),
+                    "{name}: no fault colour"
+                );
+            }
+        }
+    }
+    // Key cells, by palette.
+    let state = loaded_state(80, 24);
+    for palette in [Palette::ANSI, Palette::DARK] {
+        let buffer = theme::with_palette(palette, || render(&state));
+        assert_eq!(buffer[(0, 2)].bg, palette.selection, "selected row");
+        assert_eq!(buffer[(0, 1)].fg, palette.accent, "column header");
+        assert!(buffer[(0, 1)].modifier.contains(Modifier::BOLD));
+        let (x, y) = common::find(&buffer, "✓ 200").unwrap();
+        assert_eq!(
+            buffer[(x, y)].fg,
+            theme::with_palette(palette, || theme::status_color(Status::Ok))
+        );
+    }
+}
+
+#[test]
+fn no_color_keeps_meaning_without_colour() {
+    use xray_tui::ui::theme::{self, Palette};
+    for (name, state) in views(80, 24) {
+        let buffer = theme::with_palette(Palette::NO_COLOR, || render(&state));
+        for cell in buffer.content() {
+            assert_eq!((cell.fg, cell.bg), (Color::Reset, Color::Reset), "{name}");
+        }
+    }
+    let mut state = loaded_state(80, 24);
+    let fault_row = (0..state.list.order.len())
+        .find(|&i| state.list.row(i).unwrap().has_fault)
+        .unwrap();
+    for _ in 0..fault_row {
+        update(&mut state, Action::Intent(Intent::Down));
+    }
+    let buffer = theme::with_palette(Palette::NO_COLOR, || render(&state));
+    let selected = (0..24).find(|&y| buffer[(0, y)].modifier.contains(Modifier::REVERSED));
+    assert!(selected.is_some(), "the selection is in reverse video");
+    let (x, y) = common::find(&buffer, "✖").unwrap();
+    assert!(
+        buffer[(x, y)]
+            .modifier
+            .contains(Modifier::BOLD | Modifier::UNDERLINED)
+    );
+}
+
+#[test]
+fn ascii_leaves_no_drawing_glyphs() {
+    for (width, height) in [(80, 24), (200, 60)] {
+        for (name, mut state) in views(width, height) {
+            state.ascii = true;
+            let screen = text(&render(&state));
+            let glyphs: Vec<char> = screen
+                .chars()
+                .filter(|c| !c.is_ascii())
+                .filter(|c| {
+                    xray_tui::ui::ascii::replacement(&c.to_string()).is_some()
+                        || "─│┌┐└┘├┤┬┴┼╭╮╰╯█░▸▾◆✓✖⧗…".contains(*c)
+                })
+                .collect();
+            assert!(
+                glyphs.is_empty(),
+                "{name} {width}x{height}: {glyphs:?}\n{screen}"
+            );
+            if (name, width) == ("waterfall", 80) {
+                insta::assert_snapshot!("waterfall_ascii_80x24", screen);
+            }
+            if (name, width) == ("help", 200) {
+                assert!(screen.contains("j Down"), "{screen}");
+            }
+        }
+    }
+}

@@ -74,11 +74,33 @@ pub enum Intent {
     ChangeTimeRange,
     /// Choose the X-Ray group the list and map look at.
     ChooseGroup,
+    /// Open the column chooser of the trace list.
+    ChooseColumns,
+    /// Show or hide the column under the chooser's cursor.
+    ToggleColumn,
+    /// Move the column under the chooser's cursor one place left or right.
+    MoveColumnUp,
+    MoveColumnDown,
+}
+
+/// What the mouse did, where the terminal reports it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pointer {
+    ScrollUp,
+    ScrollDown,
+    /// The left button went down.
+    Click,
 }
 
 #[derive(Debug, Clone)]
 pub enum Action {
     Intent(Intent),
+    /// The mouse, at a screen cell (column, row).
+    Mouse {
+        pointer: Pointer,
+        column: u16,
+        row: u16,
+    },
     Resize {
         width: u16,
         height: u16,

@@ -3,6 +3,7 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::action::Intent;
+use super::keys::Keymap;
 
 /// Where a binding applies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -11,6 +12,8 @@ pub enum Context {
     List,
     Trace,
     Map,
+    /// The column chooser of the trace list.
+    Columns,
 }
 
 impl Context {
@@ -20,6 +23,7 @@ impl Context {
             Context::List => "Trace list",
             Context::Trace => "Waterfall",
             Context::Map => "Service map",
+            Context::Columns => "Columns",
         }
     }
 }
@@ -107,7 +111,7 @@ const fn bind(
     }
 }
 
-use Context::{Global, List, Map, Trace};
+use Context::{Columns, Global, List, Map, Trace};
 
 pub const BINDINGS: &[Binding] = &[
     bind(
@@ -225,6 +229,36 @@ pub const BINDINGS: &[Binding] = &[
         "filter: slower than this trace",
     ),
     bind(List, &[ch('M')], Intent::ShowMap, "the service map"),
+    bind(
+        List,
+        &[ch('C')],
+        Intent::ChooseColumns,
+        "choose the columns of the list",
+    ),
+    bind(
+        Columns,
+        &[ch(' '), key(KeyCode::Enter), ch('x')],
+        Intent::ToggleColumn,
+        "show or hide the column",
+    ),
+    bind(
+        Columns,
+        &[ch('K')],
+        Intent::MoveColumnUp,
+        "move the column left",
+    ),
+    bind(
+        Columns,
+        &[ch('J')],
+        Intent::MoveColumnDown,
+        "move the column right",
+    ),
+    bind(
+        Columns,
+        &[key(KeyCode::Esc), ch('q'), ch('C')],
+        Intent::Close,
+        "close the column chooser",
+    ),
     bind(
         Map,
         &[key(KeyCode::Esc), ch('q'), key(KeyCode::Backspace)],
@@ -416,28 +450,14 @@ pub const BINDINGS: &[Binding] = &[
     ),
 ];
 
-/// The intent of a key in a context: that context's bindings first, then the global ones.
+/// The intent of a key in a context, by the default bindings (see [`Keymap::intent_for`]).
 pub fn intent_for(context: Context, event: &KeyEvent) -> Option<Intent> {
-    let lookup = |wanted: Context| {
-        BINDINGS
-            .iter()
-            .filter(|b| b.context == wanted)
-            .find(|b| b.keys.iter().any(|k| k.matches(event)))
-            .map(|b| b.intent)
-    };
-    lookup(context).or_else(|| lookup(Context::Global))
+    Keymap::default_ref().intent_for(context, event)
 }
 
-/// The first key bound to an intent in a context, for hints in the status line.
+/// The first default key of an intent in a context (see [`Keymap::key_label`]).
 pub fn key_label(context: Context, intent: Intent) -> Option<String> {
-    let first_in = |wanted: Context| {
-        BINDINGS
-            .iter()
-            .filter(|b| b.intent == intent && b.context == wanted)
-            .find_map(|b| b.keys.first())
-            .map(Key::label)
-    };
-    first_in(context).or_else(|| first_in(Context::Global))
+    Keymap::default_ref().key_label(context, intent)
 }
 
 #[cfg(test)]

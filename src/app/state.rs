@@ -7,7 +7,9 @@ use crate::model::{Trace, TraceSummary};
 use crate::source::TimeRange;
 
 use super::action::RequestId;
+use super::columns::{Chooser, Column};
 use super::details::{DetailLine, Tab};
+use super::keys::Keymap;
 use super::map::MapDrawing;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -99,6 +101,10 @@ pub struct TraceList {
     pub counts: Counts,
     /// The filter expression the list is narrowed by.
     pub filter: Option<String>,
+    /// The columns shown, in order (those that do not fit the screen are left out).
+    pub columns: Vec<Column>,
+    /// The column chooser, while it is open.
+    pub chooser: Option<Chooser>,
 }
 
 /// How many listed traces have each kind of trouble; counted when the list changes.
@@ -164,6 +170,8 @@ impl Default for TraceList {
             error: None,
             counts: Counts::of(&[]),
             filter: None,
+            columns: Column::defaults(),
+            chooser: None,
         }
     }
 }
@@ -434,6 +442,8 @@ pub struct State {
     /// Keep the list open to traces that arrive later (`--follow`).
     pub follow: bool,
     pub live: Live,
+    /// The key bindings in effect.
+    pub keymap: Arc<Keymap>,
     next_request: RequestId,
 }
 
@@ -491,6 +501,7 @@ impl State {
             group: None,
             follow: false,
             live: Live::default(),
+            keymap: Keymap::shared_default(),
             next_request: 1,
         }
     }

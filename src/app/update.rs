@@ -8,6 +8,7 @@ use crate::filter::quote;
 use crate::layout::screen;
 
 use super::action::{Action, Command, Intent};
+use super::columns;
 use super::keymap::Context;
 use super::state::{Hint, Message, Prompt, PromptPurpose, Screen, Severity, State, TraceView};
 use super::trace_view as view_ops;
@@ -19,6 +20,9 @@ pub fn start(state: &mut State) -> Vec<Command> {
 }
 
 pub fn context(state: &State) -> Context {
+    if state.list.chooser.is_some() && state.screen == Screen::List {
+        return Context::Columns;
+    }
     match state.screen {
         Screen::List => Context::List,
         Screen::Trace => Context::Trace,
@@ -29,6 +33,11 @@ pub fn context(state: &State) -> Context {
 pub fn update(state: &mut State, action: Action) -> Vec<Command> {
     match action {
         Action::Intent(intent) => on_intent(state, intent),
+        Action::Mouse {
+            pointer,
+            column,
+            row,
+        } => super::mouse::on_mouse(state, pointer, column, row),
         Action::Resize { width, height } => {
             state.width = width;
             state.height = height;
@@ -157,11 +166,11 @@ fn error(state: &mut State, text: impl Into<String>) {
     });
 }
 
-fn waterfall_page(state: &State) -> usize {
+pub(super) fn waterfall_page(state: &State) -> usize {
     screen::waterfall_rows(state.width, state.height)
 }
 
-fn on_intent(state: &mut State, intent: Intent) -> Vec<Command> {
+pub(super) fn on_intent(state: &mut State, intent: Intent) -> Vec<Command> {
     // A message stays until the next key; the status bar keeps pointing at load problems.
     state.message = None;
     if state.help {
@@ -181,9 +190,13 @@ fn on_intent(state: &mut State, intent: Intent) -> Vec<Command> {
         }
         return Vec::new();
     }
+    if state.screen == Screen::List && columns::on_chooser_intent(&mut state.list, intent) {
+        return Vec::new();
+    }
     match intent {
         Intent::Quit => state.quit = true,
         Intent::Suspend => return vec![Command::Suspend],
+        Intent::ChooseColumns => state.list.chooser = Some(columns::Chooser { cursor: 0 }),
         Intent::ToggleHelp => {
             state.help = true;
             state.help_scroll = 0;

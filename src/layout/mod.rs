@@ -1,5 +1,6 @@
 //! Pure geometry: screen areas, waterfall scales. Nothing here draws.
 
+pub mod columns;
 pub mod graph;
 pub mod screen;
 pub mod waterfall;

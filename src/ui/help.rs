@@ -5,7 +5,7 @@ use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::widgets::{Block, BorderType, Clear, Widget};
 
-use crate::app::keymap::{BINDINGS, Context};
+use crate::app::keymap::Context;
 use crate::app::state::State;
 
 use super::draw::put;
@@ -18,14 +18,26 @@ struct HelpLine {
     heading: bool,
 }
 
-fn section(context: Context) -> Vec<HelpLine> {
+fn section(state: &State, context: Context) -> Vec<HelpLine> {
     let mut lines = vec![HelpLine {
         keys: context.title().to_owned(),
         description: String::new(),
         heading: true,
     }];
-    for binding in BINDINGS.iter().filter(|b| b.context == context) {
-        let keys: Vec<String> = binding.keys.iter().map(|k| k.label()).collect();
+    for binding in state
+        .keymap
+        .bindings()
+        .iter()
+        .filter(|b| b.context == context)
+    {
+        let keys: Vec<String> = binding
+            .keys
+            .iter()
+            .map(|k| match state.ascii {
+                true => super::ascii::key_label(&k.label()),
+                false => k.label(),
+            })
+            .collect();
         lines.push(HelpLine {
             keys: keys.join(" "),
             description: binding.description.to_owned(),
@@ -39,15 +51,20 @@ fn section(context: Context) -> Vec<HelpLine> {
 /// scrolled by `scroll` lines when it is not tall enough.
 pub fn render_help(state: &State, buf: &mut Buffer, area: Rect) {
     let current = crate::app::update::context(state);
-    let mut first = section(current);
+    let mut first = section(state, current);
     first.push(HelpLine {
         keys: String::new(),
         description: String::new(),
         heading: false,
     });
-    first.extend(section(Context::Global));
+    first.extend(section(state, Context::Global));
     let mut second = Vec::new();
-    for other in [Context::List, Context::Trace, Context::Map] {
+    for other in [
+        Context::List,
+        Context::Trace,
+        Context::Map,
+        Context::Columns,
+    ] {
         if other != current {
             if !second.is_empty() {
                 second.push(HelpLine {
@@ -56,7 +73,7 @@ pub fn render_help(state: &State, buf: &mut Buffer, area: Rect) {
                     heading: false,
                 });
             }
-            second.extend(section(other));
+            second.extend(section(state, other));
         }
     }
     let key_width = first
@@ -171,7 +188,7 @@ pub fn render_problems(state: &State, buf: &mut Buffer, area: Rect) {
 }
 
 /// Draws a centred, bordered popup for content of this size; returns its inner area.
-fn popup(buf: &mut Buffer, area: Rect, width: u16, height: u16, title: &str) -> Rect {
+pub fn popup(buf: &mut Buffer, area: Rect, width: u16, height: u16, title: &str) -> Rect {
     let width = (width + 4).min(area.width);
     let height = (height + 2).min(area.height);
     let rect = Rect {

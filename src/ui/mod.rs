@@ -1,5 +1,7 @@
 //! The view: `render(&State, &mut Frame)`, nothing else. Draws only what is visible.
 
+pub mod ascii;
+pub mod column_chooser;
 pub mod details;
 pub mod draw;
 pub mod format;
@@ -56,11 +58,17 @@ pub fn render_buffer(state: &State, buf: &mut Buffer, area: Rect) {
         Screen::Map => service_map::render(state, buf, body),
     }
     status::render(state, buf, screen::status_bar(area));
+    if state.screen == Screen::List {
+        column_chooser::render(state, buf, body);
+    }
     if state.show_problems {
         help::render_problems(state, buf, body);
     }
     if state.help {
         help::render_help(state, buf, body);
+    }
+    if state.ascii {
+        ascii::transliterate(buf, area);
     }
 }
 

@@ -5,7 +5,6 @@ use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 
 use crate::app::action::Intent;
-use crate::app::keymap::key_label;
 use crate::app::state::{Prompt, Screen, Severity, State};
 use crate::app::update::context;
 
@@ -77,6 +76,13 @@ pub fn render(state: &State, buf: &mut Buffer, area: Rect) {
 fn render_hints(state: &State, buf: &mut Buffer, area: Rect) {
     let ctx = context(state);
     let hints: &[(Intent, &str)] = match state.screen {
+        Screen::List if ctx == crate::app::keymap::Context::Columns => &[
+            (Intent::Down, "move"),
+            (Intent::ToggleColumn, "show/hide"),
+            (Intent::MoveColumnDown, "later"),
+            (Intent::MoveColumnUp, "earlier"),
+            (Intent::Close, "close"),
+        ],
         Screen::List => &[
             (Intent::Down, "move"),
             (Intent::Open, "open"),
@@ -101,11 +107,14 @@ fn render_hints(state: &State, buf: &mut Buffer, area: Rect) {
     };
     let mut pieces: Vec<(String, Style)> = vec![(" ".into(), Style::new())];
     for (intent, label) in hints {
-        let Some(key) = key_label(ctx, *intent) else {
+        let Some(key) = state.keymap.key_label(ctx, *intent) else {
             continue;
         };
         let key = if *intent == Intent::Down {
-            format!("{key}/{}", key_label(ctx, Intent::Up).unwrap_or_default())
+            format!(
+                "{key}/{}",
+                state.keymap.key_label(ctx, Intent::Up).unwrap_or_default()
+            )
         } else {
             key
         };

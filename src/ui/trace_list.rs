@@ -4,7 +4,9 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 
-use crate::app::state::{SortKey, State};
+use crate::app::columns::Column;
+use crate::app::state::State;
+use crate::layout::columns::{ColumnSpec, fit};
 use crate::layout::screen;
 use crate::layout::waterfall::format_duration;
 use crate::model::{Status, TraceSummary};
@@ -19,12 +21,19 @@ enum Align {
     Right,
 }
 
-struct Column {
-    title: &'static str,
+/// A column as drawn in this frame.
+struct Shown<'a> {
+    column: &'a Column,
     width: u16,
-    align: Align,
-    sort: Option<SortKey>,
-    cell: fn(&TraceSummary, &Cells, u16) -> (String, Style),
+}
+
+impl Shown<'_> {
+    fn align(&self) -> Align {
+        match self.column {
+            Column::ResponseTime | Column::Duration => Align::Right,
+            _ => Align::Left,
+        }
+    }
 }
 
 /// Full X-Ray ids take 35 columns; narrower terminals show their last digits.
@@ -70,92 +79,89 @@ impl Cells {
     }
 }
 
-fn columns(cells: &Cells, width: u16) -> Vec<Column> {
-    let with_date = cells.with_date;
-    let id_width = if width >= 140 {
-        FULL_ID_WIDTH
-    } else {
-        SHORT_ID_WIDTH
-    };
-    let mut columns = vec![
-        Column {
-            title: "Time",
-            width: if with_date { 11 } else { 8 },
-            align: Align::Left,
-            sort: Some(SortKey::Time),
-            cell: |s, cells, _| {
-                let time = if cells.with_date {
-                    day_and_minute(s.start_time, cells.utc_offset)
-                } else {
-                    clock(s.start_time, cells.utc_offset)
-                };
-                (time, Style::new())
-            },
+/// The configured columns that fit in `width`, with their widths.
+fn layout<'a>(state: &'a State, cells: &Cells, rows: usize, width: u16) -> Vec<Shown<'a>> {
+    let list = &state.list;
+    let visible: Vec<&TraceSummary> = (list.offset..list.offset + rows)
+        .filter_map(|p| list.row(p))
+        .collect();
+    let specs: Vec<ColumnSpec> = list
+        .columns
+        .iter()
+        .map(|column| {
+            let (min, ideal) = match column {
+                Column::Time if cells.with_date => (11, 11),
+                Column::Time => (8, 8),
+                Column::Status | Column::Method => (6, 6),
+                Column::ResponseTime | Column::Duration => (8, 8),
+                Column::TraceId if width >= 140 => (SHORT_ID_WIDTH, FULL_ID_WIDTH),
+                Column::TraceId => (SHORT_ID_WIDTH, SHORT_ID_WIDTH),
+                Column::Url => (12, 12),
+                _ => {
+                    let title = crate::text::width(&column.title()) as u16;
+                    let widest = visible
+                        .iter()
+                        .map(|s| crate::text::width(&cell(column, s, cells, u16::MAX).0) as u16)
+                        .max()
+                        .unwrap_or(0);
+                    let ideal = title.max(widest).clamp(4, 28);
+                    (ideal.min(title.max(8)), ideal)
+                }
+            };
+            ColumnSpec {
+                min,
+                ideal,
+                priority: column.priority(),
+                flexible: *column == Column::Url,
+            }
+        })
+        .collect();
+    fit(&specs, width)
+        .into_iter()
+        .zip(&list.columns)
+        .filter_map(|(width, column)| {
+            Some(Shown {
+                column,
+                width: width?,
+            })
+        })
+        .collect()
+}
+
+/// The text of one cell, cut to `width` where the column has its own way of shortening.
+fn cell(column: &Column, s: &TraceSummary, cells: &Cells, width: u16) -> (String, Style) {
+    match column {
+        Column::Time => {
+            let time = if cells.with_date {
+                day_and_minute(s.start_time, cells.utc_offset)
+            } else {
+                clock(s.start_time, cells.utc_offset)
+            };
+            (time, Style::new())
+        }
+        Column::Status => status_cell(s),
+        Column::Method => (
+            s.http.method.as_deref().unwrap_or_default().to_owned(),
+            Style::new(),
+        ),
+        Column::ResponseTime => (
+            s.response_time.map(format_duration).unwrap_or_default(),
+            Style::new(),
+        ),
+        Column::Duration => match s.duration {
+            Some(d) => (format_duration(d), Style::new()),
+            None if s.is_partial => ("…".into(), theme::in_progress()),
+            None => (String::new(), Style::new()),
         },
-        Column {
-            title: "Status",
-            width: 6,
-            align: Align::Left,
-            sort: Some(SortKey::Status),
-            cell: |s, _, _| status_cell(s),
-        },
-        Column {
-            title: "Method",
-            width: 6,
-            align: Align::Left,
-            sort: Some(SortKey::Method),
-            cell: |s, _, _| {
-                (
-                    s.http.method.as_deref().unwrap_or_default().to_owned(),
-                    Style::new(),
-                )
-            },
-        },
-        Column {
-            title: "Response",
-            width: 8,
-            align: Align::Right,
-            sort: Some(SortKey::ResponseTime),
-            cell: |s, _, _| {
-                (
-                    s.response_time.map(format_duration).unwrap_or_default(),
-                    Style::new(),
-                )
-            },
-        },
-        Column {
-            title: "Duration",
-            width: 8,
-            align: Align::Right,
-            sort: Some(SortKey::Duration),
-            cell: |s, _, _| match s.duration {
-                Some(d) => (format_duration(d), Style::new()),
-                None if s.is_partial => ("…".into(), theme::in_progress()),
-                None => (String::new(), Style::new()),
-            },
-        },
-        Column {
-            title: "Trace ID",
-            width: id_width,
-            align: Align::Left,
-            sort: None,
-            cell: |s, _, width| {
-                let id = if width >= FULL_ID_WIDTH {
-                    s.id.clone()
-                } else {
-                    crate::text::fit_end(&s.id, width as usize)
-                };
-                (id, theme::muted())
-            },
-        },
-    ];
-    let used: u16 = columns.iter().map(|c| c.width + 1).sum();
-    columns.push(Column {
-        title: "URL",
-        width: width.saturating_sub(used),
-        align: Align::Left,
-        sort: Some(SortKey::Url),
-        cell: |s, cells, width| {
+        Column::TraceId => {
+            let id = if width >= FULL_ID_WIDTH {
+                s.id.clone()
+            } else {
+                crate::text::fit_end(&s.id, width as usize)
+            };
+            (id, theme::muted())
+        }
+        Column::Url => {
             let url = s.http.url.as_deref().map(short_url).unwrap_or("");
             // The shared host is in the header; a URL that still does not fit keeps its path.
             let url = if cells.common_host.as_deref() == Some(url_host(url))
@@ -171,9 +177,30 @@ fn columns(cells: &Cells, width: u16) -> Vec<Column> {
                 url
             };
             (url.to_owned(), Style::new())
-        },
-    });
-    columns
+        }
+        Column::Service => (
+            s.entry_point
+                .as_ref()
+                .map(|e| e.name.clone())
+                .unwrap_or_default(),
+            Style::new(),
+        ),
+        Column::User => (s.users.join(","), Style::new()),
+        Column::ClientIp => (
+            s.http.client_ip.as_deref().unwrap_or_default().to_owned(),
+            theme::muted(),
+        ),
+        Column::Annotation(key) => {
+            let values: Vec<String> = s
+                .annotations
+                .get(key)
+                .unwrap_or_default()
+                .iter()
+                .map(ToString::to_string)
+                .collect();
+            (values.join(","), Style::new())
+        }
+    }
 }
 
 fn status_cell(summary: &TraceSummary) -> (String, Style) {
@@ -196,7 +223,7 @@ pub fn render(state: &State, buf: &mut Buffer, body: Rect) {
     let areas = screen::list(body);
     render_title(state, buf, areas.title);
     let cells = Cells::of(state, areas.rows.height as usize);
-    let columns = columns(&cells, body.width);
+    let columns = layout(state, &cells, areas.rows.height as usize, body.width);
     render_header(state, &cells, buf, areas.header, &columns);
     render_rows(state, &cells, buf, areas.rows, &columns);
 }
@@ -264,31 +291,32 @@ fn render_title(state: &State, buf: &mut Buffer, area: Rect) {
     line(buf, area, area.y, &borrowed);
 }
 
-fn render_header(state: &State, cells: &Cells, buf: &mut Buffer, area: Rect, columns: &[Column]) {
+fn render_header(state: &State, cells: &Cells, buf: &mut Buffer, area: Rect, columns: &[Shown]) {
     let mut x = area.x;
-    for column in columns {
-        let arrow = if column.sort == Some(state.list.sort) {
+    for shown in columns {
+        let column = shown.column;
+        let arrow = if column.sort() == Some(state.list.sort) {
             if state.list.descending { "▼" } else { "▲" }
         } else {
             ""
         };
-        let mut title = format!("{}{arrow}", column.title);
-        if column.sort == Some(SortKey::Url)
+        let mut title = format!("{}{arrow}", column.title());
+        if *column == Column::Url
             && let Some(host) = &cells.common_host
         {
             title.push_str(&format!("  on {host}"));
         }
-        match column.align {
+        match shown.align() {
             Align::Left => {
-                put(buf, x, area.y, column.width, &title, theme::header());
+                put(buf, x, area.y, shown.width, &title, theme::header());
             }
-            Align::Right => put_right(buf, x, area.y, column.width, &title, theme::header()),
+            Align::Right => put_right(buf, x, area.y, shown.width, &title, theme::header()),
         }
-        x += column.width + 1;
+        x += shown.width + 1;
     }
 }
 
-fn render_rows(state: &State, cells: &Cells, buf: &mut Buffer, area: Rect, columns: &[Column]) {
+fn render_rows(state: &State, cells: &Cells, buf: &mut Buffer, area: Rect, columns: &[Shown]) {
     let list = &state.list;
     if list.order.is_empty() {
         let text = match (&list.error, list.loading) {
@@ -338,15 +366,15 @@ fn render_rows(state: &State, cells: &Cells, buf: &mut Buffer, area: Rect, colum
             fill(buf, Rect::new(area.x, y, area.width, 1), theme::selected());
         }
         let mut x = area.x;
-        for column in columns {
-            let (content, style) = (column.cell)(summary, cells, column.width);
-            match column.align {
+        for shown in columns {
+            let (content, style) = cell(shown.column, summary, cells, shown.width);
+            match shown.align() {
                 Align::Left => {
-                    put(buf, x, y, column.width, &content, style);
+                    put(buf, x, y, shown.width, &content, style);
                 }
-                Align::Right => put_right(buf, x, y, column.width, &content, style),
+                Align::Right => put_right(buf, x, y, shown.width, &content, style),
             }
-            x += column.width + 1;
+            x += shown.width + 1;
         }
         if selected {
             theme::keep_readable_on_selection(buf, Rect::new(area.x, y, area.width, 1));

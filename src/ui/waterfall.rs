@@ -77,11 +77,13 @@ fn render_pending(state: &State, view: &TraceView, buf: &mut Buffer, title: Rect
     let width = rows.width.saturating_sub(2);
     put(buf, rows.x + 1, y, width, &text, style);
     if view.error.is_some() && rows.height > 1 {
-        let back = crate::app::keymap::key_label(
-            crate::app::keymap::Context::Trace,
-            crate::app::action::Intent::Close,
-        )
-        .unwrap_or_default();
+        let back = state
+            .keymap
+            .key_label(
+                crate::app::keymap::Context::Trace,
+                crate::app::action::Intent::Close,
+            )
+            .unwrap_or_default();
         put(
             buf,
             rows.x + 1,

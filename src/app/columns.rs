@@ -1,0 +1,278 @@
+//! The columns the trace list can show, and the chooser that picks them.
+
+use serde::{Deserialize, Deserializer};
+
+use super::action::Intent;
+use super::state::{SortKey, TraceList};
+use crate::model::TraceSummary;
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Column {
+    Time,
+    Status,
+    Method,
+    ResponseTime,
+    Duration,
+    TraceId,
+    Url,
+    /// The service that received the request.
+    Service,
+    User,
+    ClientIp,
+    /// The value of one annotation key.
+    Annotation(String),
+}
+
+impl Column {
+    /// Every column that is not an annotation, in the chooser's order.
+    pub const BUILT_IN: [Column; 10] = [
+        Column::Time,
+        Column::Status,
+        Column::Method,
+        Column::ResponseTime,
+        Column::Duration,
+        Column::TraceId,
+        Column::Url,
+        Column::Service,
+        Column::User,
+        Column::ClientIp,
+    ];
+
+    /// What the list shows when the configuration does not say.
+    pub fn defaults() -> Vec<Column> {
+        Column::BUILT_IN[..7].to_vec()
+    }
+
+    /// The column's name in the configuration.
+    pub fn name(&self) -> String {
+        match self {
+            Column::Time => "time".into(),
+            Column::Status => "status".into(),
+            Column::Method => "method".into(),
+            Column::ResponseTime => "response".into(),
+            Column::Duration => "duration".into(),
+            Column::TraceId => "id".into(),
+            Column::Url => "url".into(),
+            Column::Service => "service".into(),
+            Column::User => "user".into(),
+            Column::ClientIp => "client_ip".into(),
+            Column::Annotation(key) => format!("annotation.{key}"),
+        }
+    }
+
+    pub fn parse(text: &str) -> Result<Column, String> {
+        let text = text.trim();
+        if let Some(key) = text.strip_prefix("annotation.") {
+            if key.is_empty() {
+                return Err("`annotation.` needs a key, like annotation.customer_tier".into());
+            }
+            return Ok(Column::Annotation(key.to_owned()));
+        }
+        let aliases = [
+            ("response_time", Column::ResponseTime),
+            ("trace_id", Column::TraceId),
+            ("client", Column::ClientIp),
+            ("ip", Column::ClientIp),
+        ];
+        Column::BUILT_IN
+            .iter()
+            .find(|c| c.name() == text)
+            .cloned()
+            .or_else(|| {
+                aliases
+                    .into_iter()
+                    .find(|(a, _)| *a == text)
+                    .map(|(_, c)| c)
+            })
+            .ok_or_else(|| {
+                let names: Vec<String> = Column::BUILT_IN.iter().map(Column::name).collect();
+                format!(
+                    "unknown column `{text}`; the columns are {} and annotation.KEY",
+                    names.join(", ")
+                )
+            })
+    }
+
+    pub fn title(&self) -> String {
+        match self {
+            Column::Time => "Time".into(),
+            Column::Status => "Status".into(),
+            Column::Method => "Method".into(),
+            Column::ResponseTime => "Response".into(),
+            Column::Duration => "Duration".into(),
+            Column::TraceId => "Trace ID".into(),
+            Column::Url => "URL".into(),
+            Column::Service => "Service".into(),
+            Column::User => "User".into(),
+            Column::ClientIp => "Client IP".into(),
+            Column::Annotation(key) => key.clone(),
+        }
+    }
+
+    pub fn sort(&self) -> Option<SortKey> {
+        match self {
+            Column::Time => Some(SortKey::Time),
+            Column::Status => Some(SortKey::Status),
+            Column::Method => Some(SortKey::Method),
+            Column::ResponseTime => Some(SortKey::ResponseTime),
+            Column::Duration => Some(SortKey::Duration),
+            Column::Url => Some(SortKey::Url),
+            _ => None,
+        }
+    }
+
+    /// Which columns go first when the screen is too narrow for all: the lowest number stays.
+    pub fn priority(&self) -> u8 {
+        match self {
+            Column::Status => 0,
+            Column::Url => 1,
+            Column::Time => 2,
+            Column::ResponseTime => 3,
+            Column::Duration => 4,
+            Column::Service => 5,
+            Column::Method => 6,
+            Column::Annotation(_) => 7,
+            Column::User => 8,
+            Column::TraceId => 9,
+            Column::ClientIp => 10,
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Column {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        Column::parse(&text).map_err(serde::de::Error::custom)
+    }
+}
+
+/// The column chooser: every column there is, the shown ones first in their order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Chooser {
+    pub cursor: usize,
+}
+
+/// The rows of the chooser: each column and whether it is shown. Annotation keys come from
+/// the listed traces.
+pub fn choices(shown: &[Column], summaries: &[TraceSummary]) -> Vec<(Column, bool)> {
+    let mut rows: Vec<(Column, bool)> = shown.iter().map(|c| (c.clone(), true)).collect();
+    for column in Column::BUILT_IN {
+        if !shown.contains(&column) {
+            rows.push((column, false));
+        }
+    }
+    let mut keys: Vec<&str> = summaries
+        .iter()
+        .flat_map(|s| s.annotations.keys())
+        .collect();
+    keys.sort_unstable();
+    keys.dedup();
+    for key in keys {
+        let column = Column::Annotation(key.to_owned());
+        if !shown.contains(&column) {
+            rows.push((column, false));
+        }
+    }
+    rows
+}
+
+/// A key in the open chooser. Returns false when the key is not the chooser's.
+pub fn on_chooser_intent(list: &mut TraceList, intent: Intent) -> bool {
+    let Some(chooser) = list.chooser.as_mut() else {
+        return false;
+    };
+    let rows = choices(&list.columns, &list.summaries);
+    let last = rows.len().saturating_sub(1);
+    let cursor = chooser.cursor.min(last);
+    let Some((column, shown)) = rows.get(cursor).cloned() else {
+        list.chooser = None;
+        return true;
+    };
+    match intent {
+        Intent::Up => chooser.cursor = cursor.saturating_sub(1),
+        Intent::Down => chooser.cursor = (cursor + 1).min(last),
+        Intent::PageUp | Intent::Top => chooser.cursor = 0,
+        Intent::PageDown | Intent::Bottom => chooser.cursor = last,
+        Intent::Close | Intent::ChooseColumns => list.chooser = None,
+        Intent::ToggleColumn if shown => {
+            // The list always keeps one column.
+            if list.columns.len() > 1 {
+                list.columns.retain(|c| *c != column);
+            }
+        }
+        Intent::ToggleColumn => list.columns.push(column.clone()),
+        Intent::MoveColumnUp | Intent::MoveColumnDown if shown => {
+            let at = list.columns.iter().position(|c| *c == column).unwrap_or(0);
+            let to = if intent == Intent::MoveColumnUp {
+                at.saturating_sub(1)
+            } else {
+                (at + 1).min(list.columns.len() - 1)
+            };
+            list.columns.swap(at, to);
+        }
+        _ => return false,
+    }
+    // The cursor stays on the column it was on.
+    if let Some(chooser) = list.chooser.as_mut() {
+        let rows = choices(&list.columns, &list.summaries);
+        if let Some(at) = rows.iter().position(|(c, _)| *c == column)
+            && matches!(
+                intent,
+                Intent::ToggleColumn | Intent::MoveColumnUp | Intent::MoveColumnDown
+            )
+        {
+            chooser.cursor = at;
+        }
+    }
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_chooser_shows_hides_and_moves_columns() {
+        let mut list = TraceList {
+            chooser: Some(Chooser { cursor: 0 }),
+            ..TraceList::default()
+        };
+        // Time is first; hide it.
+        assert!(on_chooser_intent(&mut list, Intent::ToggleColumn));
+        assert!(!list.columns.contains(&Column::Time));
+        // It is now the first hidden row, and the cursor followed it there.
+        let cursor = list.chooser.as_ref().unwrap().cursor;
+        assert_eq!(choices(&list.columns, &[])[cursor], (Column::Time, false));
+        assert!(on_chooser_intent(&mut list, Intent::ToggleColumn));
+        assert_eq!(list.columns.last(), Some(&Column::Time));
+        assert!(on_chooser_intent(&mut list, Intent::MoveColumnUp));
+        let n = list.columns.len();
+        assert_eq!(list.columns[n - 2], Column::Time);
+        assert!(!on_chooser_intent(&mut list, Intent::Refresh));
+        assert!(on_chooser_intent(&mut list, Intent::Close));
+        assert!(list.chooser.is_none());
+    }
+
+    #[test]
+    fn names_read_back() {
+        for column in Column::BUILT_IN {
+            assert_eq!(Column::parse(&column.name()).unwrap(), column);
+        }
+        assert_eq!(
+            Column::parse("annotation.customer_tier").unwrap(),
+            Column::Annotation("customer_tier".into())
+        );
+        let error = Column::parse("colour").unwrap_err();
+        assert!(error.starts_with("unknown column `colour`; the columns are time, status"));
+    }
+
+    #[test]
+    fn the_chooser_lists_shown_columns_first_then_the_rest() {
+        let shown = vec![Column::Url, Column::Status];
+        let rows = choices(&shown, &[]);
+        assert_eq!(rows[0], (Column::Url, true));
+        assert_eq!(rows[1], (Column::Status, true));
+        assert_eq!(rows[2], (Column::Time, false));
+        assert_eq!(rows.len(), Column::BUILT_IN.len());
+    }
+}

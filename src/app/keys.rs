@@ -1,0 +1,450 @@
+//! The key map in effect: the default table of [`super::keymap::BINDINGS`] with the user's
+//! overrides applied. Actions are named after their intent (`quit`, `toggle_help`,
+//! `fold_to_depth_1`), so every binding of the table can be overridden without a list of names.
+
+use std::sync::{Arc, LazyLock};
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use super::action::Intent;
+use super::keymap::{BINDINGS, Context, Key};
+
+/// One binding as it is in effect.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Binding {
+    pub context: Context,
+    pub keys: Vec<Key>,
+    pub intent: Intent,
+    pub description: &'static str,
+}
+
+/// What the user asked: the keys of an action, everywhere it is bound or in one context.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Override {
+    pub context: Option<Context>,
+    pub action: String,
+    pub keys: Vec<String>,
+}
+
+/// An override that cannot be applied.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OverrideError {
+    /// Which override: its index in the list given.
+    pub index: usize,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Keymap {
+    bindings: Vec<Binding>,
+}
+
+impl Default for Keymap {
+    fn default() -> Self {
+        Keymap {
+            bindings: BINDINGS
+                .iter()
+                .map(|b| Binding {
+                    context: b.context,
+                    keys: b.keys.to_vec(),
+                    intent: b.intent,
+                    description: b.description,
+                })
+                .collect(),
+        }
+    }
+}
+
+/// The name of an action in the configuration: its intent in snake case.
+pub fn action_name(intent: Intent) -> String {
+    let debug = format!("{intent:?}");
+    let mut name = String::with_capacity(debug.len() + 4);
+    for c in debug.chars() {
+        if c.is_ascii_uppercase() {
+            if !name.is_empty() {
+                name.push('_');
+            }
+            name.push(c.to_ascii_lowercase());
+        } else if c.is_ascii_alphanumeric() {
+            if c.is_ascii_digit() && !name.ends_with('_') {
+                name.push('_');
+            }
+            name.push(c);
+        }
+    }
+    name
+}
+
+/// The name of a context in the configuration: `[keys.list]` and so on.
+pub fn context_name(context: Context) -> &'static str {
+    match context {
+        Context::Global => "global",
+        Context::List => "list",
+        Context::Trace => "trace",
+        Context::Map => "map",
+        Context::Columns => "columns",
+    }
+}
+
+pub fn context_named(name: &str) -> Option<Context> {
+    [
+        Context::Global,
+        Context::List,
+        Context::Trace,
+        Context::Map,
+        Context::Columns,
+    ]
+    .into_iter()
+    .find(|c| context_name(*c) == name)
+    .or(match name {
+        "waterfall" => Some(Context::Trace),
+        "everywhere" => Some(Context::Global),
+        _ => None,
+    })
+}
+
+/// Reads a key as written in the configuration: `q`, `Q`, `ctrl-q`, `enter`, `f5`,
+/// `shift-tab`, `space`, `pgdn`, `alt-x`.
+pub fn parse_key(text: &str) -> Result<Key, String> {
+    let bad = |why: &str| {
+        format!(
+            "`{text}` is not a key ({why}); write keys like q, Q, ctrl-q, enter, f5, space, shift-tab"
+        )
+    };
+    let mut modifiers = KeyModifiers::NONE;
+    let mut rest = text.trim();
+    loop {
+        let lower = rest.to_ascii_lowercase();
+        let prefix = ["ctrl-", "ctrl+", "c-", "alt-", "alt+", "shift-", "shift+"]
+            .into_iter()
+            .find(|p| lower.starts_with(p) && rest.len() > p.len());
+        let Some(prefix) = prefix else { break };
+        modifiers |= match prefix.as_bytes()[0] {
+            b'c' => KeyModifiers::CONTROL,
+            b'a' => KeyModifiers::ALT,
+            _ => KeyModifiers::SHIFT,
+        };
+        rest = &rest[prefix.len()..];
+    }
+    if rest.is_empty() {
+        return Err(bad("nothing after the modifiers"));
+    }
+    let mut chars = rest.chars();
+    let code = match (chars.next(), chars.next()) {
+        (Some(c), None) => KeyCode::Char(c),
+        _ => match rest.to_ascii_lowercase().as_str() {
+            "space" => KeyCode::Char(' '),
+            "enter" | "return" => KeyCode::Enter,
+            "esc" | "escape" => KeyCode::Esc,
+            "tab" if modifiers.contains(KeyModifiers::SHIFT) => {
+                modifiers -= KeyModifiers::SHIFT;
+                KeyCode::BackTab
+            }
+            "tab" => KeyCode::Tab,
+            "backtab" => KeyCode::BackTab,
+            "backspace" => KeyCode::Backspace,
+            "delete" | "del" => KeyCode::Delete,
+            "insert" | "ins" => KeyCode::Insert,
+            "up" => KeyCode::Up,
+            "down" => KeyCode::Down,
+            "left" => KeyCode::Left,
+            "right" => KeyCode::Right,
+            "home" => KeyCode::Home,
+            "end" => KeyCode::End,
+            "pageup" | "pgup" => KeyCode::PageUp,
+            "pagedown" | "pgdn" => KeyCode::PageDown,
+            other => match other.strip_prefix('f').and_then(|n| n.parse::<u8>().ok()) {
+                Some(n @ 1..=24) => KeyCode::F(n),
+                _ => return Err(bad("unknown key name")),
+            },
+        },
+    };
+    // Shift is part of a character: `shift-g` is `G`.
+    if let KeyCode::Char(c) = code
+        && modifiers.contains(KeyModifiers::SHIFT)
+    {
+        modifiers -= KeyModifiers::SHIFT;
+        return Ok(Key {
+            code: KeyCode::Char(c.to_ascii_uppercase()),
+            modifiers,
+        });
+    }
+    Ok(Key { code, modifiers })
+}
+
+impl Keymap {
+    /// The default table, shared.
+    pub fn default_ref() -> &'static Keymap {
+        static DEFAULT: LazyLock<Keymap> = LazyLock::new(Keymap::default);
+        &DEFAULT
+    }
+
+    pub fn shared_default() -> Arc<Keymap> {
+        static DEFAULT: LazyLock<Arc<Keymap>> = LazyLock::new(|| Arc::new(Keymap::default()));
+        Arc::clone(&DEFAULT)
+    }
+
+    pub fn bindings(&self) -> &[Binding] {
+        &self.bindings
+    }
+
+    /// The default table with `overrides` applied in order. A key an override takes is taken
+    /// from the default binding that had it in that context; what was moved is returned as
+    /// notes to tell the user.
+    pub fn with_overrides(overrides: &[Override]) -> Result<(Keymap, Vec<String>), OverrideError> {
+        let mut keymap = Keymap::default();
+        let mut notes = Vec::new();
+        // Which bindings the user set, so their keys are not taken by a later override.
+        let mut set_by_user = vec![None::<usize>; keymap.bindings.len()];
+        for (index, wanted) in overrides.iter().enumerate() {
+            let fail = |message: String| OverrideError { index, message };
+            let keys = wanted
+                .keys
+                .iter()
+                .map(|k| parse_key(k))
+                .collect::<Result<Vec<Key>, String>>()
+                .map_err(fail)?;
+            let targets: Vec<usize> = keymap
+                .bindings
+                .iter()
+                .enumerate()
+                .filter(|(_, b)| action_name(b.intent) == wanted.action)
+                .filter(|(_, b)| wanted.context.is_none_or(|c| c == b.context))
+                .map(|(i, _)| i)
+                .collect();
+            if targets.is_empty() {
+                return Err(fail(keymap.unknown_action(wanted)));
+            }
+            for &target in &targets {
+                let context = keymap.bindings[target].context;
+                for key in &keys {
+                    for (other, binding) in keymap.bindings.iter_mut().enumerate() {
+                        if other == target
+                            || binding.context != context
+                            || !binding.keys.contains(key)
+                        {
+                            continue;
+                        }
+                        let other_name = action_name(binding.intent);
+                        if let Some(earlier) = set_by_user[other] {
+                            if earlier != index {
+                                return Err(fail(format!(
+                                    "`{}` is also given to {other_name} in {}",
+                                    key.label(),
+                                    context.title().to_lowercase()
+                                )));
+                            }
+                            continue;
+                        }
+                        notes.push(format!(
+                            "`{}` no longer does {other_name} in {} ({} does it now)",
+                            key.label(),
+                            context.title().to_lowercase(),
+                            wanted.action
+                        ));
+                        binding.keys.retain(|k| k != key);
+                    }
+                }
+                keymap.bindings[target].keys = keys.clone();
+                set_by_user[target] = Some(index);
+            }
+        }
+        Ok((keymap, notes))
+    }
+
+    fn unknown_action(&self, wanted: &Override) -> String {
+        let known_anywhere = self
+            .bindings
+            .iter()
+            .any(|b| action_name(b.intent) == wanted.action);
+        match wanted.context {
+            Some(context) if known_anywhere => format!(
+                "{} is not an action of {} (it is bound elsewhere: set it in [keys])",
+                wanted.action,
+                context.title().to_lowercase()
+            ),
+            _ => {
+                let mut names: Vec<String> = self
+                    .bindings
+                    .iter()
+                    .map(|b| action_name(b.intent))
+                    .collect();
+                names.sort();
+                names.dedup();
+                format!(
+                    "unknown action `{}`; the actions are {}",
+                    wanted.action,
+                    names.join(", ")
+                )
+            }
+        }
+    }
+
+    /// The intent of a key in a context: that context's bindings first, then the global ones.
+    pub fn intent_for(&self, context: Context, event: &KeyEvent) -> Option<Intent> {
+        let lookup = |wanted: Context| {
+            self.bindings
+                .iter()
+                .filter(|b| b.context == wanted)
+                .find(|b| b.keys.iter().any(|k| k.matches(event)))
+                .map(|b| b.intent)
+        };
+        lookup(context).or_else(|| lookup(Context::Global))
+    }
+
+    /// The first key bound to an intent in a context, for hints in the status line.
+    pub fn key_label(&self, context: Context, intent: Intent) -> Option<String> {
+        let first_in = |wanted: Context| {
+            self.bindings
+                .iter()
+                .filter(|b| b.intent == intent && b.context == wanted)
+                .find_map(|b| b.keys.first())
+                .map(Key::label)
+        };
+        first_in(context).or_else(|| first_in(Context::Global))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn press(code: KeyCode, modifiers: KeyModifiers) -> KeyEvent {
+        KeyEvent::new(code, modifiers)
+    }
+
+    fn set(context: Option<Context>, action: &str, keys: &[&str]) -> Override {
+        Override {
+            context,
+            action: action.into(),
+            keys: keys.iter().map(|k| (*k).to_owned()).collect(),
+        }
+    }
+
+    #[test]
+    fn actions_are_named_after_their_intent() {
+        assert_eq!(action_name(Intent::Quit), "quit");
+        assert_eq!(action_name(Intent::ToggleHelp), "toggle_help");
+        assert_eq!(action_name(Intent::FoldToDepth(1)), "fold_to_depth_1");
+        assert_eq!(action_name(Intent::CopyRawJson), "copy_raw_json");
+    }
+
+    #[test]
+    fn keys_are_read_as_written() {
+        let k = |text| parse_key(text).unwrap();
+        assert_eq!(
+            k("q"),
+            Key {
+                code: KeyCode::Char('q'),
+                modifiers: KeyModifiers::NONE
+            }
+        );
+        assert_eq!(
+            k("ctrl-q"),
+            Key {
+                code: KeyCode::Char('q'),
+                modifiers: KeyModifiers::CONTROL
+            }
+        );
+        assert_eq!(
+            k("shift-g"),
+            Key {
+                code: KeyCode::Char('G'),
+                modifiers: KeyModifiers::NONE
+            }
+        );
+        assert_eq!(k("shift-tab").code, KeyCode::BackTab);
+        assert_eq!(k("F5").code, KeyCode::F(5));
+        assert_eq!(k("space").code, KeyCode::Char(' '));
+        assert_eq!(k("PgDn").code, KeyCode::PageDown);
+        let error = parse_key("ctrl-banana").unwrap_err();
+        assert!(error.contains("`ctrl-banana` is not a key"), "{error}");
+        assert!(parse_key("f99").is_err());
+    }
+
+    #[test]
+    fn an_override_replaces_the_keys_of_its_action_only() {
+        let (keymap, notes) =
+            Keymap::with_overrides(&[set(None, "toggle_help", &["h", "F1"])]).unwrap();
+        assert!(notes.is_empty(), "{notes:?}");
+        let h = press(KeyCode::Char('h'), KeyModifiers::NONE);
+        assert_eq!(
+            keymap.intent_for(Context::List, &h),
+            Some(Intent::ToggleHelp)
+        );
+        // The waterfall's own `h` still wins there.
+        assert_eq!(
+            keymap.intent_for(Context::Trace, &h),
+            Some(Intent::FoldOrParent)
+        );
+        let question = press(KeyCode::Char('?'), KeyModifiers::SHIFT);
+        assert_eq!(keymap.intent_for(Context::List, &question), None);
+        assert_eq!(
+            keymap
+                .key_label(Context::List, Intent::ToggleHelp)
+                .as_deref(),
+            Some("h")
+        );
+        // Everything else is as it was.
+        let j = press(KeyCode::Char('j'), KeyModifiers::NONE);
+        assert_eq!(keymap.intent_for(Context::List, &j), Some(Intent::Down));
+    }
+
+    #[test]
+    fn an_override_in_one_context_leaves_the_others() {
+        let (keymap, _) =
+            Keymap::with_overrides(&[set(Some(Context::Trace), "close", &["backspace"])]).unwrap();
+        let esc = press(KeyCode::Esc, KeyModifiers::NONE);
+        assert_eq!(keymap.intent_for(Context::Trace, &esc), None);
+        assert_eq!(keymap.intent_for(Context::Map, &esc), Some(Intent::Close));
+    }
+
+    #[test]
+    fn a_key_taken_from_another_action_is_reported() {
+        let (keymap, notes) = Keymap::with_overrides(&[set(None, "quit", &["x"])]).unwrap();
+        let x = press(KeyCode::Char('x'), KeyModifiers::NONE);
+        assert_eq!(keymap.intent_for(Context::List, &x), Some(Intent::Quit));
+        assert_eq!(notes.len(), 1, "{notes:?}");
+        assert!(
+            notes[0].contains("`x` no longer does clear_filter in trace list"),
+            "{notes:?}"
+        );
+    }
+
+    #[test]
+    fn two_overrides_wanting_one_key_conflict() {
+        let error =
+            Keymap::with_overrides(&[set(None, "sort_next", &["o"]), set(None, "refresh", &["o"])])
+                .unwrap_err();
+        assert_eq!(error.index, 1);
+        assert!(
+            error.message.contains("`o` is also given to sort_next"),
+            "{}",
+            error.message
+        );
+    }
+
+    #[test]
+    fn unknown_actions_and_keys_are_errors() {
+        let error = Keymap::with_overrides(&[set(None, "explode", &["x"])]).unwrap_err();
+        assert!(
+            error
+                .message
+                .starts_with("unknown action `explode`; the actions are")
+        );
+        assert!(error.message.contains("toggle_help"));
+        let error = Keymap::with_overrides(&[set(Some(Context::Map), "copy_trace_id", &["y"])])
+            .unwrap_err();
+        assert!(
+            error.message.contains("not an action of service map"),
+            "{}",
+            error.message
+        );
+        let error = Keymap::with_overrides(&[set(None, "quit", &["hyper-q"])]).unwrap_err();
+        assert!(
+            error.message.contains("`hyper-q` is not a key"),
+            "{}",
+            error.message
+        );
+    }
+}

@@ -1,0 +1,91 @@
+//! The mouse, as a shortcut for keys: the wheel scrolls what is under the pointer, a click
+//! selects a row (and a click on the selected row of the list opens it).
+
+use ratatui::layout::Rect;
+
+use super::action::{Command, Intent, Pointer};
+use super::state::{Screen, State};
+use super::trace_view as view_ops;
+use super::update::{on_intent, waterfall_page};
+use crate::layout::screen;
+
+/// Rows one turn of the wheel moves.
+const WHEEL_ROWS: usize = 3;
+
+pub fn on_mouse(state: &mut State, pointer: Pointer, column: u16, row: u16) -> Vec<Command> {
+    if state.prompt.is_some() || state.show_problems {
+        return Vec::new();
+    }
+    let wheel = match pointer {
+        Pointer::ScrollUp => Some(Intent::Up),
+        Pointer::ScrollDown => Some(Intent::Down),
+        Pointer::Click => None,
+    };
+    // Popups take the wheel; a click outside the help closes it.
+    if state.help || state.list.chooser.is_some() {
+        return match (wheel, state.help) {
+            (Some(intent), _) => repeat(state, intent),
+            (None, true) => on_intent(state, Intent::ToggleHelp),
+            (None, false) => Vec::new(),
+        };
+    }
+    let body = screen::body(Rect::new(0, 0, state.width, state.height));
+    let inside = |area: Rect| {
+        column >= area.x
+            && column < area.x + area.width
+            && row >= area.y
+            && row < area.y + area.height
+    };
+    match state.screen {
+        Screen::List => {
+            let rows = screen::list(body).rows;
+            match wheel {
+                Some(intent) => repeat(state, intent),
+                None if inside(rows) => {
+                    let position = state.list.offset + usize::from(row - rows.y);
+                    if position >= state.list.order.len() {
+                        Vec::new()
+                    } else if position == state.list.selected {
+                        on_intent(state, Intent::Open)
+                    } else {
+                        state.list.selected = position;
+                        Vec::new()
+                    }
+                }
+                None => Vec::new(),
+            }
+        }
+        Screen::Trace => {
+            let areas = screen::waterfall(body);
+            let over_details = inside(areas.details);
+            match wheel {
+                Some(Intent::Up) if over_details => repeat(state, Intent::DetailsUp),
+                Some(_) if over_details => repeat(state, Intent::DetailsDown),
+                Some(intent) => repeat(state, intent),
+                None if inside(areas.rows) => {
+                    let page = waterfall_page(state);
+                    if let Some(view) = state.trace.as_mut() {
+                        let position = view.offset + usize::from(row - areas.rows.y);
+                        if let Some(&span) = view.rows.get(position) {
+                            view_ops::select(view, span as usize, page);
+                        }
+                    }
+                    Vec::new()
+                }
+                None => Vec::new(),
+            }
+        }
+        Screen::Map => match wheel {
+            Some(intent) => on_intent(state, intent),
+            None => Vec::new(),
+        },
+    }
+}
+
+fn repeat(state: &mut State, intent: Intent) -> Vec<Command> {
+    let mut commands = Vec::new();
+    for _ in 0..WHEEL_ROWS {
+        commands = on_intent(state, intent);
+    }
+    commands
+}
