@@ -106,6 +106,11 @@ impl Tmux {
         self.run(&["capture-pane", "-p", "-t", SESSION])
     }
 
+    /// The screen with its colours and attributes as escape sequences.
+    fn screen_with_colours(&self) -> String {
+        self.run(&["capture-pane", "-p", "-e", "-t", SESSION])
+    }
+
     /// Keys by tmux name: `j`, `Enter`, `Escape`, `C-c`, `?`.
     fn keys(&self, keys: &[&str]) {
         let mut args = vec!["send-keys", "-t", SESSION];
@@ -185,6 +190,11 @@ impl Tmux {
             "1",
             "on the alternate screen"
         );
+        assert_eq!(
+            self.display("#{mouse_any_flag}"),
+            "1",
+            "the app asked for mouse events"
+        );
         screen
     }
 
@@ -203,6 +213,11 @@ impl Tmux {
             self.display("#{cursor_flag}"),
             "1",
             "the app showed the cursor again"
+        );
+        assert_eq!(
+            self.display("#{mouse_any_flag}"),
+            "0",
+            "the app gave the mouse back to the terminal"
         );
         // The first command after the app, so that $? is the app's status.
         self.type_line("echo EXIT=$?");
@@ -583,7 +598,7 @@ fn incident_trace_root_cause_and_its_exception() {
     let selected = tmux.run(&["capture-pane", "-p", "-e", "-t", SESSION]);
     let marked = selected
         .lines()
-        .find(|l| l.contains("48;5;8") || l.contains("100m") || l.contains(";100"))
+        .find(|l| sgr_colours(l).iter().any(|c| c.starts_with("bg")))
         .unwrap_or_default();
     assert!(
         marked.contains("⇢ api.paymentprovider"),
@@ -934,4 +949,116 @@ fn live_aws_draws_at_once_and_fills_the_list_when_x_ray_answers() {
 
     tmux.keys(&["q"]);
     tmux.expect_restored_shell(Some(0));
+}
+
+/// Starts the demo with the environment and arguments given, and waits for the list.
+fn start_demo_with(tmux: &Tmux, environment: &str, arguments: &str) -> String {
+    tmux.type_line(&format!(
+        "{environment} {} --demo {arguments}",
+        shell_quote(BIN)
+    ));
+    tmux.wait_for("the trace list", |screen| {
+        first_line(screen).starts_with(LIST_TITLE)
+    })
+}
+
+#[test]
+fn colours_follow_the_terminal_no_color_and_the_configuration() {
+    let tmux = Tmux::start("colours", 80, 24);
+    let dir = tempfile::tempdir().unwrap();
+    let empty = dir.path().join("empty.toml");
+    fs::write(&empty, "").unwrap();
+    let config = format!("--config {}", shell_quote(&empty.to_string_lossy()));
+
+    // True colour: the dark theme's RGB colours.
+    start_demo_with(&tmux, "COLORTERM=truecolor TERM=xterm-256color", &config);
+    let screen = tmux.screen_with_colours();
+    assert!(screen.contains("38;2;"), "RGB colours:\n{screen}");
+    tmux.keys(&["Q"]);
+    tmux.expect_restored_shell(Some(0));
+
+    // 256 colours: indexed ones, no RGB.
+    tmux.type_line("clear");
+    start_demo_with(&tmux, "COLORTERM= TERM=xterm-256color", &config);
+    let screen = tmux.screen_with_colours();
+    assert!(screen.contains("38;5;"), "indexed colours:\n{screen}");
+    assert!(!screen.contains("38;2;"), "no RGB colours:\n{screen}");
+    tmux.keys(&["Q"]);
+    tmux.expect_restored_shell(Some(0));
+
+    // NO_COLOR: no colour at all, the selection in reverse video.
+    tmux.type_line("clear");
+    start_demo_with(&tmux, "NO_COLOR=1 COLORTERM=truecolor", &config);
+    let screen = tmux.screen_with_colours();
+    let colours = sgr_colours(&screen);
+    assert!(colours.is_empty(), "NO_COLOR, yet {colours:?}:\n{screen}");
+    assert!(
+        screen.contains("7m"),
+        "reverse video for the selection:\n{screen}"
+    );
+    tmux.keys(&["Q"]);
+    tmux.expect_restored_shell(Some(0));
+
+    // mouse = false leaves the mouse to the terminal; the theme and keys come from the file.
+    let quiet = dir.path().join("quiet.toml");
+    fs::write(
+        &quiet,
+        "mouse = false\ntheme = \"ansi\"\n[keys]\nquit = \"ctrl-q\"\n",
+    )
+    .unwrap();
+    tmux.type_line("clear");
+    start_demo_with(
+        &tmux,
+        "",
+        &format!("--config {}", shell_quote(&quiet.to_string_lossy())),
+    );
+    assert_eq!(
+        tmux.display("#{mouse_any_flag}"),
+        "0",
+        "no mouse events asked for"
+    );
+    let screen = tmux.wait_for("the new quit key in the hints", |screen| {
+        last_line(screen).contains("Ctrl-q quit")
+    });
+    assert!(!screen.contains("Q quit"), "{screen}");
+    tmux.keys(&["C-q"]);
+    tmux.expect_restored_shell(Some(0));
+}
+
+/// The colours set by the SGR sequences (`ESC [ … m`) in captured text, as `fg …` or `bg …`;
+/// the terminal's default colours (39, 49) are not counted.
+fn sgr_colours(text: &str) -> Vec<String> {
+    let mut colours = Vec::new();
+    for sequence in text.split('\u{1b}').filter_map(|s| s.strip_prefix('[')) {
+        let Some((parameters, _)) = sequence.split_once('m') else {
+            continue;
+        };
+        let numbers: Vec<u16> = parameters
+            .split(';')
+            .map(|p| p.parse().unwrap_or(0))
+            .collect();
+        let mut i = 0;
+        while i < numbers.len() {
+            let n = numbers[i];
+            let layer = if matches!(n, 30..=38 | 90..=97) {
+                "fg"
+            } else {
+                "bg"
+            };
+            match n {
+                38 | 48 => {
+                    let width = if numbers.get(i + 1) == Some(&5) { 2 } else { 4 };
+                    colours.push(format!(
+                        "{layer} {:?}",
+                        &numbers[i..(i + 1 + width).min(numbers.len())]
+                    ));
+                    i += width;
+                }
+                30..=37 | 40..=47 | 90..=97 | 100..=107 => colours.push(format!("{layer} {n}")),
+                _ => {}
+            }
+            i += 1;
+        }
+    }
+    colours
 }

@@ -271,11 +271,25 @@ impl Keymap {
                     .collect();
                 names.sort();
                 names.dedup();
-                format!(
-                    "unknown action `{}`; the actions are {}",
-                    wanted.action,
-                    names.join(", ")
-                )
+                let near = names
+                    .iter()
+                    .map(|name| (edit_distance(name, &wanted.action), name))
+                    .filter(|(distance, name)| {
+                        *distance <= 2
+                            || name.contains(wanted.action.as_str())
+                            || wanted.action.contains(name.as_str())
+                    })
+                    .min_by_key(|(distance, _)| *distance);
+                match near {
+                    Some((_, name)) => {
+                        format!("unknown action `{}`; did you mean {name}?", wanted.action)
+                    }
+                    None => format!(
+                        "unknown action `{}`; actions are named like toggle_help, \
+                         next_tab, copy_trace_id (README lists them)",
+                        wanted.action
+                    ),
+                }
             }
         }
     }
@@ -303,6 +317,21 @@ impl Keymap {
         };
         first_in(context).or_else(|| first_in(Context::Global))
     }
+}
+
+/// How many single-character edits turn `a` into `b`.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut current = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = previous[j] + usize::from(ca != *cb);
+            current.push(substitution.min(previous[j + 1] + 1).min(current[j] + 1));
+        }
+        previous = current;
+    }
+    previous[b.len()]
 }
 
 #[cfg(test)]
@@ -430,9 +459,15 @@ mod tests {
         assert!(
             error
                 .message
-                .starts_with("unknown action `explode`; the actions are")
+                .starts_with("unknown action `explode`; actions are named like"),
+            "{}",
+            error.message
         );
-        assert!(error.message.contains("toggle_help"));
+        let error = Keymap::with_overrides(&[set(None, "toggle_hlep", &["x"])]).unwrap_err();
+        assert_eq!(
+            error.message,
+            "unknown action `toggle_hlep`; did you mean toggle_help?"
+        );
         let error = Keymap::with_overrides(&[set(Some(Context::Map), "copy_trace_id", &["y"])])
             .unwrap_err();
         assert!(

@@ -169,19 +169,26 @@ pub fn render_problems(state: &State, buf: &mut Buffer, area: Rect) {
         .max()
         .unwrap_or(0) as u16;
     let title = match (state.problems.len(), state.live.problems.len()) {
+        (1, 0) => "1 problem while loading  (! closes)".to_owned(),
         (n, 0) => format!("{n} problems while loading  (! closes)"),
         (0, 1) => "the latest problem  (! closes)".to_owned(),
         (0, n) => format!("the {n} latest problems  (! closes)"),
         (_, _) => format!("{} problems  (! closes)", problems.len()),
     };
-    let inner = popup(buf, area, width.max(40), problems.len() as u16, &title);
-    for (row, problem) in problems.iter().enumerate().take(inner.height as usize) {
+    // Long problems wrap rather than lose their end (where a file's message says what to do).
+    let text_width = width.max(40).min(area.width.saturating_sub(4));
+    let lines: Vec<String> = problems
+        .iter()
+        .flat_map(|p| crate::text::wrap(p, text_width as usize))
+        .collect();
+    let inner = popup(buf, area, text_width, lines.len() as u16, &title);
+    for (row, line) in lines.iter().enumerate().take(inner.height as usize) {
         put(
             buf,
             inner.x,
             inner.y + row as u16,
             inner.width,
-            problem,
+            line,
             theme::error(),
         );
     }
