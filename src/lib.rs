@@ -24,20 +24,6 @@ use std::process::ExitCode;
 
 use cli::Cli;
 
-/// Settings the command line leaves out come from the configuration file.
-fn apply_config_defaults(cli: &mut Cli, config: &config::Config) {
-    if cli.region.is_none() {
-        cli.region = config.region.clone();
-    }
-    let aws = !cli.demo && cli.file.is_empty() && cli.listen.is_none();
-    if cli.profile.is_none() && aws {
-        cli.profile = config.profile.clone();
-    }
-    if cli.since.is_none() && cli.from.is_none() {
-        cli.since = config.since;
-    }
-}
-
 /// `--print` never waits longer than this for its data.
 const PRINT_BOUND: std::time::Duration = std::time::Duration::from_secs(60);
 
@@ -48,7 +34,7 @@ pub async fn run(mut cli: Cli) -> ExitCode {
         return ExitCode::from(2);
     }
     let (config, config_problem) = config::load(cli.config.as_deref());
-    apply_config_defaults(&mut cli, &config);
+    cli.take_defaults_from(&config);
     if cli.upload {
         if let Some(problem) = &config_problem {
             eprintln!("xray-tui: {}", text::clean(problem));

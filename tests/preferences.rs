@@ -192,6 +192,15 @@ fn in_the_waterfall_a_click_picks_a_span_and_the_wheel_scrolls_under_the_pointer
     assert!(view.details_scroll > 0, "the details scrolled");
     mouse(&mut state, Pointer::ScrollDown, 5, 3);
     assert_ne!(state.trace.as_ref().unwrap().selected, third);
+    // A click on a tab's name opens that tab.
+    let text = screen(&state);
+    let tabs = text.lines().nth(details_y as usize).unwrap();
+    let http = tabs[..tabs.find("HTTP").unwrap()].chars().count() as u16;
+    mouse(&mut state, Pointer::Click, http + 1, details_y);
+    assert_eq!(
+        state.trace.as_ref().unwrap().tab,
+        xray_tui::app::details::Tab::Http
+    );
 }
 
 #[test]

@@ -19,6 +19,31 @@ pub enum Tab {
     Raw,
 }
 
+/// Where each tab's label sits on the tab bar of a details pane `width` cells wide: its
+/// offset from the pane's left edge and its label (shortened when all do not fit).
+pub fn tab_bar(width: u16) -> Vec<(Tab, u16, &'static str)> {
+    // The right end of the bar is kept for the scroll note.
+    let bar = width.saturating_sub(8);
+    let full: usize = Tab::ALL.iter().map(|t| t.title().len() + 3).sum();
+    let short = full > bar as usize;
+    let mut x = 1;
+    let mut tabs = Vec::new();
+    for tab in Tab::ALL {
+        if x >= bar {
+            break;
+        }
+        let title = tab.title();
+        let title = if short {
+            &title[..title.len().min(4)]
+        } else {
+            title
+        };
+        tabs.push((tab, x, title));
+        x += title.len() as u16 + 3;
+    }
+    tabs
+}
+
 impl Tab {
     pub const ALL: [Tab; 8] = [
         Tab::Overview,

@@ -1,9 +1,10 @@
 //! The mouse, as a shortcut for keys: the wheel scrolls what is under the pointer, a click
-//! selects a row (and a click on the selected row of the list opens it).
+//! selects a row or a details tab (and a click on the selected row of the list opens it).
 
 use ratatui::layout::Rect;
 
 use super::action::{Command, Intent, Pointer};
+use super::details::tab_bar;
 use super::state::{Screen, State};
 use super::trace_view as view_ops;
 use super::update::{on_intent, waterfall_page};
@@ -62,6 +63,19 @@ pub fn on_mouse(state: &mut State, pointer: Pointer, column: u16, row: u16) -> V
                 Some(Intent::Up) if over_details => repeat(state, Intent::DetailsUp),
                 Some(_) if over_details => repeat(state, Intent::DetailsDown),
                 Some(intent) => repeat(state, intent),
+                None if over_details && row == areas.details.y => {
+                    let at = column - areas.details.x;
+                    let clicked =
+                        tab_bar(areas.details.width)
+                            .into_iter()
+                            .find(|(_, offset, title)| {
+                                (*offset..*offset + title.len() as u16 + 2).contains(&at)
+                            });
+                    if let (Some((tab, _, _)), Some(view)) = (clicked, state.trace.as_mut()) {
+                        view_ops::set_tab(view, tab);
+                    }
+                    Vec::new()
+                }
                 None if inside(areas.rows) => {
                     let page = waterfall_page(state);
                     if let Some(view) = state.trace.as_mut() {

@@ -4,7 +4,7 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 
-use crate::app::details::{DetailLine, Tab};
+use crate::app::details::{DetailLine, Tab, tab_bar};
 use crate::app::state::TraceView;
 use crate::model::Trace;
 use crate::text;
@@ -78,16 +78,8 @@ pub fn render(view: &TraceView, trace: &Trace, buf: &mut Buffer, area: Rect) {
 
 /// The tab bar on the pane's top line: the current tab reversed, empty tabs dimmed.
 fn render_tabs(current: Tab, has_content: impl Fn(Tab) -> bool, buf: &mut Buffer, area: Rect) {
-    let full: usize = Tab::ALL.iter().map(|t| t.title().len() + 3).sum();
-    let short = full > area.width as usize;
-    let mut x = area.x + 1;
     let end = area.x + area.width;
-    for tab in Tab::ALL {
-        let title = if short {
-            &tab.title()[..tab.title().len().min(4)]
-        } else {
-            tab.title()
-        };
+    for (tab, offset, title) in tab_bar(area.width + 8) {
         let style = if tab == current {
             theme::header().add_modifier(Modifier::REVERSED)
         } else if has_content(tab) {
@@ -95,10 +87,15 @@ fn render_tabs(current: Tab, has_content: impl Fn(Tab) -> bool, buf: &mut Buffer
         } else {
             theme::muted()
         };
-        if x >= end {
-            break;
-        }
-        x = put(buf, x, area.y, end - x, &format!(" {title} "), style) + 1;
+        let x = area.x + offset;
+        put(
+            buf,
+            x,
+            area.y,
+            end.saturating_sub(x),
+            &format!(" {title} "),
+            style,
+        );
     }
 }
 

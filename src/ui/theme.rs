@@ -31,7 +31,7 @@ pub enum ThemeName {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum ColorDepth {
-    #[serde(alias = "24bit")]
+    #[serde(alias = "24bit", alias = "truecolor")]
     TrueColor,
     #[serde(rename = "256")]
     Indexed256,
