@@ -285,3 +285,50 @@ fn time_range_flags_are_checked() {
     assert_eq!(output.status.code(), Some(2));
     assert!(stderr(&output).contains("--to must be later than --from"));
 }
+
+#[test]
+fn the_configuration_chooses_the_columns_of_print_list() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config.toml");
+    std::fs::write(
+        &config,
+        "columns = [\"status\", \"service\", \"annotation.customer_tier\", \"url\"]\n",
+    )
+    .unwrap();
+    let config = config.to_string_lossy().into_owned();
+    let output = run(&[
+        "--demo", "--config", &config, "--print", "list", "--width", "100",
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = stdout(&output);
+    let header = text.lines().nth(1).unwrap();
+    assert!(header.starts_with("Status Service"), "{header}");
+    assert!(header.contains("customer_tier"), "{header}");
+    assert!(!header.contains("Time"), "{header}");
+    assert!(text.contains("standard"), "annotation values:\n{text}");
+    assert!(stderr(&output).is_empty(), "{}", stderr(&output));
+}
+
+#[test]
+fn a_bad_configuration_is_named_and_the_defaults_are_used() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config.toml");
+    std::fs::write(&config, "columns = [\"status\"]\n[keys]\nqiut = \"x\"\n").unwrap();
+    let config = config.to_string_lossy().into_owned();
+    let output = run(&["--demo", "--config", &config, "--print", "list"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let message = stderr(&output);
+    assert!(
+        message.contains(&format!(
+            "{config}:3:1: key `keys.qiut`: unknown action `qiut`; did you mean quit?"
+        )),
+        "{message}"
+    );
+    assert!(
+        message.trim_end().ends_with("using the defaults"),
+        "{message}"
+    );
+    // The default columns, not the file's.
+    let header = stdout(&output).lines().nth(1).unwrap().to_owned();
+    assert!(header.starts_with("Time▼    Status Method"), "{header}");
+}
