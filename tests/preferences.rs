@@ -75,6 +75,29 @@ fn the_help_and_the_hints_show_the_keys_in_effect() {
 }
 
 #[test]
+fn an_action_whose_key_was_taken_says_so_in_the_help() {
+    let mut state = loaded_state(200, 60);
+    let (keymap, notes) = Keymap::with_overrides(&[Override {
+        context: Some(xray_tui::app::keymap::Context::List),
+        action: "refresh".into(),
+        keys: vec!["x".into(), "alt-r".into()],
+    }])
+    .unwrap();
+    assert_eq!(notes.len(), 1, "{notes:?}");
+    state.keymap = Arc::new(keymap);
+    press(&mut state, Intent::ToggleHelp);
+    let help = screen(&state);
+    let line = |what: &str| {
+        help.lines()
+            .find(|l| l.contains(what))
+            .unwrap_or_else(|| panic!("{what} not in the help:\n{help}"))
+            .to_owned()
+    };
+    assert!(line("clear the filter").contains("(no key)"));
+    assert!(line("reload the trace list").contains("x Alt-r"));
+}
+
+#[test]
 fn chosen_columns_show_annotation_values() {
     let mut state = loaded_state(200, 60);
     state.list.columns = vec![

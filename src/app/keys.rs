@@ -386,6 +386,9 @@ mod tests {
         assert_eq!(k("F5").code, KeyCode::F(5));
         assert_eq!(k("space").code, KeyCode::Char(' '));
         assert_eq!(k("PgDn").code, KeyCode::PageDown);
+        assert_eq!(k("alt-x").label(), "Alt-x");
+        assert_eq!(k("ctrl-alt-x").label(), "Ctrl-Alt-x");
+        assert_eq!(k("shift-up").label(), "Shift-↑");
         let error = parse_key("ctrl-banana").unwrap_err();
         assert!(error.contains("`ctrl-banana` is not a key"), "{error}");
         assert!(parse_key("f99").is_err());

@@ -39,7 +39,11 @@ fn section(state: &State, context: Context) -> Vec<HelpLine> {
             })
             .collect();
         lines.push(HelpLine {
-            keys: keys.join(" "),
+            keys: if keys.is_empty() {
+                "(no key)".to_owned()
+            } else {
+                keys.join(" ")
+            },
             description: binding.description.to_owned(),
             heading: false,
         });

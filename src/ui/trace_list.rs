@@ -301,6 +301,11 @@ fn render_header(state: &State, cells: &Cells, buf: &mut Buffer, area: Rect, col
             ""
         };
         let mut title = format!("{}{arrow}", column.title());
+        // `--ascii` draws the arrow as a letter: apart from the title where there is room.
+        if state.ascii && !arrow.is_empty() && crate::text::width(&title) < usize::from(shown.width)
+        {
+            title = format!("{} {arrow}", column.title());
+        }
         if *column == Column::Url
             && let Some(host) = &cells.common_host
         {
