@@ -181,8 +181,12 @@ fn the_wheel_scrolls_and_a_click_selects() {
     mouse(&mut state, Pointer::ScrollUp, 10, 10);
     assert_eq!(state.list.selected, 0);
     // Rows start on screen row 2.
-    mouse(&mut state, Pointer::Click, 10, 7);
+    let commands = mouse(&mut state, Pointer::Click, 10, 7);
     assert_eq!(state.list.selected, 5);
+    assert!(
+        matches!(&commands[..], [Command::Prefetch(ids)] if !ids.is_empty()),
+        "a click fetches ahead as the keys do: {commands:?}"
+    );
     let id = state.list.selected_summary().unwrap().id.clone();
     let commands = mouse(&mut state, Pointer::Click, 10, 7);
     assert!(

@@ -7,7 +7,7 @@ use super::action::{Command, Intent, Pointer};
 use super::details::tab_bar;
 use super::state::{Screen, State};
 use super::trace_view as view_ops;
-use super::update::{on_intent, waterfall_page};
+use super::update::{on_intent, prefetch_around_selection, waterfall_page};
 use crate::layout::screen;
 
 /// Rows one turn of the wheel moves.
@@ -50,7 +50,7 @@ pub fn on_mouse(state: &mut State, pointer: Pointer, column: u16, row: u16) -> V
                         on_intent(state, Intent::Open)
                     } else {
                         state.list.selected = position;
-                        Vec::new()
+                        prefetch_around_selection(state)
                     }
                 }
                 None => Vec::new(),

@@ -1198,7 +1198,7 @@ fn insert_sorted(state: &mut State, first_new: usize) {
 const PREFETCH_AROUND: usize = 4;
 
 /// The traces next to the selection, so opening one of them is instant with a remote source.
-fn prefetch_around_selection(state: &State) -> Vec<Command> {
+pub(super) fn prefetch_around_selection(state: &State) -> Vec<Command> {
     let list = &state.list;
     let from = list.selected.saturating_sub(PREFETCH_AROUND);
     let ids: Vec<String> = (from..=list.selected + PREFETCH_AROUND)
