@@ -150,25 +150,39 @@ impl<'de> Deserialize<'de> for Column {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Chooser {
     pub cursor: usize,
+    /// The annotation keys of the listed traces, gathered when the chooser opened.
+    pub annotation_keys: Vec<String>,
 }
 
-/// The rows of the chooser: each column and whether it is shown. Annotation keys come from
-/// the listed traces.
-pub fn choices(shown: &[Column], summaries: &[TraceSummary]) -> Vec<(Column, bool)> {
+impl Chooser {
+    pub fn open(summaries: &[TraceSummary]) -> Chooser {
+        let keys: std::collections::BTreeSet<&str> = summaries
+            .iter()
+            .flat_map(|s| s.annotations.keys())
+            .collect();
+        Chooser {
+            cursor: 0,
+            annotation_keys: keys.into_iter().map(str::to_owned).collect(),
+        }
+    }
+
+    /// The rows of the chooser for these shown columns.
+    pub fn rows(&self, shown: &[Column]) -> Vec<(Column, bool)> {
+        choices(shown, &self.annotation_keys)
+    }
+}
+
+/// The rows of the chooser: each column and whether it is shown, the shown ones first, then
+/// the other built-in columns, then the annotation keys.
+pub fn choices(shown: &[Column], annotation_keys: &[String]) -> Vec<(Column, bool)> {
     let mut rows: Vec<(Column, bool)> = shown.iter().map(|c| (c.clone(), true)).collect();
     for column in Column::BUILT_IN {
         if !shown.contains(&column) {
             rows.push((column, false));
         }
     }
-    let mut keys: Vec<&str> = summaries
-        .iter()
-        .flat_map(|s| s.annotations.keys())
-        .collect();
-    keys.sort_unstable();
-    keys.dedup();
-    for key in keys {
-        let column = Column::Annotation(key.to_owned());
+    for key in annotation_keys {
+        let column = Column::Annotation(key.clone());
         if !shown.contains(&column) {
             rows.push((column, false));
         }
@@ -181,7 +195,7 @@ pub fn on_chooser_intent(list: &mut TraceList, intent: Intent) -> bool {
     let Some(chooser) = list.chooser.as_mut() else {
         return false;
     };
-    let rows = choices(&list.columns, &list.summaries);
+    let rows = chooser.rows(&list.columns);
     let last = rows.len().saturating_sub(1);
     let cursor = chooser.cursor.min(last);
     let Some((column, shown)) = rows.get(cursor).cloned() else {
@@ -214,7 +228,7 @@ pub fn on_chooser_intent(list: &mut TraceList, intent: Intent) -> bool {
     }
     // The cursor stays on the column it was on.
     if let Some(chooser) = list.chooser.as_mut() {
-        let rows = choices(&list.columns, &list.summaries);
+        let rows = chooser.rows(&list.columns);
         if let Some(at) = rows.iter().position(|(c, _)| *c == column)
             && matches!(
                 intent,
@@ -234,7 +248,7 @@ mod tests {
     #[test]
     fn the_chooser_shows_hides_and_moves_columns() {
         let mut list = TraceList {
-            chooser: Some(Chooser { cursor: 0 }),
+            chooser: Some(Chooser::open(&[])),
             ..TraceList::default()
         };
         // Time is first; hide it.

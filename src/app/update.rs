@@ -196,7 +196,9 @@ pub(super) fn on_intent(state: &mut State, intent: Intent) -> Vec<Command> {
     match intent {
         Intent::Quit => state.quit = true,
         Intent::Suspend => return vec![Command::Suspend],
-        Intent::ChooseColumns => state.list.chooser = Some(columns::Chooser { cursor: 0 }),
+        Intent::ChooseColumns => {
+            state.list.chooser = Some(columns::Chooser::open(&state.list.summaries))
+        }
         Intent::ToggleHelp => {
             state.help = true;
             state.help_scroll = 0;

@@ -4,7 +4,7 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 
-use crate::app::columns::{Column, choices};
+use crate::app::columns::Column;
 use crate::app::state::State;
 
 use super::draw::{fill, put};
@@ -15,7 +15,7 @@ pub fn render(state: &State, buf: &mut Buffer, area: Rect) {
     let Some(chooser) = &state.list.chooser else {
         return;
     };
-    let rows = choices(&state.list.columns, &state.list.summaries);
+    let rows = chooser.rows(&state.list.columns);
     let label = |column: &Column| match column {
         Column::Annotation(key) => format!("annotation {key}"),
         other => other.title(),
