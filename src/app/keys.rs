@@ -159,6 +159,16 @@ pub fn parse_key(text: &str) -> Result<Key, String> {
             },
         },
     };
+    // Terminals send Ctrl with the letter's lower case.
+    if let KeyCode::Char(c) = code
+        && modifiers.contains(KeyModifiers::CONTROL)
+        && !modifiers.contains(KeyModifiers::SHIFT)
+    {
+        return Ok(Key {
+            code: KeyCode::Char(c.to_ascii_lowercase()),
+            modifiers,
+        });
+    }
     // Shift is part of a character: `shift-g` is `G`.
     if let KeyCode::Char(c) = code
         && modifiers.contains(KeyModifiers::SHIFT)
@@ -386,6 +396,7 @@ mod tests {
         assert_eq!(k("F5").code, KeyCode::F(5));
         assert_eq!(k("space").code, KeyCode::Char(' '));
         assert_eq!(k("PgDn").code, KeyCode::PageDown);
+        assert_eq!(k("Ctrl-Q"), k("ctrl-q"));
         assert_eq!(k("alt-x").label(), "Alt-x");
         assert_eq!(k("ctrl-alt-x").label(), "Ctrl-Alt-x");
         assert_eq!(k("shift-up").label(), "Shift-↑");
