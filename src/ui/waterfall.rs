@@ -43,7 +43,16 @@ pub fn render(state: &State, buf: &mut Buffer, body: Rect) {
     let (start, end) = trace_view::window(view, trace);
     let scale = TimeScale::new(start, end, bars.width);
     render_axis(view, buf, areas.axis, name_width, bars, &scale);
-    render_rows(view, trace, buf, areas.rows, name_width, bars, &scale);
+    render_rows(
+        view,
+        trace,
+        buf,
+        areas.rows,
+        name_width,
+        bars,
+        &scale,
+        state.ascii,
+    );
     if areas.details.height > 0 {
         if areas.details.y == areas.axis.y {
             // Beside the waterfall: a rule between the two.
@@ -232,6 +241,7 @@ fn render_axis(
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 fn render_rows(
     view: &TraceView,
     trace: &Trace,
@@ -240,6 +250,7 @@ fn render_rows(
     name_width: u16,
     bars: Rect,
     scale: &TimeScale,
+    ascii: bool,
 ) {
     let ticks: Vec<u16> = scale.ticks(TICK_GAP).iter().map(|t| t.0).collect();
     let trace_end = trace.end().unwrap_or(scale.end);
@@ -274,6 +285,7 @@ fn render_rows(
             folded: view.folded.get(index).copied().unwrap_or(false),
             matched: matches.binary_search(&(index as u32)).is_ok(),
             base,
+            ascii,
         };
         render_name(trace, &row_view, buf, area.x, y, name_width);
         for &tick in &ticks {
@@ -294,6 +306,8 @@ struct Row<'a> {
     folded: bool,
     matched: bool,
     base: Style,
+    /// `--ascii`: the fold marker becomes a letter, so it stands apart from the name.
+    ascii: bool,
 }
 
 /// Tree guides (`│ ├─ └─`) for a span, the last `levels` levels only.
@@ -349,7 +363,12 @@ fn render_name(trace: &Trace, row: &Row, buf: &mut Buffer, x: u16, y: u16, width
     );
     let end = x + text_width;
     if span.subtree_len > 1 {
-        let marker = if row.folded { "▸" } else { "▾" };
+        let marker = match (row.folded, row.ascii) {
+            (true, false) => "▸",
+            (false, false) => "▾",
+            (true, true) => "▸ ",
+            (false, true) => "▾ ",
+        };
         at = put(
             buf,
             at,
