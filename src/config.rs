@@ -331,6 +331,38 @@ close = ["backspace", "esc"]
     }
 
     #[test]
+    fn the_example_in_the_readme_is_a_valid_configuration() {
+        let readme = include_str!("../README.md");
+        let section = &readme[readme.find("## Configuration").unwrap()..];
+        let start = section.find("```toml\n").unwrap() + "```toml\n".len();
+        let example = &section[start..start + section[start..].find("```").unwrap()];
+        let (config, notes) = parse(example).unwrap();
+        assert!(notes.is_empty(), "{notes:?}");
+        assert_eq!(config.profile.as_deref(), Some("prod"));
+        assert!(config.columns.is_some());
+        assert!(!config.keys.is_empty());
+        // The commented-out depth is one that parses.
+        let colors = example
+            .lines()
+            .find_map(|l| l.strip_prefix("# colors = "))
+            .and_then(|l| l.split_whitespace().next())
+            .unwrap();
+        assert_eq!(
+            ok(&format!("colors = {colors}")).colors,
+            Some(ColorDepth::Indexed256)
+        );
+        assert_eq!(
+            ok("colors = \"true-color\"").colors,
+            Some(ColorDepth::TrueColor)
+        );
+        assert_eq!(
+            ok("colors = \"truecolor\"").colors,
+            Some(ColorDepth::TrueColor)
+        );
+        assert_eq!(ok("colors = \"16\"").colors, Some(ColorDepth::Ansi16));
+    }
+
+    #[test]
     fn mistakes_name_the_line_and_key() {
         let error = parse("region = \"x\"\nclipbord = false\n").unwrap_err();
         assert!(
