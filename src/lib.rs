@@ -2,6 +2,7 @@
 //!
 //! Data flows one way: source → worker → Action → update → State → ui.
 
+pub mod analytics;
 pub mod app;
 pub mod cli;
 pub mod config;

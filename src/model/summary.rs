@@ -33,6 +33,25 @@ pub struct TraceSummary {
     pub entry_point: Option<Arc<ServiceId>>,
     /// Number of spans when the trace's documents are known.
     pub span_count: Option<usize>,
+    /// The first fault root cause, as X-Ray's `FaultRootCauses` name it.
+    pub fault_cause: Option<Arc<FaultCause>>,
+}
+
+/// Where a fault started: the root-cause service and the exception it recorded.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct FaultCause {
+    pub service: String,
+    /// The exception's type (X-Ray calls it the name); `None` when none was recorded.
+    pub exception: Option<String>,
+}
+
+impl FaultCause {
+    fn of(cause: &super::root_cause::RootCause) -> Option<FaultCause> {
+        Some(FaultCause {
+            service: cause.service()?.name.clone(),
+            exception: cause.exception().map(|e| e.name.clone()),
+        })
+    }
 }
 
 /// The root request. Its texts repeat from trace to trace, so they are shared (see
@@ -100,6 +119,13 @@ impl TraceSummary {
             summary.has_error = root.segment.error;
             summary.entry_point = Some(Arc::new(service_id(root)));
             summary.http = root_http(root);
+        }
+        if summary.has_fault
+            && let Some(&span) = super::root_cause::fault_root_causes(trace).first()
+        {
+            let cause =
+                super::root_cause::describe(trace, super::root_cause::RootCauseKind::Fault, span);
+            summary.fault_cause = FaultCause::of(&cause).map(Arc::new);
         }
         summary
     }
@@ -225,6 +251,7 @@ pub fn share_repeated_values(summaries: &mut [TraceSummary]) {
 pub struct SharedValues {
     services: HashSet<Arc<[ServiceId]>>,
     entry_points: HashSet<Arc<ServiceId>>,
+    fault_causes: HashSet<Arc<FaultCause>>,
     texts: HashSet<Arc<str>>,
 }
 
@@ -234,6 +261,9 @@ impl SharedValues {
         share(&mut self.services, &mut summary.services);
         if let Some(entry_point) = summary.entry_point.as_mut() {
             share(&mut self.entry_points, entry_point);
+        }
+        if let Some(cause) = summary.fault_cause.as_mut() {
+            share(&mut self.fault_causes, cause);
         }
         let http = &mut summary.http;
         for text in [
@@ -328,6 +358,52 @@ pub struct WireSummary {
     pub service_ids: Vec<WireServiceId>,
     #[serde(deserialize_with = "lenient::opt")]
     pub entry_point: Option<WireServiceId>,
+    #[serde(deserialize_with = "lenient::list")]
+    pub fault_root_causes: Vec<WireRootCause>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct WireRootCause {
+    #[serde(deserialize_with = "lenient::list")]
+    pub services: Vec<WireRootCauseService>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct WireRootCauseService {
+    #[serde(deserialize_with = "lenient::text")]
+    pub name: Option<String>,
+    #[serde(deserialize_with = "lenient::list")]
+    pub entity_path: Vec<WireRootCauseEntity>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct WireRootCauseEntity {
+    #[serde(deserialize_with = "lenient::list")]
+    pub exceptions: Vec<WireRootCauseException>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct WireRootCauseException {
+    #[serde(deserialize_with = "lenient::text")]
+    pub name: Option<String>,
+}
+
+impl WireRootCause {
+    /// The last service, and the first exception of the deepest entity that has one.
+    fn into_cause(self) -> Option<FaultCause> {
+        let exception = self
+            .services
+            .iter()
+            .flat_map(|s| s.entity_path.iter())
+            .rev()
+            .find_map(|e| e.exceptions.iter().find_map(|x| x.name.clone()));
+        let service = self.services.into_iter().last()?.name?;
+        Some(FaultCause { service, exception })
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -443,6 +519,12 @@ impl WireSummary {
                 .into(),
             entry_point: self.entry_point.map(|e| Arc::new(ServiceId::from(e))),
             span_count: None,
+            fault_cause: self
+                .fault_root_causes
+                .into_iter()
+                .next()
+                .and_then(WireRootCause::into_cause)
+                .map(Arc::new),
         })
     }
 }

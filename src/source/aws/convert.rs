@@ -8,7 +8,7 @@ use crate::model::graph::{
     Edge, ErrorStatistics, FaultStatistics, HistogramEntry, ServiceNode, Statistics,
 };
 use crate::model::segment::AnnotationValue;
-use crate::model::summary::{ServiceId, SummaryHttp};
+use crate::model::summary::{FaultCause, ServiceId, SummaryHttp};
 use crate::model::{ServiceGraph, TraceSummary, trace_id};
 
 pub fn seconds(time: &DateTime) -> f64 {
@@ -73,7 +73,32 @@ pub fn summary(summary: sdk::TraceSummary) -> Option<TraceSummary> {
             .into(),
         entry_point: summary.entry_point.map(|e| Arc::new(service_id(e))),
         span_count: None,
+        fault_cause: summary
+            .fault_root_causes
+            .unwrap_or_default()
+            .into_iter()
+            .next()
+            .and_then(fault_cause)
+            .map(Arc::new),
     })
+}
+
+/// The last service of a root cause, and the first exception of its deepest entity with one.
+fn fault_cause(cause: sdk::FaultRootCause) -> Option<FaultCause> {
+    let services = cause.services.unwrap_or_default();
+    let exception = services
+        .iter()
+        .flat_map(|s| s.entity_path.as_deref().unwrap_or_default())
+        .rev()
+        .find_map(|e| {
+            e.exceptions
+                .as_deref()
+                .unwrap_or_default()
+                .iter()
+                .find_map(|x| x.name.clone())
+        });
+    let service = services.into_iter().last()?.name?;
+    Some(FaultCause { service, exception })
 }
 
 fn annotation(value: sdk::AnnotationValue) -> Option<AnnotationValue> {
