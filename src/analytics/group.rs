@@ -136,7 +136,7 @@ fn fault_cause(summary: &TraceSummary) -> Value {
         Some(exception) => Value::new(
             format!("{exception} in {}", cause.service),
             Some(format!(
-                "{service} AND rootcause.fault.exception {{ name = {} }}",
+                "{service} AND rootcause.fault.exception {{ first AND name = {} }}",
                 quote(exception)
             )),
             false,
@@ -399,7 +399,7 @@ mod tests {
         assert_eq!(
             causes[1].filter.as_deref(),
             Some(
-                r#"rootcause.fault.service { last AND name = "payments" } AND rootcause.fault.exception { name = "PaymentProviderTimeout" }"#
+                r#"rootcause.fault.service { last AND name = "payments" } AND rootcause.fault.exception { first AND name = "PaymentProviderTimeout" }"#
             )
         );
     }

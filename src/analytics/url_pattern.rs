@@ -47,7 +47,7 @@ fn looks_like_id(segment: &str) -> bool {
     let digits = segment.chars().filter(char::is_ascii_digit).count();
     if digits == 0 {
         // Long hex (hashes) has digits almost always; a long opaque token may not.
-        return segment.contains('@') || is_opaque_token(segment);
+        return segment.contains('@') || is_opaque_token(segment) || has_random_suffix(segment);
     }
     if is_version(segment) {
         return false;
@@ -68,6 +68,29 @@ fn is_version(segment: &str) -> bool {
 
 fn is_hex(segment: &str) -> bool {
     segment.chars().all(|c| c.is_ascii_hexdigit() || c == '-')
+}
+
+/// `ord_fcrwkqzbtp`: a prefix and eight or more letters no word is made of (a run of four
+/// consonants).
+fn has_random_suffix(segment: &str) -> bool {
+    let Some((_, suffix)) = segment.rsplit_once(['_', '-']) else {
+        return false;
+    };
+    if suffix.len() < 8 || !suffix.chars().all(|c| c.is_ascii_alphanumeric()) {
+        return false;
+    }
+    let mut run = 0;
+    for c in suffix.chars() {
+        run = if "aeiouyAEIOUY".contains(c) {
+            0
+        } else {
+            run + 1
+        };
+        if run >= 4 {
+            return true;
+        }
+    }
+    false
 }
 
 /// Twenty or more characters of mixed case with no separators: a session token or a key.
@@ -146,6 +169,10 @@ mod tests {
             ("/health", "/health"),
             ("/.env", "/.env"),
             ("/s3/buckets", "/s3/buckets"),
+            ("/prod/orders/ord_fcrwkqzbtp", "/prod/orders/{id}"),
+            ("/prod/orders/ord_2df8ezmtnn", "/prod/orders/{id}"),
+            ("/account/user_settings", "/account/user_settings"),
+            ("/add-to-cart", "/add-to-cart"),
             ("/items/7#reviews", "/items/{id}"),
             ("", ""),
         ];

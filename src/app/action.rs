@@ -81,6 +81,24 @@ pub enum Intent {
     /// Move the column under the chooser's cursor one place left or right.
     MoveColumnUp,
     MoveColumnDown,
+    /// Show or hide the response-time histogram above the list.
+    ToggleHistogram,
+    /// Move the histogram's selected band to faster or slower buckets.
+    BandFaster,
+    BandSlower,
+    /// Move the band's slow end: narrow or widen it.
+    BandNarrow,
+    BandWiden,
+    /// Filter the list to the selected band.
+    FilterBand,
+    /// The listed traces grouped by a dimension.
+    ShowGroups,
+    NextDimension,
+    PreviousDimension,
+    /// Keep the listed traces as set A, to compare later lists with.
+    MarkSet,
+    /// Set A beside the listed traces.
+    ShowCompare,
 }
 
 /// What the mouse did, where the terminal reports it.

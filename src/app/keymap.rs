@@ -14,6 +14,8 @@ pub enum Context {
     Map,
     /// The column chooser of the trace list.
     Columns,
+    Groups,
+    Compare,
 }
 
 impl Context {
@@ -24,6 +26,8 @@ impl Context {
             Context::Trace => "Waterfall",
             Context::Map => "Service map",
             Context::Columns => "Columns",
+            Context::Groups => "Group by",
+            Context::Compare => "Compare",
         }
     }
 }
@@ -117,7 +121,7 @@ const fn bind(
     }
 }
 
-use Context::{Columns, Global, List, Map, Trace};
+use Context::{Columns, Compare, Global, Groups, List, Map, Trace};
 
 pub const BINDINGS: &[Binding] = &[
     bind(
@@ -264,6 +268,120 @@ pub const BINDINGS: &[Binding] = &[
         &[key(KeyCode::Esc), ch('q'), ch('C')],
         Intent::Close,
         "close the column chooser",
+    ),
+    bind(
+        List,
+        &[ch('H')],
+        Intent::ToggleHistogram,
+        "show or hide the response-time histogram",
+    ),
+    bind(
+        List,
+        &[ch('[')],
+        Intent::BandFaster,
+        "histogram: move the band to faster traces",
+    ),
+    bind(
+        List,
+        &[ch(']')],
+        Intent::BandSlower,
+        "histogram: move the band to slower traces",
+    ),
+    bind(
+        List,
+        &[ch('{')],
+        Intent::BandNarrow,
+        "histogram: narrow the band",
+    ),
+    bind(
+        List,
+        &[ch('}')],
+        Intent::BandWiden,
+        "histogram: widen the band",
+    ),
+    bind(
+        List,
+        &[ch('b')],
+        Intent::FilterBand,
+        "filter: the histogram's band of response times",
+    ),
+    bind(
+        List,
+        &[ch('a')],
+        Intent::ShowGroups,
+        "group by URL, status, user, root cause…",
+    ),
+    bind(
+        List,
+        &[ch('A')],
+        Intent::MarkSet,
+        "mark the listed traces as set A",
+    ),
+    bind(
+        List,
+        &[ch('B')],
+        Intent::ShowCompare,
+        "compare set A with the listed traces (B)",
+    ),
+    bind(
+        Groups,
+        &[key(KeyCode::Esc), ch('q'), key(KeyCode::Backspace)],
+        Intent::Close,
+        "back to the trace list",
+    ),
+    bind(
+        Groups,
+        &[key(KeyCode::Tab), ch('l'), key(KeyCode::Right)],
+        Intent::NextDimension,
+        "group by the next dimension",
+    ),
+    bind(
+        Groups,
+        &[key(KeyCode::BackTab), ch('h'), key(KeyCode::Left)],
+        Intent::PreviousDimension,
+        "group by the previous dimension",
+    ),
+    bind(
+        Groups,
+        &[ch('s')],
+        Intent::SortNext,
+        "sort by the next column",
+    ),
+    bind(
+        Groups,
+        &[ch('S')],
+        Intent::SortReverse,
+        "reverse the sort order",
+    ),
+    bind(
+        Groups,
+        &[key(KeyCode::Enter)],
+        Intent::Open,
+        "narrow the list to the selected group",
+    ),
+    bind(
+        Compare,
+        &[key(KeyCode::Esc), ch('q'), key(KeyCode::Backspace)],
+        Intent::Close,
+        "back to the trace list",
+    ),
+    bind(
+        Compare,
+        &[key(KeyCode::Tab), ch('l'), key(KeyCode::Right)],
+        Intent::NextDimension,
+        "compare by the next dimension",
+    ),
+    bind(
+        Compare,
+        &[key(KeyCode::BackTab), ch('h'), key(KeyCode::Left)],
+        Intent::PreviousDimension,
+        "compare by the previous dimension",
+    ),
+    bind(
+        Compare,
+        &[key(KeyCode::Enter)],
+        Intent::Open,
+        "narrow the list (B) to the selected group",
     ),
     bind(
         Map,

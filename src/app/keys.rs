@@ -83,6 +83,8 @@ pub fn context_name(context: Context) -> &'static str {
         Context::Trace => "trace",
         Context::Map => "map",
         Context::Columns => "columns",
+        Context::Groups => "groups",
+        Context::Compare => "compare",
     }
 }
 
@@ -93,6 +95,8 @@ pub fn context_named(name: &str) -> Option<Context> {
         Context::Trace,
         Context::Map,
         Context::Columns,
+        Context::Groups,
+        Context::Compare,
     ]
     .into_iter()
     .find(|c| context_name(*c) == name)

@@ -39,7 +39,8 @@ pub fn on_mouse(state: &mut State, pointer: Pointer, column: u16, row: u16) -> V
     };
     match state.screen {
         Screen::List => {
-            let rows = screen::list(body).rows;
+            let histogram = state.analytics.histogram_shown;
+            let rows = screen::list_with_histogram(body, histogram).1.rows;
             match wheel {
                 Some(intent) => repeat(state, intent),
                 None if inside(rows) => {
@@ -93,6 +94,44 @@ pub fn on_mouse(state: &mut State, pointer: Pointer, column: u16, row: u16) -> V
             Some(intent) => on_intent(state, intent),
             None => Vec::new(),
         },
+        Screen::Groups | Screen::Compare => {
+            let rows = if state.screen == Screen::Groups {
+                screen::groups(body).0.rows
+            } else {
+                screen::compare(body).rows
+            };
+            match wheel {
+                Some(intent) => repeat(state, intent),
+                None if inside(rows) => {
+                    let row = usize::from(row - rows.y);
+                    select_analytics_row(state, row);
+                    Vec::new()
+                }
+                None => Vec::new(),
+            }
+        }
+    }
+}
+
+/// A click on a row of the group-by or compare view selects it.
+fn select_analytics_row(state: &mut State, row: usize) {
+    let analytics = &mut state.analytics;
+    let (selected, offset, len) = match state.screen {
+        Screen::Groups => match analytics.groups.as_mut() {
+            Some(view) => (&mut view.selected, view.offset, view.groups.len()),
+            None => return,
+        },
+        _ => match analytics.compare.as_mut() {
+            Some(view) => (
+                &mut view.selected,
+                view.offset,
+                view.comparison.shifts.len(),
+            ),
+            None => return,
+        },
+    };
+    if offset + row < len {
+        *selected = offset + row;
     }
 }
 

@@ -17,6 +17,10 @@ pub enum Screen {
     List,
     Trace,
     Map,
+    /// The listed traces grouped by a dimension.
+    Groups,
+    /// The marked set (A) beside the listed one (B).
+    Compare,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -444,6 +448,7 @@ pub struct State {
     pub live: Live,
     /// The key bindings in effect.
     pub keymap: Arc<Keymap>,
+    pub analytics: super::analytics::Analytics,
     next_request: RequestId,
 }
 
@@ -502,6 +507,7 @@ impl State {
             follow: false,
             live: Live::default(),
             keymap: Keymap::shared_default(),
+            analytics: Default::default(),
             next_request: 1,
         }
     }

@@ -8,6 +8,7 @@ use crate::filter::quote;
 use crate::layout::screen;
 
 use super::action::{Action, Command, Intent};
+use super::analytics::{self, Step};
 use super::columns;
 use super::keymap::Context;
 use super::state::{Hint, Message, Prompt, PromptPurpose, Screen, Severity, State, TraceView};
@@ -27,7 +28,14 @@ pub fn context(state: &State) -> Context {
         Screen::List => Context::List,
         Screen::Trace => Context::Trace,
         Screen::Map => Context::Map,
+        Screen::Groups => Context::Groups,
+        Screen::Compare => Context::Compare,
     }
+}
+
+/// Rows of the trace list on screen.
+fn list_page(state: &State) -> usize {
+    screen::list_rows_with_histogram(state.width, state.height, state.analytics.histogram_shown)
 }
 
 pub fn update(state: &mut State, action: Action) -> Vec<Command> {
@@ -56,6 +64,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Command> {
             match result {
                 Ok(page) => {
                     receive_page(state, page);
+                    analytics::refresh(state);
                     // Data that changed while the list loaded may have come too late for it.
                     let live = &state.live;
                     if !state.list.loading
@@ -242,6 +251,54 @@ pub(super) fn on_intent(state: &mut State, intent: Intent) -> Vec<Command> {
             state.prompt = Some(prompt);
         }
         _ if state.screen == Screen::Map => return on_map_intent(state, intent),
+        _ if state.screen == Screen::Groups => return on_groups_intent(state, intent),
+        _ if state.screen == Screen::Compare => return on_compare_intent(state, intent),
+        Intent::ToggleHistogram => {
+            analytics::toggle_histogram(state);
+            keep_list_selection_visible(state);
+        }
+        Intent::BandFaster | Intent::BandSlower | Intent::BandNarrow | Intent::BandWiden => {
+            let step = match intent {
+                Intent::BandFaster | Intent::BandNarrow => -1,
+                _ => 1,
+            };
+            let widen = matches!(intent, Intent::BandNarrow | Intent::BandWiden);
+            analytics::move_band(state, step, widen);
+            keep_list_selection_visible(state);
+        }
+        Intent::FilterBand => match analytics::band_filter(state) {
+            Some(expression) if state.analytics.histogram_shown => {
+                let text = and_with_current(state.list.filter.as_deref(), expression);
+                open_filter_prompt(state, text);
+            }
+            _ => info(
+                state,
+                "no band selected: H shows the histogram, [ and ] pick a band",
+            ),
+        },
+        Intent::ShowGroups => {
+            analytics::open_groups(state, None);
+            state.screen = Screen::Groups;
+        }
+        Intent::MarkSet => {
+            let count = analytics::mark(state);
+            info(
+                state,
+                format!(
+                    "{count} traces marked as A: change the filter or time range, then C compares"
+                ),
+            );
+        }
+        Intent::ShowCompare => {
+            if analytics::open_compare(state) {
+                state.screen = Screen::Compare;
+            } else {
+                info(
+                    state,
+                    "nothing to compare with: A marks the listed traces as set A first",
+                );
+            }
+        }
         Intent::ShowMap => return show_map(state),
         Intent::Up
         | Intent::Down
@@ -621,6 +678,141 @@ fn on_map_intent(state: &mut State, intent: Intent) -> Vec<Command> {
         _ => {}
     }
     Vec::new()
+}
+
+/// `current AND expression`, with `current` in parentheses when it has an OR.
+fn and_with_current(current: Option<&str>, expression: String) -> String {
+    match current {
+        Some(current) if current.contains(&expression) => current.to_owned(),
+        Some(current) if current.to_ascii_uppercase().contains(" OR ") => {
+            format!("({current}) AND {expression}")
+        }
+        Some(current) => format!("{current} AND {expression}"),
+        None => expression,
+    }
+}
+
+/// Rows of the group-by view on screen.
+fn groups_page(state: &State) -> usize {
+    screen::groups_rows(state.width, state.height)
+}
+
+fn step_of(intent: Intent, page: usize) -> Option<Step> {
+    Some(match intent {
+        Intent::Up => Step::Up(1),
+        Intent::Down => Step::Down(1),
+        Intent::PageUp => Step::Up(page.max(1)),
+        Intent::PageDown => Step::Down(page.max(1)),
+        Intent::Top => Step::Top,
+        Intent::Bottom => Step::Bottom,
+        _ => return None,
+    })
+}
+
+fn on_groups_intent(state: &mut State, intent: Intent) -> Vec<Command> {
+    let page = groups_page(state);
+    let Some(view) = state.analytics.groups.as_mut() else {
+        state.screen = Screen::List;
+        return Vec::new();
+    };
+    if let Some(step) = step_of(intent, page) {
+        analytics::move_in(
+            &mut view.selected,
+            &mut view.offset,
+            view.groups.len(),
+            page,
+            step,
+        );
+        return Vec::new();
+    }
+    match intent {
+        Intent::Close => state.screen = Screen::List,
+        Intent::NextDimension | Intent::PreviousDimension => {
+            analytics::cycle_group_dimension(view, &state.list, intent == Intent::NextDimension)
+        }
+        Intent::SortNext | Intent::SortReverse => {
+            analytics::sort_groups(view, intent == Intent::SortNext);
+            let page = page.max(1);
+            view.offset = view.selected.saturating_sub(page - 1).min(view.offset);
+            if view.selected < view.offset {
+                view.offset = view.selected;
+            }
+        }
+        Intent::Open => {
+            let Some(group) = view.selected_group().cloned() else {
+                return Vec::new();
+            };
+            return narrow_to_group(state, &group.label, group.filter, group.exact);
+        }
+        _ => {}
+    }
+    Vec::new()
+}
+
+fn on_compare_intent(state: &mut State, intent: Intent) -> Vec<Command> {
+    let page = screen::compare_rows(state.width, state.height);
+    if matches!(intent, Intent::NextDimension | Intent::PreviousDimension) {
+        analytics::cycle_compare_dimension(state, intent == Intent::NextDimension);
+        return Vec::new();
+    }
+    let Some(view) = state.analytics.compare.as_mut() else {
+        state.screen = Screen::List;
+        return Vec::new();
+    };
+    if let Some(step) = step_of(intent, page) {
+        let len = view.comparison.shifts.len();
+        analytics::move_in(&mut view.selected, &mut view.offset, len, page, step);
+        return Vec::new();
+    }
+    match intent {
+        Intent::Close => state.screen = Screen::List,
+        Intent::Open => {
+            let Some(shift) = view.comparison.shifts.get(view.selected).cloned() else {
+                return Vec::new();
+            };
+            let exact = view
+                .comparison
+                .shifts
+                .get(view.selected)
+                .is_some_and(|s| s.filter.is_some());
+            return narrow_to_group(state, &shift.label, shift.filter, exact);
+        }
+        _ => {}
+    }
+    Vec::new()
+}
+
+/// Narrows the list to a group by adding its filter to the current one.
+fn narrow_to_group(
+    state: &mut State,
+    label: &str,
+    filter: Option<String>,
+    exact: bool,
+) -> Vec<Command> {
+    let Some(expression) = filter else {
+        info(
+            state,
+            format!(
+                "no filter expression lists just “{}”",
+                crate::text::clean(label)
+            ),
+        );
+        return Vec::new();
+    };
+    let combined = and_with_current(state.list.filter.as_deref(), expression.clone());
+    state.list.filter = Some(combined.clone());
+    state.screen = Screen::List;
+    state.list.selected = 0;
+    state.list.offset = 0;
+    let mut commands = load_summaries(state);
+    commands.push(Command::RememberFilter(combined));
+    if !exact {
+        info(
+            state,
+            format!("closest filter, may list a few more: {expression}"),
+        );
+    }
+    commands
 }
 
 /// Enter on a node lists the traces through it, on an edge the traces across it; `F` the
@@ -1215,10 +1407,10 @@ pub(super) fn prefetch_around_selection(state: &State) -> Vec<Command> {
 
 fn move_selection(state: &mut State, intent: Intent) {
     match state.screen {
-        // The map moves spatially (on_map_intent).
-        Screen::Map => {}
+        // The map moves spatially (on_map_intent); the analytics views move on their own.
+        Screen::Map | Screen::Groups | Screen::Compare => {}
         Screen::List => {
-            let rows = screen::list_rows(state.width, state.height);
+            let rows = list_page(state);
             let len = state.list.order.len();
             state.list.selected = moved(state.list.selected, len, rows, intent);
             if state.list.selected == 0 {
@@ -1261,7 +1453,7 @@ fn moved(selected: usize, len: usize, page: usize, intent: Intent) -> usize {
 }
 
 fn keep_list_selection_visible(state: &mut State) {
-    let rows = screen::list_rows(state.width, state.height).max(1);
+    let rows = list_page(state).max(1);
     let list = &mut state.list;
     let offset = list
         .offset

@@ -42,6 +42,66 @@ pub fn list(body: Rect) -> ListAreas {
     }
 }
 
+/// Rows the response-time histogram takes above the list: none on short screens.
+pub fn histogram_height(body: Rect) -> u16 {
+    match body.height {
+        0..16 => 0,
+        16..40 => 6,
+        _ => 9,
+    }
+}
+
+/// The trace list with the histogram (when shown) between its title and its column header.
+pub fn list_with_histogram(body: Rect, histogram: bool) -> (Rect, ListAreas) {
+    let height = if histogram { histogram_height(body) } else { 0 };
+    let [title, histogram, rest] = rows3(body, 1, height);
+    let [_, header, rows] = rows3(rest, 0, 1);
+    (
+        histogram,
+        ListAreas {
+            title,
+            header,
+            rows,
+        },
+    )
+}
+
+/// The group-by view: the list's areas, and two lines at the foot for the selected group.
+pub fn groups(body: Rect) -> (ListAreas, Rect) {
+    let footer_height = match body.height {
+        0..12 => 0,
+        12..20 => 2,
+        _ => 3,
+    };
+    let [top, footer, _] = rows3(body, body.height - footer_height, footer_height);
+    (list(top), footer)
+}
+
+pub fn groups_rows(width: u16, height: u16) -> usize {
+    groups(body(Rect::new(0, 0, width, height))).0.rows.height as usize
+}
+
+/// The compare view: a title, the two sets' figures, a column header, then rows.
+pub struct CompareAreas {
+    pub title: Rect,
+    pub figures: Rect,
+    pub header: Rect,
+    pub rows: Rect,
+}
+
+pub const COMPARE_FIGURES_HEIGHT: u16 = 6;
+
+pub fn compare(body: Rect) -> CompareAreas {
+    let [title, figures, rest] = rows3(body, 1, COMPARE_FIGURES_HEIGHT);
+    let [_, header, rows] = rows3(rest, 0, 1);
+    CompareAreas {
+        title,
+        figures,
+        header,
+        rows,
+    }
+}
+
 /// The waterfall: trace header, time axis and span rows, with the details pane beside them
 /// on wide terminals and below them on narrow ones.
 pub struct WaterfallAreas {
@@ -147,6 +207,18 @@ fn rows3(area: Rect, first: u16, second: u16) -> [Rect; 3] {
 /// Rows of data that fit on a screen of this size, for the list and the waterfall.
 pub fn list_rows(width: u16, height: u16) -> usize {
     list(body(Rect::new(0, 0, width, height))).rows.height as usize
+}
+
+/// Rows of the list on this screen, below the histogram when it is shown.
+pub fn list_rows_with_histogram(width: u16, height: u16, histogram: bool) -> usize {
+    list_with_histogram(body(Rect::new(0, 0, width, height)), histogram)
+        .1
+        .rows
+        .height as usize
+}
+
+pub fn compare_rows(width: u16, height: u16) -> usize {
+    compare(body(Rect::new(0, 0, width, height))).rows.height as usize
 }
 
 pub fn waterfall_rows(width: u16, height: u16) -> usize {

@@ -62,23 +62,32 @@ pub fn render_help(state: &State, buf: &mut Buffer, area: Rect) {
         heading: false,
     });
     first.extend(section(state, Context::Global));
-    let mut second = Vec::new();
+    // The other screens' sections go to the shorter column, the first one after its own.
+    let mut second: Vec<HelpLine> = Vec::new();
     for other in [
         Context::List,
         Context::Trace,
         Context::Map,
         Context::Columns,
+        Context::Groups,
+        Context::Compare,
     ] {
-        if other != current {
-            if !second.is_empty() {
-                second.push(HelpLine {
-                    keys: String::new(),
-                    description: String::new(),
-                    heading: false,
-                });
-            }
-            second.extend(section(state, other));
+        if other == current {
+            continue;
         }
+        let column = if second.len() <= first.len() {
+            &mut second
+        } else {
+            &mut first
+        };
+        if !column.is_empty() {
+            column.push(HelpLine {
+                keys: String::new(),
+                description: String::new(),
+                heading: false,
+            });
+        }
+        column.extend(section(state, other));
     }
     let key_width = first
         .iter()

@@ -2,10 +2,13 @@
 
 pub mod ascii;
 pub mod column_chooser;
+pub mod compare;
 pub mod details;
 pub mod draw;
 pub mod format;
+pub mod group_by;
 pub mod help;
+pub mod histogram;
 pub mod service_map;
 pub mod status;
 pub mod theme;
@@ -56,6 +59,8 @@ pub fn render_buffer(state: &State, buf: &mut Buffer, area: Rect) {
         Screen::List => trace_list::render(state, buf, body),
         Screen::Trace => waterfall::render(state, buf, body),
         Screen::Map => service_map::render(state, buf, body),
+        Screen::Groups => group_by::render(state, buf, body),
+        Screen::Compare => compare::render(state, buf, body),
     }
     status::render(state, buf, screen::status_bar(area));
     if state.screen == Screen::List {

@@ -98,6 +98,21 @@ fn render_hints(state: &State, buf: &mut Buffer, area: Rect) {
             (Intent::Close, "back"),
             (Intent::ToggleHelp, "help"),
         ],
+        Screen::Groups => &[
+            (Intent::Down, "move"),
+            (Intent::NextDimension, "dimension"),
+            (Intent::SortNext, "sort"),
+            (Intent::Open, "narrow"),
+            (Intent::Close, "back"),
+            (Intent::ToggleHelp, "help"),
+        ],
+        Screen::Compare => &[
+            (Intent::Down, "move"),
+            (Intent::NextDimension, "dimension"),
+            (Intent::Open, "narrow B"),
+            (Intent::Close, "back"),
+            (Intent::ToggleHelp, "help"),
+        ],
         Screen::Trace => &[
             (Intent::Down, "move"),
             (Intent::Close, "back"),

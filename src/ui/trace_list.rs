@@ -220,8 +220,9 @@ fn status_cell(summary: &TraceSummary) -> (String, Style) {
 }
 
 pub fn render(state: &State, buf: &mut Buffer, body: Rect) {
-    let areas = screen::list(body);
+    let (histogram, areas) = screen::list_with_histogram(body, state.analytics.histogram_shown);
     render_title(state, buf, areas.title);
+    super::histogram::render(state, buf, histogram);
     let cells = Cells::of(state, areas.rows.height as usize);
     let columns = layout(state, &cells, areas.rows.height as usize, body.width);
     render_header(state, &cells, buf, areas.header, &columns);

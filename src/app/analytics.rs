@@ -1,0 +1,311 @@
+//! The analytics views' state and what keys do to it: the response-time histogram above the
+//! list and its selected band, the group-by view, and the comparison of a marked set (A) with
+//! the list as it is now (B). Everything is computed when the list or the view changes, never
+//! while drawing.
+
+use std::sync::Arc;
+
+use crate::analytics::compare::{Comparison, compare};
+use crate::analytics::group::{Dimension, Group, GroupSort, group_by, sort};
+use crate::analytics::histogram::Histogram;
+use crate::model::TraceSummary;
+
+use super::state::{State, TraceList};
+
+#[derive(Debug, Clone, Default)]
+pub struct Analytics {
+    pub histogram_shown: bool,
+    pub histogram: Histogram,
+    /// The selected band of the histogram: first and last bucket.
+    pub band: (usize, usize),
+    pub groups: Option<GroupsView>,
+    /// The set marked as A, for comparing.
+    pub marked: Option<MarkedSet>,
+    pub compare: Option<CompareView>,
+}
+
+/// Groups of the listed traces by one dimension.
+#[derive(Debug, Clone)]
+pub struct GroupsView {
+    pub dimensions: Vec<Dimension>,
+    pub dimension: usize,
+    pub groups: Vec<Group>,
+    pub sort: GroupSort,
+    pub descending: bool,
+    pub selected: usize,
+    pub offset: usize,
+}
+
+impl GroupsView {
+    pub fn dimension(&self) -> &Dimension {
+        &self.dimensions[self.dimension]
+    }
+
+    pub fn selected_group(&self) -> Option<&Group> {
+        self.groups.get(self.selected)
+    }
+}
+
+/// A set of traces kept to compare with later ones.
+#[derive(Debug, Clone)]
+pub struct MarkedSet {
+    pub summaries: Arc<[TraceSummary]>,
+    /// What the set was: the filter and time range.
+    pub label: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct CompareView {
+    pub dimensions: Vec<Dimension>,
+    pub dimension: usize,
+    pub comparison: Comparison,
+    /// What B is: the filter and time range.
+    pub label: String,
+    pub selected: usize,
+    pub offset: usize,
+}
+
+impl CompareView {
+    pub fn dimension(&self) -> &Dimension {
+        &self.dimensions[self.dimension]
+    }
+}
+
+/// The listed set in words: `fault · last 1h`, or `all traces`.
+pub fn set_label(state: &State) -> String {
+    set_label_of(&state.list, state.range, state.group.as_deref())
+}
+
+/// Recomputes what is shown from the list, after it changed.
+pub fn refresh(state: &mut State) {
+    let list = &state.list;
+    let analytics = &mut state.analytics;
+    if analytics.histogram_shown {
+        analytics.histogram = Histogram::of(&list.summaries);
+        let last = analytics.histogram.buckets.len().saturating_sub(1);
+        let (first, end) = analytics.band;
+        analytics.band = (first.min(last), end.min(last));
+    }
+    if let Some(view) = analytics.groups.as_mut() {
+        regroup(view, list);
+    }
+    if let Some(view) = analytics.compare.as_mut()
+        && let Some(marked) = &analytics.marked
+    {
+        view.comparison = compare(&marked.summaries, &list.summaries, view.dimension());
+        view.label = set_label_of(list, state.range, state.group.as_deref());
+    }
+}
+
+fn set_label_of(list: &TraceList, range: crate::source::TimeRange, group: Option<&str>) -> String {
+    let mut parts: Vec<String> = list.filter.iter().cloned().collect();
+    if range != crate::source::TimeRange::All {
+        parts.push(range.label());
+    }
+    if let Some(group) = group {
+        parts.push(format!("group {group}"));
+    }
+    if parts.is_empty() {
+        "all traces".into()
+    } else {
+        parts.join(" · ")
+    }
+}
+
+/// Shows or hides the histogram; shown, it starts with the slowest bucket selected.
+pub fn toggle_histogram(state: &mut State) {
+    let analytics = &mut state.analytics;
+    analytics.histogram_shown = !analytics.histogram_shown;
+    if analytics.histogram_shown {
+        analytics.histogram = Histogram::of(&state.list.summaries);
+        let last = analytics.histogram.buckets.len().saturating_sub(1);
+        analytics.band = (last, last);
+    }
+}
+
+/// Moves the band by `step` buckets, or moves its upper end when `widen`.
+pub fn move_band(state: &mut State, step: isize, widen: bool) {
+    if !state.analytics.histogram_shown {
+        toggle_histogram(state);
+        return;
+    }
+    let analytics = &mut state.analytics;
+    let last = analytics.histogram.buckets.len().saturating_sub(1) as isize;
+    let (first, end) = (analytics.band.0 as isize, analytics.band.1 as isize);
+    analytics.band = if widen {
+        (first, (end + step).clamp(first, last))
+    } else {
+        let step = step.clamp(-first, last - end);
+        (first + step, end + step)
+    }
+    .into_unsigned();
+}
+
+trait IntoUnsigned {
+    fn into_unsigned(self) -> (usize, usize);
+}
+
+impl IntoUnsigned for (isize, isize) {
+    fn into_unsigned(self) -> (usize, usize) {
+        (self.0.max(0) as usize, self.1.max(0) as usize)
+    }
+}
+
+/// The filter that lists the selected band.
+pub fn band_filter(state: &State) -> Option<String> {
+    let analytics = &state.analytics;
+    analytics
+        .histogram
+        .band_filter(analytics.band.0, analytics.band.1)
+}
+
+pub fn open_groups(state: &mut State, dimension: Option<Dimension>) {
+    let dimensions = Dimension::all(&state.list.summaries);
+    let previous = state
+        .analytics
+        .groups
+        .as_ref()
+        .map(|v| v.dimension().clone());
+    // A list of faults alone is most likely to be asked about their root causes.
+    let only_faults =
+        !state.list.summaries.is_empty() && state.list.counts.faults == state.list.summaries.len();
+    let wanted = dimension
+        .or(previous)
+        .or(only_faults.then_some(Dimension::FaultCause));
+    let at = wanted
+        .and_then(|d| dimensions.iter().position(|x| *x == d))
+        .unwrap_or(0);
+    let mut view = GroupsView {
+        dimensions,
+        dimension: at,
+        groups: Vec::new(),
+        sort: GroupSort::Count,
+        descending: true,
+        selected: 0,
+        offset: 0,
+    };
+    regroup(&mut view, &state.list);
+    state.analytics.groups = Some(view);
+}
+
+fn regroup(view: &mut GroupsView, list: &TraceList) {
+    let keep = view.selected_group().map(|g| g.label.clone());
+    let dimension = view.dimension().clone();
+    view.dimensions = Dimension::all(&list.summaries);
+    view.dimension = view
+        .dimensions
+        .iter()
+        .position(|d| *d == dimension)
+        .unwrap_or(0);
+    view.groups = group_by(&list.summaries, view.dimension());
+    sort(&mut view.groups, view.sort, view.descending);
+    view.selected = keep
+        .and_then(|label| view.groups.iter().position(|g| g.label == label))
+        .unwrap_or(0);
+}
+
+/// Next (or previous) dimension in the group-by view.
+pub fn cycle_group_dimension(view: &mut GroupsView, list: &TraceList, forward: bool) {
+    let count = view.dimensions.len();
+    view.dimension = if forward {
+        (view.dimension + 1) % count
+    } else {
+        (view.dimension + count - 1) % count
+    };
+    view.selected = 0;
+    view.offset = 0;
+    view.groups = group_by(&list.summaries, view.dimension());
+    sort(&mut view.groups, view.sort, view.descending);
+}
+
+pub fn sort_groups(view: &mut GroupsView, next_column: bool) {
+    if next_column {
+        view.sort = view.sort.next();
+        view.descending = view.sort.descending_by_default();
+    } else {
+        view.descending = !view.descending;
+    }
+    let keep = view.selected_group().map(|g| g.label.clone());
+    sort(&mut view.groups, view.sort, view.descending);
+    view.selected = keep
+        .and_then(|label| view.groups.iter().position(|g| g.label == label))
+        .unwrap_or(0);
+}
+
+pub fn mark(state: &mut State) -> usize {
+    let summaries: Arc<[TraceSummary]> = state.list.summaries.clone().into();
+    let count = summaries.len();
+    state.analytics.marked = Some(MarkedSet {
+        summaries,
+        label: set_label(state),
+    });
+    count
+}
+
+/// Opens the comparison of the marked set with the list; `false` when nothing is marked.
+pub fn open_compare(state: &mut State) -> bool {
+    let Some(marked) = &state.analytics.marked else {
+        return false;
+    };
+    let dimensions = Dimension::all(marked.summaries.iter().chain(&state.list.summaries));
+    let wanted = state
+        .analytics
+        .compare
+        .as_ref()
+        .map(|v| v.dimension().clone())
+        .unwrap_or(Dimension::Url);
+    let at = dimensions.iter().position(|d| *d == wanted).unwrap_or(0);
+    let comparison = compare(&marked.summaries, &state.list.summaries, &dimensions[at]);
+    state.analytics.compare = Some(CompareView {
+        dimensions,
+        dimension: at,
+        comparison,
+        label: set_label(state),
+        selected: 0,
+        offset: 0,
+    });
+    true
+}
+
+pub fn cycle_compare_dimension(state: &mut State, forward: bool) {
+    let Some(marked) = state.analytics.marked.clone() else {
+        return;
+    };
+    let Some(view) = state.analytics.compare.as_mut() else {
+        return;
+    };
+    let count = view.dimensions.len();
+    view.dimension = if forward {
+        (view.dimension + 1) % count
+    } else {
+        (view.dimension + count - 1) % count
+    };
+    view.selected = 0;
+    view.offset = 0;
+    view.comparison = compare(&marked.summaries, &state.list.summaries, view.dimension());
+}
+
+/// Moves a selection among `len` rows by a key, keeping it within a page of `page` rows.
+pub fn move_in(selected: &mut usize, offset: &mut usize, len: usize, page: usize, step: Step) {
+    let last = len.saturating_sub(1);
+    *selected = match step {
+        Step::Up(n) => selected.saturating_sub(n),
+        Step::Down(n) => (*selected + n).min(last),
+        Step::Top => 0,
+        Step::Bottom => last,
+    };
+    let page = page.max(1);
+    if *selected < *offset {
+        *offset = *selected;
+    } else if *selected >= *offset + page {
+        *offset = *selected + 1 - page;
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+pub enum Step {
+    Up(usize),
+    Down(usize),
+    Top,
+    Bottom,
+}
