@@ -12,6 +12,8 @@
 #        screenshots/help.png              the help popup, 140x40
 #        screenshots/service-map.png       the service map, payments selected, 160x45
 #        screenshots/trace-list-80x24.png  the list at 80x24
+#        screenshots/group-by.png          the incident's faults grouped by root cause, 140x40
+#        screenshots/histogram.png         the list under its response-time histogram, 140x40
 # The raw captures are kept beside them as *.ansi (ignored by git). XRAY_TUI_BIN=path uses
 # that binary instead of building one.
 #
@@ -225,4 +227,24 @@ start 80 24 --demo
 wait_for "$LIST_READY" "the trace list"
 shoot trace-list-80x24
 
-say "done: screenshots/{trace-list,waterfall,help,service-map,trace-list-80x24}.png"
+# (6) The faults (F, Enter) grouped by their root cause (a opens on it for a list of faults).
+start 140 40 --demo
+wait_for "$LIST_READY" "the trace list"
+keys F
+wait_for 'filter: fault' "the filter prompt"
+keys Enter
+wait_for 'filter fault' "the list of faults"
+keys a
+wait_for '^ Group by  fault root cause' "the faults grouped by root cause"
+shoot group-by
+
+# (7) The list under its histogram, the band on the slowest bucket (the incident's faults).
+keys q
+settle
+keys x
+wait_for "$LIST_READY" "the whole list again"
+keys H
+wait_for '^ Response time  band' "the histogram"
+shoot histogram
+
+say "done: screenshots/{trace-list,waterfall,help,service-map,trace-list-80x24,group-by,histogram}.png"

@@ -17,7 +17,7 @@ const GUTTER: u16 = 6;
 /// The widest a bucket's column gets, so few buckets do not make a wall.
 const MAX_COLUMN: u16 = 10;
 const EIGHTHS: [&str; 8] = [" ", "▁", "▂", "▃", "▄", "▅", "▆", "▇"];
-/// Problems are stacked first, from the foot of the bar, so a few faults stay visible.
+/// Problems are stacked first, from the foot of the bar, where they are easy to compare.
 const STACK: [Status; 3] = [Status::Fault, Status::Throttle, Status::Error];
 
 pub fn render(state: &State, buf: &mut Buffer, area: Rect) {
@@ -55,6 +55,10 @@ pub fn render(state: &State, buf: &mut Buffer, area: Rect) {
         &format!("{scale:>6}"),
         theme::muted(),
     );
+    if bars.height >= 3 {
+        let foot = bars.y + bars.height - 1;
+        put(buf, area.x, foot, GUTTER, "  log┤", theme::muted());
+    }
     let (first, last) = analytics.band;
     for (index, bucket) in histogram.buckets.iter().enumerate() {
         let x = bars.x + index as u16 * column;
@@ -137,57 +141,67 @@ fn render_header(
     line(buf, area, area.y, &borrowed);
 }
 
-/// A stacked bar: each problem status takes at least one whole cell when present, the rest of
-/// the height (to eighths of a cell) is the ok traces.
+/// A stacked bar, its height the log of its count, to an eighth of a cell: each status takes its share of the bar's height
+/// (at least an eighth when it has any trace). Where two statuses meet inside a cell, the
+/// lower one is a partial block and the upper one its background.
 fn draw_bar(buf: &mut Buffer, bucket: &StatusCounts, tallest: usize, area: Rect) {
     let total = bucket.total();
     if total == 0 || tallest == 0 {
         return;
     }
     let room = u32::from(area.height) * 8;
-    let height = ((total as f64 / tallest as f64) * f64::from(room))
-        .round()
-        .max(1.0) as u32;
-    let mut cells: Vec<(Status, u32)> = Vec::new();
-    let mut used = 0;
-    for status in STACK {
+    // Heights on a log scale, so the few slow traces of the tail still show; the statuses
+    // share a bar in proportion to their counts.
+    let scaled = (1.0 + total as f64).ln() / (1.0 + tallest as f64).ln();
+    let height = (scaled * f64::from(room)).round() as u32;
+    let mut segments: Vec<(Status, u32)> = Vec::new();
+    for status in STACK.into_iter().chain([Status::Ok]) {
         let count = bucket.get(status);
-        if count == 0 {
-            continue;
-        }
-        let share = (count as f64 / total as f64 * f64::from(height) / 8.0).round() as u32;
-        let whole = share.max(1).min(u32::from(area.height) - used / 8);
-        if whole > 0 {
-            cells.push((status, whole * 8));
-            used += whole * 8;
+        if count > 0 {
+            let share = (count as f64 / total as f64 * f64::from(height)).round() as u32;
+            segments.push((status, share.max(1)));
         }
     }
-    if bucket.ok > 0 {
-        let rest = height.saturating_sub(used).max(1).min(room - used);
-        cells.push((Status::Ok, rest));
-    }
-    let mut filled = 0u32;
-    for (status, eighths) in cells {
-        let style = Style::new().fg(theme::status_color(status));
-        let end = filled + eighths;
-        while filled < end {
-            let row = filled / 8;
-            let y = area.y + area.height - 1 - row as u16;
-            let in_cell = (end - filled).min(8);
-            let symbol = if in_cell == 8 {
-                "█"
-            } else {
-                EIGHTHS[in_cell as usize]
-            };
-            for x in area.x..area.x + area.width {
-                buf[(x, y)].set_symbol(symbol).set_style(style);
-            }
-            filled += in_cell;
-            if in_cell < 8 {
-                break;
-            }
+    // Rounding up small shares may overflow the room: take it back from the biggest.
+    while segments.iter().map(|(_, e)| e).sum::<u32>() > room {
+        if let Some(biggest) = segments.iter_mut().max_by_key(|(_, e)| *e) {
+            biggest.1 -= 1;
         }
-        filled = end;
+    }
+    let mut bounds: Vec<(Status, u32, u32)> = Vec::new();
+    let mut top = 0;
+    for (status, eighths) in segments {
+        bounds.push((status, top, top + eighths));
+        top += eighths;
+    }
+    for row in 0..u32::from(area.height) {
+        let (low, high) = (row * 8, (row * 8 + 8).min(top));
+        if high <= low {
+            break;
+        }
+        let Some(&(below, _, end)) = bounds.iter().find(|(_, s, e)| *s <= low && low < *e) else {
+            break;
+        };
+        let above = bounds
+            .iter()
+            .find(|(_, s, e)| *s < high && high <= *e && *s >= end);
+        let (symbol, style) = match above {
+            Some(&(upper, _, _)) if end < high => (
+                EIGHTHS[(end - low) as usize],
+                Style::new()
+                    .fg(theme::status_color(below))
+                    .bg(theme::status_color(upper)),
+            ),
+            _ if high - low == 8 => ("█", Style::new().fg(theme::status_color(below))),
+            _ => (
+                EIGHTHS[(high - low) as usize],
+                Style::new().fg(theme::status_color(below)),
+            ),
+        };
+        let y = area.y + area.height - 1 - row as u16;
+        for x in area.x..area.x + area.width {
+            buf[(x, y)].set_symbol(symbol).set_style(style);
+        }
     }
 }
 
