@@ -10,7 +10,7 @@ use crate::analytics::group::{Dimension, Group, GroupSort, group_by, sort};
 use crate::analytics::histogram::Histogram;
 use crate::model::TraceSummary;
 
-use super::state::{State, TraceList};
+use super::state::{Screen, State, TraceList};
 
 #[derive(Debug, Clone, Default)]
 pub struct Analytics {
@@ -76,9 +76,11 @@ pub fn set_label(state: &State) -> String {
     set_label_of(&state.list, state.range, state.group.as_deref())
 }
 
-/// Recomputes what is shown from the list, after it changed.
+/// Recomputes what is shown from the list, after it changed. Views not on screen are
+/// recomputed when they are opened again.
 pub fn refresh(state: &mut State) {
     let list = &state.list;
+    let screen = state.screen;
     let analytics = &mut state.analytics;
     if analytics.histogram_shown {
         analytics.histogram = Histogram::of(&list.summaries);
@@ -86,10 +88,17 @@ pub fn refresh(state: &mut State) {
         let (first, end) = analytics.band;
         analytics.band = (first.min(last), end.min(last));
     }
-    if let Some(view) = analytics.groups.as_mut() {
+    if let Some(view) = analytics
+        .groups
+        .as_mut()
+        .filter(|_| screen == Screen::Groups)
+    {
         regroup(view, list);
     }
-    if let Some(view) = analytics.compare.as_mut()
+    if let Some(view) = analytics
+        .compare
+        .as_mut()
+        .filter(|_| screen == Screen::Compare)
         && let Some(marked) = &analytics.marked
     {
         view.comparison = compare(&marked.summaries, &list.summaries, view.dimension());

@@ -561,4 +561,24 @@ mod annotation_tests {
         assert_eq!(annotations.get("cart"), Some(&[n(3.0), n(5.0)][..]));
         assert_eq!(annotations.get("nope"), None);
     }
+
+    #[test]
+    fn the_first_fault_root_cause_comes_from_the_api_answer() {
+        let json = r#"{"Id": "1-5f84c7a1-1234567890abcdef12345678", "HasFault": true,
+            "FaultRootCauses": [{"Services": [
+                {"Name": "front", "EntityPath": [{"Name": "front", "Exceptions": [{"Name": "Wrapped"}]}]},
+                {"Name": "payments", "EntityPath": [
+                    {"Name": "payments"},
+                    {"Name": "charge", "Exceptions": [{"Name": "ProviderTimeout"}, {"Name": "ReadTimeout"}]}
+                ]}
+            ]}, {"Services": [{"Name": "other"}]}]}"#;
+        let wire: WireSummary = serde_json::from_str(json).unwrap();
+        let summary = wire.into_summary().unwrap();
+        let cause = summary.fault_cause.as_deref().unwrap();
+        assert_eq!(cause.service, "payments");
+        assert_eq!(cause.exception.as_deref(), Some("ProviderTimeout"));
+        let junk: WireSummary =
+            serde_json::from_str(r#"{"Id": "x", "FaultRootCauses": [{"Services": 3}]}"#).unwrap();
+        assert_eq!(junk.into_summary().unwrap().fault_cause, None);
+    }
 }
