@@ -428,3 +428,28 @@ fn hostile_group_labels_are_cleaned_before_drawing() {
     assert!(screen.contains("GET␛[31mX"), "{screen}");
     assert!(!screen.contains('\u{1b}'));
 }
+
+#[test]
+fn ascii_draws_the_analytics_views_without_glyphs() {
+    let mut list = loaded_state(80, 24);
+    press(&mut list, Intent::ToggleHistogram);
+    let mut groups = loaded_state(200, 60);
+    groups_by(&mut groups, &Dimension::Url);
+    let mut compare = loaded_state(80, 24);
+    press(&mut compare, Intent::MarkSet);
+    filter_to(&mut compare, "fault");
+    press(&mut compare, Intent::ShowCompare);
+    for mut state in [list, groups, compare] {
+        state.ascii = true;
+        let screen = text(&render(&state));
+        let glyphs: Vec<char> = screen
+            .chars()
+            .filter(|c| !c.is_ascii())
+            .filter(|c| {
+                xray_tui::ui::ascii::replacement(&c.to_string()).is_some()
+                    || "▁▂▃▄▅▆▇█■┤–…µ".contains(*c)
+            })
+            .collect();
+        assert!(glyphs.is_empty(), "{glyphs:?}\n{screen}");
+    }
+}

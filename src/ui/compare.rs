@@ -36,7 +36,7 @@ fn render_title(view: &CompareView, buf: &mut Buffer, area: Rect) {
             " Compare ".to_owned(),
             theme::title().add_modifier(Modifier::REVERSED),
         ),
-        (" A ⇄ B ".to_owned(), theme::accent()),
+        (" A and B ".to_owned(), theme::accent()),
         (format!(" by {}", view.dimension().label()), theme::title()),
         (
             format!("  ({} of {})", view.dimension + 1, view.dimensions.len()),
@@ -73,7 +73,7 @@ fn render_figures(view: &CompareView, a_label: &str, buf: &mut Buffer, area: Rec
             (String::new(), Style::new()),
             ("A (marked)".into(), theme::header()),
             ("B (listed now)".into(), theme::header()),
-            ("B − A".into(), theme::header()),
+            ("B - A".into(), theme::header()),
         ],
         [
             ("set".into(), theme::muted()),
