@@ -524,9 +524,9 @@ fn help_lists_the_bindings_and_any_key_closes_it() {
     assert!(last_line(&help).contains(LIST_HINTS), "{}", framed(&help));
 
     // Any key closes it and does nothing else: Esc (bound in the waterfall only), s (sorts
-    // the list when the help is closed) and a (bound nowhere). The list is then exactly as
+    // the list when the help is closed) and i (bound nowhere). The list is then exactly as
     // it was.
-    for key in ["Escape", "s", "a"] {
+    for key in ["Escape", "s", "i"] {
         if key != "Escape" {
             tmux.keys(&["?"]);
             tmux.wait_for("the help popup", shows_help);

@@ -18,6 +18,26 @@ struct HelpLine {
     heading: bool,
 }
 
+/// Sections one after another, a blank line between them.
+fn joined(sections: impl IntoIterator<Item = Vec<HelpLine>>) -> Vec<HelpLine> {
+    let mut lines = Vec::new();
+    for section in sections {
+        if !lines.is_empty() {
+            lines.push(blank());
+        }
+        lines.extend(section);
+    }
+    lines
+}
+
+fn blank() -> HelpLine {
+    HelpLine {
+        keys: String::new(),
+        description: String::new(),
+        heading: false,
+    }
+}
+
 fn section(state: &State, context: Context) -> Vec<HelpLine> {
     let mut lines = vec![HelpLine {
         keys: context.title().to_owned(),
@@ -55,66 +75,48 @@ fn section(state: &State, context: Context) -> Vec<HelpLine> {
 /// scrolled by `scroll` lines when it is not tall enough.
 pub fn render_help(state: &State, buf: &mut Buffer, area: Rect) {
     let current = crate::app::update::context(state);
-    let mut first = section(state, current);
-    first.push(HelpLine {
-        keys: String::new(),
-        description: String::new(),
-        heading: false,
-    });
-    first.extend(section(state, Context::Global));
-    // The other screens' sections go to the shorter column, the first one after its own.
-    let mut second: Vec<HelpLine> = Vec::new();
-    for other in [
+    let own = section(state, current);
+    let global = section(state, Context::Global);
+    let others: Vec<Vec<HelpLine>> = [
         Context::List,
         Context::Trace,
         Context::Map,
         Context::Columns,
         Context::Groups,
         Context::Compare,
-    ] {
-        if other == current {
-            continue;
-        }
-        let column = if second.len() <= first.len() {
-            &mut second
-        } else {
-            &mut first
-        };
-        if !column.is_empty() {
-            column.push(HelpLine {
-                keys: String::new(),
-                description: String::new(),
-                heading: false,
-            });
-        }
-        column.extend(section(state, other));
-    }
-    let key_width = first
-        .iter()
-        .chain(&second)
+    ]
+    .into_iter()
+    .filter(|c| *c != current)
+    .map(|c| section(state, c))
+    .collect();
+    let all_lines = || own.iter().chain(&global).chain(others.iter().flatten());
+    let key_width = all_lines()
         .filter(|l| !l.heading)
         .map(|l| crate::text::width(&l.keys))
         .max()
         .unwrap_or(0) as u16;
-    let desc_width = first
-        .iter()
-        .chain(&second)
+    let desc_width = all_lines()
         .map(|l| crate::text::width(&l.description))
         .max()
         .unwrap_or(0) as u16;
     let column_width = key_width + desc_width + 3;
     let two_columns = area.width >= column_width * 2 + 8;
     let columns: Vec<Vec<HelpLine>> = if two_columns {
-        vec![first, second]
+        // This screen's keys and the global ones first; the other screens' sections go to
+        // the shorter column.
+        let mut columns = vec![joined([own, global]), Vec::new()];
+        for other in others {
+            let shorter = usize::from(columns[1].len() <= columns[0].len());
+            let column = &mut columns[shorter];
+            if !column.is_empty() {
+                column.push(blank());
+            }
+            column.extend(other);
+        }
+        columns
     } else {
-        let mut all = first;
-        all.push(HelpLine {
-            keys: String::new(),
-            description: String::new(),
-            heading: false,
-        });
-        all.extend(second);
-        vec![all]
+        // One column: the keys of every screen first, so a short terminal shows them at once.
+        vec![joined([global, own].into_iter().chain(others))]
     };
     let height = columns.iter().map(Vec::len).max().unwrap_or(0) as u16;
     let width = column_width * columns.len() as u16 + 2 * (columns.len() as u16 - 1);
