@@ -296,6 +296,31 @@ fn comparing_all_traces_with_the_faults() {
         "{labels:?}"
     );
     assert!(view.comparison.shifts[1].delta() > 0.4);
+
+    // Enter narrows B to the selected group; a URL pattern's filter says it is the closest.
+    press(&mut state, Intent::PreviousDimension);
+    press(&mut state, Intent::PreviousDimension);
+    press(&mut state, Intent::PreviousDimension);
+    press(&mut state, Intent::PreviousDimension);
+    press(&mut state, Intent::PreviousDimension);
+    let commands = press(&mut state, Intent::Open);
+    assert_eq!(state.screen, Screen::List);
+    assert_eq!(
+        state.list.filter.as_deref(),
+        Some(
+            r#"fault AND http.url BEGINSWITH "https://k7x2m9q4ab.execute-api.eu-west-1.amazonaws.com/prod/checkout""#
+        )
+    );
+    assert!(
+        state
+            .message
+            .as_ref()
+            .unwrap()
+            .text
+            .starts_with("closest filter")
+    );
+    answer(&mut state, &commands);
+    assert_eq!(state.list.summaries.len(), 29);
 }
 
 #[test]

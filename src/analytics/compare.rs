@@ -18,6 +18,8 @@ pub struct Shift {
     pub share_b: f64,
     /// The filter that lists the group, when the language can say it.
     pub filter: Option<String>,
+    /// The filter lists exactly the group (else a few more traces).
+    pub exact: bool,
 }
 
 impl Shift {
@@ -46,6 +48,7 @@ pub fn compare(a: &[TraceSummary], b: &[TraceSummary], dimension: &Dimension) ->
                 share_a: 0.0,
                 share_b: 0.0,
                 filter: group.filter.clone(),
+                exact: group.exact,
             });
             if in_b {
                 shift.count_b = group.stats.count;

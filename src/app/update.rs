@@ -770,12 +770,7 @@ fn on_compare_intent(state: &mut State, intent: Intent) -> Vec<Command> {
             let Some(shift) = view.comparison.shifts.get(view.selected).cloned() else {
                 return Vec::new();
             };
-            let exact = view
-                .comparison
-                .shifts
-                .get(view.selected)
-                .is_some_and(|s| s.filter.is_some());
-            return narrow_to_group(state, &shift.label, shift.filter, exact);
+            return narrow_to_group(state, &shift.label, shift.filter, shift.exact);
         }
         _ => {}
     }
