@@ -132,32 +132,33 @@ pub fn toggle_histogram(state: &mut State) {
     }
 }
 
-/// Moves the band by `step` buckets, or moves its upper end when `widen`.
-pub fn move_band(state: &mut State, step: isize, widen: bool) {
+/// Which way a band key moves the histogram's band.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BandMove {
+    Faster,
+    Slower,
+    /// Its slow end one bucket faster, down to one bucket.
+    Narrow,
+    /// Its slow end one bucket slower.
+    Widen,
+}
+
+/// Moves the histogram's band; shows the histogram first if it is hidden.
+pub fn move_band(state: &mut State, how: BandMove) {
     if !state.analytics.histogram_shown {
         toggle_histogram(state);
         return;
     }
     let analytics = &mut state.analytics;
-    let last = analytics.histogram.buckets.len().saturating_sub(1) as isize;
-    let (first, end) = (analytics.band.0 as isize, analytics.band.1 as isize);
-    analytics.band = if widen {
-        (first, (end + step).clamp(first, last))
-    } else {
-        let step = step.clamp(-first, last - end);
-        (first + step, end + step)
-    }
-    .into_unsigned();
-}
-
-trait IntoUnsigned {
-    fn into_unsigned(self) -> (usize, usize);
-}
-
-impl IntoUnsigned for (isize, isize) {
-    fn into_unsigned(self) -> (usize, usize) {
-        (self.0.max(0) as usize, self.1.max(0) as usize)
-    }
+    let last = analytics.histogram.buckets.len().saturating_sub(1);
+    let (first, end) = analytics.band;
+    analytics.band = match how {
+        BandMove::Faster if first > 0 => (first - 1, end - 1),
+        BandMove::Slower if end < last => (first + 1, end + 1),
+        BandMove::Narrow if end > first => (first, end - 1),
+        BandMove::Widen if end < last => (first, end + 1),
+        _ => (first, end),
+    };
 }
 
 /// The filter that lists the selected band.
@@ -303,11 +304,16 @@ pub fn move_in(selected: &mut usize, offset: &mut usize, len: usize, page: usize
         Step::Top => 0,
         Step::Bottom => last,
     };
+    keep_visible(*selected, offset, page);
+}
+
+/// Scrolls so that row `selected` is among the `page` rows shown from `offset`.
+pub fn keep_visible(selected: usize, offset: &mut usize, page: usize) {
     let page = page.max(1);
-    if *selected < *offset {
-        *offset = *selected;
-    } else if *selected >= *offset + page {
-        *offset = *selected + 1 - page;
+    if selected < *offset {
+        *offset = selected;
+    } else if selected >= *offset + page {
+        *offset = selected + 1 - page;
     }
 }
 
@@ -317,4 +323,25 @@ pub enum Step {
     Down(usize),
     Top,
     Bottom,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_selection_stays_on_the_page() {
+        let (mut selected, mut offset) = (0, 0);
+        move_in(&mut selected, &mut offset, 50, 10, Step::Down(12));
+        assert_eq!((selected, offset), (12, 3));
+        move_in(&mut selected, &mut offset, 50, 10, Step::Bottom);
+        assert_eq!((selected, offset), (49, 40));
+        move_in(&mut selected, &mut offset, 50, 10, Step::Up(45));
+        assert_eq!((selected, offset), (4, 4));
+        let mut offset = 0;
+        keep_visible(30, &mut offset, 10);
+        assert_eq!(offset, 21);
+        move_in(&mut selected, &mut offset, 0, 10, Step::Down(1));
+        assert_eq!(selected, 0, "an empty view keeps its selection at the top");
+    }
 }

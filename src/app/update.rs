@@ -8,7 +8,7 @@ use crate::filter::quote;
 use crate::layout::screen;
 
 use super::action::{Action, Command, Intent};
-use super::analytics::{self, Step};
+use super::analytics::{self, BandMove, Step};
 use super::columns;
 use super::keymap::Context;
 use super::state::{Hint, Message, Prompt, PromptPurpose, Screen, Severity, State, TraceView};
@@ -258,12 +258,13 @@ pub(super) fn on_intent(state: &mut State, intent: Intent) -> Vec<Command> {
             keep_list_selection_visible(state);
         }
         Intent::BandFaster | Intent::BandSlower | Intent::BandNarrow | Intent::BandWiden => {
-            let step = match intent {
-                Intent::BandFaster | Intent::BandNarrow => -1,
-                _ => 1,
+            let how = match intent {
+                Intent::BandFaster => BandMove::Faster,
+                Intent::BandSlower => BandMove::Slower,
+                Intent::BandNarrow => BandMove::Narrow,
+                _ => BandMove::Widen,
             };
-            let widen = matches!(intent, Intent::BandNarrow | Intent::BandWiden);
-            analytics::move_band(state, step, widen);
+            analytics::move_band(state, how);
             keep_list_selection_visible(state);
         }
         Intent::FilterBand => match analytics::band_filter(state) {
@@ -732,11 +733,7 @@ fn on_groups_intent(state: &mut State, intent: Intent) -> Vec<Command> {
         }
         Intent::SortNext | Intent::SortReverse => {
             analytics::sort_groups(view, intent == Intent::SortNext);
-            let page = page.max(1);
-            view.offset = view.selected.saturating_sub(page - 1).min(view.offset);
-            if view.selected < view.offset {
-                view.offset = view.selected;
-            }
+            analytics::keep_visible(view.selected, &mut view.offset, page);
         }
         Intent::Open => {
             let Some(group) = view.selected_group().cloned() else {
