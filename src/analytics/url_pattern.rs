@@ -27,6 +27,26 @@ pub fn fold(url: &str) -> String {
     out
 }
 
+/// The host (and port) of a URL or URL pattern, without its scheme; "" when it has none.
+pub fn host(url: &str) -> &str {
+    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+    rest.split('/').next().unwrap_or("")
+}
+
+/// The host that more than half of these URLs share, each counted `weight` times.
+pub fn host_of_most<'a>(urls: impl IntoIterator<Item = (&'a str, usize)>) -> Option<&'a str> {
+    let mut by_host: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    let mut total = 0;
+    for (url, weight) in urls {
+        total += weight;
+        *by_host.entry(host(url)).or_default() += weight;
+    }
+    by_host
+        .into_iter()
+        .find(|(host, count)| !host.is_empty() && count * 2 > total)
+        .map(|(host, _)| host)
+}
+
 /// `https://host` and `/path`; a URL without scheme is all path.
 fn split_origin(url: &str) -> (&str, &str) {
     let Some(scheme_end) = url.find("://") else {
@@ -131,6 +151,24 @@ pub fn filter(pattern: &str) -> (String, bool) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_host_most_urls_share_is_found_by_weight() {
+        assert_eq!(
+            host("https://api.example.com:8443/a/{id}"),
+            "api.example.com:8443"
+        );
+        assert_eq!(host("10.0.11.176:3000/health"), "10.0.11.176:3000");
+        assert_eq!(host("/prod/cart"), "");
+        let urls = [
+            ("https://shop.example/orders/{id}", 6),
+            ("https://cdn.example/img", 5),
+        ];
+        assert_eq!(host_of_most(urls), Some("shop.example"));
+        let even = [("https://shop.example/a", 5), ("https://cdn.example/b", 5)];
+        assert_eq!(host_of_most(even), None, "half is not most");
+        assert_eq!(host_of_most([("/relative", 3)]), None, "no host to name");
+    }
 
     #[test]
     fn real_looking_paths_fold_to_their_routes() {

@@ -8,6 +8,7 @@ use std::sync::Arc;
 use crate::analytics::compare::{Comparison, compare};
 use crate::analytics::group::{Dimension, Group, GroupSort, group_by, sort};
 use crate::analytics::histogram::Histogram;
+use crate::analytics::url_pattern;
 use crate::model::TraceSummary;
 
 use super::state::{Screen, State, TraceList};
@@ -34,11 +35,22 @@ pub struct GroupsView {
     pub descending: bool,
     pub selected: usize,
     pub offset: usize,
+    /// The host most of the traces' URLs share, when grouping by URL: named once, left out
+    /// of the rows.
+    pub common_host: Option<String>,
 }
 
 impl GroupsView {
     pub fn dimension(&self) -> &Dimension {
         &self.dimensions[self.dimension]
+    }
+
+    fn set_groups(&mut self, groups: Vec<Group>) {
+        self.common_host = common_host(
+            self.dimension(),
+            groups.iter().map(|g| (g.label.as_str(), g.stats.count)),
+        );
+        self.groups = groups;
     }
 
     pub fn selected_group(&self) -> Option<&Group> {
@@ -63,12 +75,39 @@ pub struct CompareView {
     pub label: String,
     pub selected: usize,
     pub offset: usize,
+    /// The host most of the traces' URLs share, when comparing by URL.
+    pub common_host: Option<String>,
 }
 
 impl CompareView {
     pub fn dimension(&self) -> &Dimension {
         &self.dimensions[self.dimension]
     }
+
+    fn set_comparison(&mut self, comparison: Comparison) {
+        self.common_host = host_of_comparison(self.dimension(), &comparison);
+        self.comparison = comparison;
+    }
+}
+
+fn host_of_comparison(dimension: &Dimension, comparison: &Comparison) -> Option<String> {
+    common_host(
+        dimension,
+        comparison
+            .shifts
+            .iter()
+            .map(|s| (s.label.as_str(), s.count_a + s.count_b)),
+    )
+}
+
+fn common_host<'a>(
+    dimension: &Dimension,
+    urls: impl Iterator<Item = (&'a str, usize)>,
+) -> Option<String> {
+    if *dimension != Dimension::Url {
+        return None;
+    }
+    url_pattern::host_of_most(urls).map(str::to_owned)
 }
 
 /// The listed set in words: `fault · last 1h`, or `all traces`.
@@ -101,7 +140,11 @@ pub fn refresh(state: &mut State) {
         .filter(|_| screen == Screen::Compare)
         && let Some(marked) = &analytics.marked
     {
-        view.comparison = compare(&marked.summaries, &list.summaries, view.dimension());
+        view.set_comparison(compare(
+            &marked.summaries,
+            &list.summaries,
+            view.dimension(),
+        ));
         view.label = set_label_of(list, state.range, state.group.as_deref());
     }
 }
@@ -193,6 +236,7 @@ pub fn open_groups(state: &mut State, dimension: Option<Dimension>) {
         descending: true,
         selected: 0,
         offset: 0,
+        common_host: None,
     };
     regroup(&mut view, &state.list);
     state.analytics.groups = Some(view);
@@ -207,25 +251,33 @@ fn regroup(view: &mut GroupsView, list: &TraceList) {
         .iter()
         .position(|d| *d == dimension)
         .unwrap_or(0);
-    view.groups = group_by(&list.summaries, view.dimension());
+    view.set_groups(group_by(&list.summaries, view.dimension()));
+    sort_keeping(view, keep);
+}
+
+/// Sorts the groups; the group labelled `keep` stays selected (or the first, if it is gone).
+fn sort_keeping(view: &mut GroupsView, keep: Option<String>) {
     sort(&mut view.groups, view.sort, view.descending);
     view.selected = keep
         .and_then(|label| view.groups.iter().position(|g| g.label == label))
         .unwrap_or(0);
 }
 
+/// The next (or previous) of `count` dimensions, round the end.
+fn step_around(index: usize, count: usize, forward: bool) -> usize {
+    if forward {
+        (index + 1) % count
+    } else {
+        (index + count - 1) % count
+    }
+}
+
 /// Next (or previous) dimension in the group-by view.
 pub fn cycle_group_dimension(view: &mut GroupsView, list: &TraceList, forward: bool) {
-    let count = view.dimensions.len();
-    view.dimension = if forward {
-        (view.dimension + 1) % count
-    } else {
-        (view.dimension + count - 1) % count
-    };
-    view.selected = 0;
+    view.dimension = step_around(view.dimension, view.dimensions.len(), forward);
     view.offset = 0;
-    view.groups = group_by(&list.summaries, view.dimension());
-    sort(&mut view.groups, view.sort, view.descending);
+    view.set_groups(group_by(&list.summaries, view.dimension()));
+    sort_keeping(view, None);
 }
 
 pub fn sort_groups(view: &mut GroupsView, next_column: bool) {
@@ -236,10 +288,7 @@ pub fn sort_groups(view: &mut GroupsView, next_column: bool) {
         view.descending = !view.descending;
     }
     let keep = view.selected_group().map(|g| g.label.clone());
-    sort(&mut view.groups, view.sort, view.descending);
-    view.selected = keep
-        .and_then(|label| view.groups.iter().position(|g| g.label == label))
-        .unwrap_or(0);
+    sort_keeping(view, keep);
 }
 
 pub fn mark(state: &mut State) -> usize {
@@ -267,6 +316,7 @@ pub fn open_compare(state: &mut State) -> bool {
     let at = dimensions.iter().position(|d| *d == wanted).unwrap_or(0);
     let comparison = compare(&marked.summaries, &state.list.summaries, &dimensions[at]);
     state.analytics.compare = Some(CompareView {
+        common_host: host_of_comparison(&dimensions[at], &comparison),
         dimensions,
         dimension: at,
         comparison,
@@ -284,15 +334,14 @@ pub fn cycle_compare_dimension(state: &mut State, forward: bool) {
     let Some(view) = state.analytics.compare.as_mut() else {
         return;
     };
-    let count = view.dimensions.len();
-    view.dimension = if forward {
-        (view.dimension + 1) % count
-    } else {
-        (view.dimension + count - 1) % count
-    };
+    view.dimension = step_around(view.dimension, view.dimensions.len(), forward);
     view.selected = 0;
     view.offset = 0;
-    view.comparison = compare(&marked.summaries, &state.list.summaries, view.dimension());
+    view.set_comparison(compare(
+        &marked.summaries,
+        &state.list.summaries,
+        view.dimension(),
+    ));
 }
 
 /// Moves a selection among `len` rows by a key, keeping it within a page of `page` rows.

@@ -19,6 +19,17 @@ pub enum Context {
 }
 
 impl Context {
+    /// Every context, in the order the help lists them.
+    pub const ALL: [Context; 7] = [
+        Context::Global,
+        Context::List,
+        Context::Trace,
+        Context::Map,
+        Context::Columns,
+        Context::Groups,
+        Context::Compare,
+    ];
+
     pub fn title(self) -> &'static str {
         match self {
             Context::Global => "Everywhere",

@@ -89,22 +89,14 @@ pub fn context_name(context: Context) -> &'static str {
 }
 
 pub fn context_named(name: &str) -> Option<Context> {
-    [
-        Context::Global,
-        Context::List,
-        Context::Trace,
-        Context::Map,
-        Context::Columns,
-        Context::Groups,
-        Context::Compare,
-    ]
-    .into_iter()
-    .find(|c| context_name(*c) == name)
-    .or(match name {
-        "waterfall" => Some(Context::Trace),
-        "everywhere" => Some(Context::Global),
-        _ => None,
-    })
+    Context::ALL
+        .into_iter()
+        .find(|c| context_name(*c) == name)
+        .or(match name {
+            "waterfall" => Some(Context::Trace),
+            "everywhere" => Some(Context::Global),
+            _ => None,
+        })
 }
 
 /// Reads a key as written in the configuration: `q`, `Q`, `ctrl-q`, `enter`, `f5`,

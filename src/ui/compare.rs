@@ -6,7 +6,6 @@ use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 
 use crate::analytics::compare::Shift;
-use crate::analytics::group::Dimension;
 use crate::analytics::stats::SetStats;
 use crate::app::analytics::CompareView;
 use crate::app::state::State;
@@ -15,7 +14,7 @@ use crate::layout::waterfall::format_duration;
 use crate::model::Status;
 
 use super::draw::{fill, line, put, put_right};
-use super::group_by::{group_label, host_of_most, percent};
+use super::group_by::{group_label, percent};
 use super::theme;
 
 const FIGURE_LABEL: u16 = 14;
@@ -164,16 +163,7 @@ fn render_shifts(view: &CompareView, buf: &mut Buffer, header: Rect, rows: Rect)
         .clamp(8, super::group_by::MAX_LABEL);
     let mut x = header.x + label_width + 1;
     let dimension = view.dimension();
-    let host = (*dimension == Dimension::Url)
-        .then(|| {
-            host_of_most(
-                view.comparison
-                    .shifts
-                    .iter()
-                    .map(|s| (s.label.as_str(), s.count_a + s.count_b)),
-            )
-        })
-        .flatten();
+    let host = view.common_host.as_deref();
     let title = match host {
         Some(host) => format!("Group  on {host}"),
         None => "Groups whose share changed most".to_owned(),

@@ -6,6 +6,7 @@ use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 
 use crate::analytics::group::{Dimension, Group, GroupSort};
+use crate::analytics::url_pattern;
 use crate::app::analytics::GroupsView;
 use crate::app::state::State;
 use crate::layout::screen;
@@ -128,7 +129,7 @@ pub fn render(state: &State, buf: &mut Buffer, body: Rect) {
         return;
     }
     let dimension = view.dimension();
-    let host = common_host(view);
+    let host = view.common_host.as_deref();
     for row in 0..areas.rows.height {
         let position = view.offset + row as usize;
         let Some(group) = view.groups.get(position) else {
@@ -172,45 +173,11 @@ pub fn group_label<'a>(
         return label;
     }
     let short = short_url(label);
-    if common_host.is_some_and(|host| url_host(label) == host) {
+    if common_host.is_some_and(|host| url_pattern::host(label) == host) {
         url_path(label)
     } else {
         short
     }
-}
-
-fn url_host(url: &str) -> &str {
-    short_url(url).split('/').next().unwrap_or("")
-}
-
-fn common_host(view: &GroupsView) -> Option<&str> {
-    if *view.dimension() != Dimension::Url {
-        return None;
-    }
-    host_of_most(
-        view.groups
-            .iter()
-            .map(|g| (g.label.as_str(), g.stats.count)),
-    )
-}
-
-/// The host of more than half of the traces, given URL patterns and their counts.
-pub fn host_of_most<'a>(patterns: impl Iterator<Item = (&'a str, usize)>) -> Option<&'a str> {
-    let mut by_host: Vec<(&str, usize)> = Vec::new();
-    let mut total = 0;
-    for (pattern, count) in patterns {
-        let host = url_host(pattern);
-        total += count;
-        match by_host.iter_mut().find(|(h, _)| *h == host) {
-            Some((_, seen)) => *seen += count,
-            None => by_host.push((host, count)),
-        }
-    }
-    by_host
-        .into_iter()
-        .filter(|(host, count)| !host.is_empty() && count * 2 > total)
-        .map(|(host, _)| host)
-        .next()
 }
 
 /// The group's share of the traces, its faults in red at the left.
@@ -316,7 +283,7 @@ fn render_header(
         capitalised(&view.dimension().label()),
         arrow(GroupSort::Label)
     );
-    if let Some(host) = common_host(view) {
+    if let Some(host) = view.common_host.as_deref() {
         title.push_str(&format!("  on {host}"));
     }
     put(

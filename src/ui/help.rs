@@ -77,18 +77,11 @@ pub fn render_help(state: &State, buf: &mut Buffer, area: Rect) {
     let current = crate::app::update::context(state);
     let own = section(state, current);
     let global = section(state, Context::Global);
-    let others: Vec<Vec<HelpLine>> = [
-        Context::List,
-        Context::Trace,
-        Context::Map,
-        Context::Columns,
-        Context::Groups,
-        Context::Compare,
-    ]
-    .into_iter()
-    .filter(|c| *c != current)
-    .map(|c| section(state, c))
-    .collect();
+    let others: Vec<Vec<HelpLine>> = Context::ALL
+        .into_iter()
+        .filter(|c| *c != current && *c != Context::Global)
+        .map(|c| section(state, c))
+        .collect();
     let all_lines = || own.iter().chain(&global).chain(others.iter().flatten());
     let key_width = all_lines()
         .filter(|l| !l.heading)

@@ -4,6 +4,7 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 
+use crate::analytics::url_pattern;
 use crate::app::columns::Column;
 use crate::app::state::State;
 use crate::layout::columns::{ColumnSpec, fit};
@@ -48,29 +49,13 @@ struct Cells {
     common_host: Option<String>,
 }
 
-fn url_host(url: &str) -> &str {
-    let rest = short_url(url);
-    rest.split('/').next().unwrap_or("")
-}
-
 impl Cells {
     fn of(state: &State, rows: usize) -> Cells {
         let list = &state.list;
-        let mut hosts: Vec<&str> = (list.offset..list.offset + rows)
+        let urls = (list.offset..list.offset + rows)
             .filter_map(|p| list.row(p)?.http.url.as_deref())
-            .map(url_host)
-            .filter(|h| !h.is_empty())
-            .collect();
-        hosts.sort_unstable();
-        let mut best: Option<(&str, usize)> = None;
-        for group in hosts.chunk_by(|a, b| a == b) {
-            if best.is_none_or(|(_, n)| group.len() > n) {
-                best = Some((group[0], group.len()));
-            }
-        }
-        let common_host = best
-            .filter(|(_, n)| *n * 2 > hosts.len())
-            .map(|(h, _)| h.to_owned());
+            .map(|url| (url, 1));
+        let common_host = url_pattern::host_of_most(urls).map(str::to_owned);
         Cells {
             utc_offset: state.utc_offset,
             with_date: list.counts.spans_days(),
@@ -164,7 +149,7 @@ fn cell(column: &Column, s: &TraceSummary, cells: &Cells, width: u16) -> (String
         Column::Url => {
             let url = s.http.url.as_deref().map(short_url).unwrap_or("");
             // The shared host is in the header; a URL that still does not fit keeps its path.
-            let url = if cells.common_host.as_deref() == Some(url_host(url))
+            let url = if cells.common_host.as_deref() == Some(url_pattern::host(url))
                 || crate::text::width(url) > width as usize
             {
                 url_path(url)
