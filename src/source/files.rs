@@ -23,6 +23,14 @@ const MAX_PROBLEMS_PER_FILE: usize = 20;
 const EXTENSIONS: [&str; 5] = ["json", "ndjson", "jsonl", "txt", "log"];
 
 /// Loads every path (directories recursively). Problems are collected, never fatal.
+/// How the files are named in titles and messages: the path, or how many there are.
+pub fn describe(paths: &[PathBuf]) -> String {
+    match paths {
+        [one] => one.display().to_string(),
+        many => format!("{} paths", many.len()),
+    }
+}
+
 pub fn load_paths(paths: &[PathBuf], collector: &mut Collector) {
     for path in paths {
         match fs::metadata(path) {

@@ -151,10 +151,7 @@ pub fn open(cli: &crate::cli::Cli) -> Result<Arc<dyn TraceSource>, String> {
     }
     if !cli.file.is_empty() {
         let paths = cli.file.clone();
-        let label = match paths.as_slice() {
-            [one] => one.display().to_string(),
-            many => format!("{} paths", many.len()),
-        };
+        let label = files::describe(&paths);
         return Ok(Arc::new(MemorySource::lazy(label, move || {
             let mut collector = Collector::default();
             files::load_paths(&paths, &mut collector);

@@ -21,7 +21,7 @@ pub async fn run(cli: &Cli) -> ExitCode {
     } else {
         let mut collector = Collector::default();
         files::load_paths(&cli.file, &mut collector);
-        (describe_paths(cli), collector.finish())
+        (files::describe(&cli.file), collector.finish())
     };
     let (items, unreadable) = items_of(&dataset);
     if items.is_empty() {
@@ -44,13 +44,6 @@ pub async fn run(cli: &Cli) -> ExitCode {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE
-    }
-}
-
-fn describe_paths(cli: &Cli) -> String {
-    match cli.file.as_slice() {
-        [one] => one.display().to_string(),
-        many => format!("{} paths", many.len()),
     }
 }
 

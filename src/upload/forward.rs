@@ -14,6 +14,7 @@ use tokio::time::Instant;
 use super::check;
 use super::telemetry::Counts;
 use super::writer::{CallFailure, Writer};
+use crate::source::aws::seconds;
 
 /// How forwarding batches, waits and reports; tests shorten the times.
 #[derive(Debug, Clone)]
@@ -420,13 +421,5 @@ fn document_name(document: &str) -> String {
         (Some(id), Some(trace)) => format!("segment {id} of trace {trace}"),
         (Some(id), None) => format!("segment {id}"),
         _ => "a document".into(),
-    }
-}
-
-fn seconds(duration: Duration) -> String {
-    if duration < Duration::from_secs(1) {
-        format!("{} ms", duration.as_millis())
-    } else {
-        format!("{} s", duration.as_secs())
     }
 }

@@ -2,6 +2,8 @@
 //! after a failure (wait, send again, give up) is for the caller to decide.
 
 use aws_config::SdkConfig;
+use aws_sdk_xray::config::http::HttpResponse;
+use aws_sdk_xray::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_xray::primitives::DateTime;
 use aws_sdk_xray::types::{BackendConnectionErrors, TelemetryRecord};
 
@@ -101,14 +103,7 @@ impl Writer {
             .set_trace_segment_documents(Some(documents))
             .send()
             .await
-            .map_err(|error| {
-                let failure = classify(Operation::PutTraceSegments, &error, &self.profile);
-                CallFailure {
-                    kind: failure.kind,
-                    backend: Some(backend_error(&error)),
-                    message: failure.message,
-                }
-            })?;
+            .map_err(|error| self.failure(Operation::PutTraceSegments, &error))?;
         Ok(answer
             .unprocessed_trace_segments()
             .iter()
@@ -152,15 +147,20 @@ impl Writer {
             .set_hostname(self.hostname.clone())
             .send()
             .await
-            .map_err(|error| {
-                let failure = classify(Operation::PutTelemetryRecords, &error, &self.profile);
-                CallFailure {
-                    kind: failure.kind,
-                    backend: Some(backend_error(&error)),
-                    message: failure.message,
-                }
-            })?;
+            .map_err(|error| self.failure(Operation::PutTelemetryRecords, &error))?;
         Ok(())
+    }
+
+    fn failure<E>(&self, operation: Operation, error: &SdkError<E, HttpResponse>) -> CallFailure
+    where
+        E: ProvideErrorMetadata + std::error::Error + 'static,
+    {
+        let failure = classify(operation, error, &self.profile);
+        CallFailure {
+            kind: failure.kind,
+            backend: Some(backend_error(error)),
+            message: failure.message,
+        }
     }
 
     async fn client(&self) -> Result<aws_sdk_xray::Client, CallFailure> {

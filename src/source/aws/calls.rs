@@ -138,7 +138,7 @@ fn given_up(operation: Operation, cause: &str, attempts: u32, kind: Kind) -> Str
 }
 
 /// 15 s, 1.5 s, 200 ms.
-fn seconds(duration: Duration) -> String {
+pub fn seconds(duration: Duration) -> String {
     if duration < Duration::from_secs(1) {
         format!("{} ms", duration.as_millis())
     } else if duration.subsec_millis() == 0 {

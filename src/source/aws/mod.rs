@@ -28,6 +28,7 @@ use backoff::Throttle;
 use calls::Caller;
 use traces::TraceCache;
 
+pub(crate) use calls::seconds;
 pub(crate) use config::Connection;
 pub use config::{AwsOptions, TimeRangeType, Tuning};
 pub(crate) use errors::{Backend, Kind, Operation, backend_error, classify};
