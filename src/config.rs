@@ -178,7 +178,7 @@ pub fn load(explicit: Option<&Path>) -> (Config, Option<String>) {
 }
 
 /// Parses and checks configuration text. The error reads `LINE:COLUMN: key `K`: message`;
-/// notes say what was accepted but may surprise (a key taken from another action).
+/// notes say what was accepted but may surprise (an action left with no key).
 pub fn parse(text: &str) -> Result<(Config, Vec<String>), String> {
     let config: Config = toml::from_str(text).map_err(|error| {
         let (line, column) = error
@@ -425,7 +425,7 @@ close = ["backspace", "esc"]
         assert_eq!(config.keys.len(), 1);
         assert_eq!(notes.len(), 1);
         assert!(
-            notes[0].contains("`x` no longer does clear_filter"),
+            notes[0].contains("clear_filter has no key left"),
             "{notes:?}"
         );
     }

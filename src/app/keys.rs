@@ -195,8 +195,8 @@ impl Keymap {
     }
 
     /// The default table with `overrides` applied in order. A key an override takes is taken
-    /// from the default binding that had it in that context; what was moved is returned as
-    /// notes to tell the user.
+    /// from the default binding that had it in that context; an action left with no key is
+    /// returned as a note to tell the user.
     pub fn with_overrides(overrides: &[Override]) -> Result<(Keymap, Vec<String>), OverrideError> {
         let mut keymap = Keymap::default();
         let mut notes = Vec::new();
@@ -242,13 +242,15 @@ impl Keymap {
                             }
                             continue;
                         }
-                        notes.push(format!(
-                            "`{}` no longer does {other_name} in {} ({} does it now)",
-                            key.label(),
-                            context.title().to_lowercase(),
-                            wanted.action
-                        ));
                         binding.keys.retain(|k| k != key);
+                        if binding.keys.is_empty() {
+                            notes.push(format!(
+                                "{other_name} has no key left in {}: `{}` does {} now",
+                                context.title().to_lowercase(),
+                                key.label(),
+                                wanted.action
+                            ));
+                        }
                     }
                 }
                 keymap.bindings[target].keys = keys.clone();
@@ -439,15 +441,24 @@ mod tests {
     }
 
     #[test]
-    fn a_key_taken_from_another_action_is_reported() {
+    fn an_action_left_with_no_key_is_reported() {
         let (keymap, notes) = Keymap::with_overrides(&[set(None, "quit", &["x"])]).unwrap();
         let x = press(KeyCode::Char('x'), KeyModifiers::NONE);
         assert_eq!(keymap.intent_for(Context::List, &x), Some(Intent::Quit));
-        assert_eq!(notes.len(), 1, "{notes:?}");
-        assert!(
-            notes[0].contains("`x` no longer does clear_filter in trace list"),
-            "{notes:?}"
+        assert_eq!(
+            notes,
+            ["clear_filter has no key left in trace list: `x` does quit now"]
         );
+    }
+
+    #[test]
+    fn a_key_taken_from_an_action_with_other_keys_is_not_a_note() {
+        let (keymap, notes) = Keymap::with_overrides(&[set(None, "quit", &["j"])]).unwrap();
+        assert!(notes.is_empty(), "{notes:?}");
+        let j = press(KeyCode::Char('j'), KeyModifiers::NONE);
+        let down = press(KeyCode::Down, KeyModifiers::NONE);
+        assert_eq!(keymap.intent_for(Context::List, &j), Some(Intent::Quit));
+        assert_eq!(keymap.intent_for(Context::List, &down), Some(Intent::Down));
     }
 
     #[test]
