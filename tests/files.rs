@@ -115,6 +115,40 @@ fn a_bad_document_inside_batch_get_traces_is_named() {
 }
 
 #[test]
+fn batch_get_traces_outputs_in_a_row_all_load_and_a_wrong_one_is_named() {
+    let first = serde_json::json!({"Traces": [{"Id": T1, "Segments": [
+        {"Id": "a", "Document": doc(T1, "a", None, 1.0)},
+        {"Id": "b", "Document": doc(T1, "b", Some("a"), 1.2)}
+    ]}]});
+    let wrong = serde_json::json!({"Traces": {"Id": T2}});
+    let second = serde_json::json!({"Traces": [{"Id": T2, "Segments": [
+        {"Id": "c", "Document": doc(T2, "c", None, 3.0)}
+    ]}], "UnprocessedTraceIds": []});
+    let text = format!(
+        "{}\n{}\n{}\n{}\n",
+        serde_json::to_string_pretty(&first).unwrap(),
+        wrong,
+        second,
+        doc(T2, "d", Some("c"), 3.5)
+    );
+    let (_dir, data) = load_files(&[("batches.json", &text)]);
+    assert_eq!(data.traces[T1].spans.len(), 2);
+    assert_eq!(data.traces[T1].spans[1].parent, Some(0));
+    let t2: Vec<&str> = data.traces[T2].spans.iter().map(|s| s.id()).collect();
+    assert_eq!(t2, ["c", "d"]);
+    let problems = problems(&data);
+    let wrong_line = text.lines().position(|l| l.contains(r#"{"Id""#)).unwrap() + 1;
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert!(
+        problems[0].ends_with(&format!(
+            "batches.json:{wrong_line}:10: unreadable BatchGetTraces output: invalid type: map, \
+             expected a sequence"
+        )),
+        "{problems:?}"
+    );
+}
+
+#[test]
 fn truncated_trace_is_marked() {
     let output = serde_json::json!({"Traces": [{"Id": T1, "LimitExceeded": true, "Segments": [{"Id": "a", "Document": doc(T1, "a", None, 1.0)}]}]});
     let (_dir, data) = load_files(&[("batch.json", &output.to_string())]);

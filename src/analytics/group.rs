@@ -312,7 +312,7 @@ mod tests {
     use std::sync::Arc;
 
     use super::*;
-    use crate::model::summary::{FaultCause, SummaryHttp};
+    use crate::model::summary::{Annotations, FaultCause, SummaryHttp};
 
     fn request(method: &str, url: &str, status: i64, time: f64) -> TraceSummary {
         TraceSummary {
@@ -360,12 +360,10 @@ mod tests {
             exception: Some("PaymentProviderTimeout".into()),
         }));
         fault.users = vec!["cust-1".into(), "cust-2".into()];
-        fault
-            .annotations
-            .add("tier", &AnnotationValue::String("gold \"plus\"".into()));
+        let tier = AnnotationValue::String("gold \"plus\"".into());
+        fault.annotations = Annotations::gather([("tier", &tier)]);
         let mut ok = request("GET", "/cart", 200, 0.1);
-        ok.annotations
-            .add("cart_items", &AnnotationValue::Number(3.0));
+        ok.annotations = Annotations::gather([("cart_items", &AnnotationValue::Number(3.0))]);
         let summaries = [fault, ok];
         let dimensions = Dimension::all(&summaries);
         assert_eq!(

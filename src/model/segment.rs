@@ -73,7 +73,7 @@ pub struct Segment {
         deserialize_with = "subsegments",
         skip_serializing_if = "Vec::is_empty"
     )]
-    pub subsegments: Vec<Segment>,
+    pub subsegments: Vec<Box<Segment>>,
     /// Subsegments nested deeper than [`MAX_NESTING`] inside this document, skipped unread.
     #[serde(skip)]
     pub nested_too_deep: u32,
@@ -397,40 +397,45 @@ fn annotations<'de, D: Deserializer<'de>>(
 
 /// Nested subsegments, deserialized in place (no intermediate `Value`), skipping elements
 /// that are not objects.
-fn subsegments<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<Segment>, D::Error> {
+#[expect(
+    clippy::vec_box,
+    reason = "boxed on the parsing threads, so that assembling a trace moves pointers"
+)]
+fn subsegments<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<Box<Segment>>, D::Error> {
     struct ListVisitor;
     impl<'de> Visitor<'de> for ListVisitor {
-        type Value = Vec<Segment>;
+        type Value = Vec<Box<Segment>>;
         fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
             f.write_str("a list of subsegments")
         }
-        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<Segment>, A::Error> {
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<Box<Segment>>, A::Error> {
             let mut items = Vec::new();
             while let Some(slot) = seq.next_element::<SegmentSlot>()? {
-                items.extend(slot.0);
+                // Boxed here, on the parsing threads, so assembly moves pointers.
+                items.extend(slot.0.map(Box::new));
             }
             Ok(items)
         }
-        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Vec<Segment>, A::Error> {
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Vec<Box<Segment>>, A::Error> {
             while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
             Ok(Vec::new())
         }
-        fn visit_bool<E: de::Error>(self, _: bool) -> Result<Vec<Segment>, E> {
+        fn visit_bool<E: de::Error>(self, _: bool) -> Result<Vec<Box<Segment>>, E> {
             Ok(Vec::new())
         }
-        fn visit_i64<E: de::Error>(self, _: i64) -> Result<Vec<Segment>, E> {
+        fn visit_i64<E: de::Error>(self, _: i64) -> Result<Vec<Box<Segment>>, E> {
             Ok(Vec::new())
         }
-        fn visit_u64<E: de::Error>(self, _: u64) -> Result<Vec<Segment>, E> {
+        fn visit_u64<E: de::Error>(self, _: u64) -> Result<Vec<Box<Segment>>, E> {
             Ok(Vec::new())
         }
-        fn visit_f64<E: de::Error>(self, _: f64) -> Result<Vec<Segment>, E> {
+        fn visit_f64<E: de::Error>(self, _: f64) -> Result<Vec<Box<Segment>>, E> {
             Ok(Vec::new())
         }
-        fn visit_str<E: de::Error>(self, _: &str) -> Result<Vec<Segment>, E> {
+        fn visit_str<E: de::Error>(self, _: &str) -> Result<Vec<Box<Segment>>, E> {
             Ok(Vec::new())
         }
-        fn visit_unit<E: de::Error>(self) -> Result<Vec<Segment>, E> {
+        fn visit_unit<E: de::Error>(self) -> Result<Vec<Box<Segment>>, E> {
             Ok(Vec::new())
         }
     }
@@ -513,7 +518,7 @@ mod tests {
         assert_eq!(response.content_length, Some(861));
         assert_eq!(seg.annotations.len(), 3);
         assert_eq!(seg.annotations["n"], AnnotationValue::Number(3.0));
-        let ids: Vec<_> = seg.subsegments.iter().map(Segment::id).collect();
+        let ids: Vec<_> = seg.subsegments.iter().map(|s| s.id()).collect();
         assert_eq!(ids, ["aa", "bb"]);
         assert_eq!(seg.validate(true), Ok(()));
     }

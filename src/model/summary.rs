@@ -94,26 +94,30 @@ impl TraceSummary {
             ..TraceSummary::default()
         };
         let mut services: Vec<ServiceId> = Vec::new();
+        let mut seen_services = HashSet::new();
+        let mut seen_users = HashSet::new();
         for span in &trace.spans {
             // As the API defines them: fault and error of the root segment, throttle of any.
             summary.has_throttle |= span.segment.throttle;
-            for (key, value) in &span.segment.annotations {
-                summary.annotations.add(key, value);
-            }
             if let Some(user) = &span.segment.user
-                && !summary.users.contains(user)
+                && seen_users.insert(user.as_str())
             {
                 summary.users.push(user.clone());
             }
             if span.is_segment() {
                 let id = service_id(span);
-                if !services.contains(&id) {
+                if seen_services.insert(id.clone()) {
                     services.push(id);
                 }
             }
         }
         summary.services = services.into();
-        summary.annotations.shrink_to_fit();
+        summary.annotations = Annotations::gather(trace.spans.iter().flat_map(|span| {
+            span.segment
+                .annotations
+                .iter()
+                .map(|(key, value)| (key.as_str(), value))
+        }));
         if let Some(root) = root {
             summary.has_fault = root.segment.fault;
             summary.has_error = root.segment.error;
@@ -171,42 +175,53 @@ impl Annotations {
         self.keys.len()
     }
 
-    /// Adds a value to a key, once.
-    pub fn add(&mut self, key: &str, value: &AnnotationValue) {
-        match self.keys.binary_search_by(|(k, _)| (**k).cmp(key)) {
-            Ok(at) => {
-                let range = self.range(at);
-                if !self.values[range.clone()].contains(value) {
-                    self.values.insert(range.end, value.clone());
-                    for (_, start) in &mut self.keys[at + 1..] {
-                        *start += 1;
-                    }
-                }
-            }
-            Err(at) => {
-                let start = self
-                    .keys
-                    .get(at)
-                    .map_or(self.values.len(), |(_, start)| *start as usize);
-                self.values.insert(start, value.clone());
-                for (_, later) in &mut self.keys[at..] {
-                    *later += 1;
-                }
-                self.keys.insert(at, (Arc::from(key), start as u32));
+    /// Each key of `pairs` with its distinct values, in the order they first come. Linear in
+    /// the pairs: a trace of 50,000 spans may give as many values to one key.
+    pub fn gather<'a>(
+        pairs: impl IntoIterator<Item = (&'a str, &'a AnnotationValue)>,
+    ) -> Annotations {
+        let mut by_key: BTreeMap<&str, (Vec<&AnnotationValue>, HashSet<ValueKey>)> =
+            BTreeMap::new();
+        for (key, value) in pairs {
+            let (values, seen) = by_key.entry(key).or_default();
+            if seen.insert(ValueKey::of(value)) {
+                values.push(value);
             }
         }
-    }
-
-    /// Gives back the room kept for growth, once complete.
-    fn shrink_to_fit(&mut self) {
-        self.keys.shrink_to_fit();
-        self.values.shrink_to_fit();
+        let mut annotations = Annotations {
+            keys: Vec::with_capacity(by_key.len()),
+            values: Vec::with_capacity(by_key.values().map(|(values, _)| values.len()).sum()),
+        };
+        for (key, (values, _)) in by_key {
+            let start = annotations.values.len() as u32;
+            annotations.keys.push((Arc::from(key), start));
+            annotations.values.extend(values.into_iter().cloned());
+        }
+        annotations
     }
 
     /// Keys are few and repeat in every trace: one copy of each serves them all.
     fn share_keys(&mut self, seen: &mut HashSet<Arc<str>>) {
         for (key, _) in &mut self.keys {
             share(seen, key);
+        }
+    }
+}
+
+/// An annotation value that can be hashed: numbers compare by their bits, with -0 as 0.
+#[derive(PartialEq, Eq, Hash)]
+enum ValueKey<'a> {
+    Bool(bool),
+    Number(u64),
+    String(&'a str),
+}
+
+impl<'a> ValueKey<'a> {
+    fn of(value: &'a AnnotationValue) -> ValueKey<'a> {
+        match value {
+            AnnotationValue::Bool(b) => ValueKey::Bool(*b),
+            AnnotationValue::Number(n) => ValueKey::Number((n + 0.0).to_bits()),
+            AnnotationValue::String(s) => ValueKey::String(s),
         }
     }
 }
@@ -221,18 +236,15 @@ impl std::ops::Index<&str> for Annotations {
 
 impl FromIterator<(String, Vec<AnnotationValue>)> for Annotations {
     fn from_iter<I: IntoIterator<Item = (String, Vec<AnnotationValue>)>>(items: I) -> Self {
-        let mut annotations = Annotations::default();
-        for (key, values) in items {
-            // A key given twice keeps its first values, as a JSON object would.
-            if annotations.get(&key).is_some() {
-                continue;
-            }
-            for value in &values {
-                annotations.add(&key, value);
-            }
-        }
-        annotations.shrink_to_fit();
-        annotations
+        let items: Vec<(String, Vec<AnnotationValue>)> = items.into_iter().collect();
+        // A key given twice keeps its first values, as a JSON object would.
+        let mut seen_keys = HashSet::new();
+        Annotations::gather(
+            items
+                .iter()
+                .filter(|(key, _)| seen_keys.insert(key.as_str()))
+                .flat_map(|(key, values)| values.iter().map(move |value| (key.as_str(), value))),
+        )
     }
 }
 
@@ -536,13 +548,19 @@ mod annotation_tests {
     #[test]
     fn values_stay_with_their_keys_whatever_the_order_they_come_in() {
         let n = |x: f64| AnnotationValue::Number(x);
-        let mut annotations = Annotations::default();
-        annotations.add("tier", &AnnotationValue::String("gold".into()));
-        annotations.add("cart", &n(3.0));
-        annotations.add("tier", &AnnotationValue::String("silver".into()));
-        annotations.add("cart", &n(3.0));
-        annotations.add("a", &AnnotationValue::Bool(true));
-        annotations.add("cart", &n(5.0));
+        let s = |x: &str| AnnotationValue::String(x.into());
+        let pairs = [
+            ("tier", s("gold")),
+            ("cart", n(3.0)),
+            ("tier", s("silver")),
+            ("cart", n(3.0)),
+            ("a", AnnotationValue::Bool(true)),
+            ("cart", n(-0.0)),
+            ("cart", n(5.0)),
+            ("cart", n(0.0)),
+            ("tier", s("gold")),
+        ];
+        let annotations = Annotations::gather(pairs.iter().map(|(k, v)| (*k, v)));
         let listed: Vec<(String, Vec<String>)> = annotations
             .iter()
             .map(|(k, v)| (k.to_owned(), v.iter().map(ToString::to_string).collect()))
@@ -551,14 +569,20 @@ mod annotation_tests {
             listed,
             [
                 ("a".to_owned(), vec!["true".to_owned()]),
-                ("cart".to_owned(), vec!["3".to_owned(), "5".to_owned()]),
+                (
+                    "cart".to_owned(),
+                    vec!["3".to_owned(), "-0".to_owned(), "5".to_owned()]
+                ),
                 (
                     "tier".to_owned(),
                     vec!["gold".to_owned(), "silver".to_owned()]
                 ),
             ]
         );
-        assert_eq!(annotations.get("cart"), Some(&[n(3.0), n(5.0)][..]));
+        assert_eq!(
+            annotations.get("cart"),
+            Some(&[n(3.0), n(-0.0), n(5.0)][..])
+        );
         assert_eq!(annotations.get("nope"), None);
     }
 

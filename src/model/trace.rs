@@ -36,8 +36,9 @@ pub enum Detached {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Span {
-    /// The span's own fields; its `subsegments` are moved into the table.
-    pub segment: Segment,
+    /// The span's own fields; its `subsegments` are moved into the table. Boxed, so the table
+    /// stays small to scan and assembling moves pointers, not whole segments.
+    pub segment: Box<Segment>,
     pub kind: SpanKind,
     pub depth: u32,
     pub parent: Option<u32>,
@@ -96,7 +97,7 @@ pub struct Trace {
 }
 
 struct Node {
-    segment: Option<Segment>,
+    segment: Option<Box<Segment>>,
     kind: SpanKind,
     document: u32,
     parent: Option<usize>,
@@ -224,13 +225,12 @@ fn dedupe_documents(documents: Vec<Document>, notes: &mut Vec<Note>) -> Vec<Docu
     kept
 }
 
-/// Walks every document's nested subsegments (iteratively) into one node list.
+/// Walks every document's nested subsegments (iteratively) into one node list, in pre-order.
 fn flatten(documents: Vec<Document>, notes: &mut Vec<Note>) -> (Vec<Node>, Vec<String>) {
-    // Sized once: nodes hold whole segments, and regrowing would copy them all.
-    let total: usize = documents.iter().map(|d| 1 + count_nested(&d.segment)).sum();
-    let mut nodes = Vec::with_capacity(total);
+    let mut nodes = Vec::with_capacity(documents.len());
     let mut texts = Vec::with_capacity(documents.len());
-    let mut stack: Vec<(Segment, Option<usize>)> = Vec::new();
+    // The children still to place under each open node.
+    let mut open: Vec<(std::vec::IntoIter<Box<Segment>>, usize)> = Vec::new();
     for (doc_index, doc) in documents.into_iter().enumerate() {
         let document = doc_index as u32;
         texts.push(doc.text);
@@ -250,48 +250,73 @@ fn flatten(documents: Vec<Document>, notes: &mut Vec<Note>) -> (Vec<Node>, Vec<S
         } else {
             SpanKind::Segment
         };
-        stack.push((top, None));
-        let mut first = true;
-        while let Some((mut segment, parent)) = stack.pop() {
-            let node_kind = if first { kind } else { SpanKind::Subsegment };
-            first = false;
-            if let Err(why) = segment.validate(false) {
-                let hidden = count_nested(&segment);
-                notes.push(Note(format!(
-                    "a subsegment of document {} has {why} and was skipped{}",
-                    nodes
-                        .get(parent.unwrap_or(usize::MAX))
-                        .and_then(|n: &Node| n.segment.as_ref())
-                        .map_or("?", |s| s.id()),
-                    if hidden > 0 {
-                        format!(" with its {hidden} subsegments")
-                    } else {
-                        String::new()
-                    }
-                )));
-                continue;
+        let mut next = Some((Box::new(top), kind, None));
+        loop {
+            if let Some((segment, kind, parent)) = next.take()
+                && let Some((index, children)) =
+                    place(segment, kind, parent, document, &mut nodes, notes)
+            {
+                open.push((children.into_iter(), index));
             }
-            let children = std::mem::take(&mut segment.subsegments);
-            let index = nodes.len();
-            nodes.push(Node {
-                segment: Some(segment),
-                kind: node_kind,
-                document,
-                parent,
-                detached: None,
-            });
-            stack.extend(children.into_iter().rev().map(|child| (child, Some(index))));
+            let Some((children, parent)) = open.last_mut() else {
+                break;
+            };
+            match children.next() {
+                Some(child) => next = Some((child, SpanKind::Subsegment, Some(*parent))),
+                None => {
+                    open.pop();
+                }
+            }
         }
     }
     (nodes, texts)
 }
 
+/// Adds a segment as a node, giving back its index and its subsegments; a segment that cannot
+/// be placed is skipped with its subsegments, and noted.
+#[expect(clippy::vec_box, reason = "subsegments come boxed from parsing")]
+fn place(
+    mut segment: Box<Segment>,
+    kind: SpanKind,
+    parent: Option<usize>,
+    document: u32,
+    nodes: &mut Vec<Node>,
+    notes: &mut Vec<Note>,
+) -> Option<(usize, Vec<Box<Segment>>)> {
+    if let Err(why) = segment.validate(false) {
+        let hidden = count_nested(&segment);
+        notes.push(Note(format!(
+            "a subsegment of document {} has {why} and was skipped{}",
+            nodes
+                .get(parent.unwrap_or(usize::MAX))
+                .and_then(|n: &Node| n.segment.as_ref())
+                .map_or("?", |s| s.id()),
+            if hidden > 0 {
+                format!(" with its {hidden} subsegments")
+            } else {
+                String::new()
+            }
+        )));
+        return None;
+    }
+    let children = std::mem::take(&mut segment.subsegments);
+    let index = nodes.len();
+    nodes.push(Node {
+        segment: Some(segment),
+        kind,
+        document,
+        parent,
+        detached: None,
+    });
+    Some((index, children))
+}
+
 fn count_nested(segment: &Segment) -> usize {
     let mut count = 0;
-    let mut stack: Vec<&Segment> = segment.subsegments.iter().collect();
+    let mut stack: Vec<&Segment> = segment.subsegments.iter().map(|s| &**s).collect();
     while let Some(s) = stack.pop() {
         count += 1;
-        stack.extend(s.subsegments.iter());
+        stack.extend(s.subsegments.iter().map(|s| &**s));
     }
     count
 }

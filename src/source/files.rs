@@ -145,21 +145,31 @@ pub fn load_text(place: &str, text: &str, collector: &mut Collector) {
     let mut values = 0usize;
     while offset < text.len() {
         let rest = &text[offset..];
-        let mut stream = serde_json::Deserializer::from_str(rest).into_iter::<&RawValue>();
-        let mut failed = None;
-        for item in stream.by_ref() {
-            match item {
-                Ok(raw) => {
-                    values += 1;
-                    classify(raw, place, text, collector, &mut problems);
-                }
-                Err(error) => {
-                    failed = Some(error);
-                    break;
-                }
+        // What `aws xray batch-get-traces` prints starts with its traces: read in one pass, not
+        // scanned first to find its end. Should that fail, the general path says why.
+        if starts_with_key(rest, "Traces") {
+            let mut stream =
+                serde_json::Deserializer::from_str(rest).into_iter::<BatchGetTracesOutput>();
+            if let Some(Ok(output)) = stream.next() {
+                values += 1;
+                let (line, column) = line_column(text, offset + skip_whitespace(rest, 0));
+                let at = format!("{place}:{line}:{column}");
+                load_batch_get_traces(output, &at, collector, &mut problems);
+                offset += stream.byte_offset();
+                continue;
             }
         }
-        let Some(error) = failed else { break };
+        let mut stream = serde_json::Deserializer::from_str(rest).into_iter::<&RawValue>();
+        let error = match stream.next() {
+            None => break,
+            Some(Ok(raw)) => {
+                values += 1;
+                classify(raw, place, text, collector, &mut problems);
+                offset += stream.byte_offset();
+                continue;
+            }
+            Some(Err(error)) => error,
+        };
         let value_start = offset + skip_whitespace(rest, stream.byte_offset());
         let error_at = offset + byte_of(rest, error.line(), error.column());
         let (line, column) = line_column(text, error_at);
@@ -293,10 +303,17 @@ fn classify(
     problems: &mut FileProblems,
 ) {
     let json = raw.get();
-    let position = || {
-        let at = json.as_ptr() as usize - whole.as_ptr() as usize;
-        let (line, column) = line_column(whole, at);
-        (line, column)
+    let start = json.as_ptr() as usize - whole.as_ptr() as usize;
+    let position = || line_column(whole, start);
+    // serde_json counts from the start of this value: the problem is placed in the file.
+    let unreadable = |what: &str, error: serde_json::Error, problems: &mut FileProblems| {
+        let (line, column) =
+            line_column(whole, start + byte_of(json, error.line(), error.column()));
+        problems.push(
+            line,
+            column,
+            format!("unreadable {what}: {}", strip_position(&error)),
+        );
     };
     if json.starts_with('[') {
         match serde_json::from_str::<Vec<&RawValue>>(json) {
@@ -305,10 +322,7 @@ fn classify(
                     classify(item, place, whole, collector, problems);
                 }
             }
-            Err(error) => {
-                let (line, column) = position();
-                problems.push(line, column, format!("unreadable array: {error}"));
-            }
+            Err(error) => unreadable("array", error, problems),
         }
         return;
     }
@@ -330,7 +344,10 @@ fn classify(
         format!("{place}:{line}:{column}")
     };
     if probe.traces.is_some() {
-        load_batch_get_traces(json, &at(), collector, problems);
+        match serde_json::from_str::<BatchGetTracesOutput>(json) {
+            Ok(output) => load_batch_get_traces(output, &at(), collector, problems),
+            Err(error) => unreadable("BatchGetTraces output", error, problems),
+        }
     } else if probe.trace_summaries.is_some() {
         match serde_json::from_str::<GetTraceSummariesOutput>(json) {
             Ok(output) => {
@@ -341,15 +358,12 @@ fn classify(
                     }
                 }
             }
-            Err(error) => problems.push_at(
-                at(),
-                format!("unreadable GetTraceSummaries output: {error}"),
-            ),
+            Err(error) => unreadable("GetTraceSummaries output", error, problems),
         }
     } else if probe.services.is_some() {
         match serde_json::from_str::<ServiceGraph>(json) {
             Ok(graph) => collector.add_graph(graph),
-            Err(error) => problems.push_at(at(), format!("unreadable service graph: {error}")),
+            Err(error) => unreadable("service graph", error, problems),
         }
     } else if probe.format.is_some() && probe.id.is_none() {
         // A daemon datagram header line: `{"format": "json", "version": 1}`.
@@ -375,22 +389,20 @@ fn classify(
     }
 }
 
+fn starts_with_key(json: &str, key: &str) -> bool {
+    json.trim_start()
+        .strip_prefix('{')
+        .and_then(|rest| rest.trim_start().strip_prefix('"'))
+        .and_then(|rest| rest.strip_prefix(key))
+        .is_some_and(|rest| rest.starts_with('"'))
+}
+
 fn load_batch_get_traces(
-    json: &str,
+    output: BatchGetTracesOutput,
     place: &str,
     collector: &mut Collector,
     problems: &mut FileProblems,
 ) {
-    let output = match serde_json::from_str::<BatchGetTracesOutput>(json) {
-        Ok(output) => output,
-        Err(error) => {
-            problems.push_at(
-                place.to_owned(),
-                format!("unreadable BatchGetTraces output: {error}"),
-            );
-            return;
-        }
-    };
     // The documents first, then parsed on both cores: parsing is most of opening a big trace.
     let mut pending: Vec<(String, String, String)> = Vec::new();
     for trace in output.traces {
