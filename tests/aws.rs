@@ -492,6 +492,30 @@ async fn unprocessed_trace_ids_are_asked_for_again() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unreadable_document_in_an_answer_is_a_problem_and_the_rest_opens() {
+    let server = Server::start();
+    let mut answer = fixture(TRACES);
+    let segments = answer["Traces"][0]["Segments"].as_array_mut().unwrap();
+    let kept = segments.len();
+    segments.push(json!({"Id": "0000000000000bad", "Document": "{\"id\": \"0000000000000bad\","}));
+    server.script("/Traces", [Reply::json(&answer)]);
+    let source = source(&server);
+    let status = source.status().expect("a live source has news");
+    let traces = source.traces(vec![TRACE_ID.into()]).await.unwrap();
+    assert_eq!(traces[0].documents.len(), kept);
+    assert!(traces[0].spans.iter().any(|s| s.name() == "Scorekeep"));
+    let problems = status.borrow().problems.clone();
+    let expected = format!(
+        "BatchGetTraces {TRACE_ID} segment {}: not a segment document: EOF while parsing",
+        kept + 1
+    );
+    assert!(
+        problems.iter().any(|p| p.starts_with(&expected)),
+        "{problems:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_truncated_trace_is_marked_limit_exceeded() {
     let server = Server::start();
     let mut truncated = fixture(TRACES);

@@ -10,6 +10,35 @@ use crate::model::{Document, Segment, ServiceGraph, Trace};
 
 use super::problem::Problem;
 
+type Parsed<L> = ((String, L), Result<Segment, serde_json::Error>);
+
+/// Parses each item's text, on two threads when there are many; the order is kept.
+fn parse_in_parallel<L: Send>(items: Vec<(String, L)>) -> Vec<Parsed<L>> {
+    let parse = |items: Vec<(String, L)>| -> Vec<Parsed<L>> {
+        items
+            .into_iter()
+            .map(|item| {
+                let parsed = Segment::parse(&item.0);
+                (item, parsed)
+            })
+            .collect()
+    };
+    if items.len() < 64 {
+        return parse(items);
+    }
+    let mut first = items;
+    let second = first.split_off(first.len() / 2);
+    std::thread::scope(|scope| {
+        let other = scope.spawn(|| parse(second));
+        let mut done = parse(first);
+        match other.join() {
+            Ok(rest) => done.extend(rest),
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
+        done
+    })
+}
+
 /// How the trace of documents without a trace id is named, before the input's name.
 pub const NO_TRACE_ID: &str = "(no trace_id)";
 
@@ -36,14 +65,31 @@ impl Collector {
     pub fn add_document_text(&mut self, text: String, where_: impl FnOnce() -> String) {
         match Segment::parse(&text) {
             Ok(segment) => self.add_document(text, segment, where_),
-            Err(error) => {
-                self.skipped_documents += 1;
-                self.problems.push(Problem::new(
-                    where_(),
-                    format!("not a segment document: {error}"),
-                ));
+            Err(error) => self.skip_unreadable(where_(), &error),
+        }
+    }
+
+    /// Adds many documents given as JSON text, parsed on two threads when there are many:
+    /// parsing is most of opening a big trace. `where_` names a document's place from its label.
+    pub fn add_document_texts<L: Send>(
+        &mut self,
+        texts: Vec<(String, L)>,
+        where_: impl Fn(&L) -> String,
+    ) {
+        for ((text, label), parsed) in parse_in_parallel(texts) {
+            match parsed {
+                Ok(segment) => self.add_document(text, segment, || where_(&label)),
+                Err(error) => self.skip_unreadable(where_(&label), &error),
             }
         }
+    }
+
+    fn skip_unreadable(&mut self, place: String, error: &serde_json::Error) {
+        self.skipped_documents += 1;
+        self.problems.push(Problem::new(
+            place,
+            format!("not a segment document: {error}"),
+        ));
     }
 
     pub fn add_document(

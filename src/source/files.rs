@@ -9,8 +9,8 @@ use serde::Deserialize;
 use serde::de::IgnoredAny;
 use serde_json::value::RawValue;
 
+use crate::model::ServiceGraph;
 use crate::model::summary::GetTraceSummariesOutput;
-use crate::model::{Segment, ServiceGraph};
 
 use super::dataset::Collector;
 use super::problem::Problem;
@@ -403,8 +403,7 @@ fn load_batch_get_traces(
     collector: &mut Collector,
     problems: &mut FileProblems,
 ) {
-    // The documents first, then parsed on both cores: parsing is most of opening a big trace.
-    let mut pending: Vec<(String, String, String)> = Vec::new();
+    let mut pending: Vec<(String, (String, String))> = Vec::new();
     for trace in output.traces {
         let trace_id = trace.id.unwrap_or_default();
         if trace.limit_exceeded == Some(true) && !trace_id.is_empty() {
@@ -414,7 +413,7 @@ fn load_batch_get_traces(
             let segment_id = segment.id.unwrap_or_default();
             match segment.document {
                 Some(document) => {
-                    pending.push((document.into_owned(), trace_id.clone(), segment_id))
+                    pending.push((document.into_owned(), (trace_id.clone(), segment_id)))
                 }
                 None => problems.push_at(
                     place.to_owned(),
@@ -423,50 +422,14 @@ fn load_batch_get_traces(
             }
         }
     }
-    for ((text, trace_id, segment_id), parsed) in parse_in_parallel(pending) {
-        let where_ = || format!("{place}: trace {trace_id}, segment {segment_id}");
-        let before = collector.problems.len();
-        match parsed {
-            Ok(segment) => collector.add_document(text, segment, where_),
-            Err(_) => collector.add_document_text(text, where_),
-        }
-        let added: Vec<Problem> = collector.problems.drain(before..).collect();
-        for problem in added {
-            problems.push_at(problem.place, problem.message);
-        }
+    let before = collector.problems.len();
+    collector.add_document_texts(pending, |(trace_id, segment_id)| {
+        format!("{place}: trace {trace_id}, segment {segment_id}")
+    });
+    let added: Vec<Problem> = collector.problems.drain(before..).collect();
+    for problem in added {
+        problems.push_at(problem.place, problem.message);
     }
-}
-
-/// A document's text with two labels of where it came from.
-type Pending<T> = (String, T, T);
-
-/// Parses each item's document text, on two threads when there are many.
-fn parse_in_parallel<T: Send>(
-    items: Vec<Pending<T>>,
-) -> Vec<(Pending<T>, Result<Segment, String>)> {
-    let parse = |items: Vec<Pending<T>>| -> Vec<_> {
-        items
-            .into_iter()
-            .map(|item| {
-                let parsed = Segment::parse(&item.0).map_err(|e| e.to_string());
-                (item, parsed)
-            })
-            .collect()
-    };
-    if items.len() < 64 {
-        return parse(items);
-    }
-    let mut first = items;
-    let second = first.split_off(first.len() / 2);
-    std::thread::scope(|scope| {
-        let other = scope.spawn(|| parse(second));
-        let mut done = parse(first);
-        match other.join() {
-            Ok(rest) => done.extend(rest),
-            Err(panic) => std::panic::resume_unwind(panic),
-        }
-        done
-    })
 }
 
 /// serde_json appends " at line L column C"; the place already says it.

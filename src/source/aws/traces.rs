@@ -158,11 +158,10 @@ async fn batch(caller: &Caller, ids: Vec<String>) -> Result<Batch, SourceError> 
         let mut collector = Collector::default();
         for (id, limit_exceeded, texts) in documents {
             collector.set_input(format!("BatchGetTraces {id}"));
-            for (index, text) in texts.into_iter().enumerate() {
-                collector.add_document_text(text, || {
-                    format!("BatchGetTraces {id} segment {}", index + 1)
-                });
-            }
+            let numbered = texts.into_iter().zip(1..).collect();
+            collector.add_document_texts(numbered, |number: &usize| {
+                format!("BatchGetTraces {id} segment {number}")
+            });
             if limit_exceeded && !id.is_empty() {
                 collector.mark_limit_exceeded(id);
             }
