@@ -94,6 +94,30 @@ pub struct Trace {
     pub notes: Vec<Note>,
     /// X-Ray cut this trace short (`LimitExceeded`).
     pub limit_exceeded: bool,
+    /// Figures over all spans, worked out once: frames ask for them every time.
+    extent: Extent,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+struct Extent {
+    start: Option<f64>,
+    end: Option<f64>,
+    in_progress: bool,
+    status: Status,
+}
+
+impl Extent {
+    fn of(spans: &[Span]) -> Extent {
+        Extent {
+            start: spans.iter().map(Span::start).reduce(f64::min),
+            end: spans
+                .iter()
+                .map(|s| s.end().unwrap_or(s.start()))
+                .reduce(f64::max),
+            in_progress: spans.iter().any(|s| s.segment.in_progress),
+            status: spans.iter().map(Span::status).max().unwrap_or_default(),
+        }
+    }
 }
 
 struct Node {
@@ -116,6 +140,7 @@ impl Trace {
         Trace {
             id: id.into(),
             documents: texts,
+            extent: Extent::of(&spans),
             spans,
             notes,
             limit_exceeded: false,
@@ -124,15 +149,12 @@ impl Trace {
 
     /// Earliest start over all spans.
     pub fn start(&self) -> Option<f64> {
-        self.spans.iter().map(Span::start).reduce(f64::min)
+        self.extent.start
     }
 
     /// Latest known end over all spans (start times count for spans still in progress).
     pub fn end(&self) -> Option<f64> {
-        self.spans
-            .iter()
-            .map(|s| s.end().unwrap_or(s.start()))
-            .reduce(f64::max)
+        self.extent.end
     }
 
     /// End-to-end time from the earliest start to the latest end.
@@ -149,16 +171,12 @@ impl Trace {
     }
 
     pub fn in_progress(&self) -> bool {
-        self.spans.iter().any(|s| s.segment.in_progress)
+        self.extent.in_progress
     }
 
     /// Worst status of any span.
     pub fn status(&self) -> Status {
-        self.spans
-            .iter()
-            .map(Span::status)
-            .max()
-            .unwrap_or_default()
+        self.extent.status
     }
 
     /// The AWS region the trace ran in, from a resource ARN or an AWS call.

@@ -10,6 +10,17 @@ use crate::model::{Document, Segment, ServiceGraph, Trace};
 
 use super::problem::Problem;
 
+fn assemble_all(
+    documents: BTreeMap<String, Vec<Document>>,
+    limit_exceeded: &[String],
+) -> impl Iterator<Item = Trace> + '_ {
+    documents.into_iter().map(|(id, documents)| {
+        let mut trace = Trace::assemble(id.clone(), documents);
+        trace.limit_exceeded = limit_exceeded.contains(&id);
+        trace
+    })
+}
+
 type Parsed<L> = ((String, L), Result<Segment, serde_json::Error>);
 
 /// Parses each item's text, on two threads when there are many; the order is kept.
@@ -130,6 +141,13 @@ impl Collector {
         self.graphs.push(graph);
     }
 
+    /// Only the assembled traces and the problems met, for a source that asked for traces by
+    /// id: no summaries or map to work out.
+    pub fn into_traces(self) -> (Vec<Trace>, Vec<Problem>) {
+        let traces = assemble_all(self.documents, &self.limit_exceeded).collect();
+        (traces, self.problems)
+    }
+
     pub fn document_count(&self) -> usize {
         self.documents.values().map(Vec::len).sum()
     }
@@ -138,11 +156,9 @@ impl Collector {
     pub fn finish(self) -> Dataset {
         let mut traces: HashMap<String, Arc<Trace>> = HashMap::with_capacity(self.documents.len());
         let mut summaries: Vec<TraceSummary> = Vec::with_capacity(self.documents.len());
-        for (id, documents) in self.documents {
-            let mut trace = Trace::assemble(id.clone(), documents);
-            trace.limit_exceeded = self.limit_exceeded.contains(&id);
+        for trace in assemble_all(self.documents, &self.limit_exceeded) {
             summaries.push(TraceSummary::of_trace(&trace));
-            traces.insert(id, Arc::new(trace));
+            traces.insert(trace.id.clone(), Arc::new(trace));
         }
         // Summaries from GetTraceSummaries outputs add the traces that have no documents here.
         let mut seen: HashMap<String, usize> = summaries

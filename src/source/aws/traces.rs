@@ -154,7 +154,7 @@ async fn batch(caller: &Caller, ids: Vec<String>) -> Result<Batch, SourceError> 
             None => break,
         }
     }
-    let dataset = tokio::task::spawn_blocking(move || {
+    let (traces, problems) = tokio::task::spawn_blocking(move || {
         let mut collector = Collector::default();
         for (id, limit_exceeded, texts) in documents {
             collector.set_input(format!("BatchGetTraces {id}"));
@@ -166,15 +166,15 @@ async fn batch(caller: &Caller, ids: Vec<String>) -> Result<Batch, SourceError> 
                 collector.mark_limit_exceeded(id);
             }
         }
-        collector.finish()
+        collector.into_traces()
     })
     .await
     .map_err(|e| SourceError::Failed(format!("assembling traces failed: {e}")))?;
-    for problem in &dataset.problems {
+    for problem in &problems {
         caller.board.problem(problem.to_string());
     }
     Ok(Batch {
-        traces: dataset.traces.into_values().collect(),
+        traces: traces.into_iter().map(Arc::new).collect(),
         unprocessed,
     })
 }
