@@ -13,8 +13,8 @@ use tokio::sync::mpsc;
 
 use crate::app::columns::Column;
 use crate::app::keys::Keymap;
-use crate::app::update::{context, start, update};
-use crate::app::{Action, Command, Intent, Pointer, State};
+use crate::app::update::{start, update};
+use crate::app::{Action, Command, Pointer, State};
 use crate::source::{SourceStatus, TimeRange, TraceSource};
 use crate::tui;
 use crate::ui;
@@ -93,7 +93,7 @@ async fn run_in(
     loop {
         let first = tokio::select! {
             event = events.next() => match event {
-                Some(Ok(event)) => action_of(&state, event),
+                Some(Ok(event)) => action_of(event),
                 Some(Err(error)) => return Err(error),
                 None => return Ok(()),
             },
@@ -114,7 +114,7 @@ async fn run_in(
             // Polled with this task's own waker: crossterm's EventStream keeps the waker of the
             // poll that found nothing, so a throwaway one (`now_or_never`) would lose wake-ups.
             if let Poll::Ready(Some(Ok(event))) = futures::poll!(events.next()) {
-                pending.extend(action_of(&state, event));
+                pending.extend(action_of(event));
                 dirty = true;
             }
             while let Ok(action) = results.try_recv() {
@@ -167,21 +167,10 @@ fn run_commands(
     Ok(())
 }
 
-fn action_of(state: &State, event: Event) -> Option<Action> {
+/// The action of a terminal event; `update` decides who takes a key.
+fn action_of(event: Event) -> Option<Action> {
     match event {
-        Event::Key(key) if key.kind == KeyEventKind::Press && state.prompt.is_some() => {
-            Some(Action::PromptKey(key))
-        }
-        Event::Key(key) if key.kind == KeyEventKind::Press => {
-            let intent = state.keymap.intent_for(context(state), &key);
-            // With the help open, a key bound to nothing closes it too.
-            let intent = if state.help {
-                intent.or(Some(Intent::ToggleHelp))
-            } else {
-                intent
-            };
-            intent.map(Action::Intent)
-        }
+        Event::Key(key) if key.kind == KeyEventKind::Press => Some(Action::Key(key)),
         Event::Resize(width, height) => Some(Action::Resize { width, height }),
         Event::Mouse(mouse) => {
             let pointer = match mouse.kind {

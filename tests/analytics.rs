@@ -75,12 +75,13 @@ fn answer(state: &mut State, commands: &[Command]) {
 /// Applies a filter as typing it into the prompt would.
 fn filter_to(state: &mut State, expression: &str) {
     press(state, Intent::Filter);
-    state.prompt.as_mut().unwrap().set_text(expression.into());
+    common::press_key(state, "ctrl-u");
+    common::type_keys(state, expression);
     let enter = crossterm::event::KeyEvent::new(
         crossterm::event::KeyCode::Enter,
         crossterm::event::KeyModifiers::NONE,
     );
-    let commands = update(state, Action::PromptKey(enter));
+    let commands = update(state, Action::Key(enter));
     answer(state, &commands);
 }
 
@@ -231,14 +232,14 @@ fn the_histogram_band_writes_a_response_time_filter() {
     );
     press(&mut state, Intent::BandFaster);
     press(&mut state, Intent::FilterBand);
-    let prompt = state.prompt.as_ref().unwrap();
+    let prompt = state.prompt().unwrap();
     assert_eq!(prompt.purpose, PromptPurpose::Filter);
     assert_eq!(prompt.text, "responsetime >= 5 AND responsetime < 10");
     let enter = crossterm::event::KeyEvent::new(
         crossterm::event::KeyCode::Enter,
         crossterm::event::KeyModifiers::NONE,
     );
-    let commands = update(&mut state, Action::PromptKey(enter));
+    let commands = update(&mut state, Action::Key(enter));
     answer(&mut state, &commands);
     let expected = state
         .analytics

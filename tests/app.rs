@@ -4,7 +4,10 @@ mod common;
 
 use std::sync::Arc;
 
-use common::{demo, loaded_state, open_trace};
+use common::{demo, loaded_state, open_trace, press_key};
+use xray_tui::app::Pointer;
+use xray_tui::app::cursor::Cursor;
+use xray_tui::app::overlay::Overlay;
 use xray_tui::app::state::SortKey;
 use xray_tui::app::{Action, Command, Intent, Screen, State, update};
 use xray_tui::layout::screen;
@@ -78,20 +81,29 @@ fn moving_and_paging_keep_the_selection_on_screen() {
     for _ in 0..3 {
         press(&mut state, Intent::Down);
     }
-    assert_eq!((state.list.selected, state.list.offset), (3, 0));
+    assert_eq!(
+        (state.list.cursor.selected, state.list.cursor.offset),
+        (3, 0)
+    );
     press(&mut state, Intent::PageDown);
-    assert_eq!(state.list.selected, 3 + rows);
-    assert_eq!(state.list.offset, state.list.selected + 1 - rows);
+    assert_eq!(state.list.cursor.selected, 3 + rows);
+    assert_eq!(
+        state.list.cursor.offset,
+        state.list.cursor.selected + 1 - rows
+    );
     press(&mut state, Intent::Bottom);
     let last = state.list.order.len() - 1;
-    assert_eq!(state.list.selected, last);
-    assert_eq!(state.list.offset, last + 1 - rows);
+    assert_eq!(state.list.cursor.selected, last);
+    assert_eq!(state.list.cursor.offset, last + 1 - rows);
     press(&mut state, Intent::Down);
-    assert_eq!(state.list.selected, last, "stops at the end");
+    assert_eq!(state.list.cursor.selected, last, "stops at the end");
     press(&mut state, Intent::Top);
-    assert_eq!((state.list.selected, state.list.offset), (0, 0));
+    assert_eq!(
+        (state.list.cursor.selected, state.list.cursor.offset),
+        (0, 0)
+    );
     press(&mut state, Intent::Up);
-    assert_eq!(state.list.selected, 0);
+    assert_eq!(state.list.cursor.selected, 0);
 }
 
 #[test]
@@ -100,7 +112,7 @@ fn resizing_keeps_the_selection_visible() {
     for _ in 0..40 {
         press(&mut state, Intent::Down);
     }
-    assert_eq!(state.list.offset, 0);
+    assert_eq!(state.list.cursor.offset, 0);
     update(
         &mut state,
         Action::Resize {
@@ -109,7 +121,7 @@ fn resizing_keeps_the_selection_visible() {
         },
     );
     let rows = screen::list_rows(80, 24);
-    assert!(state.list.offset <= 40 && 40 < state.list.offset + rows);
+    assert!(state.list.cursor.offset <= 40 && 40 < state.list.cursor.offset + rows);
 }
 
 #[test]
@@ -215,21 +227,131 @@ fn an_unknown_trace_says_so() {
 fn help_opens_and_any_key_closes_it() {
     let mut state = loaded_state(80, 24);
     press(&mut state, Intent::ToggleHelp);
-    assert!(state.help);
+    assert!(state.help_shown());
     press(&mut state, Intent::Down);
-    assert!(state.help, "moving keys scroll the help");
-    assert_eq!((state.help_scroll, state.list.selected), (1, 0));
+    assert!(state.help_shown(), "moving keys scroll the help");
+    assert_eq!(
+        (state.overlay.clone(), state.list.cursor.selected),
+        (
+            Some(Overlay::Help(Cursor {
+                selected: 1,
+                offset: 1
+            })),
+            0
+        )
+    );
     press(&mut state, Intent::Open);
-    assert!(!state.help);
+    assert!(!state.help_shown());
     assert_eq!(
         state.screen,
         Screen::List,
         "the key that closes help does nothing else"
     );
     press(&mut state, Intent::ToggleHelp);
-    assert_eq!(state.help_scroll, 0, "opens at the top");
+    assert_eq!(
+        state.overlay,
+        Some(Overlay::Help(Cursor::default())),
+        "opens at the top"
+    );
     press(&mut state, Intent::Quit);
     assert!(state.quit, "quit still quits from the help");
+}
+
+#[test]
+fn q_in_the_help_over_the_list_closes_the_help_and_does_not_quit() {
+    let mut state = loaded_state(80, 24);
+    press_key(&mut state, "?");
+    assert!(state.help_shown());
+    press_key(&mut state, "q");
+    assert!(!state.quit, "q never quits through an overlay");
+    assert!(!state.help_shown(), "any other key closes the help");
+    press_key(&mut state, "?");
+    press_key(&mut state, "esc");
+    assert_eq!(
+        (state.overlay.clone(), state.quit),
+        (None, false),
+        "Esc closes it"
+    );
+}
+
+#[test]
+fn ctrl_c_quits_from_the_help_over_the_waterfall() {
+    let mut state = loaded_state(80, 24);
+    press(&mut state, Intent::Open);
+    assert_eq!(state.screen, Screen::Trace);
+    press_key(&mut state, "?");
+    press_key(&mut state, "ctrl-c");
+    assert!(state.quit, "Ctrl-C quits, whatever is open");
+}
+
+#[test]
+fn the_help_scrolls_no_further_than_its_last_line() {
+    let mut state = loaded_state(80, 24);
+    press_key(&mut state, "?");
+    for _ in 0..500 {
+        press_key(&mut state, "j");
+    }
+    let Some(Overlay::Help(bottom)) = state.overlay.clone() else {
+        panic!("the help stays open while it scrolls")
+    };
+    assert!(bottom.offset > 0 && bottom.offset < 500, "{bottom:?}");
+    press_key(&mut state, "k");
+    let Some(Overlay::Help(after)) = state.overlay.clone() else {
+        panic!()
+    };
+    assert_eq!(after.offset, bottom.offset - 1, "k moves up at once");
+}
+
+#[test]
+fn the_problems_popup_takes_every_key_and_the_mouse() {
+    let mut state = State::new("2 paths", 80, 24, 0);
+    let commands = xray_tui::app::update::start(&mut state);
+    let Command::LoadSummaries { request, .. } = commands[0] else {
+        panic!()
+    };
+    let page = SummaryPage {
+        summaries: demo().summaries.clone(),
+        problems: vec!["a.json:3:1: not valid JSON".into()],
+        done: true,
+        ..SummaryPage::default()
+    };
+    update(
+        &mut state,
+        Action::SummariesLoaded {
+            request,
+            result: Ok(page),
+        },
+    );
+    press_key(&mut state, "!");
+    assert_eq!(state.overlay, Some(Overlay::Problems));
+    press_key(&mut state, "j");
+    assert_eq!(
+        (state.overlay.clone(), state.list.cursor.selected),
+        (None, 0),
+        "a key closes the popup and does nothing else"
+    );
+    press_key(&mut state, "!");
+    press_key(&mut state, "q");
+    assert!(!state.quit, "q closes the popup, it does not quit");
+    assert_eq!(state.overlay, None);
+    press_key(&mut state, "!");
+    press_key(&mut state, "esc");
+    assert_eq!(state.overlay, None, "Esc closes it");
+    press_key(&mut state, "!");
+    let rows = screen::list_rows(80, 24);
+    update(
+        &mut state,
+        Action::Mouse {
+            pointer: Pointer::ScrollDown,
+            column: 10,
+            row: (rows / 2) as u16,
+        },
+    );
+    assert_eq!(
+        (state.overlay.clone(), state.list.cursor.selected),
+        (Some(Overlay::Problems), 0),
+        "the wheel does not reach the list under it"
+    );
 }
 
 #[test]
@@ -255,9 +377,9 @@ fn load_problems_are_announced_and_listed() {
         "1 problem while loading; press ! to see it"
     );
     press(&mut state, Intent::ToggleProblems);
-    assert!(state.show_problems);
+    assert_eq!(state.overlay, Some(Overlay::Problems));
     press(&mut state, Intent::ToggleProblems);
-    assert!(!state.show_problems);
+    assert_eq!(state.overlay, None);
 }
 
 #[test]
@@ -282,7 +404,7 @@ fn type_into_prompt(state: &mut State, text: &str) {
     for c in text.chars() {
         update(
             state,
-            Action::PromptKey(crossterm::event::KeyEvent::from(
+            Action::Key(crossterm::event::KeyEvent::from(
                 crossterm::event::KeyCode::Char(c),
             )),
         );
@@ -290,10 +412,7 @@ fn type_into_prompt(state: &mut State, text: &str) {
 }
 
 fn prompt_key(state: &mut State, code: crossterm::event::KeyCode) -> Vec<Command> {
-    update(
-        state,
-        Action::PromptKey(crossterm::event::KeyEvent::from(code)),
-    )
+    update(state, Action::Key(crossterm::event::KeyEvent::from(code)))
 }
 
 #[test]
@@ -301,19 +420,19 @@ fn the_filter_bar_checks_as_you_type_and_applies_on_enter() {
     let mut state = loaded_state(80, 24);
     press(&mut state, Intent::Filter);
     type_into_prompt(&mut state, "http.status > \"5\"");
-    let hint = state.prompt.as_ref().unwrap().hint.clone().unwrap();
+    let hint = state.prompt().unwrap().hint.clone().unwrap();
     assert!(hint.error);
     assert_eq!(hint.text, "expected a number after '>'");
     assert_eq!(hint.column, Some(14), "points at the string");
     // Enter does not apply a broken expression.
     assert!(prompt_key(&mut state, crossterm::event::KeyCode::Enter).is_empty());
-    assert!(state.prompt.is_some());
+    assert!(state.prompt().is_some());
     assert_eq!(state.list.filter, None);
 
-    prompt_key(&mut state, crossterm::event::KeyCode::Char('u'));
-    state.prompt.as_mut().unwrap().clear();
+    press_key(&mut state, "ctrl-u");
+    assert_eq!(state.prompt().unwrap().text, "", "Ctrl-U clears the line");
     type_into_prompt(&mut state, "service(\"payments\") { fault }");
-    assert!(state.prompt.as_ref().unwrap().hint.is_none());
+    assert!(state.prompt().unwrap().hint.is_none());
     let commands = prompt_key(&mut state, crossterm::event::KeyCode::Enter);
     let filter = "service(\"payments\") { fault }".to_owned();
     assert!(
@@ -326,9 +445,9 @@ fn the_filter_bar_checks_as_you_type_and_applies_on_enter() {
 
     // Up recalls the history; x clears the filter.
     press(&mut state, Intent::Filter);
-    state.prompt.as_mut().unwrap().clear();
+    press_key(&mut state, "ctrl-u");
     prompt_key(&mut state, crossterm::event::KeyCode::Up);
-    assert_eq!(state.prompt.as_ref().unwrap().text, filter);
+    assert_eq!(state.prompt().unwrap().text, filter);
     prompt_key(&mut state, crossterm::event::KeyCode::Esc);
     let commands = press(&mut state, Intent::ClearFilter);
     assert!(matches!(
@@ -343,15 +462,15 @@ fn tab_completes_keywords_and_services() {
     press(&mut state, Intent::Filter);
     type_into_prompt(&mut state, "respon");
     prompt_key(&mut state, crossterm::event::KeyCode::Tab);
-    assert_eq!(state.prompt.as_ref().unwrap().text, "responsetime");
-    state.prompt.as_mut().unwrap().clear();
+    assert_eq!(state.prompt().unwrap().text, "responsetime");
+    press_key(&mut state, "ctrl-u");
     type_into_prompt(&mut state, "service(\"pay");
     prompt_key(&mut state, crossterm::event::KeyCode::Tab);
-    assert_eq!(state.prompt.as_ref().unwrap().text, "service(\"payments\"");
-    state.prompt.as_mut().unwrap().clear();
+    assert_eq!(state.prompt().unwrap().text, "service(\"payments\"");
+    press_key(&mut state, "ctrl-u");
     type_into_prompt(&mut state, "servi");
     prompt_key(&mut state, crossterm::event::KeyCode::Tab);
-    let prompt = state.prompt.as_ref().unwrap();
+    let prompt = state.prompt().unwrap();
     assert_eq!(
         prompt.text, "service(",
         "several services: completes what they share"
@@ -381,12 +500,12 @@ fn quick_filters_write_the_expression_for_the_selected_trace() {
         "responsetime > {}",
         (summary.response_time.unwrap() * 1000.0).floor() / 1000.0
     );
-    assert_eq!(state.prompt.as_ref().unwrap().text, expected);
+    assert_eq!(state.prompt().unwrap().text, expected);
     assert!(xray_tui::filter::parse(&expected).is_ok());
     prompt_key(&mut state, crossterm::event::KeyCode::Esc);
 
     press(&mut state, Intent::QuickUrl);
-    let url = state.prompt.as_ref().unwrap().text.clone();
+    let url = state.prompt().unwrap().text.clone();
     assert_eq!(
         url,
         format!("http.url = \"{}\"", summary.http.url.as_deref().unwrap())
@@ -394,10 +513,7 @@ fn quick_filters_write_the_expression_for_the_selected_trace() {
     prompt_key(&mut state, crossterm::event::KeyCode::Enter);
     // A second quick filter is added to the first.
     press(&mut state, Intent::QuickFaults);
-    assert_eq!(
-        state.prompt.as_ref().unwrap().text,
-        format!("{url} AND fault")
-    );
+    assert_eq!(state.prompt().unwrap().text, format!("{url} AND fault"));
     press_service(&mut state);
 }
 
@@ -405,7 +521,7 @@ fn press_service(state: &mut State) {
     prompt_key(state, crossterm::event::KeyCode::Esc);
     state.list.filter = None;
     press(state, Intent::QuickService);
-    let text = state.prompt.as_ref().unwrap().text.clone();
+    let text = state.prompt().unwrap().text.clone();
     assert_eq!(
         text,
         format!(
@@ -450,7 +566,7 @@ fn a_bad_config_file_is_listed_with_the_load_problems() {
 
 fn type_text(state: &mut State, text: &str) -> Vec<Command> {
     use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-    let key = |code| Action::PromptKey(KeyEvent::new(code, KeyModifiers::NONE));
+    let key = |code| Action::Key(KeyEvent::new(code, KeyModifiers::NONE));
     let mut commands = Vec::new();
     for c in text.chars() {
         commands.extend(update(state, key(KeyCode::Char(c))));
@@ -464,7 +580,7 @@ fn the_time_range_is_typed_checked_and_sent_with_the_next_request() {
     use xray_tui::source::TimeRange;
     let mut state = loaded_state(100, 30);
     press(&mut state, Intent::ChangeTimeRange);
-    let prompt = state.prompt.as_ref().expect("the time range prompt");
+    let prompt = state.prompt().expect("the time range prompt");
     assert!(
         prompt
             .hint
@@ -478,14 +594,14 @@ fn the_time_range_is_typed_checked_and_sent_with_the_next_request() {
         commands.is_empty(),
         "a mistake is not applied: {commands:?}"
     );
-    let hint = state.prompt.as_ref().unwrap().hint.clone().unwrap();
+    let hint = state.prompt().unwrap().hint.clone().unwrap();
     assert!(
         hint.error && hint.text.contains("is not a length of time"),
         "{hint:?}"
     );
-    state.prompt.as_mut().unwrap().clear();
+    press_key(&mut state, "ctrl-u");
     let commands = type_text(&mut state, "6h");
-    assert!(state.prompt.is_none());
+    assert!(state.prompt().is_none());
     assert!(
         matches!(
             commands.as_slice(),
@@ -537,7 +653,7 @@ fn the_group_prompt_lists_the_groups_and_narrows_the_next_request() {
         &mut state,
         Action::GroupsLoaded(Ok(vec!["Default".into(), "checkout".into()])),
     );
-    let hint = state.prompt.as_ref().unwrap().hint.clone().unwrap();
+    let hint = state.prompt().unwrap().hint.clone().unwrap();
     assert_eq!(hint.text, "groups: Default, checkout");
     let commands = type_text(&mut state, "checkout");
     assert!(
@@ -555,5 +671,5 @@ fn the_group_prompt_lists_the_groups_and_narrows_the_next_request() {
 
     // An answer that comes after the prompt closed changes nothing.
     update(&mut state, Action::GroupsLoaded(Err("denied".into())));
-    assert!(state.prompt.is_none());
+    assert!(state.prompt().is_none());
 }

@@ -91,7 +91,7 @@ fn live_changes_reload_the_views_and_keep_the_user_s_place() {
         update(&mut state, Action::Intent(Intent::Down));
     }
     let selected = state.list.selected_summary().unwrap().id.clone();
-    let row_on_screen = state.list.selected - state.list.offset;
+    let row_on_screen = state.list.cursor.selected - state.list.cursor.offset;
 
     let commands = update(
         &mut state,
@@ -104,7 +104,10 @@ fn live_changes_reload_the_views_and_keep_the_user_s_place() {
     let request = list_request(&commands);
     deliver(&mut state, request, page(all, true));
     assert_eq!(state.list.selected_summary().unwrap().id, selected);
-    assert_eq!(state.list.selected - state.list.offset, row_on_screen);
+    assert_eq!(
+        state.list.cursor.selected - state.list.cursor.offset,
+        row_on_screen
+    );
     assert_eq!(state.list.new_above, 20, "twenty newer traces above");
     update(&mut state, Action::Intent(Intent::Top));
     assert_eq!(state.list.new_above, 0, "seen once the top is");
@@ -124,7 +127,7 @@ fn at_the_top_the_list_follows_the_newest() {
         }),
     );
     deliver(&mut state, list_request(&commands), page(all, true));
-    assert_eq!(state.list.selected, 0);
+    assert_eq!(state.list.cursor.selected, 0);
     assert_eq!(state.list.selected_summary().unwrap().id, all[0].id);
 }
 

@@ -48,14 +48,14 @@ fn find_node(state: &mut State, text: &str) {
     for c in text.chars() {
         update(
             state,
-            Action::PromptKey(crossterm::event::KeyEvent::from(
+            Action::Key(crossterm::event::KeyEvent::from(
                 crossterm::event::KeyCode::Char(c),
             )),
         );
     }
     update(
         state,
-        Action::PromptKey(crossterm::event::KeyEvent::from(
+        Action::Key(crossterm::event::KeyEvent::from(
             crossterm::event::KeyCode::Enter,
         )),
     );

@@ -167,7 +167,7 @@ fn the_column_chooser_changes_the_list() {
     // The first row is Time: hide it, then leave.
     press(&mut state, Intent::ToggleColumn);
     press(&mut state, Intent::Close);
-    assert!(state.list.chooser.is_none());
+    assert_eq!(state.overlay, None);
     let header = screen(&state).lines().nth(1).unwrap().to_owned();
     assert!(header.starts_with("Status"), "{header}");
     assert_eq!(state.screen, Screen::List);
@@ -177,12 +177,12 @@ fn the_column_chooser_changes_the_list() {
 fn the_wheel_scrolls_and_a_click_selects() {
     let mut state = loaded_state(80, 24);
     mouse(&mut state, Pointer::ScrollDown, 10, 10);
-    assert_eq!(state.list.selected, 3);
+    assert_eq!(state.list.cursor.selected, 3);
     mouse(&mut state, Pointer::ScrollUp, 10, 10);
-    assert_eq!(state.list.selected, 0);
+    assert_eq!(state.list.cursor.selected, 0);
     // Rows start on screen row 2.
     let commands = mouse(&mut state, Pointer::Click, 10, 7);
-    assert_eq!(state.list.selected, 5);
+    assert_eq!(state.list.cursor.selected, 5);
     assert!(
         matches!(&commands[..], [Command::Prefetch(ids)] if !ids.is_empty()),
         "a click fetches ahead as the keys do: {commands:?}"
@@ -197,7 +197,7 @@ fn the_wheel_scrolls_and_a_click_selects() {
     let mut few = loaded_state(80, 24);
     few.list.order.truncate(2);
     mouse(&mut few, Pointer::Click, 10, 20);
-    assert_eq!(few.list.selected, 0);
+    assert_eq!(few.list.cursor.selected, 0);
 }
 
 #[test]
@@ -235,7 +235,15 @@ fn the_wheel_scrolls_the_help_and_a_click_closes_it() {
     let mut state = loaded_state(80, 24);
     press(&mut state, Intent::ToggleHelp);
     mouse(&mut state, Pointer::ScrollDown, 40, 10);
-    assert_eq!(state.help_scroll, 3);
+    assert_eq!(
+        state.overlay,
+        Some(xray_tui::app::overlay::Overlay::Help(
+            xray_tui::app::cursor::Cursor {
+                selected: 3,
+                offset: 3
+            }
+        ))
+    );
     mouse(&mut state, Pointer::Click, 40, 10);
-    assert!(!state.help);
+    assert!(!state.help_shown());
 }

@@ -86,7 +86,7 @@ fn help_popup_is_generated_from_the_keymap() {
     update(&mut state, Action::Intent(Intent::ToggleHelp));
     let screen = text(&render(&state));
     insta::assert_snapshot!("help_200x60", screen);
-    for binding in xray_tui::app::keymap::BINDINGS {
+    for binding in xray_tui::app::keymap::DEFAULT_BINDINGS {
         assert!(
             screen.contains(binding.description),
             "help lacks {:?}",
@@ -103,11 +103,11 @@ fn help_popup_is_generated_from_the_keymap() {
     for _ in 0..60 {
         update(&mut state, Action::Intent(Intent::Down));
     }
-    assert!(state.help, "moving keys scroll the help");
+    assert!(state.help_shown(), "moving keys scroll the help");
     let bottom = text(&render(&state));
     assert!(bottom.contains("save the trace to a file"), "{bottom}");
     update(&mut state, Action::Intent(Intent::Open));
-    assert!(!state.help);
+    assert!(!state.help_shown());
 }
 
 #[test]

@@ -35,7 +35,7 @@ fn type_text(state: &mut State, text: &str) {
     for c in text.chars() {
         update(
             state,
-            Action::PromptKey(crossterm::event::KeyEvent::from(
+            Action::Key(crossterm::event::KeyEvent::from(
                 crossterm::event::KeyCode::Char(c),
             )),
         );
@@ -43,10 +43,7 @@ fn type_text(state: &mut State, text: &str) {
 }
 
 fn key(state: &mut State, code: crossterm::event::KeyCode) -> Vec<Command> {
-    update(
-        state,
-        Action::PromptKey(crossterm::event::KeyEvent::from(code)),
-    )
+    update(state, Action::Key(crossterm::event::KeyEvent::from(code)))
 }
 
 fn view(state: &State) -> &xray_tui::app::state::TraceView {
@@ -127,15 +124,12 @@ fn a_folded_span_shows_the_failure_it_hides() {
 fn search_finds_highlights_counts_and_filters() {
     let mut state = open(fixture_trace(LAMBDA));
     press(&mut state, Intent::Search);
-    assert_eq!(
-        state.prompt.as_ref().unwrap().purpose,
-        PromptPurpose::Search
-    );
+    assert_eq!(state.prompt().unwrap().purpose, PromptPurpose::Search);
     type_text(&mut state, "dynamo");
     // Searching as you type jumps to the first match.
     assert_eq!(selected_name(&state), "DynamoDB");
     key(&mut state, crossterm::event::KeyCode::Enter);
-    assert!(state.prompt.is_none());
+    assert!(state.prompt().is_none());
     let search = view(&state).search.clone().unwrap();
     assert_eq!(search.matches, [9, 10]);
     assert_eq!(
@@ -162,9 +156,8 @@ fn search_finds_highlights_counts_and_filters() {
 
     // Annotation values and SQL are searched too; Esc clears the search.
     press(&mut state, Intent::Search);
-    key(&mut state, crossterm::event::KeyCode::Char('u'));
-    let prompt = state.prompt.as_mut().unwrap();
-    prompt.clear();
+    common::press_key(&mut state, "ctrl-u");
+    assert_eq!(state.prompt().unwrap().text, "", "Ctrl-U clears the line");
     type_text(&mut state, "Metadata string");
     key(&mut state, crossterm::event::KeyCode::Esc);
     assert!(view(&state).search.is_none());
@@ -347,7 +340,7 @@ fn copy_and_console_link_and_save() {
 
     press(&mut state, Intent::Save);
     assert_eq!(
-        state.prompt.as_ref().unwrap().text,
+        state.prompt().unwrap().text,
         "1-59602603-23fc5b688855d396af79b496.json"
     );
     let commands = key(&mut state, crossterm::event::KeyCode::Enter);

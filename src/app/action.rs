@@ -6,6 +6,7 @@ use crossterm::event::KeyEvent;
 
 use crate::model::Trace;
 
+use super::details::Tab;
 use super::map::{MapDrawing, MapModel};
 use crate::source::{SourceStatus, SummaryPage, TimeRange};
 
@@ -99,6 +100,10 @@ pub enum Intent {
     MarkSet,
     /// Set A beside the listed traces.
     ShowCompare,
+    /// A click on a row of the screen's list, counted from the first row shown.
+    SelectRow(usize),
+    /// A click on a tab of the details.
+    SelectTab(Tab),
 }
 
 /// What the mouse did, where the terminal reports it.
@@ -133,8 +138,8 @@ pub enum Action {
         request: RequestId,
         result: Result<Vec<Arc<Trace>>, String>,
     },
-    /// A key typed into the open prompt.
-    PromptKey(KeyEvent),
+    /// A key pressed: the overlay on top takes it, else the screen's bindings say what it means.
+    Key(KeyEvent),
     /// A trace was written to a file (or could not be).
     Saved(Result<String, String>),
     MapLoaded {

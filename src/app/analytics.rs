@@ -11,6 +11,7 @@ use crate::analytics::histogram::Histogram;
 use crate::analytics::url_pattern;
 use crate::model::TraceSummary;
 
+use super::cursor::Cursor;
 use super::state::{Screen, State, TraceList};
 
 #[derive(Debug, Clone, Default)]
@@ -33,8 +34,7 @@ pub struct GroupsView {
     pub groups: Vec<Group>,
     pub sort: GroupSort,
     pub descending: bool,
-    pub selected: usize,
-    pub offset: usize,
+    pub cursor: Cursor,
     /// The host most of the traces' URLs share, when grouping by URL: named once, left out
     /// of the rows.
     pub common_host: Option<String>,
@@ -54,7 +54,7 @@ impl GroupsView {
     }
 
     pub fn selected_group(&self) -> Option<&Group> {
-        self.groups.get(self.selected)
+        self.groups.get(self.cursor.selected)
     }
 }
 
@@ -73,8 +73,7 @@ pub struct CompareView {
     pub comparison: Comparison,
     /// What B is: the filter and time range.
     pub label: String,
-    pub selected: usize,
-    pub offset: usize,
+    pub cursor: Cursor,
     /// The host most of the traces' URLs share, when comparing by URL.
     pub common_host: Option<String>,
 }
@@ -234,8 +233,7 @@ pub fn open_groups(state: &mut State, dimension: Option<Dimension>) {
         groups: Vec::new(),
         sort: GroupSort::Count,
         descending: true,
-        selected: 0,
-        offset: 0,
+        cursor: Cursor::default(),
         common_host: None,
     };
     regroup(&mut view, &state.list);
@@ -258,7 +256,7 @@ fn regroup(view: &mut GroupsView, list: &TraceList) {
 /// Sorts the groups; the group labelled `keep` stays selected (or the first, if it is gone).
 fn sort_keeping(view: &mut GroupsView, keep: Option<String>) {
     sort(&mut view.groups, view.sort, view.descending);
-    view.selected = keep
+    view.cursor.selected = keep
         .and_then(|label| view.groups.iter().position(|g| g.label == label))
         .unwrap_or(0);
 }
@@ -275,7 +273,7 @@ fn step_around(index: usize, count: usize, forward: bool) -> usize {
 /// Next (or previous) dimension in the group-by view.
 pub fn cycle_group_dimension(view: &mut GroupsView, list: &TraceList, forward: bool) {
     view.dimension = step_around(view.dimension, view.dimensions.len(), forward);
-    view.offset = 0;
+    view.cursor.offset = 0;
     view.set_groups(group_by(&list.summaries, view.dimension()));
     sort_keeping(view, None);
 }
@@ -321,8 +319,7 @@ pub fn open_compare(state: &mut State) -> bool {
         dimension: at,
         comparison,
         label: set_label(state),
-        selected: 0,
-        offset: 0,
+        cursor: Cursor::default(),
     });
     true
 }
@@ -335,62 +332,10 @@ pub fn cycle_compare_dimension(state: &mut State, forward: bool) {
         return;
     };
     view.dimension = step_around(view.dimension, view.dimensions.len(), forward);
-    view.selected = 0;
-    view.offset = 0;
+    view.cursor = Cursor::default();
     view.set_comparison(compare(
         &marked.summaries,
         &state.list.summaries,
         view.dimension(),
     ));
-}
-
-/// Moves a selection among `len` rows by a key, keeping it within a page of `page` rows.
-pub fn move_in(selected: &mut usize, offset: &mut usize, len: usize, page: usize, step: Step) {
-    let last = len.saturating_sub(1);
-    *selected = match step {
-        Step::Up(n) => selected.saturating_sub(n),
-        Step::Down(n) => (*selected + n).min(last),
-        Step::Top => 0,
-        Step::Bottom => last,
-    };
-    keep_visible(*selected, offset, page);
-}
-
-/// Scrolls so that row `selected` is among the `page` rows shown from `offset`.
-pub fn keep_visible(selected: usize, offset: &mut usize, page: usize) {
-    let page = page.max(1);
-    if selected < *offset {
-        *offset = selected;
-    } else if selected >= *offset + page {
-        *offset = selected + 1 - page;
-    }
-}
-
-#[derive(Debug, Clone, Copy)]
-pub enum Step {
-    Up(usize),
-    Down(usize),
-    Top,
-    Bottom,
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_selection_stays_on_the_page() {
-        let (mut selected, mut offset) = (0, 0);
-        move_in(&mut selected, &mut offset, 50, 10, Step::Down(12));
-        assert_eq!((selected, offset), (12, 3));
-        move_in(&mut selected, &mut offset, 50, 10, Step::Bottom);
-        assert_eq!((selected, offset), (49, 40));
-        move_in(&mut selected, &mut offset, 50, 10, Step::Up(45));
-        assert_eq!((selected, offset), (4, 4));
-        let mut offset = 0;
-        keep_visible(30, &mut offset, 10);
-        assert_eq!(offset, 21);
-        move_in(&mut selected, &mut offset, 0, 10, Step::Down(1));
-        assert_eq!(selected, 0, "an empty view keeps its selection at the top");
-    }
 }

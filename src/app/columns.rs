@@ -3,7 +3,8 @@
 use serde::{Deserialize, Deserializer};
 
 use super::action::Intent;
-use super::state::{SortKey, TraceList};
+use super::cursor::{Cursor, Step};
+use super::state::SortKey;
 use crate::model::TraceSummary;
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -149,7 +150,7 @@ impl<'de> Deserialize<'de> for Column {
 /// The column chooser: every column there is, the shown ones first in their order.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Chooser {
-    pub cursor: usize,
+    pub cursor: Cursor,
     /// The annotation keys of the listed traces, gathered when the chooser opened.
     pub annotation_keys: Vec<String>,
 }
@@ -161,7 +162,7 @@ impl Chooser {
             .flat_map(|s| s.annotations.keys())
             .collect();
         Chooser {
-            cursor: 0,
+            cursor: Cursor::default(),
             annotation_keys: keys.into_iter().map(str::to_owned).collect(),
         }
     }
@@ -190,55 +191,54 @@ pub fn choices(shown: &[Column], annotation_keys: &[String]) -> Vec<(Column, boo
     rows
 }
 
-/// A key in the open chooser. Returns false when the key is not the chooser's.
-pub fn on_chooser_intent(list: &mut TraceList, intent: Intent) -> bool {
-    let Some(chooser) = list.chooser.as_mut() else {
-        return false;
+/// What the chooser does after a key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChooserOutcome {
+    Stay,
+    Close,
+}
+
+/// A key in the open chooser, which changes the list's `columns`. Keys that are not the
+/// chooser's do nothing while it is open.
+pub fn on_chooser_intent(
+    chooser: &mut Chooser,
+    columns: &mut Vec<Column>,
+    intent: Intent,
+) -> ChooserOutcome {
+    let rows = chooser.rows(columns);
+    chooser.cursor.keep_visible(rows.len(), rows.len());
+    let Some((column, shown)) = rows.get(chooser.cursor.selected).cloned() else {
+        return ChooserOutcome::Close;
     };
-    let rows = chooser.rows(&list.columns);
-    let last = rows.len().saturating_sub(1);
-    let cursor = chooser.cursor.min(last);
-    let Some((column, shown)) = rows.get(cursor).cloned() else {
-        list.chooser = None;
-        return true;
-    };
+    if let Some(step) = Step::of(intent, rows.len()) {
+        chooser.cursor.step(step, rows.len(), rows.len());
+        return ChooserOutcome::Stay;
+    }
     match intent {
-        Intent::Up => chooser.cursor = cursor.saturating_sub(1),
-        Intent::Down => chooser.cursor = (cursor + 1).min(last),
-        Intent::PageUp | Intent::Top => chooser.cursor = 0,
-        Intent::PageDown | Intent::Bottom => chooser.cursor = last,
-        Intent::Close | Intent::ChooseColumns => list.chooser = None,
+        Intent::Close | Intent::ChooseColumns => return ChooserOutcome::Close,
         Intent::ToggleColumn if shown => {
             // The list always keeps one column.
-            if list.columns.len() > 1 {
-                list.columns.retain(|c| *c != column);
+            if columns.len() > 1 {
+                columns.retain(|c| *c != column);
             }
         }
-        Intent::ToggleColumn => list.columns.push(column.clone()),
+        Intent::ToggleColumn => columns.push(column.clone()),
         Intent::MoveColumnUp | Intent::MoveColumnDown if shown => {
-            let at = list.columns.iter().position(|c| *c == column).unwrap_or(0);
+            let at = columns.iter().position(|c| *c == column).unwrap_or(0);
             let to = if intent == Intent::MoveColumnUp {
                 at.saturating_sub(1)
             } else {
-                (at + 1).min(list.columns.len() - 1)
+                (at + 1).min(columns.len() - 1)
             };
-            list.columns.swap(at, to);
+            columns.swap(at, to);
         }
-        _ => return false,
+        _ => return ChooserOutcome::Stay,
     }
     // The cursor stays on the column it was on.
-    if let Some(chooser) = list.chooser.as_mut() {
-        let rows = chooser.rows(&list.columns);
-        if let Some(at) = rows.iter().position(|(c, _)| *c == column)
-            && matches!(
-                intent,
-                Intent::ToggleColumn | Intent::MoveColumnUp | Intent::MoveColumnDown
-            )
-        {
-            chooser.cursor = at;
-        }
+    if let Some(at) = chooser.rows(columns).iter().position(|(c, _)| *c == column) {
+        chooser.cursor.selected = at;
     }
-    true
+    ChooserOutcome::Stay
 }
 
 #[cfg(test)]
@@ -247,24 +247,29 @@ mod tests {
 
     #[test]
     fn the_chooser_shows_hides_and_moves_columns() {
-        let mut list = TraceList {
-            chooser: Some(Chooser::open(&[])),
-            ..TraceList::default()
-        };
+        let mut chooser = Chooser::open(&[]);
+        let mut columns = Column::defaults();
         // Time is first; hide it.
-        assert!(on_chooser_intent(&mut list, Intent::ToggleColumn));
-        assert!(!list.columns.contains(&Column::Time));
+        let outcome = on_chooser_intent(&mut chooser, &mut columns, Intent::ToggleColumn);
+        assert_eq!(outcome, ChooserOutcome::Stay);
+        assert!(!columns.contains(&Column::Time));
         // It is now the first hidden row, and the cursor followed it there.
-        let cursor = list.chooser.as_ref().unwrap().cursor;
-        assert_eq!(choices(&list.columns, &[])[cursor], (Column::Time, false));
-        assert!(on_chooser_intent(&mut list, Intent::ToggleColumn));
-        assert_eq!(list.columns.last(), Some(&Column::Time));
-        assert!(on_chooser_intent(&mut list, Intent::MoveColumnUp));
-        let n = list.columns.len();
-        assert_eq!(list.columns[n - 2], Column::Time);
-        assert!(!on_chooser_intent(&mut list, Intent::Refresh));
-        assert!(on_chooser_intent(&mut list, Intent::Close));
-        assert!(list.chooser.is_none());
+        let cursor = chooser.cursor.selected;
+        assert_eq!(choices(&columns, &[])[cursor], (Column::Time, false));
+        on_chooser_intent(&mut chooser, &mut columns, Intent::ToggleColumn);
+        assert_eq!(columns.last(), Some(&Column::Time));
+        on_chooser_intent(&mut chooser, &mut columns, Intent::MoveColumnUp);
+        let n = columns.len();
+        assert_eq!(columns[n - 2], Column::Time);
+        let before = columns.clone();
+        let outcome = on_chooser_intent(&mut chooser, &mut columns, Intent::Refresh);
+        assert_eq!(
+            (outcome, &columns),
+            (ChooserOutcome::Stay, &before),
+            "other keys do nothing while it is open"
+        );
+        let outcome = on_chooser_intent(&mut chooser, &mut columns, Intent::Close);
+        assert_eq!(outcome, ChooserOutcome::Close);
     }
 
     #[test]

@@ -7,7 +7,7 @@ use crate::layout::waterfall::format_duration;
 use crate::model::segment::{Cause, Exception};
 use crate::model::{Span, SpanKind, Trace};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Tab {
     Overview,
     Http,

@@ -1,13 +1,14 @@
-//! The key map in effect: the default table of [`super::keymap::BINDINGS`] with the user's
-//! overrides applied. Actions are named after their intent (`quit`, `toggle_help`,
-//! `fold_to_depth_1`), so every binding of the table can be overridden without a list of names.
+//! The key map in effect: the default table of [`super::keymap::DEFAULT_BINDINGS`] with the
+//! user's overrides applied, by the actions' names in the configuration
+//! ([`super::keymap::action_name`]).
 
 use std::sync::{Arc, LazyLock};
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyEvent;
 
 use super::action::Intent;
-use super::keymap::{BINDINGS, Context, Key};
+use super::keymap::{Context, DEFAULT_BINDINGS, Key, action_name};
+pub use super::keymap::{context_name, context_named, parse_key};
 
 /// One binding as it is in effect.
 #[derive(Debug, Clone, PartialEq)]
@@ -42,7 +43,7 @@ pub struct Keymap {
 impl Default for Keymap {
     fn default() -> Self {
         Keymap {
-            bindings: BINDINGS
+            bindings: DEFAULT_BINDINGS
                 .iter()
                 .map(|b| Binding {
                     context: b.context,
@@ -53,129 +54,6 @@ impl Default for Keymap {
                 .collect(),
         }
     }
-}
-
-/// The name of an action in the configuration: its intent in snake case.
-pub fn action_name(intent: Intent) -> String {
-    let debug = format!("{intent:?}");
-    let mut name = String::with_capacity(debug.len() + 4);
-    for c in debug.chars() {
-        if c.is_ascii_uppercase() {
-            if !name.is_empty() {
-                name.push('_');
-            }
-            name.push(c.to_ascii_lowercase());
-        } else if c.is_ascii_alphanumeric() {
-            if c.is_ascii_digit() && !name.ends_with('_') {
-                name.push('_');
-            }
-            name.push(c);
-        }
-    }
-    name
-}
-
-/// The name of a context in the configuration: `[keys.list]` and so on.
-pub fn context_name(context: Context) -> &'static str {
-    match context {
-        Context::Global => "global",
-        Context::List => "list",
-        Context::Trace => "trace",
-        Context::Map => "map",
-        Context::Columns => "columns",
-        Context::Groups => "groups",
-        Context::Compare => "compare",
-    }
-}
-
-pub fn context_named(name: &str) -> Option<Context> {
-    Context::ALL
-        .into_iter()
-        .find(|c| context_name(*c) == name)
-        .or(match name {
-            "waterfall" => Some(Context::Trace),
-            "everywhere" => Some(Context::Global),
-            _ => None,
-        })
-}
-
-/// Reads a key as written in the configuration: `q`, `Q`, `ctrl-q`, `enter`, `f5`,
-/// `shift-tab`, `space`, `pgdn`, `alt-x`.
-pub fn parse_key(text: &str) -> Result<Key, String> {
-    let bad = |why: &str| {
-        format!(
-            "`{text}` is not a key ({why}); write keys like q, Q, ctrl-q, enter, f5, space, shift-tab"
-        )
-    };
-    let mut modifiers = KeyModifiers::NONE;
-    let mut rest = text.trim();
-    loop {
-        let lower = rest.to_ascii_lowercase();
-        let prefix = ["ctrl-", "ctrl+", "c-", "alt-", "alt+", "shift-", "shift+"]
-            .into_iter()
-            .find(|p| lower.starts_with(p) && rest.len() > p.len());
-        let Some(prefix) = prefix else { break };
-        modifiers |= match prefix.as_bytes()[0] {
-            b'c' => KeyModifiers::CONTROL,
-            b'a' => KeyModifiers::ALT,
-            _ => KeyModifiers::SHIFT,
-        };
-        rest = &rest[prefix.len()..];
-    }
-    if rest.is_empty() {
-        return Err(bad("nothing after the modifiers"));
-    }
-    let mut chars = rest.chars();
-    let code = match (chars.next(), chars.next()) {
-        (Some(c), None) => KeyCode::Char(c),
-        _ => match rest.to_ascii_lowercase().as_str() {
-            "space" => KeyCode::Char(' '),
-            "enter" | "return" => KeyCode::Enter,
-            "esc" | "escape" => KeyCode::Esc,
-            "tab" if modifiers.contains(KeyModifiers::SHIFT) => {
-                modifiers -= KeyModifiers::SHIFT;
-                KeyCode::BackTab
-            }
-            "tab" => KeyCode::Tab,
-            "backtab" => KeyCode::BackTab,
-            "backspace" => KeyCode::Backspace,
-            "delete" | "del" => KeyCode::Delete,
-            "insert" | "ins" => KeyCode::Insert,
-            "up" => KeyCode::Up,
-            "down" => KeyCode::Down,
-            "left" => KeyCode::Left,
-            "right" => KeyCode::Right,
-            "home" => KeyCode::Home,
-            "end" => KeyCode::End,
-            "pageup" | "pgup" => KeyCode::PageUp,
-            "pagedown" | "pgdn" => KeyCode::PageDown,
-            other => match other.strip_prefix('f').and_then(|n| n.parse::<u8>().ok()) {
-                Some(n @ 1..=24) => KeyCode::F(n),
-                _ => return Err(bad("unknown key name")),
-            },
-        },
-    };
-    // Terminals send Ctrl with the letter's lower case.
-    if let KeyCode::Char(c) = code
-        && modifiers.contains(KeyModifiers::CONTROL)
-        && !modifiers.contains(KeyModifiers::SHIFT)
-    {
-        return Ok(Key {
-            code: KeyCode::Char(c.to_ascii_lowercase()),
-            modifiers,
-        });
-    }
-    // Shift is part of a character: `shift-g` is `G`.
-    if let KeyCode::Char(c) = code
-        && modifiers.contains(KeyModifiers::SHIFT)
-    {
-        modifiers -= KeyModifiers::SHIFT;
-        return Ok(Key {
-            code: KeyCode::Char(c.to_ascii_uppercase()),
-            modifiers,
-        });
-    }
-    Ok(Key { code, modifiers })
 }
 
 impl Keymap {
@@ -214,7 +92,7 @@ impl Keymap {
                 .bindings
                 .iter()
                 .enumerate()
-                .filter(|(_, b)| action_name(b.intent) == wanted.action)
+                .filter(|(_, b)| action_name(b.intent) == Some(wanted.action.as_str()))
                 .filter(|(_, b)| wanted.context.is_none_or(|c| c == b.context))
                 .map(|(i, _)| i)
                 .collect();
@@ -231,7 +109,7 @@ impl Keymap {
                         {
                             continue;
                         }
-                        let other_name = action_name(binding.intent);
+                        let other_name = action_name(binding.intent).unwrap_or("an action");
                         if let Some(earlier) = set_by_user[other] {
                             if earlier != index {
                                 return Err(fail(format!(
@@ -264,7 +142,7 @@ impl Keymap {
         let known_anywhere = self
             .bindings
             .iter()
-            .any(|b| action_name(b.intent) == wanted.action);
+            .any(|b| action_name(b.intent) == Some(wanted.action.as_str()));
         match wanted.context {
             Some(context) if known_anywhere => format!(
                 "{} is not an action of {} (it is bound elsewhere: set it in [keys])",
@@ -272,10 +150,10 @@ impl Keymap {
                 context.title().to_lowercase()
             ),
             _ => {
-                let mut names: Vec<String> = self
+                let mut names: Vec<&str> = self
                     .bindings
                     .iter()
-                    .map(|b| action_name(b.intent))
+                    .filter_map(|b| action_name(b.intent))
                     .collect();
                 names.sort();
                 names.dedup();
@@ -285,7 +163,7 @@ impl Keymap {
                     .filter(|(distance, name)| {
                         *distance <= 2
                             || name.contains(wanted.action.as_str())
-                            || wanted.action.contains(name.as_str())
+                            || wanted.action.contains(*name)
                     })
                     .min_by_key(|(distance, _)| *distance);
                 match near {
@@ -345,6 +223,7 @@ fn edit_distance(a: &str, b: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crossterm::event::{KeyCode, KeyModifiers};
 
     fn press(code: KeyCode, modifiers: KeyModifiers) -> KeyEvent {
         KeyEvent::new(code, modifiers)
@@ -356,14 +235,6 @@ mod tests {
             action: action.into(),
             keys: keys.iter().map(|k| (*k).to_owned()).collect(),
         }
-    }
-
-    #[test]
-    fn actions_are_named_after_their_intent() {
-        assert_eq!(action_name(Intent::Quit), "quit");
-        assert_eq!(action_name(Intent::ToggleHelp), "toggle_help");
-        assert_eq!(action_name(Intent::FoldToDepth(1)), "fold_to_depth_1");
-        assert_eq!(action_name(Intent::CopyRawJson), "copy_raw_json");
     }
 
     #[test]

@@ -3,11 +3,14 @@
 pub mod action;
 pub mod analytics;
 pub mod columns;
+pub mod cursor;
 pub mod details;
+pub mod help;
 pub mod keymap;
 pub mod keys;
 pub mod map;
 pub mod mouse;
+pub mod overlay;
 pub mod state;
 pub mod trace_view;
 pub mod update;

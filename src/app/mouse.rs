@@ -1,34 +1,33 @@
-//! The mouse, as a shortcut for keys: the wheel scrolls what is under the pointer, a click
-//! selects a row or a details tab (and a click on the selected row of the list opens it).
+//! The mouse, as a shortcut for keys: what is under the pointer decides which intents a wheel
+//! turn or a click stands for. The wheel scrolls what is under the pointer; a click selects a
+//! row or a details tab, and a click on the selected row of the list opens it. Overlays take
+//! the mouse as they take keys: the wheel scrolls them, a click closes them.
 
 use ratatui::layout::Rect;
 
-use super::action::{Command, Intent, Pointer};
+use super::action::{Intent, Pointer};
 use super::details::tab_bar;
+use super::overlay::Overlay;
 use super::state::{Screen, State};
-use super::trace_view as view_ops;
-use super::update::{on_intent, prefetch_around_selection, waterfall_page};
 use crate::layout::screen;
 
 /// Rows one turn of the wheel moves.
 const WHEEL_ROWS: usize = 3;
 
-pub fn on_mouse(state: &mut State, pointer: Pointer, column: u16, row: u16) -> Vec<Command> {
-    if state.prompt.is_some() || state.show_problems {
-        return Vec::new();
-    }
+/// The intents a mouse event at a screen cell stands for, in order.
+pub fn intents_at(state: &State, pointer: Pointer, column: u16, row: u16) -> Vec<Intent> {
     let wheel = match pointer {
         Pointer::ScrollUp => Some(Intent::Up),
         Pointer::ScrollDown => Some(Intent::Down),
         Pointer::Click => None,
     };
-    // Popups take the wheel; a click outside the help closes it.
-    if state.help || state.list.chooser.is_some() {
-        return match (wheel, state.help) {
-            (Some(intent), _) => repeat(state, intent),
-            (None, true) => on_intent(state, Intent::ToggleHelp),
-            (None, false) => Vec::new(),
-        };
+    let turn = |intent: Intent| vec![intent; WHEEL_ROWS];
+    match (&state.overlay, wheel) {
+        (Some(Overlay::Prompt(_)), _) => return Vec::new(),
+        (Some(Overlay::Help(_) | Overlay::Columns(_)), Some(intent)) => return turn(intent),
+        (Some(Overlay::Problems), Some(_)) => return Vec::new(),
+        (Some(_), None) => return vec![Intent::Close],
+        (None, _) => {}
     }
     let body = screen::body(Rect::new(0, 0, state.width, state.height));
     let inside = |area: Rect| {
@@ -37,108 +36,37 @@ pub fn on_mouse(state: &mut State, pointer: Pointer, column: u16, row: u16) -> V
             && row >= area.y
             && row < area.y + area.height
     };
+    let rows_of = |area: Rect| match wheel {
+        Some(intent) => turn(intent),
+        None if inside(area) => vec![Intent::SelectRow(usize::from(row - area.y))],
+        None => Vec::new(),
+    };
     match state.screen {
         Screen::List => {
             let histogram = state.analytics.histogram_shown;
-            let rows = screen::list_with_histogram(body, histogram).1.rows;
-            match wheel {
-                Some(intent) => repeat(state, intent),
-                None if inside(rows) => {
-                    let position = state.list.offset + usize::from(row - rows.y);
-                    if position >= state.list.order.len() {
-                        Vec::new()
-                    } else if position == state.list.selected {
-                        on_intent(state, Intent::Open)
-                    } else {
-                        state.list.selected = position;
-                        prefetch_around_selection(state)
-                    }
-                }
-                None => Vec::new(),
-            }
+            rows_of(screen::list_with_histogram(body, histogram).1.rows)
         }
         Screen::Trace => {
             let areas = screen::waterfall(body);
             let over_details = inside(areas.details);
             match wheel {
-                Some(Intent::Up) if over_details => repeat(state, Intent::DetailsUp),
-                Some(_) if over_details => repeat(state, Intent::DetailsDown),
-                Some(intent) => repeat(state, intent),
+                Some(Intent::Up) if over_details => turn(Intent::DetailsUp),
+                Some(_) if over_details => turn(Intent::DetailsDown),
                 None if over_details && row == areas.details.y => {
                     let at = column - areas.details.x;
-                    let clicked =
-                        tab_bar(areas.details.width)
-                            .into_iter()
-                            .find(|(_, offset, title)| {
-                                (*offset..*offset + title.len() as u16 + 2).contains(&at)
-                            });
-                    if let (Some((tab, _, _)), Some(view)) = (clicked, state.trace.as_mut()) {
-                        view_ops::set_tab(view, tab);
-                    }
-                    Vec::new()
+                    tab_bar(areas.details.width)
+                        .into_iter()
+                        .find(|(_, offset, title)| {
+                            (*offset..*offset + title.len() as u16 + 2).contains(&at)
+                        })
+                        .map(|(tab, _, _)| vec![Intent::SelectTab(tab)])
+                        .unwrap_or_default()
                 }
-                None if inside(areas.rows) => {
-                    let page = waterfall_page(state);
-                    if let Some(view) = state.trace.as_mut() {
-                        let position = view.offset + usize::from(row - areas.rows.y);
-                        if let Some(&span) = view.rows.get(position) {
-                            view_ops::select(view, span as usize, page);
-                        }
-                    }
-                    Vec::new()
-                }
-                None => Vec::new(),
+                _ => rows_of(areas.rows),
             }
         }
-        Screen::Map => match wheel {
-            Some(intent) => on_intent(state, intent),
-            None => Vec::new(),
-        },
-        Screen::Groups | Screen::Compare => {
-            let rows = if state.screen == Screen::Groups {
-                screen::groups(body).0.rows
-            } else {
-                screen::compare(body).rows
-            };
-            match wheel {
-                Some(intent) => repeat(state, intent),
-                None if inside(rows) => {
-                    let row = usize::from(row - rows.y);
-                    select_analytics_row(state, row);
-                    Vec::new()
-                }
-                None => Vec::new(),
-            }
-        }
+        Screen::Map => wheel.map(|intent| vec![intent]).unwrap_or_default(),
+        Screen::Groups => rows_of(screen::groups(body).0.rows),
+        Screen::Compare => rows_of(screen::compare(body).rows),
     }
-}
-
-/// A click on a row of the group-by or compare view selects it.
-fn select_analytics_row(state: &mut State, row: usize) {
-    let analytics = &mut state.analytics;
-    let (selected, offset, len) = match state.screen {
-        Screen::Groups => match analytics.groups.as_mut() {
-            Some(view) => (&mut view.selected, view.offset, view.groups.len()),
-            None => return,
-        },
-        _ => match analytics.compare.as_mut() {
-            Some(view) => (
-                &mut view.selected,
-                view.offset,
-                view.comparison.shifts.len(),
-            ),
-            None => return,
-        },
-    };
-    if offset + row < len {
-        *selected = offset + row;
-    }
-}
-
-fn repeat(state: &mut State, intent: Intent) -> Vec<Command> {
-    let mut commands = Vec::new();
-    for _ in 0..WHEEL_ROWS {
-        commands = on_intent(state, intent);
-    }
-    commands
 }

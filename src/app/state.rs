@@ -6,11 +6,14 @@ use std::sync::Arc;
 use crate::model::{Trace, TraceSummary};
 use crate::source::TimeRange;
 
-use super::action::RequestId;
-use super::columns::{Chooser, Column};
+use super::action::{Intent, RequestId};
+use super::columns::Column;
+use super::cursor::Cursor;
 use super::details::{DetailLine, Tab};
+use super::keymap::Context;
 use super::keys::Keymap;
 use super::map::MapDrawing;
+use super::overlay::Overlay;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Screen {
@@ -90,10 +93,8 @@ pub struct TraceList {
     pub order: Vec<u32>,
     pub sort: SortKey,
     pub descending: bool,
-    /// Position in `order`.
-    pub selected: usize,
-    /// First visible position in `order`.
-    pub offset: usize,
+    /// The selected position in `order`, and the first one shown.
+    pub cursor: Cursor,
     pub loading: bool,
     pub request: Option<RequestId>,
     /// Traces that arrived above the selection since the user last looked at the top.
@@ -107,8 +108,6 @@ pub struct TraceList {
     pub filter: Option<String>,
     /// The columns shown, in order (those that do not fit the screen are left out).
     pub columns: Vec<Column>,
-    /// The column chooser, while it is open.
-    pub chooser: Option<Chooser>,
 }
 
 /// How many listed traces have each kind of trouble; counted when the list changes.
@@ -164,8 +163,7 @@ impl Default for TraceList {
             order: Vec::new(),
             sort: SortKey::Time,
             descending: true,
-            selected: 0,
-            offset: 0,
+            cursor: Cursor::default(),
             loading: false,
             request: None,
             replace_on_next_page: false,
@@ -175,14 +173,13 @@ impl Default for TraceList {
             counts: Counts::of(&[]),
             filter: None,
             columns: Column::defaults(),
-            chooser: None,
         }
     }
 }
 
 impl TraceList {
     pub fn selected_summary(&self) -> Option<&TraceSummary> {
-        let index = *self.order.get(self.selected)?;
+        let index = *self.order.get(self.cursor.selected)?;
         self.summaries.get(index as usize)
     }
 
@@ -417,15 +414,11 @@ pub struct State {
     pub map: Option<MapView>,
     /// Draw the map with ASCII only (`--ascii`).
     pub ascii: bool,
-    pub help: bool,
-    /// First line of the help shown.
-    pub help_scroll: usize,
-    pub show_problems: bool,
+    /// The help, a prompt or a popup over the screen, taking every key while open.
+    pub overlay: Option<Overlay>,
     /// Problems met while loading, as "place: message" lines.
     pub problems: Vec<String>,
     pub message: Option<Message>,
-    /// The prompt, while the user types in it.
-    pub prompt: Option<Prompt>,
     /// The AWS region, for console links (from the command line or the data).
     pub region: Option<String>,
     /// Copying to the clipboard (OSC 52) is allowed.
@@ -488,12 +481,9 @@ impl State {
             trace: None,
             map: None,
             ascii: false,
-            help: false,
-            help_scroll: 0,
-            show_problems: false,
+            overlay: None,
             problems: Vec::new(),
             message: None,
-            prompt: None,
             region: None,
             clipboard: true,
             filter_history: Vec::new(),
@@ -510,6 +500,32 @@ impl State {
             analytics: Default::default(),
             next_request: 1,
         }
+    }
+
+    /// The prompt, while the user types in it.
+    pub fn prompt(&self) -> Option<&Prompt> {
+        match &self.overlay {
+            Some(Overlay::Prompt(prompt)) => Some(prompt),
+            _ => None,
+        }
+    }
+
+    pub fn prompt_mut(&mut self) -> Option<&mut Prompt> {
+        match &mut self.overlay {
+            Some(Overlay::Prompt(prompt)) => Some(prompt),
+            _ => None,
+        }
+    }
+
+    pub fn help_shown(&self) -> bool {
+        matches!(self.overlay, Some(Overlay::Help(_)))
+    }
+
+    /// The key that does `intent` in `context` now, for messages and hints that name a key.
+    pub fn key_label(&self, context: Context, intent: Intent) -> String {
+        self.keymap
+            .key_label(context, intent)
+            .unwrap_or_else(|| "(no key)".to_owned())
     }
 
     pub fn new_request(&mut self) -> RequestId {

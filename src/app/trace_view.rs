@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use crate::model::{Span, Status, Trace};
 
+use super::cursor::{Cursor, Step};
 use super::details::{self, Tab};
 use super::state::{Search, TraceView};
 
@@ -166,26 +167,32 @@ fn reveal(view: &mut TraceView, trace: &Trace, span: usize) {
     }
 }
 
-pub fn scroll_to_selection(view: &mut TraceView, page: usize) {
-    let page = page.max(1);
-    let row = view.selected_row();
-    view.offset = view.offset.min(row).max((row + 1).saturating_sub(page));
-    view.offset = view.offset.min(view.rows.len().saturating_sub(page));
+/// The selected row and the first row shown.
+fn cursor(view: &TraceView) -> Cursor {
+    Cursor {
+        selected: view.selected_row(),
+        offset: view.offset,
+    }
 }
 
-/// Moves the selection by rows: `delta` rows, or to an end.
-pub fn move_rows(view: &mut TraceView, delta: isize, page: usize) {
-    if view.rows.is_empty() {
+pub fn scroll_to_selection(view: &mut TraceView, page: usize) {
+    let mut cursor = cursor(view);
+    cursor.keep_visible(view.rows.len(), page);
+    view.offset = cursor.offset;
+}
+
+/// Moves the selection among the rows shown.
+pub fn move_rows(view: &mut TraceView, step: Step, page: usize) {
+    let mut cursor = cursor(view);
+    cursor.step(step, view.rows.len(), page);
+    let Some(&span) = view.rows.get(cursor.selected) else {
         return;
-    }
-    let last = view.rows.len() as isize - 1;
-    let row = (view.selected_row() as isize + delta).clamp(0, last) as usize;
-    let span = view.rows[row] as usize;
-    if span != view.selected {
-        view.selected = span;
+    };
+    if span as usize != view.selected {
+        view.selected = span as usize;
         refresh_details(view);
     }
-    scroll_to_selection(view, page);
+    view.offset = cursor.offset;
 }
 
 pub fn toggle_fold(view: &mut TraceView) {

@@ -49,12 +49,3 @@ pub fn transliterate(buf: &mut Buffer, area: Rect) {
         }
     }
 }
-
-/// A key's label with arrows spelled out, for the help.
-pub fn key_label(label: &str) -> String {
-    label
-        .replace('↑', "Up")
-        .replace('↓', "Down")
-        .replace('←', "Left")
-        .replace('→', "Right")
-}

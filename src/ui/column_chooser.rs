@@ -5,6 +5,7 @@ use ratatui::layout::Rect;
 use ratatui::style::Style;
 
 use crate::app::columns::Column;
+use crate::app::overlay::Overlay;
 use crate::app::state::State;
 
 use super::draw::{fill, put};
@@ -12,7 +13,7 @@ use super::help::popup;
 use super::theme;
 
 pub fn render(state: &State, buf: &mut Buffer, area: Rect) {
-    let Some(chooser) = &state.list.chooser else {
+    let Some(Overlay::Columns(chooser)) = &state.overlay else {
         return;
     };
     let rows = chooser.rows(&state.list.columns);
@@ -33,7 +34,7 @@ pub fn render(state: &State, buf: &mut Buffer, area: Rect) {
         rows.len() as u16,
         "Columns  (Space shows or hides)",
     );
-    let cursor = chooser.cursor.min(rows.len().saturating_sub(1));
+    let cursor = chooser.cursor.selected.min(rows.len().saturating_sub(1));
     let first = cursor.saturating_sub((inner.height as usize).saturating_sub(1));
     for (row, (column, shown)) in rows
         .iter()

@@ -199,13 +199,13 @@ fn render_shifts(view: &CompareView, buf: &mut Buffer, header: Rect, rows: Rect)
         return;
     }
     for row in 0..rows.height {
-        let position = view.offset + row as usize;
+        let position = view.cursor.offset + row as usize;
         let Some(shift) = shifts.get(position) else {
             break;
         };
         let y = rows.y + row;
         let row_area = Rect::new(rows.x, y, rows.width, 1);
-        let selected = position == view.selected;
+        let selected = position == view.cursor.selected;
         if selected {
             fill(buf, row_area, theme::selected());
         }

@@ -131,12 +131,12 @@ pub fn render(state: &State, buf: &mut Buffer, body: Rect) {
     let dimension = view.dimension();
     let host = view.common_host.as_deref();
     for row in 0..areas.rows.height {
-        let position = view.offset + row as usize;
+        let position = view.cursor.offset + row as usize;
         let Some(group) = view.groups.get(position) else {
             break;
         };
         let y = areas.rows.y + row;
-        let selected = position == view.selected;
+        let selected = position == view.cursor.selected;
         let row_area = Rect::new(areas.rows.x, y, areas.rows.width, 1);
         if selected {
             fill(buf, row_area, theme::selected());

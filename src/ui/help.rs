@@ -5,124 +5,34 @@ use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::widgets::{Block, BorderType, Clear, Widget};
 
+use crate::app::action::Intent;
+use crate::app::help;
 use crate::app::keymap::Context;
 use crate::app::state::State;
+use crate::app::update::screen_context;
 
 use super::draw::put;
 use super::theme;
 
-/// One line of the help: keys and what they do, or a section heading.
-struct HelpLine {
-    keys: String,
-    description: String,
-    heading: bool,
-}
-
-/// Sections one after another, a blank line between them.
-fn joined(sections: impl IntoIterator<Item = Vec<HelpLine>>) -> Vec<HelpLine> {
-    let mut lines = Vec::new();
-    for section in sections {
-        if !lines.is_empty() {
-            lines.push(blank());
-        }
-        lines.extend(section);
-    }
-    lines
-}
-
-fn blank() -> HelpLine {
-    HelpLine {
-        keys: String::new(),
-        description: String::new(),
-        heading: false,
-    }
-}
-
-fn section(state: &State, context: Context) -> Vec<HelpLine> {
-    let mut lines = vec![HelpLine {
-        keys: context.title().to_owned(),
-        description: String::new(),
-        heading: true,
-    }];
-    for binding in state
-        .keymap
-        .bindings()
-        .iter()
-        .filter(|b| b.context == context)
-    {
-        let keys: Vec<String> = binding
-            .keys
-            .iter()
-            .map(|k| match state.ascii {
-                true => super::ascii::key_label(&k.label()),
-                false => k.label(),
-            })
-            .collect();
-        lines.push(HelpLine {
-            keys: if keys.is_empty() {
-                "(no key)".to_owned()
-            } else {
-                keys.join(" ")
-            },
-            description: binding.description.to_owned(),
-            heading: false,
-        });
-    }
-    lines
-}
-
 /// The help: every binding from the key map, in two columns when the screen is wide enough,
 /// scrolled by `scroll` lines when it is not tall enough.
-pub fn render_help(state: &State, buf: &mut Buffer, area: Rect) {
-    let current = crate::app::update::context(state);
-    let own = section(state, current);
-    let global = section(state, Context::Global);
-    let others: Vec<Vec<HelpLine>> = Context::ALL
-        .into_iter()
-        .filter(|c| *c != current && *c != Context::Global)
-        .map(|c| section(state, c))
-        .collect();
-    let all_lines = || own.iter().chain(&global).chain(others.iter().flatten());
-    let key_width = all_lines()
-        .filter(|l| !l.heading)
-        .map(|l| crate::text::width(&l.keys))
-        .max()
-        .unwrap_or(0) as u16;
-    let desc_width = all_lines()
-        .map(|l| crate::text::width(&l.description))
-        .max()
-        .unwrap_or(0) as u16;
-    let column_width = key_width + desc_width + 3;
-    let two_columns = area.width >= column_width * 2 + 8;
-    let columns: Vec<Vec<HelpLine>> = if two_columns {
-        // This screen's keys and the global ones first; the other screens' sections go to
-        // the shorter column.
-        let mut columns = vec![joined([own, global]), Vec::new()];
-        for other in others {
-            let shorter = usize::from(columns[1].len() <= columns[0].len());
-            let column = &mut columns[shorter];
-            if !column.is_empty() {
-                column.push(blank());
-            }
-            column.extend(other);
-        }
-        columns
-    } else {
-        // One column: the keys of every screen first, so a short terminal shows them at once.
-        vec![joined([global, own].into_iter().chain(others))]
-    };
-    let height = columns.iter().map(Vec::len).max().unwrap_or(0) as u16;
-    let width = column_width * columns.len() as u16 + 2 * (columns.len() as u16 - 1);
-    let inner = popup(
-        buf,
-        area,
-        width,
-        height,
-        "Keys  (j/k scroll, any other key closes)",
+pub fn render_help(state: &State, scroll: usize, buf: &mut Buffer, area: Rect) {
+    let page = help::page(
+        &state.keymap,
+        screen_context(state.screen),
+        area.width,
+        state.ascii,
     );
-    let scroll = state
-        .help_scroll
-        .min((height as usize).saturating_sub(inner.height as usize));
+    let (key_width, column_width) = (page.key_width, page.column_width);
+    let columns = &page.columns;
+    let height = page.height() as u16;
+    let title = format!(
+        "Keys  ({}/{} scroll, any other key closes)",
+        state.key_label(Context::Global, Intent::Down),
+        state.key_label(Context::Global, Intent::Up)
+    );
+    let inner = popup(buf, area, page.width(), height, &title);
+    let scroll = scroll.min((height as usize).saturating_sub(inner.height as usize));
     for (c, column) in columns.iter().enumerate() {
         let x = inner.x + c as u16 * (column_width + 2);
         let right = (inner.x + inner.width).saturating_sub(x);
@@ -177,12 +87,16 @@ pub fn render_problems(state: &State, buf: &mut Buffer, area: Rect) {
         .max()
         .unwrap_or(0) as u16;
     let title = match (state.problems.len(), state.live.problems.len()) {
-        (1, 0) => "1 problem while loading  (! closes)".to_owned(),
-        (n, 0) => format!("{n} problems while loading  (! closes)"),
-        (0, 1) => "the latest problem  (! closes)".to_owned(),
-        (0, n) => format!("the {n} latest problems  (! closes)"),
-        (_, _) => format!("{} problems  (! closes)", problems.len()),
+        (1, 0) => "1 problem while loading".to_owned(),
+        (n, 0) => format!("{n} problems while loading"),
+        (0, 1) => "the latest problem".to_owned(),
+        (0, n) => format!("the {n} latest problems"),
+        (_, _) => format!("{} problems", problems.len()),
     };
+    let title = format!(
+        "{title}  ({} closes)",
+        state.key_label(Context::Global, Intent::ToggleProblems)
+    );
     // Long problems wrap rather than lose their end (where a file's message says what to do).
     let text_width = width.max(40).min(area.width.saturating_sub(4));
     let lines: Vec<String> = problems

@@ -19,6 +19,7 @@ use ratatui::Frame;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 
+use crate::app::overlay::Overlay;
 use crate::app::state::{Screen, State};
 use crate::layout::screen;
 
@@ -63,14 +64,11 @@ pub fn render_buffer(state: &State, buf: &mut Buffer, area: Rect) {
         Screen::Compare => compare::render(state, buf, body),
     }
     status::render(state, buf, screen::status_bar(area));
-    if state.screen == Screen::List {
-        column_chooser::render(state, buf, body);
-    }
-    if state.show_problems {
-        help::render_problems(state, buf, body);
-    }
-    if state.help {
-        help::render_help(state, buf, body);
+    match &state.overlay {
+        Some(Overlay::Columns(_)) => column_chooser::render(state, buf, body),
+        Some(Overlay::Problems) => help::render_problems(state, buf, body),
+        Some(Overlay::Help(cursor)) => help::render_help(state, cursor.offset, buf, body),
+        Some(Overlay::Prompt(_)) | None => {}
     }
     if state.ascii {
         ascii::transliterate(buf, area);

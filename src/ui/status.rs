@@ -5,6 +5,8 @@ use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 
 use crate::app::action::Intent;
+use crate::app::keymap::Context;
+use crate::app::overlay::Overlay;
 use crate::app::state::{Prompt, Screen, Severity, State};
 use crate::app::update::context;
 
@@ -13,7 +15,7 @@ use super::theme;
 
 pub fn render(state: &State, buf: &mut Buffer, area: Rect) {
     buf.set_style(area, Style::new().bg(ratatui::style::Color::Reset));
-    if let Some(prompt) = &state.prompt {
+    if let Some(prompt) = state.prompt() {
         render_prompt(prompt, buf, area);
         return;
     }
@@ -75,22 +77,40 @@ pub fn render(state: &State, buf: &mut Buffer, area: Rect) {
 
 fn render_hints(state: &State, buf: &mut Buffer, area: Rect) {
     let ctx = context(state);
-    let hints: &[(Intent, &str)] = match state.screen {
-        Screen::List if ctx == crate::app::keymap::Context::Columns => &[
+    // Over the help and the problems any key closes; Esc is the one to name.
+    let closed_by_any_key = |first: &[(Intent, &str)]| {
+        let mut pieces = hint_pieces(state, ctx, first);
+        pieces.push(("Esc".into(), theme::key()));
+        pieces.push((" close  ".into(), theme::muted()));
+        pieces.extend(
+            hint_pieces(state, ctx, &[(Intent::Quit, "quit")])
+                .into_iter()
+                .skip(1),
+        );
+        pieces
+    };
+    let hints: &[(Intent, &str)] = match (&state.overlay, state.screen) {
+        (Some(Overlay::Help(_)), _) => {
+            return draw_hints(buf, area, closed_by_any_key(&[(Intent::Down, "scroll")]));
+        }
+        (Some(Overlay::Problems), _) => {
+            return draw_hints(buf, area, closed_by_any_key(&[]));
+        }
+        (Some(Overlay::Columns(_)), _) => &[
             (Intent::Down, "move"),
             (Intent::ToggleColumn, "show/hide"),
             (Intent::MoveColumnDown, "later"),
             (Intent::MoveColumnUp, "earlier"),
             (Intent::Close, "close"),
         ],
-        Screen::List => &[
+        (_, Screen::List) => &[
             (Intent::Down, "move"),
             (Intent::Open, "open"),
             (Intent::SortNext, "sort"),
             (Intent::ToggleHelp, "help"),
             (Intent::Quit, "quit"),
         ],
-        Screen::Map => &[
+        (_, Screen::Map) => &[
             (Intent::Down, "move"),
             (Intent::NextEdge, "edges"),
             (Intent::Open, "traces"),
@@ -98,7 +118,7 @@ fn render_hints(state: &State, buf: &mut Buffer, area: Rect) {
             (Intent::Close, "back"),
             (Intent::ToggleHelp, "help"),
         ],
-        Screen::Groups => &[
+        (_, Screen::Groups) => &[
             (Intent::Down, "move"),
             (Intent::NextDimension, "dimension"),
             (Intent::SortNext, "sort"),
@@ -106,20 +126,25 @@ fn render_hints(state: &State, buf: &mut Buffer, area: Rect) {
             (Intent::Close, "back"),
             (Intent::ToggleHelp, "help"),
         ],
-        Screen::Compare => &[
+        (_, Screen::Compare) => &[
             (Intent::Down, "move"),
             (Intent::NextDimension, "dimension"),
             (Intent::Open, "narrow B"),
             (Intent::Close, "back"),
             (Intent::ToggleHelp, "help"),
         ],
-        Screen::Trace => &[
+        (_, Screen::Trace) => &[
             (Intent::Down, "move"),
             (Intent::Close, "back"),
             (Intent::ToggleHelp, "help"),
             (Intent::Quit, "quit"),
         ],
     };
+    draw_hints(buf, area, hint_pieces(state, ctx, hints));
+}
+
+/// Each hint's key, from the key map, and what it does.
+fn hint_pieces(state: &State, ctx: Context, hints: &[(Intent, &str)]) -> Vec<(String, Style)> {
     let mut pieces: Vec<(String, Style)> = vec![(" ".into(), Style::new())];
     for (intent, label) in hints {
         let Some(key) = state.keymap.key_label(ctx, *intent) else {
@@ -136,6 +161,10 @@ fn render_hints(state: &State, buf: &mut Buffer, area: Rect) {
         pieces.push((key, theme::key()));
         pieces.push((format!(" {label}  "), theme::muted()));
     }
+    pieces
+}
+
+fn draw_hints(buf: &mut Buffer, area: Rect, pieces: Vec<(String, Style)>) {
     let borrowed: Vec<(&str, Style)> = pieces.iter().map(|(s, st)| (s.as_str(), *st)).collect();
     line(buf, area, area.y, &borrowed);
 }

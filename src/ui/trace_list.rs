@@ -52,7 +52,7 @@ struct Cells {
 impl Cells {
     fn of(state: &State, rows: usize) -> Cells {
         let list = &state.list;
-        let urls = (list.offset..list.offset + rows)
+        let urls = (list.cursor.offset..list.cursor.offset + rows)
             .filter_map(|p| list.row(p)?.http.url.as_deref())
             .map(|url| (url, 1));
         let common_host = url_pattern::host_of_most(urls).map(str::to_owned);
@@ -67,7 +67,7 @@ impl Cells {
 /// The configured columns that fit in `width`, with their widths.
 fn layout<'a>(state: &'a State, cells: &Cells, rows: usize, width: u16) -> Vec<Shown<'a>> {
     let list = &state.list;
-    let visible: Vec<&TraceSummary> = (list.offset..list.offset + rows)
+    let visible: Vec<&TraceSummary> = (list.cursor.offset..list.cursor.offset + rows)
         .filter_map(|p| list.row(p))
         .collect();
     let specs: Vec<ColumnSpec> = list
@@ -347,12 +347,12 @@ fn render_rows(state: &State, cells: &Cells, buf: &mut Buffer, area: Rect, colum
         return;
     }
     for row in 0..area.height {
-        let position = list.offset + row as usize;
+        let position = list.cursor.offset + row as usize;
         let Some(summary) = list.row(position) else {
             break;
         };
         let y = area.y + row;
-        let selected = position == list.selected;
+        let selected = position == list.cursor.selected;
         if selected {
             fill(buf, Rect::new(area.x, y, area.width, 1), theme::selected());
         }

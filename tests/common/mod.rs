@@ -101,3 +101,19 @@ pub fn find(buffer: &ratatui::buffer::Buffer, needle: &str) -> Option<(u16, u16)
     }
     None
 }
+
+/// Presses a key as the terminal sends it, written as the configuration writes keys (`q`, `Q`,
+/// `ctrl-c`, `esc`, `pgdn`).
+pub fn press_key(state: &mut State, key: &str) -> Vec<Command> {
+    let key = xray_tui::app::keymap::parse_key(key).expect("a key");
+    let event = crossterm::event::KeyEvent::new(key.code, key.modifiers);
+    update(state, Action::Key(event))
+}
+
+/// Types text into the open prompt, key by key.
+pub fn type_keys(state: &mut State, text: &str) {
+    for c in text.chars() {
+        let event = crossterm::event::KeyEvent::from(crossterm::event::KeyCode::Char(c));
+        update(state, Action::Key(event));
+    }
+}

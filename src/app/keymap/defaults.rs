@@ -1,117 +1,14 @@
-//! Key bindings: one table, from which both key handling and the help screen are made.
+//! The default key bindings: one table, from which key handling, the help, the hints and the
+//! configuration's action names are all made.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyCode;
 
-use super::action::Intent;
-use super::keys::Keymap;
+use super::Context;
+use super::key::{Key, ch, ctrl, key};
+use crate::app::action::Intent;
 
-/// Where a binding applies.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Context {
-    Global,
-    List,
-    Trace,
-    Map,
-    /// The column chooser of the trace list.
-    Columns,
-    Groups,
-    Compare,
-}
-
-impl Context {
-    /// Every context, in the order the help lists them.
-    pub const ALL: [Context; 7] = [
-        Context::Global,
-        Context::List,
-        Context::Trace,
-        Context::Map,
-        Context::Columns,
-        Context::Groups,
-        Context::Compare,
-    ];
-
-    pub fn title(self) -> &'static str {
-        match self {
-            Context::Global => "Everywhere",
-            Context::List => "Trace list",
-            Context::Trace => "Waterfall",
-            Context::Map => "Service map",
-            Context::Columns => "Columns",
-            Context::Groups => "Group by",
-            Context::Compare => "Compare",
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Key {
-    pub code: KeyCode,
-    pub modifiers: KeyModifiers,
-}
-
-const fn key(code: KeyCode) -> Key {
-    Key {
-        code,
-        modifiers: KeyModifiers::NONE,
-    }
-}
-
-const fn ch(c: char) -> Key {
-    key(KeyCode::Char(c))
-}
-
-const fn ctrl(c: char) -> Key {
-    Key {
-        code: KeyCode::Char(c),
-        modifiers: KeyModifiers::CONTROL,
-    }
-}
-
-impl Key {
-    pub fn matches(&self, event: &KeyEvent) -> bool {
-        // Shift is part of the character for letters and symbols ('G', '?').
-        let modifiers = match event.code {
-            KeyCode::Char(_) | KeyCode::BackTab => event.modifiers - KeyModifiers::SHIFT,
-            _ => event.modifiers,
-        };
-        self.code == event.code && self.modifiers == modifiers
-    }
-
-    pub fn label(&self) -> String {
-        let base = match self.code {
-            KeyCode::Char(' ') => "Space".to_owned(),
-            KeyCode::Char(c) => c.to_string(),
-            KeyCode::Up => "↑".into(),
-            KeyCode::Down => "↓".into(),
-            KeyCode::Left => "←".into(),
-            KeyCode::Right => "→".into(),
-            KeyCode::PageUp => "PgUp".into(),
-            KeyCode::PageDown => "PgDn".into(),
-            KeyCode::Home => "Home".into(),
-            KeyCode::End => "End".into(),
-            KeyCode::Enter => "Enter".into(),
-            KeyCode::Esc => "Esc".into(),
-            KeyCode::Backspace => "Backspace".into(),
-            KeyCode::Tab => "Tab".into(),
-            KeyCode::BackTab => "Shift-Tab".into(),
-            KeyCode::F(n) => format!("F{n}"),
-            other => format!("{other:?}"),
-        };
-        let mut label = String::new();
-        for (modifier, name) in [
-            (KeyModifiers::CONTROL, "Ctrl-"),
-            (KeyModifiers::ALT, "Alt-"),
-            (KeyModifiers::SHIFT, "Shift-"),
-        ] {
-            if self.modifiers.contains(modifier) {
-                label.push_str(name);
-            }
-        }
-        label + &base
-    }
-}
-
-pub struct Binding {
+/// A binding of the default table.
+pub struct DefaultBinding {
     pub context: Context,
     pub keys: &'static [Key],
     pub intent: Intent,
@@ -123,8 +20,8 @@ const fn bind(
     keys: &'static [Key],
     intent: Intent,
     description: &'static str,
-) -> Binding {
-    Binding {
+) -> DefaultBinding {
+    DefaultBinding {
         context,
         keys,
         intent,
@@ -134,7 +31,7 @@ const fn bind(
 
 use Context::{Columns, Compare, Global, Groups, List, Map, Trace};
 
-pub const BINDINGS: &[Binding] = &[
+pub const DEFAULT_BINDINGS: &[DefaultBinding] = &[
     bind(
         Global,
         &[ch('?'), key(KeyCode::F(1))],
@@ -584,42 +481,3 @@ pub const BINDINGS: &[Binding] = &[
         "this trace's own service map",
     ),
 ];
-
-/// The intent of a key in a context, by the default bindings (see [`Keymap::intent_for`]).
-pub fn intent_for(context: Context, event: &KeyEvent) -> Option<Intent> {
-    Keymap::default_ref().intent_for(context, event)
-}
-
-/// The first default key of an intent in a context (see [`Keymap::key_label`]).
-pub fn key_label(context: Context, intent: Intent) -> Option<String> {
-    Keymap::default_ref().key_label(context, intent)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn context_bindings_win_over_global_ones() {
-        let q = KeyEvent::new(KeyCode::Char('q'), KeyModifiers::NONE);
-        assert_eq!(intent_for(Context::Trace, &q), Some(Intent::Close));
-        assert_eq!(intent_for(Context::List, &q), Some(Intent::Quit));
-        let shifted_g = KeyEvent::new(KeyCode::Char('G'), KeyModifiers::SHIFT);
-        assert_eq!(intent_for(Context::List, &shifted_g), Some(Intent::Bottom));
-        let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
-        assert_eq!(intent_for(Context::Trace, &ctrl_c), Some(Intent::Quit));
-    }
-
-    #[test]
-    fn no_key_is_bound_twice_in_one_context() {
-        for (i, a) in BINDINGS.iter().enumerate() {
-            for b in &BINDINGS[i + 1..] {
-                if a.context == b.context {
-                    for k in a.keys {
-                        assert!(!b.keys.contains(k), "{} bound twice", k.label());
-                    }
-                }
-            }
-        }
-    }
-}

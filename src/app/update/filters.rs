@@ -1,0 +1,148 @@
+//! Filters the list by: the filter bar, the quick filters that add to it, and the drill-downs
+//! of the analytics views. Expressions are combined as parsed trees, never as strings.
+
+use super::super::action::{Command, Intent};
+use super::super::analytics;
+use super::super::cursor::Cursor;
+use super::super::keymap::Context;
+use super::super::overlay::Overlay;
+use super::super::state::{Hint, Prompt, PromptPurpose, Screen, State};
+use super::{info, open, summaries};
+use crate::filter::quote;
+
+pub(super) fn on_intent(state: &mut State, intent: Intent) -> Vec<Command> {
+    match intent {
+        Intent::Filter => {
+            let text = state.list.filter.clone().unwrap_or_default();
+            open_prompt(state, text);
+        }
+        Intent::ClearFilter => {
+            if state.list.filter.take().is_some() {
+                info(state, "filter cleared");
+                return summaries::load(state);
+            }
+        }
+        Intent::FilterBand => match analytics::band_filter(state) {
+            Some(expression) if state.analytics.histogram_shown => {
+                let text = and_with_current(state.list.filter.as_deref(), expression);
+                open_prompt(state, text);
+            }
+            _ => {
+                let show = state.key_label(Context::List, Intent::ToggleHistogram);
+                let faster = state.key_label(Context::List, Intent::BandFaster);
+                let slower = state.key_label(Context::List, Intent::BandSlower);
+                info(
+                    state,
+                    format!(
+                        "no band selected: {show} shows the histogram, {faster} and {slower} pick a band"
+                    ),
+                )
+            }
+        },
+        _ => match quick_filter(state, intent) {
+            Some(expression) => {
+                let text = and_with_current(state.list.filter.as_deref(), expression);
+                open_prompt(state, text);
+            }
+            None => info(
+                state,
+                "the selected trace has nothing to filter on for that",
+            ),
+        },
+    }
+    Vec::new()
+}
+
+/// Lists the traces `filter` selects, from the top, and remembers it.
+pub(super) fn apply(state: &mut State, filter: String) -> Vec<Command> {
+    state.list.filter = Some(filter.clone());
+    state.screen = Screen::List;
+    state.list.cursor = Cursor::default();
+    let mut commands = summaries::load(state);
+    commands.push(Command::RememberFilter(filter));
+    commands
+}
+
+/// `current AND expression`, with `current` in parentheses when it has an OR.
+fn and_with_current(current: Option<&str>, expression: String) -> String {
+    match current {
+        Some(current) if current.contains(&expression) => current.to_owned(),
+        Some(current) if current.to_ascii_uppercase().contains(" OR ") => {
+            format!("({current}) AND {expression}")
+        }
+        Some(current) => format!("{current} AND {expression}"),
+        None => expression,
+    }
+}
+
+/// Narrows the list to a group by adding its filter to the current one.
+pub(super) fn narrow_to_group(
+    state: &mut State,
+    label: &str,
+    filter: Option<String>,
+    exact: bool,
+) -> Vec<Command> {
+    let Some(expression) = filter else {
+        info(
+            state,
+            format!(
+                "no filter expression lists just “{}”",
+                crate::text::clean(label)
+            ),
+        );
+        return Vec::new();
+    };
+    let combined = and_with_current(state.list.filter.as_deref(), expression.clone());
+    let commands = apply(state, combined);
+    if !exact {
+        info(
+            state,
+            format!("closest filter, may list a few more: {expression}"),
+        );
+    }
+    commands
+}
+
+pub(super) fn open_prompt(state: &mut State, text: String) {
+    let mut prompt = Prompt::new(PromptPurpose::Filter, text);
+    prompt.hint = hint(&prompt.text);
+    open(state, Overlay::Prompt(prompt));
+}
+
+/// The expression a quick-filter key writes for the selected trace.
+fn quick_filter(state: &State, intent: Intent) -> Option<String> {
+    if intent == Intent::QuickFaults {
+        return Some("fault".into());
+    }
+    let summary = state.list.selected_summary()?;
+    match intent {
+        Intent::QuickService => {
+            let service = summary
+                .entry_point
+                .as_ref()
+                .filter(|e| !e.name.is_empty())?;
+            Some(format!("service({})", quote(&service.name)))
+        }
+        Intent::QuickUrl => summary
+            .http
+            .url
+            .as_deref()
+            .map(|url| format!("http.url = {}", quote(url))),
+        Intent::QuickSlower => summary
+            .response_time
+            .map(|t| format!("responsetime > {}", (t * 1000.0).floor() / 1000.0)),
+        _ => None,
+    }
+}
+
+/// A parse error, pointing at its column, for the text typed so far.
+pub(super) fn hint(text: &str) -> Option<Hint> {
+    if text.trim().is_empty() {
+        return None;
+    }
+    crate::filter::parse(text).err().map(|error| Hint {
+        column: Some(error.column(text).saturating_sub(1)),
+        text: error.message,
+        error: true,
+    })
+}

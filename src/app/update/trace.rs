@@ -1,0 +1,298 @@
+//! Keys on the waterfall of one trace, and the trace's loading.
+
+use std::sync::Arc;
+
+use super::super::action::{Command, Intent, RequestId};
+use super::super::cursor::Step;
+use super::super::details::Tab;
+use super::super::keymap::Context;
+use super::super::overlay::Overlay;
+use super::super::state::{Message, Prompt, PromptPurpose, Screen, Severity, State, TraceView};
+use super::{map, open as open_overlay, trace_view, waterfall_page};
+use crate::model::Trace;
+
+pub(super) fn on_intent(state: &mut State, intent: Intent) -> Vec<Command> {
+    if let Some(step) = Step::of(intent, waterfall_page(state)) {
+        move_selection(state, step);
+        return Vec::new();
+    }
+    match intent {
+        Intent::Close => {
+            state.screen = Screen::List;
+            Vec::new()
+        }
+        Intent::ShowMap => map::show(state),
+        Intent::SelectRow(row) => {
+            select_row(state, row);
+            Vec::new()
+        }
+        Intent::SelectTab(tab) => {
+            select_tab(state, tab);
+            Vec::new()
+        }
+        _ => on_loaded_trace_intent(state, intent),
+    }
+}
+
+fn move_selection(state: &mut State, step: Step) {
+    let page = waterfall_page(state);
+    if let Some(view) = state.trace.as_mut() {
+        trace_view::move_rows(view, step, page);
+    }
+}
+
+/// Selects the span at a row of the waterfall (a click).
+fn select_row(state: &mut State, position: usize) {
+    let page = waterfall_page(state);
+    if let Some(view) = state.trace.as_mut()
+        && let Some(&span) = view.rows.get(view.offset + position)
+    {
+        trace_view::select(view, span as usize, page);
+    }
+}
+
+/// Shows a tab of the details (a click on its title).
+fn select_tab(state: &mut State, tab: Tab) {
+    if let Some(view) = state.trace.as_mut() {
+        trace_view::set_tab(view, tab);
+    }
+}
+
+/// Keys that act on a trace once it has loaded.
+fn on_loaded_trace_intent(state: &mut State, intent: Intent) -> Vec<Command> {
+    let page = waterfall_page(state);
+    let region = state.region.clone();
+    let clipboard = state.clipboard;
+    let root_cause_key = state.key_label(Context::Trace, Intent::RootCause);
+    let zoom_out_key = state.key_label(Context::Trace, Intent::ZoomOut);
+    let search_key = state.key_label(Context::Trace, Intent::Search);
+    let Some(view) = state.trace.as_mut().filter(|v| v.trace.is_some()) else {
+        return Vec::new();
+    };
+    let Some(trace) = view.trace.clone() else {
+        return Vec::new();
+    };
+    let mut note: Option<(String, Severity)> = None;
+    let mut commands = Vec::new();
+    match intent {
+        Intent::ToggleFold => trace_view::toggle_fold(view),
+        Intent::FoldOrParent => trace_view::fold_or_parent(view, page),
+        Intent::UnfoldOrChild => trace_view::unfold_or_child(view, page),
+        Intent::FoldToDepth(depth) => {
+            trace_view::fold_to_depth(view, u32::from(depth));
+            trace_view::scroll_to_selection(view, page);
+        }
+        Intent::Parent => trace_view::parent(view, page),
+        Intent::NextProblem | Intent::PreviousProblem => {
+            let found = trace_view::next_problem(view, intent == Intent::NextProblem, page);
+            note = (!found).then(|| {
+                (
+                    "no span has a fault, error or throttle".into(),
+                    Severity::Info,
+                )
+            });
+        }
+        Intent::RootCause => match trace_view::next_fault_root_cause(&trace, view.selected) {
+            Some((span, position, count)) => {
+                trace_view::select(view, span, page);
+                trace_view::set_tab(view, Tab::Exceptions);
+                let which = if count > 1 {
+                    let next = root_cause_key.clone();
+                    format!(" ({position} of {count}; {next} for the next)")
+                } else {
+                    String::new()
+                };
+                note = Some((format!("root cause of the fault{which}"), Severity::Info));
+            }
+            None => note = Some(("this trace has no fault".into(), Severity::Info)),
+        },
+        Intent::ToggleCriticalPath => {
+            let on = trace_view::toggle_critical_path(view);
+            let text = if on {
+                "critical path shown (◆)"
+            } else {
+                "critical path hidden"
+            };
+            note = Some((text.into(), Severity::Info));
+        }
+        Intent::ZoomIn => {
+            let zoomed = trace_view::zoom_in(view);
+            let name = trace.spans[view.selected].name();
+            note = zoomed.then(|| {
+                (
+                    format!("zoomed to {name}; {zoom_out_key} zooms out"),
+                    Severity::Info,
+                )
+            });
+        }
+        Intent::ZoomOut => {
+            trace_view::zoom_out(view);
+        }
+        Intent::Search => {
+            let text = view
+                .search
+                .as_ref()
+                .map(|s| s.query.clone())
+                .unwrap_or_default();
+            open_overlay(
+                state,
+                Overlay::Prompt(Prompt::new(PromptPurpose::Search, text)),
+            );
+            return Vec::new();
+        }
+        Intent::NextMatch | Intent::PreviousMatch => {
+            if view.search.is_none() {
+                note = Some((
+                    format!("no search: press {search_key} to search"),
+                    Severity::Info,
+                ));
+            } else if !trace_view::next_match(view, intent == Intent::NextMatch, page) {
+                note = Some(("no span matches".into(), Severity::Info));
+            }
+        }
+        Intent::ToggleOnlyMatches => {
+            if !trace_view::toggle_only_matches(view) {
+                note = Some((
+                    format!("no search: press {search_key} to search"),
+                    Severity::Info,
+                ));
+            }
+            trace_view::scroll_to_selection(view, page);
+        }
+        Intent::NextTab => trace_view::set_tab(view, view.tab.next()),
+        Intent::PreviousTab => trace_view::set_tab(view, view.tab.previous()),
+        Intent::DetailsDown => {
+            view.details_scroll =
+                (view.details_scroll + 1).min(view.details.len().saturating_sub(1))
+        }
+        Intent::DetailsUp => view.details_scroll = view.details_scroll.saturating_sub(1),
+        Intent::CopyTraceId | Intent::CopySpanId | Intent::CopyRawJson => {
+            let (what, text) = match intent {
+                Intent::CopyTraceId => ("trace id", trace.id.clone()),
+                Intent::CopySpanId => ("span id", trace.spans[view.selected].id().to_owned()),
+                _ => ("span JSON", raw_json(&trace, view.selected)),
+            };
+            let text = crate::text::clean_for_copy(&text);
+            if clipboard {
+                commands.push(Command::Copy(text));
+                note = Some((
+                    format!("copied the {what} to the clipboard"),
+                    Severity::Info,
+                ));
+            } else {
+                note = Some((
+                    format!("clipboard is off (--no-clipboard); {what}: {text}"),
+                    Severity::Info,
+                ));
+            }
+        }
+        Intent::ConsoleLink => {
+            let region = region.or_else(|| trace.region());
+            note = Some(match region {
+                Some(region) => {
+                    let link = console_link(&region, &trace.id);
+                    if clipboard {
+                        commands.push(Command::Copy(link.clone()));
+                    }
+                    (link, Severity::Info)
+                }
+                None => (
+                    "no region known for this trace: pass --region to build the console link"
+                        .into(),
+                    Severity::Error,
+                ),
+            });
+        }
+        Intent::Save => {
+            let name = format!("{}.json", crate::text::file_name_safe(&trace.id));
+            open_overlay(
+                state,
+                Overlay::Prompt(Prompt::new(PromptPurpose::SavePath, name)),
+            );
+            return Vec::new();
+        }
+        _ => {}
+    }
+    if let Some((text, severity)) = note {
+        state.message = Some(Message { text, severity });
+    }
+    commands
+}
+
+/// Opens the waterfall of a trace, loading it unless it is the one already shown.
+pub(super) fn open(state: &mut State, id: String) -> Vec<Command> {
+    state.screen = Screen::Trace;
+    if let Some(view) = &state.trace
+        && view.id == id
+        && view.trace.is_some()
+    {
+        return Vec::new();
+    }
+    let request = state.new_request();
+    state.trace = Some(TraceView::new(id.clone(), request));
+    vec![Command::LoadTrace { request, id }]
+}
+
+/// The traces `request` asked for, or why they could not be had.
+pub(super) fn on_loaded(
+    state: &mut State,
+    request: RequestId,
+    result: Result<Vec<Arc<Trace>>, String>,
+) -> Vec<Command> {
+    let source = state.source_label.clone();
+    let Some(view) = state.trace.as_mut().filter(|v| v.request == request) else {
+        return Vec::new();
+    };
+    match result {
+        Ok(traces) => match traces.into_iter().find(|t| t.id == view.id) {
+            Some(trace) => trace_view::reload(view, trace),
+            None => view.error = Some(format!("trace {} is not in {source}", view.id)),
+        },
+        Err(message) => view.error = Some(message),
+    }
+    Vec::new()
+}
+
+/// The AWS console's page for a trace.
+pub fn console_link(region: &str, trace_id: &str) -> String {
+    format!(
+        "https://{region}.console.aws.amazon.com/cloudwatch/home?region={region}#xray:traces/{trace_id}"
+    )
+}
+
+fn raw_json(trace: &Trace, span: usize) -> String {
+    let Some(text) = trace.documents.get(trace.spans[span].document as usize) else {
+        return String::new();
+    };
+    serde_json::from_str::<serde_json::Value>(text)
+        .ok()
+        .and_then(|doc| {
+            super::super::details::find_by_id(&doc, trace.spans[span].id()).map(|v| v.to_string())
+        })
+        .unwrap_or_else(|| text.clone())
+}
+
+/// The documents of a trace as `aws xray batch-get-traces` prints them: `--file` reads it back.
+pub fn saved_trace_json(trace: &Trace) -> String {
+    let segments: Vec<serde_json::Value> = trace
+        .documents
+        .iter()
+        .map(|text| {
+            let id = serde_json::from_str::<serde_json::Value>(text)
+                .ok()
+                .and_then(|v| v.get("id").and_then(|i| i.as_str()).map(str::to_owned))
+                .unwrap_or_default();
+            serde_json::json!({"Id": id, "Document": text})
+        })
+        .collect();
+    let output = serde_json::json!({
+        "Traces": [{
+            "Id": trace.id,
+            "Duration": trace.duration(),
+            "LimitExceeded": trace.limit_exceeded,
+            "Segments": segments,
+        }],
+        "UnprocessedTraceIds": [],
+    });
+    serde_json::to_string_pretty(&output).unwrap_or_default()
+}
