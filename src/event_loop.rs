@@ -7,7 +7,9 @@ use std::sync::Arc;
 use crossterm::event::{Event, EventStream, KeyEventKind, MouseButton, MouseEventKind};
 use std::task::Poll;
 
-use futures::StreamExt;
+use futures::{Stream, StreamExt};
+use ratatui::Terminal;
+use ratatui::layout::Size;
 use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::mpsc;
 
@@ -44,16 +46,47 @@ pub struct Options {
     pub mouse: bool,
 }
 
+/// Where the loop shows the app: the real terminal, or a test's.
+pub trait Screen {
+    fn size(&self) -> io::Result<Size>;
+    fn draw(&mut self, state: &State) -> io::Result<()>;
+    /// Puts text on the clipboard.
+    fn copy(&mut self, text: &str);
+    /// Gives the terminal back to the shell until resumed, then takes it again.
+    fn suspend(&mut self) -> io::Result<()>;
+}
+
+impl Screen for tui::Tui {
+    fn size(&self) -> io::Result<Size> {
+        Terminal::size(self)
+    }
+
+    fn draw(&mut self, state: &State) -> io::Result<()> {
+        Terminal::draw(self, |frame| ui::render(state, frame)).map(|_| ())
+    }
+
+    fn copy(&mut self, text: &str) {
+        tui::copy_to_clipboard(text);
+    }
+
+    fn suspend(&mut self) -> io::Result<()> {
+        tui::suspend(self)
+    }
+}
+
 /// Runs the interactive app until the user quits or a signal arrives.
 pub async fn run(source: Arc<dyn TraceSource>, options: Options) -> io::Result<()> {
     let mut terminal = tui::enter(options.mouse)?;
-    let result = run_in(&mut terminal, source, options).await;
+    let result = run_on(&mut terminal, EventStream::new(), source, options).await;
     tui::restore();
     result
 }
 
-async fn run_in(
-    terminal: &mut tui::Tui,
+/// The loop itself, on any screen and any stream of terminal events; it ends when the user
+/// quits, the events end, or a signal arrives.
+pub async fn run_on(
+    terminal: &mut impl Screen,
+    mut events: impl Stream<Item = io::Result<Event>> + Unpin,
     source: Arc<dyn TraceSource>,
     options: Options,
 ) -> io::Result<()> {
@@ -85,9 +118,8 @@ async fn run_in(
     if let Some(id) = open_trace {
         worker.run(update(&mut state, Action::OpenTrace(id)));
     }
-    terminal.draw(|frame| ui::render(&state, frame))?;
+    terminal.draw(&state)?;
 
-    let mut events = EventStream::new();
     let mut terminate = signal(SignalKind::terminate())?;
     let mut hangup = signal(SignalKind::hangup())?;
     loop {
@@ -128,7 +160,7 @@ async fn run_in(
             return Ok(());
         }
         if dirty {
-            terminal.draw(|frame| ui::render(&state, frame))?;
+            terminal.draw(&state)?;
         }
     }
 }
@@ -149,7 +181,7 @@ async fn source_news(
 
 /// The worker runs commands, except those that touch the terminal.
 fn run_commands(
-    terminal: &mut tui::Tui,
+    terminal: &mut impl Screen,
     worker: &mut Worker,
     commands: Vec<Command>,
 ) -> io::Result<()> {
@@ -158,8 +190,8 @@ fn run_commands(
         .partition(|c| matches!(c, Command::Copy(_) | Command::Suspend));
     for command in terminal_commands {
         match command {
-            Command::Copy(text) => tui::copy_to_clipboard(&text),
-            Command::Suspend => tui::suspend(terminal)?,
+            Command::Copy(text) => terminal.copy(&text),
+            Command::Suspend => terminal.suspend()?,
             _ => {}
         }
     }

@@ -247,3 +247,70 @@ fn the_wheel_scrolls_the_help_and_a_click_closes_it() {
     mouse(&mut state, Pointer::Click, 40, 10);
     assert!(!state.help_shown());
 }
+
+fn rebind(state: &mut State, action: &str, key: &str) {
+    let (keymap, _) = Keymap::with_overrides(&[Override {
+        context: None,
+        action: action.into(),
+        keys: vec![key.into()],
+    }])
+    .unwrap();
+    state.keymap = Arc::new(keymap);
+}
+
+#[test]
+fn messages_name_the_keys_in_effect() {
+    let mut state = loaded_state(120, 30);
+    press(&mut state, Intent::MarkSet);
+    let marked = state.message.clone().unwrap().text;
+    assert!(marked.ends_with("then B compares"), "{marked}");
+
+    rebind(&mut state, "show_compare", "ctrl-b");
+    press(&mut state, Intent::MarkSet);
+    let marked = state.message.clone().unwrap().text;
+    assert!(marked.ends_with("then Ctrl-b compares"), "{marked}");
+
+    rebind(&mut state, "toggle_pause", "F9");
+    state.follow = true;
+    press(&mut state, Intent::TogglePause);
+    let paused = state.message.clone().unwrap().text;
+    assert!(paused.ends_with("F9 resumes"), "{paused}");
+    let title = screen(&state).lines().next().unwrap().to_owned();
+    assert!(title.contains("(F9 resumes)"), "{title}");
+
+    rebind(&mut state, "search", "ctrl-f");
+    open_trace(&mut state, &first_fault_trace_id());
+    press(&mut state, Intent::NextMatch);
+    let nudge = state.message.clone().unwrap().text;
+    assert_eq!(nudge, "no search: press Ctrl-f to search");
+}
+
+/// The README lists every action a key can be given, by the names the configuration reads.
+#[test]
+fn the_readme_lists_every_action_name() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"))
+        .expect("README.md");
+    let start = readme
+        .find("The actions, named after what they do in the help:")
+        .expect("the README's list of actions");
+    let end = start + readme[start..].find("\n\n").expect("the list's end");
+    let listed: std::collections::BTreeSet<&str> = readme[start..end]
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .filter(|word| !word.contains(' '))
+        .collect();
+    let mut names: std::collections::BTreeSet<&str> =
+        xray_tui::app::keymap::action_names().collect();
+    // The README writes the fold depths as a range: `fold_to_depth_1` … `fold_to_depth_4`.
+    for depth in 2..=3 {
+        let name = format!("fold_to_depth_{depth}");
+        names.retain(|n| *n != name);
+    }
+    let missing: Vec<&&str> = names.difference(&listed).collect();
+    let unknown: Vec<&&str> = listed.difference(&names).collect();
+    assert!(
+        missing.is_empty() && unknown.is_empty(),
+        "README lacks {missing:?}; README names unknown actions {unknown:?}"
+    );
+}

@@ -11,6 +11,8 @@
 
 mod aws_server;
 
+mod common;
+
 use std::fs;
 use std::path::Path;
 use std::process::{Command, Output};
@@ -22,9 +24,13 @@ const TIMEOUT: Duration = Duration::from_secs(10);
 const POLL: Duration = Duration::from_millis(50);
 const SESSION: &str = "main";
 
-const LIST_TITLE: &str = " Traces  demo  677 traces";
 const LIST_HEADER: &str = "Time▼    Status Method Response Duration";
 const LIST_HINTS: &str = "j/k move  Enter open  s sort  ? help  q quit";
+
+/// The list's title once the demo has loaded: its traces counted from the data set itself.
+fn list_title() -> String {
+    format!(" Traces  demo  {} traces", common::demo().summaries.len())
+}
 
 /// Whether the help popup is on the screen: its title is `Keys  (… any key closes)`.
 fn shows_help(screen: &str) -> bool {
@@ -183,7 +189,7 @@ impl Tmux {
     fn start_demo(&self) -> String {
         self.type_line(&format!("{} --demo", shell_quote(BIN)));
         let screen = self.wait_for("the trace list", |screen| {
-            first_line(screen).starts_with(LIST_TITLE)
+            first_line(screen).starts_with(&list_title())
         });
         assert_eq!(
             self.display("#{alternate_on}"),
@@ -429,7 +435,7 @@ fn demo_opens_a_trace_goes_back_and_quits_restoring_the_terminal() {
     // (c) Esc goes back to the list, where the third row is that trace (whole ids now).
     tmux.keys(&["Escape"]);
     let list = tmux.wait_for("the trace list again", |screen| {
-        first_line(screen).starts_with(LIST_TITLE)
+        first_line(screen).starts_with(&list_title())
             && screen.lines().any(|l| l.starts_with(LIST_HEADER))
     });
     let rows = list_rows(&list);
@@ -629,7 +635,7 @@ fn ctrl_z_suspends_and_fg_redraws() {
     });
     tmux.type_line("fg");
     let back = tmux.wait_for("the list again", |screen| {
-        first_line(screen).starts_with(LIST_TITLE)
+        first_line(screen).starts_with(&list_title())
     });
     assert_eq!(tmux.display("#{alternate_on}"), "1");
     assert!(
@@ -958,7 +964,7 @@ fn start_demo_with(tmux: &Tmux, environment: &str, arguments: &str) -> String {
         shell_quote(BIN)
     ));
     tmux.wait_for("the trace list", |screen| {
-        first_line(screen).starts_with(LIST_TITLE)
+        first_line(screen).starts_with(&list_title())
     })
 }
 

@@ -7,7 +7,9 @@ use ratatui::style::{Modifier, Style};
 
 use crate::analytics::group::{Dimension, Group, GroupSort};
 use crate::analytics::url_pattern;
+use crate::app::action::Intent;
 use crate::app::analytics::GroupsView;
+use crate::app::keymap::Context;
 use crate::app::state::State;
 use crate::layout::screen;
 use crate::layout::waterfall::format_duration;
@@ -107,7 +109,7 @@ pub fn render(state: &State, buf: &mut Buffer, body: Rect) {
     };
     let (areas, footer) = screen::groups(body);
     render_title(state, view, buf, areas.title);
-    render_footer(view, buf, footer);
+    render_footer(state, view, buf, footer);
     let columns = columns();
     let numbers: u16 = columns.iter().map(|c| c.width + 1).sum::<u16>();
     let mut label_width = body.width.saturating_sub(numbers + 1).max(8);
@@ -204,8 +206,8 @@ fn draw_share_bar(buf: &mut Buffer, x: u16, y: u16, width: u16, group: &Group) {
     }
 }
 
-/// The selected group in full, and the filter Enter applies.
-fn render_footer(view: &GroupsView, buf: &mut Buffer, area: Rect) {
+/// The selected group in full, and the filter opening it applies.
+fn render_footer(state: &State, view: &GroupsView, buf: &mut Buffer, area: Rect) {
     let Some(group) = view.selected_group().filter(|_| area.height >= 2) else {
         return;
     };
@@ -215,10 +217,11 @@ fn render_footer(view: &GroupsView, buf: &mut Buffer, area: Rect) {
         area.y,
         &[(" ", Style::new()), (&group.label, theme::title())],
     );
+    let open = state.key_label(Context::Groups, Intent::Open);
     let lead = match (&group.filter, group.exact) {
-        (Some(_), true) => "Enter lists it:",
-        (Some(_), false) => "Enter lists it (and maybe a few more):",
-        (None, _) => "no filter expression lists just this group",
+        (Some(_), true) => format!("{open} lists it:"),
+        (Some(_), false) => format!("{open} lists it (and maybe a few more):"),
+        (None, _) => "no filter expression lists just this group".to_owned(),
     };
     let text = format!("{lead} {}", group.filter.as_deref().unwrap_or_default());
     let width = area.width.saturating_sub(2);

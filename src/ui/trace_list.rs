@@ -5,7 +5,9 @@ use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 
 use crate::analytics::url_pattern;
+use crate::app::action::Intent;
 use crate::app::columns::Column;
+use crate::app::keymap::Context;
 use crate::app::state::State;
 use crate::layout::columns::{ColumnSpec, fit};
 use crate::layout::screen;
@@ -255,8 +257,9 @@ fn render_title(state: &State, buf: &mut Buffer, area: Rect) {
     if state.live.paused {
         pieces.push((
             format!(
-                "  ❚❚ paused · {} new (P resumes)",
-                state.live.new_while_paused()
+                "  ❚❚ paused · {} new ({} resumes)",
+                state.live.new_while_paused(),
+                state.key_label(Context::Global, Intent::TogglePause)
             ),
             theme::error(),
         ));
@@ -314,7 +317,11 @@ fn render_rows(state: &State, cells: &Cells, buf: &mut Buffer, area: Rect, colum
             (Some(error), _) => format!("Could not load traces: {error}"),
             (None, true) => format!("Loading traces from {}…", state.source_label),
             (None, false) if list.filter.is_some() => {
-                "No trace matches the filter: f edits it, x clears it.".to_owned()
+                format!(
+                    "No trace matches the filter: {} edits it, {} clears it.",
+                    state.key_label(Context::List, Intent::Filter),
+                    state.key_label(Context::List, Intent::ClearFilter)
+                )
             }
             (None, false) => match &state.live.empty_hint {
                 Some(hint) => hint.clone(),
