@@ -519,7 +519,7 @@ fn quick_filters_write_the_expression_for_the_selected_trace() {
 
 fn press_service(state: &mut State) {
     prompt_key(state, crossterm::event::KeyCode::Esc);
-    state.list.filter = None;
+    press(state, Intent::ClearFilter);
     press(state, Intent::QuickService);
     let text = state.prompt().unwrap().text.clone();
     assert_eq!(
