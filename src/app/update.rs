@@ -347,13 +347,7 @@ pub(super) fn on_intent(state: &mut State, intent: Intent) -> Vec<Command> {
         Intent::QuickFaults | Intent::QuickService | Intent::QuickUrl | Intent::QuickSlower => {
             match quick_filter(state, intent) {
                 Some(expression) => {
-                    let text = match &state.list.filter {
-                        Some(current) if !current.contains(&expression) => {
-                            format!("{current} AND {expression}")
-                        }
-                        Some(current) => current.clone(),
-                        None => expression,
-                    };
+                    let text = and_with_current(state.list.filter.as_deref(), expression);
                     open_filter_prompt(state, text);
                 }
                 None => info(
@@ -681,16 +675,11 @@ fn on_map_intent(state: &mut State, intent: Intent) -> Vec<Command> {
     Vec::new()
 }
 
-/// `current AND expression`, with `current` in parentheses when it has an OR.
+/// `current AND expression` (see [`crate::filter::compose::and`]). A current filter that does
+/// not parse is given back as it is, for the prompt to point at its mistake.
 fn and_with_current(current: Option<&str>, expression: String) -> String {
-    match current {
-        Some(current) if current.contains(&expression) => current.to_owned(),
-        Some(current) if current.to_ascii_uppercase().contains(" OR ") => {
-            format!("({current}) AND {expression}")
-        }
-        Some(current) => format!("{current} AND {expression}"),
-        None => expression,
-    }
+    crate::filter::compose::and(current, &expression)
+        .unwrap_or_else(|_| current.map_or(expression, str::to_owned))
 }
 
 /// Rows of the group-by view on screen.
