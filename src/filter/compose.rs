@@ -26,7 +26,7 @@ pub fn and(current: Option<&str>, added: &str) -> Result<String, ParseError> {
         return Ok(current.to_owned());
     }
     terms.extend(new);
-    let text = all(terms).map_or_else(String::new, |expr| expr.to_string());
+    let text = Expr::new(ExprKind::And(terms), 0..0).to_string();
     parse(&text)?;
     Ok(text)
 }
