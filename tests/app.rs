@@ -539,6 +539,29 @@ fn press_service(state: &mut State) {
 }
 
 #[test]
+fn the_faults_key_narrows_the_whole_current_filter() {
+    let mut state = loaded_state(80, 24);
+    let cases = [
+        (
+            r#"service("a") OR service("b")"#,
+            r#"(service("a") OR service("b")) AND fault"#,
+        ),
+        ("!fault", "!fault AND fault"),
+        ("error AND fault", "error AND fault"),
+    ];
+    for (current, expected) in cases {
+        press(&mut state, Intent::Filter);
+        press_key(&mut state, "ctrl-u");
+        common::type_keys(&mut state, current);
+        press_key(&mut state, "enter");
+        assert_eq!(state.list.filter.as_deref(), Some(current));
+        press(&mut state, Intent::QuickFaults);
+        assert_eq!(state.prompt().unwrap().text, expected, "{current}");
+        prompt_key(&mut state, crossterm::event::KeyCode::Esc);
+    }
+}
+
+#[test]
 fn a_bad_config_file_is_listed_with_the_load_problems() {
     let mut state = State::new("demo", 80, 24, 0);
     state.config_problem = Some(

@@ -1,6 +1,7 @@
 //! The response-time distribution: log-scaled buckets on round edges (1, 2, 5 per decade),
 //! each counting its traces by status, and the filter that selects a band of buckets.
 
+use crate::filter::{Expr, Keyword, Op, Value, compose};
 use crate::model::{Status, TraceSummary};
 
 use super::number_text;
@@ -51,13 +52,15 @@ pub struct Edge {
 }
 
 impl Edge {
+    /// The double nearest the edge, which is also what its shortest text (`0.005`) reads back
+    /// as: dividing by an exact power of ten rounds once, multiplying by a fraction would not.
     pub fn seconds(self) -> f64 {
-        f64::from(self.mantissa) * 10f64.powi(self.exponent)
-    }
-
-    /// The edge as the filter language writes it: `0.005`.
-    pub fn filter_text(self) -> String {
-        number_text(self.seconds())
+        let mantissa = f64::from(self.mantissa);
+        if self.exponent < 0 {
+            mantissa / 10f64.powi(-self.exponent)
+        } else {
+            mantissa * 10f64.powi(self.exponent)
+        }
     }
 
     /// A short label for the axis: `5ms`, `200ms`, `2s`, `100s`.
@@ -150,15 +153,13 @@ impl Histogram {
             return None;
         }
         let (bottom, top) = (scale().next()?, scale().last()?);
+        let time = |op, seconds| Expr::compare(Keyword::ResponseTime, op, Value::Number(seconds));
         let low = (first > 0 || self.edges[0] != bottom)
-            .then(|| format!("responsetime >= {}", self.edges[first].filter_text()));
+            .then(|| time(Op::Ge, self.edges[first].seconds()));
         let high = (last + 1 < buckets || self.edges[last + 1] != top)
-            .then(|| format!("responsetime < {}", self.edges[last + 1].filter_text()));
-        Some(match (low, high) {
-            (Some(low), Some(high)) => format!("{low} AND {high}"),
-            (Some(one), None) | (None, Some(one)) => one,
-            (None, None) => "responsetime >= 0".into(),
-        })
+            .then(|| time(Op::Lt, self.edges[last + 1].seconds()));
+        let band = compose::all(low.into_iter().chain(high)).unwrap_or_else(|| time(Op::Ge, 0.0));
+        Some(band.to_string())
     }
 }
 
@@ -251,6 +252,27 @@ mod tests {
             .collect();
         assert_eq!(matching, [0.02, 0.0499]);
         assert_eq!(histogram.count_in(1, 1), 2);
+    }
+
+    #[test]
+    fn a_trace_on_an_edge_is_in_the_band_whose_filter_selects_it() {
+        for edge in scale() {
+            let seconds = edge.seconds();
+            assert_eq!(seconds.to_string(), number_text(seconds), "{edge:?}");
+        }
+        let summaries: Vec<TraceSummary> = scale()
+            .map(|edge| summary(number_text(edge.seconds()).parse().unwrap(), false))
+            .collect();
+        let histogram = Histogram::of(&summaries);
+        for bucket in 0..histogram.buckets.len() {
+            let text = histogram.band_filter(bucket, bucket).unwrap();
+            let expr = crate::filter::parse(&text).unwrap();
+            let selected = summaries
+                .iter()
+                .filter(|s| crate::filter::matches_summary(&expr, s) == Some(true))
+                .count();
+            assert_eq!(selected, histogram.count_in(bucket, bucket), "{text}");
+        }
     }
 
     #[test]

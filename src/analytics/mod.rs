@@ -8,7 +8,7 @@ pub mod histogram;
 pub mod stats;
 pub mod url_pattern;
 
-/// A number as the filter language reads it back exactly: `0.005`, `2`, `1.5`.
+/// A number without float noise, as a label shows it: `0.005`, `2`, `1.5`.
 pub fn number_text(value: f64) -> String {
     let text = format!("{value:.6}");
     let text = text.trim_end_matches('0').trim_end_matches('.');

@@ -2,7 +2,7 @@
 //! `{id}`, and the query string is left out, so `/orders/ORD-20260115-0042?x=1` and
 //! `/orders/ORD-20260115-0043` are both `/orders/{id}`.
 
-use crate::filter::quote;
+use crate::filter::{Expr, Keyword, Op, Value, compose};
 
 pub const PLACEHOLDER: &str = "{id}";
 
@@ -129,23 +129,22 @@ fn is_opaque_token(segment: &str) -> bool {
 /// placeholders, the fixed pieces must appear in order: `BEGINSWITH` the first, `CONTAINS`
 /// the others, a little wider than the pattern.
 pub fn filter(pattern: &str) -> (String, bool) {
+    let url = |op, text: &str| Expr::compare(Keyword::HttpUrl, op, Value::String(text.into()));
     let pieces: Vec<&str> = pattern.split(PLACEHOLDER).collect();
     if pieces.len() == 1 {
-        return (format!("http.url BEGINSWITH {}", quote(pattern)), false);
+        return (url(Op::BeginsWith, pattern).to_string(), false);
     }
     let mut terms = Vec::new();
     if !pieces[0].is_empty() {
-        terms.push(format!("http.url BEGINSWITH {}", quote(pieces[0])));
+        terms.push(url(Op::BeginsWith, pieces[0]));
     }
     for piece in &pieces[1..] {
         if piece.len() > 1 {
-            terms.push(format!("http.url CONTAINS {}", quote(piece)));
+            terms.push(url(Op::Contains, piece));
         }
     }
-    if terms.is_empty() {
-        terms.push("http.url CONTAINS \"/\"".into());
-    }
-    (terms.join(" AND "), false)
+    let expr = compose::all(terms).unwrap_or_else(|| url(Op::Contains, "/"));
+    (expr.to_string(), false)
 }
 
 #[cfg(test)]

@@ -3,9 +3,9 @@
 
 use serde_json::Value;
 
-use crate::layout::waterfall::format_duration;
 use crate::model::segment::{Cause, Exception};
 use crate::model::{Span, SpanKind, Trace};
+use crate::text::duration::format_duration;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Tab {

@@ -5,10 +5,10 @@
 use std::sync::Arc;
 
 use crate::layout::graph::{BoxSize, EdgeCell, LayoutInput, MapLayout};
-use crate::layout::waterfall::format_duration;
 use crate::model::ServiceGraph;
 use crate::model::graph::HistogramEntry;
 use crate::model::graph_stats::Health;
+use crate::text::duration::format_duration;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct MapNode {

@@ -328,6 +328,11 @@ impl Expr {
         Expr { kind, span }
     }
 
+    /// `keyword op value`, made in code rather than parsed: its span is `0..0`.
+    pub fn compare(keyword: Keyword, op: Op, value: Value) -> Expr {
+        Expr::new(ExprKind::Compare { keyword, op, value }, 0..0)
+    }
+
     /// The same tree with every span set to `0..0`, to compare trees by their meaning.
     pub fn without_spans(&self) -> Expr {
         let kind = match &self.kind {

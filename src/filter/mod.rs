@@ -1,4 +1,4 @@
-//! The X-Ray filter expression language: parse, print, evaluate.
+//! The X-Ray filter expression language: parse, print, narrow ([`compose`]), evaluate.
 //!
 //! Grammar (after the AWS X-Ray Developer Guide, "Using filter expressions"):
 //!
@@ -58,6 +58,7 @@
 //! when a known one is close.
 
 mod ast;
+pub mod compose;
 mod eval;
 mod lexer;
 mod parser;

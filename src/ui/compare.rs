@@ -10,8 +10,8 @@ use crate::analytics::stats::SetStats;
 use crate::app::analytics::CompareView;
 use crate::app::state::State;
 use crate::layout::screen;
-use crate::layout::waterfall::format_duration;
 use crate::model::Status;
+use crate::text::duration::format_duration;
 
 use super::draw::{fill, line, put, put_right};
 use super::group_by::{group_label, percent};

@@ -12,8 +12,8 @@ use crate::app::analytics::GroupsView;
 use crate::app::keymap::Context;
 use crate::app::state::State;
 use crate::layout::screen;
-use crate::layout::waterfall::format_duration;
 use crate::model::Status;
+use crate::text::duration::format_duration;
 
 use super::draw::{fill, line, put, put_right};
 use super::format::{short_url, url_path};

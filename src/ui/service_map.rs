@@ -10,10 +10,10 @@ use crate::app::map::{MapDrawing, MapModel, box_lines, type_marker};
 use crate::app::state::{MapView, State};
 use crate::layout::graph::NodeBox;
 use crate::layout::screen;
-use crate::layout::waterfall::format_duration;
 use crate::model::Status;
 use crate::model::graph::HistogramEntry;
 use crate::model::graph_stats::Health;
+use crate::text::duration::format_duration;
 
 use super::draw::{line, put};
 use super::theme;

@@ -11,8 +11,8 @@ use crate::app::keymap::Context;
 use crate::app::state::State;
 use crate::layout::columns::{ColumnSpec, fit};
 use crate::layout::screen;
-use crate::layout::waterfall::format_duration;
 use crate::model::{Status, TraceSummary};
+use crate::text::duration::format_duration;
 
 use super::draw::{fill, line, put, put_right};
 use super::format::{clock, day_and_minute, short_url, url_path};

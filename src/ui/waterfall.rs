@@ -8,8 +8,9 @@ use ratatui::style::{Modifier, Style};
 use crate::app::state::{State, TraceView};
 use crate::app::trace_view;
 use crate::layout::screen;
-use crate::layout::waterfall::{TimeScale, format_duration, name_column_width};
+use crate::layout::waterfall::{TimeScale, name_column_width};
 use crate::model::{Span, SpanKind, Status, Trace};
+use crate::text::duration::format_duration;
 
 use super::details;
 use super::draw::{line, put, put_right};

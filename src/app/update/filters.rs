@@ -63,16 +63,11 @@ pub(super) fn apply(state: &mut State, filter: String) -> Vec<Command> {
     commands
 }
 
-/// `current AND expression`, with `current` in parentheses when it has an OR.
+/// `current AND expression` (see [`crate::filter::compose::and`]). A current filter that does
+/// not parse is given back as it is, for the prompt to point at its mistake.
 fn and_with_current(current: Option<&str>, expression: String) -> String {
-    match current {
-        Some(current) if current.contains(&expression) => current.to_owned(),
-        Some(current) if current.to_ascii_uppercase().contains(" OR ") => {
-            format!("({current}) AND {expression}")
-        }
-        Some(current) => format!("{current} AND {expression}"),
-        None => expression,
-    }
+    crate::filter::compose::and(current, &expression)
+        .unwrap_or_else(|_| current.map_or(expression, str::to_owned))
 }
 
 /// Narrows the list to a group by adding its filter to the current one.
