@@ -46,8 +46,8 @@ pub struct Options {
     pub mouse: bool,
 }
 
-/// Where the loop shows the app: the real terminal, or a test's.
-pub trait Screen {
+/// Where the loop shows the app: the real terminal, or a test's buffer.
+pub trait Surface {
     fn size(&self) -> io::Result<Size>;
     fn draw(&mut self, state: &State) -> io::Result<()>;
     /// Puts text on the clipboard.
@@ -56,7 +56,7 @@ pub trait Screen {
     fn suspend(&mut self) -> io::Result<()>;
 }
 
-impl Screen for tui::Tui {
+impl Surface for tui::Tui {
     fn size(&self) -> io::Result<Size> {
         Terminal::size(self)
     }
@@ -85,7 +85,7 @@ pub async fn run(source: Arc<dyn TraceSource>, options: Options) -> io::Result<(
 /// The loop itself, on any screen and any stream of terminal events; it ends when the user
 /// quits, the events end, or a signal arrives.
 pub async fn run_on(
-    terminal: &mut impl Screen,
+    terminal: &mut impl Surface,
     mut events: impl Stream<Item = io::Result<Event>> + Unpin,
     source: Arc<dyn TraceSource>,
     options: Options,
@@ -181,7 +181,7 @@ async fn source_news(
 
 /// The worker runs commands, except those that touch the terminal.
 fn run_commands(
-    terminal: &mut impl Screen,
+    terminal: &mut impl Surface,
     worker: &mut Worker,
     commands: Vec<Command>,
 ) -> io::Result<()> {

@@ -16,7 +16,7 @@ use ratatui::backend::TestBackend;
 use ratatui::layout::Size;
 use tokio::sync::{Notify, watch};
 use xray_tui::app::State;
-use xray_tui::event_loop::{Options, Screen, run_on};
+use xray_tui::event_loop::{Options, Surface, run_on};
 use xray_tui::model::{ServiceGraph, Trace};
 use xray_tui::source::{
     GraphQuery, SourceError, SummaryPage, SummaryQuery, SummaryStream, TraceSource,
@@ -65,14 +65,14 @@ impl TraceSource for GatedSource {
     }
 }
 
-/// A screen that keeps the text of the last frame, and what was copied.
+/// A surface that keeps the text of the last frame, and what was copied.
 struct Recorded {
     terminal: Terminal<TestBackend>,
     frames: watch::Sender<String>,
     copied: Arc<Mutex<Vec<String>>>,
 }
 
-impl Screen for Recorded {
+impl Surface for Recorded {
     fn size(&self) -> io::Result<Size> {
         let area = self.terminal.backend().buffer().area;
         Ok(Size::new(area.width, area.height))
