@@ -204,7 +204,7 @@ impl Cli {
         let Some(from) = self.from else {
             return Ok(None);
         };
-        let to = self.to.unwrap_or_else(crate::worker::now);
+        let to = self.to.unwrap_or_else(crate::clock::now);
         if to <= from {
             return Err("--to must be later than --from".into());
         }

@@ -5,6 +5,7 @@
 pub mod analytics;
 pub mod app;
 pub mod cli;
+pub mod clock;
 pub mod config;
 pub mod demo_gen;
 pub mod event_loop;

@@ -304,7 +304,7 @@ async fn follow_polls_and_sends_only_traces_not_sent_before() {
             ))
         }
     });
-    let now = xray_tui::worker::now();
+    let now = xray_tui::clock::now();
     let source = source(&server);
     let mut stream = source.summaries(SummaryQuery {
         follow: true,

@@ -15,7 +15,7 @@ use crate::text;
 const REJECTIONS_LISTED: usize = 30;
 
 pub async fn run(cli: &Cli) -> ExitCode {
-    let now = crate::worker::now();
+    let now = crate::clock::now();
     let (source, dataset) = if cli.demo {
         ("the demo data".to_owned(), demo::load(now))
     } else {

@@ -387,7 +387,7 @@ async fn wait_for_stop(shared: &Shared) {
 
 async fn send_telemetry(shared: &Shared, writer: &Writer) {
     let counts = std::mem::take(&mut shared.lock().telemetry);
-    let now = crate::worker::now();
+    let now = crate::clock::now();
     if let Err(failure) = writer.put_telemetry(&counts, now).await {
         let mut inner = shared.lock();
         // Kept for the next record, as the daemon does.

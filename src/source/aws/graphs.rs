@@ -17,7 +17,7 @@ pub async fn service_graph(
     caller: Arc<Caller>,
     query: GraphQuery,
 ) -> Result<ServiceGraph, SourceError> {
-    let now = crate::worker::now();
+    let now = crate::clock::now();
     let (from, to) = query.range.unwrap_or((now - DEFAULT_RANGE, now));
     let tuning = &caller.options.tuning;
     let group = query.group.filter(|g| !g.trim().is_empty());

@@ -224,7 +224,7 @@ impl Receiver {
                     recorder.record(document);
                 }
                 if let Some(forward) = &self.forward {
-                    forward.offer(document, crate::worker::now());
+                    forward.offer(document, crate::clock::now());
                 }
             }
             Err(reason) => lock(&self.store).reject(&from, reason),
