@@ -4,6 +4,7 @@
 
 pub mod analytics;
 pub mod app;
+pub mod aws;
 pub mod cli;
 pub mod clock;
 pub mod config;

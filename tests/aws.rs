@@ -11,6 +11,7 @@ use aws_config::SdkConfig;
 use aws_sdk_xray::config::SharedCredentialsProvider;
 use futures::StreamExt;
 use serde_json::{Value, json};
+use xray_tui::aws::ConnectOptions;
 use xray_tui::source::aws::{AwsOptions, AwsSource, Tuning};
 use xray_tui::source::{GraphQuery, SourceError, SummaryPage, SummaryQuery, TraceSource};
 
@@ -705,7 +706,10 @@ async fn credentials_that_ran_out_say_how_to_refresh_them() {
     let source = AwsSource::with_sdk_config(
         sdk,
         AwsOptions {
-            profile: Some("oncall".into()),
+            connect: ConnectOptions {
+                profile: Some("oncall".into()),
+                ..ConnectOptions::default()
+            },
             tuning: quick(),
             ..AwsOptions::default()
         },

@@ -10,8 +10,8 @@ use std::time::{Duration, Instant};
 
 use aws_config::SdkConfig;
 use serde_json::{Value, json};
+use xray_tui::aws::ConnectOptions;
 use xray_tui::source::TraceSource;
-use xray_tui::source::aws::AwsOptions;
 use xray_tui::source::listen::{ListenOptions, ListenerSource};
 use xray_tui::upload::forward::{ForwardOptions, Forwarder};
 use xray_tui::upload::writer::Writer;
@@ -24,7 +24,7 @@ fn sdk_config(url: &str) -> SdkConfig {
 }
 
 fn writer(url: &str) -> Writer {
-    Writer::with_sdk_config(sdk_config(url), AwsOptions::default())
+    Writer::with_sdk_config(sdk_config(url), ConnectOptions::default())
 }
 
 fn quick() -> ForwardOptions {

@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use aws_config::SdkConfig;
 use serde_json::{Value, json};
-use xray_tui::source::aws::AwsOptions;
+use xray_tui::aws::ConnectOptions;
 use xray_tui::upload::replay::{self, Item, UploadOptions};
 use xray_tui::upload::writer::Writer;
 
@@ -307,7 +307,7 @@ fn quick(now: f64) -> UploadOptions {
 }
 
 fn writer_for(server: &Server) -> Writer {
-    Writer::with_sdk_config(sdk_config(&server.url()), AwsOptions::default())
+    Writer::with_sdk_config(sdk_config(&server.url()), ConnectOptions::default())
 }
 
 #[tokio::test(flavor = "multi_thread")]

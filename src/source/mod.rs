@@ -142,7 +142,7 @@ pub fn open(cli: &crate::cli::Cli) -> Result<Arc<dyn TraceSource>, String> {
                         ..Default::default()
                     };
                     Arc::new(crate::upload::forward::Forwarder::start(
-                        crate::upload::writer::Writer::new(crate::upload::aws_options(cli)),
+                        crate::upload::writer::Writer::new(crate::upload::connect_options(cli)),
                         options,
                     ))
                 }),
@@ -159,9 +159,7 @@ pub fn open(cli: &crate::cli::Cli) -> Result<Arc<dyn TraceSource>, String> {
         })));
     }
     let aws = aws::AwsOptions {
-        profile: cli.profile.clone(),
-        region: cli.region.clone(),
-        endpoint_url: cli.endpoint_url.clone(),
+        connect: crate::upload::connect_options(cli),
         time_range_type: cli.time_range_type,
         sampling: cli.sampling,
         tuning: aws::Tuning::default(),

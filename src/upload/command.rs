@@ -31,7 +31,7 @@ pub async fn run(cli: &Cli) -> ExitCode {
         }
         return ExitCode::from(2);
     }
-    let writer = Writer::new(super::aws_options(cli));
+    let writer = Writer::new(super::connect_options(cli));
     let options = UploadOptions::new(cli.rebase_time, now);
     let mut bar = ProgressBar::new(std::io::stderr().is_terminal());
     let outcome = replay::upload(items, &writer, &options, &mut |done, total| {

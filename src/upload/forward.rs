@@ -14,7 +14,7 @@ use tokio::time::Instant;
 use super::check;
 use super::telemetry::Counts;
 use super::writer::{CallFailure, Writer};
-use crate::source::aws::seconds;
+use crate::aws::seconds;
 
 /// How forwarding batches, waits and reports; tests shorten the times.
 #[derive(Debug, Clone)]

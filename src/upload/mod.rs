@@ -10,17 +10,15 @@ pub mod replay;
 pub mod telemetry;
 pub mod writer;
 
+use crate::aws::ConnectOptions;
 use crate::cli::Cli;
-use crate::source::aws::{AwsOptions, Tuning};
 
 /// Region, profile and endpoint as the command line gives them.
-pub fn aws_options(cli: &Cli) -> AwsOptions {
-    AwsOptions {
+pub fn connect_options(cli: &Cli) -> ConnectOptions {
+    ConnectOptions {
         profile: cli.profile.clone(),
         region: cli.region.clone(),
         endpoint_url: cli.endpoint_url.clone(),
-        time_range_type: None,
-        sampling: false,
-        tuning: Tuning::default(),
+        timeouts: Default::default(),
     }
 }

@@ -8,10 +8,7 @@ use aws_sdk_xray::primitives::DateTime;
 use aws_sdk_xray::types::{BackendConnectionErrors, TelemetryRecord};
 
 use super::telemetry::Counts;
-use crate::source::SourceError;
-use crate::source::aws::{
-    AwsOptions, Backend, Connection, Kind, Operation, StatusBoard, backend_error, classify,
-};
+use crate::aws::{Backend, ConnectOptions, Connection, Kind, Operation, backend_error, classify};
 
 /// A document X-Ray did not take, as UnprocessedTraceSegments names it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -75,19 +72,19 @@ pub struct Writer {
 
 impl Writer {
     /// Finds region and credentials as the AWS CLI would, on first use.
-    pub fn new(options: AwsOptions) -> Writer {
+    pub fn new(options: ConnectOptions) -> Writer {
         Writer {
             profile: options.profile_name(),
-            connection: Connection::resolving(options, StatusBoard::new()),
+            connection: Connection::resolving(options, None),
             hostname: hostname(),
         }
     }
 
     /// Uses this configuration as it is.
-    pub fn with_sdk_config(sdk: SdkConfig, options: AwsOptions) -> Writer {
+    pub fn with_sdk_config(sdk: SdkConfig, options: ConnectOptions) -> Writer {
         Writer {
             profile: options.profile_name(),
-            connection: Connection::given(sdk, options.tuning, StatusBoard::new()),
+            connection: Connection::given(sdk, options.timeouts),
             hostname: hostname(),
         }
     }
@@ -164,13 +161,14 @@ impl Writer {
     }
 
     async fn client(&self) -> Result<aws_sdk_xray::Client, CallFailure> {
-        self.connection.client().await.map_err(|error| CallFailure {
-            kind: Kind::Fatal,
-            backend: None,
-            message: match error {
-                SourceError::Failed(message) => message,
-            },
-        })
+        self.connection
+            .client()
+            .await
+            .map_err(|message| CallFailure {
+                kind: Kind::Fatal,
+                backend: None,
+                message,
+            })
     }
 }
 

@@ -4,16 +4,15 @@
 
 use std::future::Future;
 use std::sync::Arc;
-use std::time::Duration;
 
 use aws_sdk_xray::Client;
 use aws_sdk_xray::config::http::HttpResponse;
 use aws_sdk_xray::error::{ProvideErrorMetadata, SdkError};
 
 use super::backoff::Throttle;
-use super::config::{AwsOptions, Connection};
-use super::errors::{Kind, Operation, classify};
+use super::config::AwsOptions;
 use super::status::StatusBoard;
+use crate::aws::{Connection, Kind, Operation, classify, seconds};
 use crate::source::SourceError;
 
 /// What every request of the source shares: the client, the backoff and the status line.
@@ -35,7 +34,11 @@ impl Caller {
         Fut: Future<Output = Result<T, SdkError<E, HttpResponse>>>,
         E: ProvideErrorMetadata + std::error::Error + 'static,
     {
-        let client = self.connection.client().await?;
+        let client = self
+            .connection
+            .client()
+            .await
+            .map_err(SourceError::Failed)?;
         let tuning = &self.options.tuning;
         let mut failed = 0;
         let mut throttled = 0;
@@ -50,7 +53,7 @@ impl Caller {
                 }
                 Err(error) => error,
             };
-            let failure = classify(operation, &error, &self.options.profile_name());
+            let failure = classify(operation, &error, &self.options.connect.profile_name());
             let (pause, text) = match failure.kind {
                 Kind::Fatal => return Err(SourceError::Failed(failure.message)),
                 Kind::Throttled => {
@@ -137,17 +140,6 @@ fn given_up(operation: Operation, cause: &str, attempts: u32, kind: Kind) -> Str
     )
 }
 
-/// 15 s, 1.5 s, 200 ms.
-pub fn seconds(duration: Duration) -> String {
-    if duration < Duration::from_secs(1) {
-        format!("{} ms", duration.as_millis())
-    } else if duration.subsec_millis() == 0 {
-        format!("{} s", duration.as_secs())
-    } else {
-        format!("{:.1} s", duration.as_secs_f64())
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -174,12 +166,5 @@ mod tests {
             "X-Ray did not answer BatchGetTraces within 15 s; check the network and the \
              endpoint, then open the trace again to retry (2 attempts)"
         );
-    }
-
-    #[test]
-    fn durations_read_naturally() {
-        assert_eq!(seconds(Duration::from_secs(15)), "15 s");
-        assert_eq!(seconds(Duration::from_millis(1500)), "1.5 s");
-        assert_eq!(seconds(Duration::from_millis(200)), "200 ms");
     }
 }

@@ -7,9 +7,9 @@ use futures::{StreamExt, TryStreamExt, stream};
 
 use super::calls::{Caller, next_page};
 use super::convert::{self, date_time};
-use super::errors::Operation;
 use super::traces::IDS_PER_CALL;
 use super::{DEFAULT_RANGE, windows};
+use crate::aws::Operation;
 use crate::model::ServiceGraph;
 use crate::source::{GraphQuery, SourceError};
 

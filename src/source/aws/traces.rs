@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use futures::{StreamExt, TryStreamExt, stream};
 
 use super::calls::{Caller, next_page};
-use super::errors::Operation;
+use crate::aws::Operation;
 use crate::model::Trace;
 use crate::source::{Collector, SourceError};
 
