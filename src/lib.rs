@@ -15,6 +15,7 @@ pub mod history;
 pub mod layout;
 pub mod model;
 pub mod print;
+pub mod send;
 pub mod source;
 pub mod synthetic;
 pub mod text;
@@ -42,7 +43,7 @@ pub async fn run(mut cli: Cli) -> ExitCode {
         if let Some(problem) = &config_problem {
             eprintln!("xray-tui: {}", text::clean(problem));
         }
-        return upload::command::run(&cli).await;
+        return upload::run(&cli).await;
     }
     let source = match source::open(&cli) {
         Ok(source) => source,

@@ -12,8 +12,8 @@ use std::time::Duration;
 use aws_config::SdkConfig;
 use serde_json::{Value, json};
 use xray_tui::aws::ConnectOptions;
-use xray_tui::upload::replay::{self, Item, UploadOptions};
-use xray_tui::upload::writer::Writer;
+use xray_tui::send::replay::{self, Item, UploadOptions};
+use xray_tui::send::writer::Writer;
 
 use aws_server::moto::Moto;
 use aws_server::{Reply, Server, fixture};

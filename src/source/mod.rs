@@ -136,13 +136,13 @@ pub fn open(cli: &crate::cli::Cli) -> Result<Arc<dyn TraceSource>, String> {
                 max_traces: usize::try_from(cli.max_traces).unwrap_or(usize::MAX),
                 record: cli.record.clone(),
                 forward: cli.forward.then(|| {
-                    let options = crate::upload::forward::ForwardOptions {
+                    let options = crate::send::forward::ForwardOptions {
                         telemetry_every: (!cli.no_telemetry)
                             .then_some(std::time::Duration::from_secs(60)),
                         ..Default::default()
                     };
-                    Arc::new(crate::upload::forward::Forwarder::start(
-                        crate::upload::writer::Writer::new(crate::upload::connect_options(cli)),
+                    Arc::new(crate::send::forward::Forwarder::start(
+                        crate::send::writer::Writer::new(crate::upload::connect_options(cli)),
                         options,
                     ))
                 }),

@@ -18,7 +18,7 @@ use futures::future::BoxFuture;
 use tokio::sync::watch;
 
 use crate::model::{ServiceGraph, Trace};
-use crate::upload::forward::Forwarder;
+use crate::send::forward::Forwarder;
 
 use super::{GraphQuery, SourceError, SourceStatus, SummaryQuery, SummaryStream, TraceSource};
 use kernel_drops::KernelDrops;

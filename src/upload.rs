@@ -4,9 +4,11 @@ use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use super::replay::{self, Item, Outcome, Rejection, UploadOptions};
-use super::writer::Writer;
+use crate::aws::ConnectOptions;
 use crate::cli::Cli;
+use crate::send::check;
+use crate::send::replay::{self, Item, Outcome, Rejection, UploadOptions};
+use crate::send::writer::Writer;
 use crate::source::dataset::{Collector, Dataset};
 use crate::source::{demo, files};
 use crate::text;
@@ -31,7 +33,7 @@ pub async fn run(cli: &Cli) -> ExitCode {
         }
         return ExitCode::from(2);
     }
-    let writer = Writer::new(super::connect_options(cli));
+    let writer = Writer::new(connect_options(cli));
     let options = UploadOptions::new(cli.rebase_time, now);
     let mut bar = ProgressBar::new(std::io::stderr().is_terminal());
     let outcome = replay::upload(items, &writer, &options, &mut |done, total| {
@@ -44,6 +46,16 @@ pub async fn run(cli: &Cli) -> ExitCode {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE
+    }
+}
+
+/// Region, profile and endpoint as the command line gives them.
+pub fn connect_options(cli: &Cli) -> ConnectOptions {
+    ConnectOptions {
+        profile: cli.profile.clone(),
+        region: cli.region.clone(),
+        endpoint_url: cli.endpoint_url.clone(),
+        timeouts: Default::default(),
     }
 }
 
@@ -70,7 +82,7 @@ fn items_of(dataset: &Dataset) -> (Vec<Item>, Vec<(String, String)>) {
 
 /// "segment 70de5b6f19ff9a0a of trace 1-…", or "…in FILE" for a document without a trace id.
 fn place_of(document: &str, trace_id: &str) -> String {
-    let segment = super::check::segment_id(document);
+    let segment = check::segment_id(document);
     match trace_id.strip_prefix(crate::source::dataset::NO_TRACE_ID) {
         Some(input) => format!("segment {segment} in{input}"),
         None => format!("segment {segment} of trace {trace_id}"),
