@@ -5,26 +5,32 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use crate::aws::ConnectOptions;
-use crate::cli::Cli;
 use crate::send::check;
 use crate::send::replay::{self, Item, Outcome, Rejection, UploadOptions};
 use crate::send::writer::Writer;
-use crate::source::dataset::{Collector, Dataset};
-use crate::source::{demo, files};
+use crate::source::dataset::Dataset;
+use crate::source::{Saved, files};
 use crate::text;
 
 /// Rejections listed one by one; past this, the rest are counted.
 const REJECTIONS_LISTED: usize = 30;
 
-pub async fn run(cli: &Cli) -> ExitCode {
+/// What `--upload` sends, and where.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Upload {
+    pub saved: Saved,
+    /// Move every time so the newest document ends now (`--rebase-time`).
+    pub rebase_time: bool,
+    pub connect: ConnectOptions,
+}
+
+pub async fn run(upload: Upload) -> ExitCode {
     let now = crate::clock::now();
-    let (source, dataset) = if cli.demo {
-        ("the demo data".to_owned(), demo::load(now))
-    } else {
-        let mut collector = Collector::default();
-        files::load_paths(&cli.file, &mut collector);
-        (files::describe(&cli.file), collector.finish())
+    let source = match &upload.saved {
+        Saved::Demo => "the demo data".to_owned(),
+        Saved::Files(paths) => files::describe(paths),
     };
+    let dataset = upload.saved.load(now);
     let (items, unreadable) = items_of(&dataset);
     if items.is_empty() {
         eprintln!("xray-tui: no segment documents to upload in {source}");
@@ -33,8 +39,8 @@ pub async fn run(cli: &Cli) -> ExitCode {
         }
         return ExitCode::from(2);
     }
-    let writer = Writer::new(connect_options(cli));
-    let options = UploadOptions::new(cli.rebase_time, now);
+    let writer = Writer::new(upload.connect);
+    let options = UploadOptions::new(upload.rebase_time, now);
     let mut bar = ProgressBar::new(std::io::stderr().is_terminal());
     let outcome = replay::upload(items, &writer, &options, &mut |done, total| {
         bar.show(done, total)
@@ -46,16 +52,6 @@ pub async fn run(cli: &Cli) -> ExitCode {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE
-    }
-}
-
-/// Region, profile and endpoint as the command line gives them.
-pub fn connect_options(cli: &Cli) -> ConnectOptions {
-    ConnectOptions {
-        profile: cli.profile.clone(),
-        region: cli.region.clone(),
-        endpoint_url: cli.endpoint_url.clone(),
-        timeouts: Default::default(),
     }
 }
 

@@ -21,7 +21,7 @@ use super::errors::credentials_message;
 
 /// Who calls X-Ray, and where: what the command line and the configuration say, the rest
 /// found as the AWS CLI finds it.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ConnectOptions {
     pub profile: Option<String>,
     pub region: Option<String>,
@@ -30,7 +30,7 @@ pub struct ConnectOptions {
 }
 
 /// How long reaching X-Ray may take; tests shorten them.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Timeouts {
     pub connect: Duration,
     /// One attempt at one call.

@@ -17,7 +17,7 @@ pub enum TimeRangeType {
 }
 
 /// How X-Ray is reached and asked.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct AwsOptions {
     pub connect: ConnectOptions,
     pub time_range_type: Option<TimeRangeType>,
@@ -27,7 +27,7 @@ pub struct AwsOptions {
 }
 
 /// Limits and delays; tests shorten them.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Tuning {
     /// Attempts at a call that met a network error, a timeout or a server error.
     pub attempts: u32,
