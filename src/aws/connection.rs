@@ -17,7 +17,7 @@ use aws_sdk_xray::Client;
 use aws_sdk_xray::config::Region;
 use tokio::sync::OnceCell;
 
-use super::errors::credentials_message;
+use super::errors::{Configuration, credentials_failure};
 
 /// Who calls X-Ray, and where: what the command line and the configuration say, the rest
 /// found as the AWS CLI finds it.
@@ -116,7 +116,7 @@ impl Connection {
 
     /// The client; the first call finds region and credentials. A failure is not kept, so
     /// asking again after fixing the set-up works.
-    pub async fn client(&self) -> Result<Client, String> {
+    pub async fn client(&self) -> Result<Client, Configuration> {
         self.client
             .get_or_try_init(|| async {
                 match &self.way {
@@ -163,7 +163,7 @@ fn quick_imds() -> imds::Client {
 async fn resolve(
     options: &ConnectOptions,
     progress: Option<&Arc<dyn Progress>>,
-) -> Result<SdkConfig, String> {
+) -> Result<SdkConfig, Configuration> {
     let profile = options.profile_name();
     let timeouts = &options.timeouts;
     let show = |text: &str| progress.map(|p| Arc::clone(p).show_waiting(text));
@@ -190,7 +190,7 @@ async fn resolve(
                 .await
                 .ok()
                 .flatten()
-                .ok_or_else(|| no_region_message(&profile))?
+                .ok_or_else(|| no_region(&profile))?
         }
     };
 
@@ -202,19 +202,17 @@ async fn resolve(
         chain = chain.profile_name(name);
     }
     let chain = SharedCredentialsProvider::new(chain.build().await);
-    let credentials = match tokio::time::timeout(timeouts.credentials, chain.provide_credentials())
-        .await
-    {
-        Err(_) => {
-            return Err(format!(
-                "the AWS credentials of profile {profile} took more than {} s to come: is an SSO \
-                 login or a credential_process waiting? Check the profile, then press r to retry",
-                timeouts.credentials.as_secs()
-            ));
-        }
-        Ok(Err(error)) => return Err(credentials_message(&error, &profile)),
-        Ok(Ok(credentials)) => credentials,
-    };
+    let credentials =
+        match tokio::time::timeout(timeouts.credentials, chain.provide_credentials()).await {
+            Err(_) => {
+                return Err(Configuration::CredentialsWaited {
+                    profile,
+                    waited: timeouts.credentials,
+                });
+            }
+            Ok(Err(error)) => return Err(credentials_failure(&error, &profile)),
+            Ok(Ok(credentials)) => credentials,
+        };
 
     let mut loader = aws_config::defaults(BehaviorVersion::latest())
         .region(region)
@@ -230,12 +228,11 @@ async fn resolve(
     Ok(loader.load().await)
 }
 
-fn no_region_message(profile: &str) -> String {
-    let config = env_value("AWS_CONFIG_FILE").unwrap_or_else(|| "~/.aws/config".into());
-    format!(
-        "no AWS region: pass --region, set AWS_REGION, or set region for profile {profile} in \
-         {config}"
-    )
+fn no_region(profile: &str) -> Configuration {
+    Configuration::NoRegion {
+        profile: profile.to_owned(),
+        config_file: env_value("AWS_CONFIG_FILE").unwrap_or_else(|| "~/.aws/config".into()),
+    }
 }
 
 /// Hands out the credentials found while checking the set-up once, so the chain is not run
@@ -320,7 +317,7 @@ mod tests {
 
     #[test]
     fn the_missing_region_message_names_the_profile_and_the_ways_to_set_it() {
-        let message = no_region_message("prod");
+        let message = no_region("prod").to_string();
         assert!(
             message.starts_with(
                 "no AWS region: pass --region, set AWS_REGION, or set region for profile prod in "

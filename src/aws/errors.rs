@@ -1,7 +1,8 @@
-//! What went wrong with an X-Ray call, in words a user can act on, and whether trying
-//! again may help.
+//! What went wrong with an X-Ray call, by kind (whether trying again may help, and what the
+//! user can do), and in words a user can act on.
 
 use std::error::Error;
+use std::time::Duration;
 
 use aws_credential_types::provider::error::CredentialsError;
 use aws_sdk_xray::config::http::HttpResponse;
@@ -43,8 +44,13 @@ impl Operation {
         }
     }
 
+    /// The IAM action that allows the call: `xray:BatchGetTraces`.
+    pub fn iam_action(self) -> String {
+        format!("xray:{}", self.name())
+    }
+
     /// The README section that lists this operation's IAM action.
-    fn policy_section(self) -> &'static str {
+    pub fn policy_section(self) -> &'static str {
         match self {
             Operation::PutTraceSegments | Operation::PutTelemetryRecords => {
                 "Sending traces to X-Ray"
@@ -54,32 +60,168 @@ impl Operation {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
+/// What went wrong with one X-Ray call, sorted by what can be done about it. The words, for
+/// fatal failures, also say what to do.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Failure {
+    /// The IAM policy does not allow the call.
+    #[error(
+        "AWS denied {} — add it to your IAM policy (see README: {})",
+        .0.iam_action(),
+        .0.policy_section()
+    )]
+    AccessDenied(Operation),
     /// X-Ray asked to slow down.
+    #[error("throttled by X-Ray")]
     Throttled,
-    /// No answer in time.
-    Timeout,
-    /// The network, or X-Ray's side: worth another try.
-    Transient,
-    /// Trying again will not help until something changes.
-    Fatal,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Failure {
-    pub kind: Kind,
-    /// What happened; for fatal failures, also what to do.
-    pub message: String,
+    /// No usable answer came; another try may get one.
+    #[error(transparent)]
+    Network(Network),
+    /// Trying again will not help until the region, the credentials or the request change.
+    #[error(transparent)]
+    Configuration(Configuration),
+    #[error(transparent)]
+    NotFound(NotFound),
+    /// X-Ray answered that the call went through, in words that could not be read.
+    #[error("X-Ray's answer to {} could not be read: {detail}", operation.name())]
+    Unreadable {
+        operation: Operation,
+        detail: String,
+    },
+    /// X-Ray refused the request as it was made (InvalidRequestException).
+    #[error("X-Ray refused {}: {said}", operation.name())]
+    Refused { operation: Operation, said: String },
+    /// Any other answer that is not a success.
+    #[error("{}", answered(*operation, *status, said))]
+    Failed {
+        operation: Operation,
+        status: Option<u16>,
+        /// X-Ray's error code and message.
+        said: String,
+    },
 }
 
 impl Failure {
-    fn new(kind: Kind, message: impl Into<String>) -> Failure {
-        Failure {
-            kind,
-            message: message.into(),
+    /// Sending the same again later may work.
+    pub fn worth_retrying(&self) -> bool {
+        matches!(self, Failure::Throttled | Failure::Network(_))
+    }
+}
+
+/// A call that got no usable answer: the network, or X-Ray's own trouble.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Network {
+    /// No answer within the attempt's time; `within` is that time, when the caller knows it.
+    #[error("no answer in time")]
+    Timeout { within: Option<Duration> },
+    /// The connection could not be made.
+    #[error("could not reach X-Ray: {0}")]
+    Unreachable(String),
+    /// An answer came that could not be read: cut short, or not HTTP.
+    #[error("X-Ray's answer could not be read: {0}")]
+    Garbled(String),
+    /// X-Ray failed on its side (HTTP 5xx).
+    #[error("{}", server_error(*status, said))]
+    ServerError { status: u16, said: String },
+}
+
+impl Network {
+    /// What happened to a call of `operation`: a timeout names the call and its bound.
+    pub fn during(&self, operation: Operation) -> String {
+        match self {
+            Network::Timeout { within } => {
+                let within = within
+                    .map(|within| format!(" within {}", super::seconds(within)))
+                    .unwrap_or_default();
+                format!("X-Ray did not answer {}{within}", operation.name())
+            }
+            other => other.to_string(),
         }
     }
+}
+
+/// What stands in the way before a call can be made, or makes AWS refuse who makes it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Configuration {
+    #[error(
+        "no AWS region: pass --region, set AWS_REGION, or set region for profile {profile} in \
+         {config_file}"
+    )]
+    NoRegion {
+        profile: String,
+        config_file: String,
+    },
+    #[error(
+        "no AWS credentials found for profile {profile}: set AWS_ACCESS_KEY_ID and \
+         AWS_SECRET_ACCESS_KEY, run `aws configure --profile {profile}`, or \
+         `aws sso login --profile {profile}` for SSO ({detail})"
+    )]
+    NoCredentials { profile: String, detail: String },
+    /// The credentials provider says they expired, or an SSO token needs a login.
+    #[error(
+        "the AWS credentials of profile {profile} have expired or need a new login: run \
+         `aws sso login --profile {profile}` (or refresh them as you usually do), then try \
+         again ({detail})"
+    )]
+    LoginNeeded { profile: String, detail: String },
+    /// The credentials provider gave up waiting (IMDS, SSO, a container endpoint).
+    #[error(
+        "the AWS credentials of profile {profile} took too long to come: check the network, \
+         or the credential_process or SSO set-up of the profile ({detail})"
+    )]
+    CredentialsTimedOut { profile: String, detail: String },
+    /// Waiting for the credentials took longer than the connection allows.
+    #[error(
+        "the AWS credentials of profile {profile} took more than {} s to come: is an SSO \
+         login or a credential_process waiting? Check the profile, then press r to retry",
+        waited.as_secs()
+    )]
+    CredentialsWaited { profile: String, waited: Duration },
+    #[error("the AWS credentials of profile {profile} could not be loaded: {detail}")]
+    CredentialsUnloadable { profile: String, detail: String },
+    /// AWS says the credentials the call was signed with have expired.
+    #[error(
+        "AWS says the credentials of profile {profile} have expired: refresh them \
+         (`aws sso login --profile {profile}` for SSO), then try again"
+    )]
+    CredentialsExpired { profile: String },
+    /// AWS does not take the credentials or the signature.
+    #[error(
+        "AWS did not accept the credentials of profile {profile} ({said}): check the access \
+         key and secret, and that the clock is right"
+    )]
+    CredentialsRefused { profile: String, said: String },
+    /// The SDK could not make the request: an endpoint or a setting it cannot use.
+    #[error("{} could not be sent: {detail}", operation.name())]
+    Unsendable {
+        operation: Operation,
+        detail: String,
+    },
+}
+
+/// X-Ray has no such thing (HTTP 404, ResourceNotFoundException).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}", answered(*operation, *status, said))]
+pub struct NotFound {
+    pub operation: Operation,
+    pub status: Option<u16>,
+    pub said: String,
+}
+
+/// "GetTraceSummaries failed: HTTP 400 Code: message".
+fn answered(operation: Operation, status: Option<u16>, said: &str) -> String {
+    let status = status.map_or_else(String::new, |s| format!("HTTP {s}"));
+    format!("{} failed: {status} {said}", operation.name())
+        .trim_end()
+        .to_owned()
+}
+
+/// "X-Ray answered HTTP 503 (ServiceUnavailable: try later)".
+fn server_error(status: u16, said: &str) -> String {
+    format!("X-Ray answered HTTP {status} ({said})")
+        .replace(" ()", "")
+        .trim_end()
+        .to_owned()
 }
 
 /// Sorts an SDK error. `profile` names the AWS profile in advice about credentials.
@@ -92,24 +234,17 @@ where
     E: ProvideErrorMetadata + Error + 'static,
 {
     if let Some(credentials) = credentials_error(error) {
-        return Failure::new(Kind::Fatal, credentials_message(credentials, profile));
+        return Failure::Configuration(credentials_failure(credentials, profile));
     }
     match error {
-        SdkError::TimeoutError(_) => Failure::new(Kind::Timeout, "no answer in time"),
+        SdkError::TimeoutError(_) => Failure::Network(Network::Timeout { within: None }),
         SdkError::DispatchFailure(failure) if failure.is_timeout() => {
-            Failure::new(Kind::Timeout, "no answer in time")
+            Failure::Network(Network::Timeout { within: None })
         }
-        SdkError::DispatchFailure(failure) if failure.is_io() => Failure::new(
-            Kind::Transient,
-            format!(
-                "could not reach X-Ray: {}",
-                without_os_error(&innermost(error))
-            ),
+        SdkError::DispatchFailure(failure) if failure.is_io() => Failure::Network(
+            Network::Unreachable(without_os_error(&innermost(error)).to_owned()),
         ),
-        SdkError::ResponseError(_) => Failure::new(
-            Kind::Transient,
-            format!("X-Ray's answer could not be read: {}", innermost(error)),
-        ),
+        SdkError::ResponseError(_) => Failure::Network(Network::Garbled(innermost(error))),
         SdkError::ServiceError(service) => {
             let status = Some(service.raw().status().as_u16());
             // An answer that could not be read has neither code nor message: its cause says more.
@@ -119,14 +254,10 @@ where
                 .or((error.code().is_none()).then_some(detail.as_str()));
             service_failure(operation, status, error.code(), message, profile)
         }
-        _ => Failure::new(
-            Kind::Fatal,
-            format!(
-                "{} could not be sent: {}",
-                operation.name(),
-                innermost(error)
-            ),
-        ),
+        _ => Failure::Configuration(Configuration::Unsendable {
+            operation,
+            detail: innermost(error),
+        }),
     }
 }
 
@@ -144,29 +275,20 @@ fn service_failure(
         (code, Some(message)) => format!("{code}: {message}"),
         (code, None) => code.to_owned(),
     };
-    let status_text = status.map_or_else(String::new, |s| format!("HTTP {s}"));
+    let profile = profile.to_owned();
     if status.is_some_and(|s| (200..300).contains(&s)) {
-        return Failure::new(
-            Kind::Fatal,
-            format!(
-                "X-Ray's answer to {} could not be read: {said}",
-                operation.name()
-            ),
-        );
+        return Failure::Unreadable {
+            operation,
+            detail: said,
+        };
     }
     match code {
         "ThrottledException" | "ThrottlingException" | "TooManyRequestsException" => {
-            return Failure::new(Kind::Throttled, "throttled by X-Ray");
+            return Failure::Throttled;
         }
-        "AccessDeniedException" | "AccessDenied" => return access_denied(operation),
+        "AccessDeniedException" | "AccessDenied" => return Failure::AccessDenied(operation),
         "ExpiredTokenException" | "ExpiredToken" | "RequestExpired" => {
-            return Failure::new(
-                Kind::Fatal,
-                format!(
-                    "AWS says the credentials of profile {profile} have expired: refresh them \
-                     (`aws sso login --profile {profile}` for SSO), then try again"
-                ),
-            );
+            return Failure::Configuration(Configuration::CredentialsExpired { profile });
         }
         "UnrecognizedClientException"
         | "InvalidClientTokenId"
@@ -174,50 +296,33 @@ fn service_failure(
         | "IncompleteSignature"
         | "MissingAuthenticationToken"
         | "SignatureDoesNotMatch" => {
-            return Failure::new(
-                Kind::Fatal,
-                format!(
-                    "AWS did not accept the credentials of profile {profile} ({said}): check the \
-                     access key and secret, and that the clock is right"
-                ),
-            );
+            return Failure::Configuration(Configuration::CredentialsRefused { profile, said });
         }
-        "InvalidRequestException" => {
-            return Failure::new(
-                Kind::Fatal,
-                format!("X-Ray refused {}: {said}", operation.name()),
-            );
+        "InvalidRequestException" => return Failure::Refused { operation, said },
+        "ResourceNotFoundException" | "NotFoundException" => {
+            return Failure::NotFound(NotFound {
+                operation,
+                status,
+                said,
+            });
         }
         _ => {}
     }
     match status {
-        Some(429) => Failure::new(Kind::Throttled, "throttled by X-Ray"),
-        Some(403) => access_denied(operation),
-        Some(s) if s >= 500 => Failure::new(
-            Kind::Transient,
-            format!("X-Ray answered {status_text} ({said})")
-                .replace(" ()", "")
-                .trim_end()
-                .to_owned(),
-        ),
-        _ => Failure::new(
-            Kind::Fatal,
-            format!("{} failed: {status_text} {said}", operation.name())
-                .trim_end()
-                .to_owned(),
-        ),
+        Some(429) => Failure::Throttled,
+        Some(403) => Failure::AccessDenied(operation),
+        Some(404) => Failure::NotFound(NotFound {
+            operation,
+            status,
+            said,
+        }),
+        Some(status) if status >= 500 => Failure::Network(Network::ServerError { status, said }),
+        _ => Failure::Failed {
+            operation,
+            status,
+            said,
+        },
     }
-}
-
-fn access_denied(operation: Operation) -> Failure {
-    Failure::new(
-        Kind::Fatal,
-        format!(
-            "AWS denied xray:{} — add it to your IAM policy (see README: {})",
-            operation.name(),
-            operation.policy_section()
-        ),
-    )
 }
 
 /// How a call failed to reach X-Ray, in the categories of PutTelemetryRecords'
@@ -279,28 +384,22 @@ fn credentials_error<'a>(error: &'a (dyn Error + 'static)) -> Option<&'a Credent
     None
 }
 
-/// Advice for credentials that could not be had.
-pub fn credentials_message(error: &CredentialsError, profile: &str) -> String {
+/// What to do about credentials that could not be had.
+pub fn credentials_failure(error: &CredentialsError, profile: &str) -> Configuration {
     let detail = innermost(error);
+    let profile = profile.to_owned();
     let lower = detail.to_lowercase();
     if lower.contains("expired") || (lower.contains("sso") && lower.contains("token")) {
-        return format!(
-            "the AWS credentials of profile {profile} have expired or need a new login: run \
-             `aws sso login --profile {profile}` (or refresh them as you usually do), then try \
-             again ({detail})"
-        );
+        return Configuration::LoginNeeded { profile, detail };
     }
     match error {
-        CredentialsError::CredentialsNotLoaded(_) => format!(
-            "no AWS credentials found for profile {profile}: set AWS_ACCESS_KEY_ID and \
-             AWS_SECRET_ACCESS_KEY, run `aws configure --profile {profile}`, or \
-             `aws sso login --profile {profile}` for SSO ({detail})"
-        ),
-        CredentialsError::ProviderTimedOut(_) => format!(
-            "the AWS credentials of profile {profile} took too long to come: check the network, \
-             or the credential_process or SSO set-up of the profile ({detail})"
-        ),
-        _ => format!("the AWS credentials of profile {profile} could not be loaded: {detail}"),
+        CredentialsError::CredentialsNotLoaded(_) => {
+            Configuration::NoCredentials { profile, detail }
+        }
+        CredentialsError::ProviderTimedOut(_) => {
+            Configuration::CredentialsTimedOut { profile, detail }
+        }
+        _ => Configuration::CredentialsUnloadable { profile, detail },
     }
 }
 
@@ -313,7 +412,7 @@ fn without_os_error(text: &str) -> &str {
 }
 
 /// The deepest cause of an error: the part that says what happened.
-pub fn innermost(error: &(dyn Error + 'static)) -> String {
+fn innermost(error: &(dyn Error + 'static)) -> String {
     let mut deepest = error;
     while let Some(source) = deepest.source() {
         deepest = source;
@@ -342,15 +441,21 @@ mod tests {
 
     #[test]
     fn throttling_and_server_errors_are_worth_another_try() {
-        assert_eq!(
-            failure(429, "ThrottledException", "Rate exceeded").kind,
-            Kind::Throttled
-        );
-        assert_eq!(failure(429, "", "").kind, Kind::Throttled);
+        let throttled = failure(429, "ThrottledException", "Rate exceeded");
+        assert_eq!(throttled, Failure::Throttled);
+        assert!(throttled.worth_retrying());
+        assert_eq!(failure(429, "", ""), Failure::Throttled);
         let server = failure(503, "ServiceUnavailable", "try later");
-        assert_eq!(server.kind, Kind::Transient);
         assert_eq!(
-            server.message,
+            server,
+            Failure::Network(Network::ServerError {
+                status: 503,
+                said: "ServiceUnavailable: try later".into()
+            })
+        );
+        assert!(server.worth_retrying());
+        assert_eq!(
+            server.to_string(),
             "X-Ray answered HTTP 503 (ServiceUnavailable: try later)"
         );
     }
@@ -362,10 +467,15 @@ mod tests {
             "AccessDeniedException",
             "User: arn:aws:iam::1:user/x is not authorized",
         );
-        assert_eq!(denied.kind, Kind::Fatal);
+        assert_eq!(denied, Failure::AccessDenied(Operation::BatchGetTraces));
+        assert!(!denied.worth_retrying());
         assert_eq!(
-            denied.message,
+            denied.to_string(),
             "AWS denied xray:BatchGetTraces — add it to your IAM policy (see README: Live AWS)"
+        );
+        assert_eq!(
+            failure(403, "", ""),
+            Failure::AccessDenied(Operation::BatchGetTraces)
         );
     }
 
@@ -376,10 +486,15 @@ mod tests {
             "ExpiredTokenException",
             "The security token included in the request is expired",
         );
+        assert_eq!(
+            expired,
+            Failure::Configuration(Configuration::CredentialsExpired {
+                profile: "prod".into()
+            })
+        );
         assert!(
-            expired.message.contains("aws sso login --profile prod"),
-            "{}",
-            expired.message
+            expired.to_string().contains("aws sso login --profile prod"),
+            "{expired}"
         );
         let refused = failure(
             403,
@@ -387,16 +502,64 @@ mod tests {
             "The security token included in the request is invalid.",
         );
         assert!(
+            matches!(
+                refused,
+                Failure::Configuration(Configuration::CredentialsRefused { .. })
+            ),
+            "{refused:?}"
+        );
+        assert!(
             refused
-                .message
+                .to_string()
                 .contains("did not accept the credentials of profile prod"),
-            "{}",
-            refused.message
+            "{refused}"
         );
         let bad = failure(400, "InvalidRequestException", "Invalid filter expression");
         assert_eq!(
-            bad.message,
+            bad.to_string(),
             "X-Ray refused BatchGetTraces: InvalidRequestException: Invalid filter expression"
+        );
+    }
+
+    #[test]
+    fn missing_things_and_other_answers_keep_what_x_ray_said() {
+        let missing = failure(404, "", "no such group");
+        assert!(matches!(missing, Failure::NotFound(_)), "{missing:?}");
+        assert_eq!(
+            missing.to_string(),
+            "BatchGetTraces failed: HTTP 404 no such group"
+        );
+        let other = service_failure(
+            Operation::BatchGetTraces,
+            Some(400),
+            Some("SomethingElse"),
+            None,
+            "prod",
+        );
+        assert_eq!(
+            other.to_string(),
+            "BatchGetTraces failed: HTTP 400 SomethingElse"
+        );
+        assert_eq!(
+            failure(200, "", "not JSON").to_string(),
+            "X-Ray's answer to BatchGetTraces could not be read: not JSON"
+        );
+    }
+
+    #[test]
+    fn a_timeout_names_the_call_and_its_bound() {
+        let timeout = Network::Timeout {
+            within: Some(Duration::from_millis(500)),
+        };
+        assert_eq!(timeout.to_string(), "no answer in time");
+        assert_eq!(
+            timeout.during(Operation::GetTraceSummaries),
+            "X-Ray did not answer GetTraceSummaries within 500 ms"
+        );
+        let refused = Network::Unreachable("Connection refused".into());
+        assert_eq!(
+            refused.during(Operation::GetTraceSummaries),
+            "could not reach X-Ray: Connection refused"
         );
     }
 
@@ -412,14 +575,26 @@ mod tests {
     #[test]
     fn missing_and_expired_credentials_name_the_profile() {
         let missing = CredentialsError::not_loaded("no providers in chain provided credentials");
-        let message = credentials_message(&missing, "dev");
+        let failure = credentials_failure(&missing, "dev");
+        assert!(
+            matches!(failure, Configuration::NoCredentials { .. }),
+            "{failure:?}"
+        );
+        let message = failure.to_string();
         assert!(
             message.starts_with("no AWS credentials found for profile dev: "),
             "{message}"
         );
         let expired =
             CredentialsError::provider_error("the SSO token has expired and cannot be refreshed");
-        let message = credentials_message(&expired, "dev");
-        assert!(message.contains("aws sso login --profile dev"), "{message}");
+        let failure = credentials_failure(&expired, "dev");
+        assert!(
+            matches!(failure, Configuration::LoginNeeded { .. }),
+            "{failure:?}"
+        );
+        assert!(
+            failure.to_string().contains("aws sso login --profile dev"),
+            "{failure}"
+        );
     }
 }

@@ -8,7 +8,9 @@ mod errors;
 use std::time::Duration;
 
 pub use connection::{ConnectOptions, Connection, Progress, Timeouts};
-pub use errors::{Backend, Failure, Kind, Operation, backend_error, classify};
+pub use errors::{
+    Backend, Configuration, Failure, Network, NotFound, Operation, backend_error, classify,
+};
 
 /// 15 s, 1.5 s, 200 ms.
 pub fn seconds(duration: Duration) -> String {

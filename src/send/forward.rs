@@ -350,21 +350,16 @@ async fn run(shared: Arc<Shared>, writer: Writer) {
                 });
                 let mut inner = shared.lock();
                 inner.sending = 0;
-                inner.failure = Some(failure.message.clone());
+                inner.failure = Some(failure.to_string());
                 if let Some(backend) = failure.backend {
                     inner.telemetry.errors.count(backend);
                 }
                 if failure.worth_retrying() || failure.backend.is_none() {
                     inner.put_back(batch, options.queue_bytes);
                     inner.problem(format!(
-                        "forwarding waits: {}; documents stay queued",
-                        failure.message
+                        "forwarding waits: {failure}; documents stay queued"
                     ));
-                    inner.waiting = Some(format!(
-                        "{}; sending again in {}",
-                        failure.message,
-                        seconds(next)
-                    ));
+                    inner.waiting = Some(format!("{failure}; sending again in {}", seconds(next)));
                     pause = Some(next);
                 } else {
                     let count = batch.len() as u64;
@@ -399,12 +394,12 @@ async fn send_telemetry(shared: &Shared, writer: &Writer) {
         if let Some(backend) = failure.backend {
             pending.errors.count(backend);
         }
-        inner.problem(format!("telemetry not sent: {}", failure.message));
+        inner.problem(format!("telemetry not sent: {failure}"));
     }
 }
 
 fn refused_batch(failure: &CallFailure, count: u64) -> String {
-    format!("{count} documents not forwarded: {}", failure.message)
+    format!("{count} documents not forwarded: {failure}")
 }
 
 /// "segment 70de5b6f19ff9a0a of trace 1-…" or what little can be said of a bad document.

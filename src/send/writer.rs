@@ -8,7 +8,9 @@ use aws_sdk_xray::primitives::DateTime;
 use aws_sdk_xray::types::{BackendConnectionErrors, TelemetryRecord};
 
 use super::telemetry::Counts;
-use crate::aws::{Backend, ConnectOptions, Connection, Kind, Operation, backend_error, classify};
+use crate::aws::{
+    Backend, Configuration, ConnectOptions, Connection, Failure, Operation, backend_error, classify,
+};
 
 /// A document X-Ray did not take, as UnprocessedTraceSegments names it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -47,19 +49,27 @@ impl Unprocessed {
 }
 
 /// A call that failed as a whole.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{failure}")]
 pub struct CallFailure {
-    pub kind: Kind,
+    pub failure: Failure,
     /// How the connection failed, for telemetry; `None` when the call was never sent (no
     /// region or credentials).
     pub backend: Option<Backend>,
-    pub message: String,
 }
 
 impl CallFailure {
     /// Sending the same again later may work.
     pub fn worth_retrying(&self) -> bool {
-        self.kind != Kind::Fatal
+        self.failure.worth_retrying()
+    }
+
+    /// A call that could not be made.
+    fn unsent(failure: Failure) -> CallFailure {
+        CallFailure {
+            failure,
+            backend: None,
+        }
     }
 }
 
@@ -133,10 +143,11 @@ impl Writer {
                     .build(),
             )
             .build()
-            .map_err(|error| CallFailure {
-                kind: Kind::Fatal,
-                backend: None,
-                message: format!("telemetry record not made: {error}"),
+            .map_err(|error| {
+                CallFailure::unsent(Failure::Configuration(Configuration::Unsendable {
+                    operation: Operation::PutTelemetryRecords,
+                    detail: format!("its record could not be made ({error})"),
+                }))
             })?;
         client
             .put_telemetry_records()
@@ -152,11 +163,9 @@ impl Writer {
     where
         E: ProvideErrorMetadata + std::error::Error + 'static,
     {
-        let failure = classify(operation, error, &self.profile);
         CallFailure {
-            kind: failure.kind,
+            failure: classify(operation, error, &self.profile),
             backend: Some(backend_error(error)),
-            message: failure.message,
         }
     }
 
@@ -164,11 +173,7 @@ impl Writer {
         self.connection
             .client()
             .await
-            .map_err(|message| CallFailure {
-                kind: Kind::Fatal,
-                backend: None,
-                message,
-            })
+            .map_err(|configuration| CallFailure::unsent(Failure::Configuration(configuration)))
     }
 }
 

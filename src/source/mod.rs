@@ -3,6 +3,7 @@
 pub mod aws;
 pub mod dataset;
 pub mod demo;
+pub mod error;
 pub mod files;
 pub mod input;
 pub mod listen;
@@ -20,6 +21,7 @@ use tokio::sync::watch;
 use crate::model::{ServiceGraph, Trace, TraceSummary};
 
 pub use dataset::{Collector, Dataset};
+pub use error::SourceError;
 pub use input::{Forwarding, Input, Listening, Saved};
 pub use memory::MemorySource;
 pub use problem::Problem;
@@ -75,12 +77,6 @@ pub struct SummaryPage {
     pub done: bool,
     /// Problems met while loading, as "place: message" lines.
     pub problems: Vec<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-pub enum SourceError {
-    #[error("{0}")]
-    Failed(String),
 }
 
 /// A source of traces. Futures are `'static` so the worker can run and cancel them freely.

@@ -136,9 +136,9 @@ async fn follow(
                     return;
                 }
             }
-            Err(SourceError::Failed(message)) => {
+            Err(error) => {
                 let text = format!(
-                    "following: {message}; asking again in {} s",
+                    "following: {error}; asking again in {} s",
                     tuning.poll_every.as_secs()
                 );
                 match &trouble {

@@ -169,7 +169,7 @@ async fn batch(caller: &Caller, ids: Vec<String>) -> Result<Batch, SourceError> 
         collector.into_traces()
     })
     .await
-    .map_err(|e| SourceError::Failed(format!("assembling traces failed: {e}")))?;
+    .map_err(|e| SourceError::Other(format!("assembling traces failed: {e}")))?;
     for problem in &problems {
         caller.board.problem(problem.to_string());
     }

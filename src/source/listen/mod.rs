@@ -327,7 +327,7 @@ impl TraceSource for ListenerSource {
                 super::query::summaries(&snapshot, &query)
             })
             .await
-            .map_err(|e| SourceError::Failed(format!("listing traces failed: {e}")))?
+            .map_err(|e| SourceError::Other(format!("listing traces failed: {e}")))?
         }))
     }
 
@@ -356,7 +356,7 @@ impl TraceSource for ListenerSource {
                 }
             })
             .await
-            .map_err(|e| SourceError::Failed(format!("drawing the map failed: {e}")))
+            .map_err(|e| SourceError::Other(format!("drawing the map failed: {e}")))
         })
     }
 
