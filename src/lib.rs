@@ -29,50 +29,68 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use cli::Cli;
-use source::TraceSource;
-use start::{Screen, Settings, Start};
+use source::{Input, TraceSource};
+use start::{Screen, Settings, Start, StartError};
 
 /// `--print` never waits longer than this for its data.
 const PRINT_BOUND: std::time::Duration = std::time::Duration::from_secs(60);
 
+/// How a run that did its work ended.
+enum Ended {
+    Done,
+    /// Some of it could not be done, and what was not has been said.
+    Incomplete,
+}
+
 /// Runs the program for a parsed command line; the exit code says how it went.
 pub async fn run(cli: Cli) -> ExitCode {
-    let (config, config_problem) = config::load(cli.config.as_deref());
-    let start = match Start::new(&cli, &config) {
-        Ok(start) => start,
-        Err(message) => {
-            eprintln!("xray-tui: {message}");
-            return ExitCode::from(2);
+    match run_to_end(cli).await {
+        Ok(Ended::Done) => ExitCode::SUCCESS,
+        Ok(Ended::Incomplete) => ExitCode::FAILURE,
+        Err(error) => {
+            let message = error.to_string();
+            let lines: Vec<_> = message.lines().map(text::clean).collect();
+            eprintln!("xray-tui: {}", lines.join("\n"));
+            error.exit_code()
         }
-    };
-    let (input, settings, screen) = match start {
+    }
+}
+
+async fn run_to_end(cli: Cli) -> Result<Ended, StartError> {
+    let (config, config_problem) = config::load(cli.config.as_deref());
+    match Start::new(&cli, &config)? {
         Start::Upload(upload) => {
-            if let Some(problem) = &config_problem {
-                eprintln!("xray-tui: {}", text::clean(problem));
-            }
-            return upload::run(upload).await;
+            warn(config_problem.as_deref());
+            Ok(match upload::run(upload).await? {
+                upload::Sent::All => Ended::Done,
+                upload::Sent::Partly => Ended::Incomplete,
+            })
         }
         Start::Print {
             input,
             settings,
             screen,
-        } => (input, settings, Some(screen)),
-        Start::Explore { input, settings } => (input, settings, None),
-    };
-    let source = match input.open() {
-        Ok(source) => source,
-        Err(message) => {
-            eprintln!("xray-tui: {message}");
-            return ExitCode::from(2);
+        } => {
+            let source = open(&input)?;
+            warn(config_problem.as_deref());
+            print_screen(source, settings, screen, &config).await
         }
-    };
-    if let Some(screen) = screen {
-        if let Some(problem) = &config_problem {
-            eprintln!("xray-tui: {}", text::clean(problem));
+        Start::Explore { input, settings } => {
+            let source = open(&input)?;
+            explore(source, settings, config, config_problem).await
         }
-        return print_screen(source, settings, screen, &config).await;
     }
-    explore(source, settings, config, config_problem).await
+}
+
+fn open(input: &Input) -> Result<Arc<dyn TraceSource>, StartError> {
+    input.open().map_err(StartError::Open)
+}
+
+/// Something the user should hear that does not stop the run.
+fn warn(problem: Option<&str>) {
+    if let Some(problem) = problem {
+        eprintln!("xray-tui: {}", text::clean(problem));
+    }
 }
 
 async fn print_screen(
@@ -80,7 +98,7 @@ async fn print_screen(
     settings: Settings,
     screen: Screen,
     config: &config::Config,
-) -> ExitCode {
+) -> Result<Ended, StartError> {
     let request = print::Request {
         view: screen.view,
         filter: settings.filter,
@@ -92,31 +110,24 @@ async fn print_screen(
         utc_offset: event_loop::local_utc_offset(),
         columns: config.columns.clone(),
     };
-    let rendered = tokio::time::timeout(PRINT_BOUND, print::render(source, request))
+    let printed = tokio::time::timeout(PRINT_BOUND, print::render(source, request))
         .await
         .unwrap_or_else(|_| {
             Err(format!(
                 "gave up after {} s waiting for the data to print",
                 PRINT_BOUND.as_secs()
             ))
-        });
-    match rendered {
-        Ok(printed) => {
-            print!("{}", printed.text);
-            for problem in &printed.problems {
-                eprintln!("xray-tui: {}", text::clean(problem));
-            }
-            if printed.empty && !printed.problems.is_empty() {
-                ExitCode::FAILURE
-            } else {
-                ExitCode::SUCCESS
-            }
-        }
-        Err(message) => {
-            eprintln!("xray-tui: {}", text::clean(&message));
-            ExitCode::FAILURE
-        }
+        })
+        .map_err(StartError::Print)?;
+    print!("{}", printed.text);
+    for problem in &printed.problems {
+        warn(Some(problem));
     }
+    Ok(if printed.empty && !printed.problems.is_empty() {
+        Ended::Incomplete
+    } else {
+        Ended::Done
+    })
 }
 
 async fn explore(
@@ -124,7 +135,7 @@ async fn explore(
     settings: Settings,
     config: config::Config,
     config_problem: Option<String>,
-) -> ExitCode {
+) -> Result<Ended, StartError> {
     let depth = config
         .colors
         .unwrap_or_else(ui::theme::ColorDepth::from_env);
@@ -154,14 +165,7 @@ async fn explore(
     };
     let finishing = Arc::clone(&source);
     let ran = event_loop::run(source, options).await;
-    if let Some(message) = finishing.finish().await {
-        eprintln!("xray-tui: {}", text::clean(&message));
-    }
-    match ran {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(error) => {
-            eprintln!("xray-tui: terminal error: {error}");
-            ExitCode::FAILURE
-        }
-    }
+    warn(finishing.finish().await.as_deref());
+    ran?;
+    Ok(Ended::Done)
 }

@@ -1,14 +1,16 @@
 //! Start-up: the command line and the configuration, made once into one typed description of
 //! the run: what to open, what to do with it, and with which settings. Nothing below reads the
-//! flags.
+//! flags. And the one error a run can end with.
+
+use std::process::ExitCode;
 
 use crate::aws::{ConnectOptions, Timeouts};
 use crate::cli::Cli;
 use crate::config::Config;
-use crate::print;
 use crate::source::aws::{AwsOptions, Tuning};
 use crate::source::{Forwarding, Input, Listening, Saved, TimeRange, listen};
-use crate::upload::Upload;
+use crate::upload::{NothingToUpload, Upload};
+use crate::{print, text};
 
 /// What the run does.
 #[derive(Debug, Clone, PartialEq)]
@@ -50,6 +52,45 @@ pub struct Settings {
     pub region: Option<String>,
 }
 
+/// Why a run ends in failure: at start-up, or a command that could not finish. It is said
+/// once, after `xray-tui: `, and decides the exit code.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    /// Flags that do not go together, or a value that is not understood.
+    #[error("{0}")]
+    Usage(String),
+    #[error("`{0}` is not a trace id")]
+    NotATraceId(String),
+    /// The expression, with a caret under what is wrong.
+    #[error("bad filter expression:\n{0}")]
+    BadFilter(String),
+    /// The input could not be opened: a listener's address is taken, a recording cannot be
+    /// written.
+    #[error("{0}")]
+    Open(String),
+    #[error(transparent)]
+    NothingToUpload(#[from] NothingToUpload),
+    /// `--print` could not get its data.
+    #[error("{}", text::clean(.0))]
+    Print(String),
+    #[error("terminal error: {0}")]
+    Terminal(#[from] std::io::Error),
+}
+
+impl StartError {
+    /// 2 when the run cannot do what was asked as it was asked, 1 when it failed on the way.
+    pub fn exit_code(&self) -> ExitCode {
+        match self {
+            StartError::Usage(_)
+            | StartError::NotATraceId(_)
+            | StartError::BadFilter(_)
+            | StartError::Open(_)
+            | StartError::NothingToUpload(_) => ExitCode::from(2),
+            StartError::Print(_) | StartError::Terminal(_) => ExitCode::FAILURE,
+        }
+    }
+}
+
 /// The input the flags name, before its settings are worked out.
 enum Named<'a> {
     Saved(Saved),
@@ -72,8 +113,8 @@ fn named(cli: &Cli) -> Named<'_> {
 impl Start {
     /// What the command line asks for, with what it leaves out taken from the configuration:
     /// the region; the profile for live AWS, --upload and --forward; and the time range for
-    /// live AWS (saved files and listeners keep all their traces). Errors are for the user.
-    pub fn new(cli: &Cli, config: &Config) -> Result<Start, String> {
+    /// live AWS (saved files and listeners keep all their traces).
+    pub fn new(cli: &Cli, config: &Config) -> Result<Start, StartError> {
         let named = named(cli);
         let live = matches!(named, Named::Aws);
         let writes = cli.upload || cli.forward;
@@ -83,10 +124,10 @@ impl Start {
                 (cli.endpoint_url.is_some(), "--endpoint-url"),
             ] {
                 if given {
-                    return Err(format!(
+                    return Err(StartError::Usage(format!(
                         "{flag} is for live AWS, --upload and --forward; it has no say over \
                          --demo, --file or --listen alone"
-                    ));
+                    )));
                 }
             }
         }
@@ -104,9 +145,9 @@ impl Start {
         };
         if cli.upload {
             let Named::Saved(saved) = named else {
-                return Err(
+                return Err(StartError::Usage(
                     "--upload sends saved documents: give them with --file PATH or --demo".into(),
-                );
+                ));
             };
             return Ok(Start::Upload(Upload {
                 saved,
@@ -117,7 +158,7 @@ impl Start {
         let input = match named {
             Named::Saved(saved) => Input::Saved(saved),
             Named::Listen(address) => Input::Listen(Listening {
-                address: listen::parse_address(address)?,
+                address: listen::parse_address(address).map_err(StartError::Usage)?,
                 max_traces: usize::try_from(cli.max_traces).unwrap_or(usize::MAX),
                 record: cli.record.clone(),
                 forward: cli.forward.then(|| Forwarding {
@@ -147,7 +188,7 @@ impl Start {
                 input,
                 settings,
                 screen: Screen {
-                    view: print::View::parse(view)?,
+                    view: print::View::parse(view).map_err(StartError::Usage)?,
                     width: cli.width,
                     height: cli.height,
                 },
@@ -157,27 +198,28 @@ impl Start {
     }
 }
 
-fn trace(cli: &Cli) -> Result<Option<String>, String> {
+fn trace(cli: &Cli) -> Result<Option<String>, StartError> {
     cli.trace
         .as_deref()
         .map(|id| {
-            crate::model::trace_id::normalize(id).ok_or_else(|| format!("`{id}` is not a trace id"))
+            crate::model::trace_id::normalize(id)
+                .ok_or_else(|| StartError::NotATraceId(id.to_owned()))
         })
         .transpose()
 }
 
-fn filter(cli: &Cli) -> Result<Option<String>, String> {
+fn filter(cli: &Cli) -> Result<Option<String>, StartError> {
     if let Some(filter) = &cli.filter
         && let Err(error) = crate::filter::parse(filter)
     {
-        return Err(format!("bad filter expression:\n{}", error.render(filter)));
+        return Err(StartError::BadFilter(error.render(filter)));
     }
     Ok(cli.filter.clone())
 }
 
 /// The range the command line names; else the configuration's length for live AWS; else the
 /// input's own.
-fn range(cli: &Cli, config: &Config, input: &Input) -> Result<TimeRange, String> {
+fn range(cli: &Cli, config: &Config, input: &Input) -> Result<TimeRange, StartError> {
     let configured = match input {
         Input::Aws(_) if cli.from.is_none() => config.since,
         _ => None,
@@ -190,7 +232,7 @@ fn range(cli: &Cli, config: &Config, input: &Input) -> Result<TimeRange, String>
     };
     let to = cli.to.unwrap_or_else(crate::clock::now);
     if to <= from {
-        return Err("--to must be later than --from".into());
+        return Err(StartError::Usage("--to must be later than --from".into()));
     }
     Ok(TimeRange::Between(from, to))
 }
@@ -208,8 +250,18 @@ mod tests {
         Cli::try_parse_from(std::iter::once("xray-tui").chain(args.iter().copied())).unwrap()
     }
 
-    fn start(args: &[&str]) -> Result<Start, String> {
+    fn start(args: &[&str]) -> Result<Start, StartError> {
         Start::new(&cli(args), &Config::default())
+    }
+
+    /// What the user is told, and the exit code.
+    fn refusal(args: &[&str]) -> (String, ExitCode) {
+        let error = start(args).unwrap_err();
+        (error.to_string(), error.exit_code())
+    }
+
+    fn usage(message: &str) -> (String, ExitCode) {
+        (message.to_owned(), ExitCode::from(2))
     }
 
     fn explored(args: &[&str], config: &Config) -> (Input, Settings) {
@@ -312,22 +364,26 @@ mod tests {
             })
         );
         assert_eq!(
-            start(&["--upload"]).unwrap_err(),
-            "--upload sends saved documents: give them with --file PATH or --demo"
+            refusal(&["--upload"]),
+            usage("--upload sends saved documents: give them with --file PATH or --demo")
         );
     }
 
     #[test]
     fn aws_flags_are_refused_for_offline_inputs_alone() {
         assert_eq!(
-            start(&["--demo", "--profile", "prod"]).unwrap_err(),
-            "--profile is for live AWS, --upload and --forward; it has no say over --demo, \
-             --file or --listen alone"
+            refusal(&["--demo", "--profile", "prod"]),
+            usage(
+                "--profile is for live AWS, --upload and --forward; it has no say over --demo, \
+                 --file or --listen alone"
+            )
         );
         assert_eq!(
-            start(&["--listen", "--endpoint-url", "http://127.0.0.1:4000"]).unwrap_err(),
-            "--endpoint-url is for live AWS, --upload and --forward; it has no say over \
-             --demo, --file or --listen alone"
+            refusal(&["--listen", "--endpoint-url", "http://127.0.0.1:4000"]),
+            usage(
+                "--endpoint-url is for live AWS, --upload and --forward; it has no say over \
+                 --demo, --file or --listen alone"
+            )
         );
         assert!(start(&["--listen", "--forward", "--profile", "prod"]).is_ok());
     }
@@ -349,30 +405,33 @@ mod tests {
             }
         );
         assert_eq!(
-            start(&["--demo", "--print", "flamegraph"]).unwrap_err(),
-            "unknown view `flamegraph`: use list, trace:<ID> or map"
+            refusal(&["--demo", "--print", "flamegraph"]),
+            usage("unknown view `flamegraph`: use list, trace:<ID> or map")
         );
     }
 
     #[test]
     fn bad_ids_filters_and_ranges_are_refused() {
         assert_eq!(
-            start(&["--demo", "--trace", "nope"]).unwrap_err(),
-            "`nope` is not a trace id"
+            refusal(&["--demo", "--trace", "nope"]),
+            usage("`nope` is not a trace id")
         );
+        let (message, code) = refusal(&["--demo", "--filter", "http.status >"]);
         assert!(
-            start(&["--demo", "--filter", "http.status >"])
-                .unwrap_err()
-                .starts_with("bad filter expression:\nhttp.status >\n")
+            message.starts_with("bad filter expression:\nhttp.status >\n"),
+            "{message}"
+        );
+        assert_eq!(code, ExitCode::from(2));
+        assert_eq!(
+            refusal(&["--demo", "--from", "1700003600", "--to", "1700000000"]),
+            usage("--to must be later than --from")
         );
         assert_eq!(
-            start(&["--demo", "--from", "1700003600", "--to", "1700000000"]).unwrap_err(),
-            "--to must be later than --from"
-        );
-        assert_eq!(
-            start(&["--listen", "localhost:two-thousand"]).unwrap_err(),
-            "`localhost:two-thousand` is not an address to listen on: use HOST:PORT like \
-             127.0.0.1:2000 or [::1]:2000, or a port"
+            refusal(&["--listen", "localhost:two-thousand"]),
+            usage(
+                "`localhost:two-thousand` is not an address to listen on: use HOST:PORT like \
+                 127.0.0.1:2000 or [::1]:2000, or a port"
+            )
         );
     }
 

@@ -1,7 +1,6 @@
 //! `xray-tui --file PATH... --upload` and `--demo --upload`: read, send, report, exit.
 
 use std::io::{IsTerminal, Write};
-use std::process::ExitCode;
 use std::sync::Arc;
 
 use crate::aws::ConnectOptions;
@@ -24,20 +23,43 @@ pub struct Upload {
     pub connect: ConnectOptions,
 }
 
-pub async fn run(upload: Upload) -> ExitCode {
+/// How much of what was read went to X-Ray.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sent {
+    All,
+    /// Some documents were rejected, not sent or not read; the report says which.
+    Partly,
+}
+
+/// The saved input holds nothing that could be sent.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("no segment documents to upload in {input}{}", listed(unreadable))]
+pub struct NothingToUpload {
+    /// "the demo data", "3 files".
+    pub input: String,
+    /// What could not be read as a document, and why.
+    pub unreadable: Vec<(String, String)>,
+}
+
+/// "\n  place: reason" for each.
+fn listed(unreadable: &[(String, String)]) -> String {
+    unreadable
+        .iter()
+        .map(|(place, reason)| format!("\n  {}: {}", text::clean(place), text::clean(reason)))
+        .collect()
+}
+
+/// Reads, sends with a progress bar on a terminal, and prints the report on stdout.
+pub async fn run(upload: Upload) -> Result<Sent, NothingToUpload> {
     let now = crate::clock::now();
-    let source = match &upload.saved {
+    let input = match &upload.saved {
         Saved::Demo => "the demo data".to_owned(),
         Saved::Files(paths) => files::describe(paths),
     };
     let dataset = upload.saved.load(now);
     let (items, unreadable) = items_of(&dataset);
     if items.is_empty() {
-        eprintln!("xray-tui: no segment documents to upload in {source}");
-        for problem in &unreadable {
-            eprintln!("  {}: {}", text::clean(&problem.0), text::clean(&problem.1));
-        }
-        return ExitCode::from(2);
+        return Err(NothingToUpload { input, unreadable });
     }
     let writer = Writer::new(upload.connect);
     let options = UploadOptions::new(upload.rebase_time, now);
@@ -47,11 +69,11 @@ pub async fn run(upload: Upload) -> ExitCode {
     })
     .await;
     bar.finish();
-    print!("{}", report(&source, &outcome, &unreadable));
+    print!("{}", report(&input, &outcome, &unreadable));
     if outcome.rejected.is_empty() && outcome.not_sent == 0 && unreadable.is_empty() {
-        ExitCode::SUCCESS
+        Ok(Sent::All)
     } else {
-        ExitCode::FAILURE
+        Ok(Sent::Partly)
     }
 }
 
@@ -230,6 +252,25 @@ impl ProgressBar {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn nothing_to_upload_lists_what_was_not_read_in_clean_words() {
+        let nothing = NothingToUpload {
+            input: "2 files".into(),
+            unreadable: vec![
+                (
+                    "notes.txt:1:1".into(),
+                    "not valid JSON: expected value".into(),
+                ),
+                ("odd.json".into(), "not JSON\u{1b}[2J".into()),
+            ],
+        };
+        assert_eq!(
+            nothing.to_string(),
+            "no segment documents to upload in 2 files\n  notes.txt:1:1: not valid JSON: \
+             expected value\n  odd.json: not JSON␛[2J"
+        );
+    }
 
     #[test]
     fn the_report_counts_then_lists_reasons() {
