@@ -1,6 +1,6 @@
 //! Start-up: the command line and the configuration, made once into one typed description of
 //! the run: what to open, what to do with it, and with which settings. Nothing below reads the
-//! flags. And the one error a run can end with.
+//! flags. Also the one error a run can end with, and its exit code.
 
 use std::process::ExitCode;
 

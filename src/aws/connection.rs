@@ -29,7 +29,7 @@ pub struct ConnectOptions {
     pub timeouts: Timeouts,
 }
 
-/// How long reaching X-Ray may take; tests shorten them.
+/// How long reaching X-Ray may take.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Timeouts {
     pub connect: Duration,

@@ -50,7 +50,7 @@ impl AwsSource {
             options.connect.profile.clone(),
         );
         let board = StatusBoard::new();
-        let progress: Arc<dyn Progress> = Arc::clone(&board) as Arc<dyn Progress>;
+        let progress: Arc<dyn Progress> = board.clone();
         let connection = Connection::resolving(options.connect.clone(), Some(progress));
         AwsSource::with(label, connection, board, options)
     }
