@@ -1,10 +1,8 @@
-//! The command line.
+//! The command line, as the user typed it: `start` makes it into what the run does.
 
 use std::path::PathBuf;
 
 use clap::Parser;
-
-use crate::source::TimeRange;
 
 /// A keyboard-driven terminal explorer for AWS X-Ray traces.
 ///
@@ -152,117 +150,4 @@ fn parse_url(text: &str) -> Result<String, String> {
 
 fn parse_instant(text: &str) -> Result<f64, String> {
     crate::source::time_range::parse_instant(text)
-}
-
-impl Cli {
-    /// Flags that only make sense together, beyond what the parser checks.
-    pub fn check(&self) -> Result<(), String> {
-        let offline = self.demo || !self.file.is_empty() || self.listen.is_some();
-        let writes = self.upload || self.forward;
-        if offline && !writes {
-            for (given, flag) in [
-                (self.profile.is_some(), "--profile"),
-                (self.endpoint_url.is_some(), "--endpoint-url"),
-            ] {
-                if given {
-                    return Err(format!(
-                        "{flag} is for live AWS, --upload and --forward; it has no say over \
-                         --demo, --file or --listen alone"
-                    ));
-                }
-            }
-        }
-        if self.upload && !self.demo && self.file.is_empty() {
-            return Err(
-                "--upload sends saved documents: give them with --file PATH or --demo".into(),
-            );
-        }
-        Ok(())
-    }
-
-    /// Settings the command line leaves out come from the configuration file: the region;
-    /// the profile for live AWS, --upload and --forward; and the time range for live AWS
-    /// (saved files keep all their traces).
-    pub fn take_defaults_from(&mut self, config: &crate::config::Config) {
-        if self.region.is_none() {
-            self.region = config.region.clone();
-        }
-        let offline = self.demo || !self.file.is_empty() || self.listen.is_some();
-        if self.profile.is_none() && (!offline || self.upload || self.forward) {
-            self.profile = config.profile.clone();
-        }
-        if self.since.is_none() && self.from.is_none() && !offline {
-            self.since = config.since;
-        }
-    }
-
-    /// The time range the command line asks for, if it names one.
-    pub fn time_range(&self) -> Result<Option<TimeRange>, String> {
-        if let Some(seconds) = self.since {
-            return Ok(Some(TimeRange::Last(seconds)));
-        }
-        let Some(from) = self.from else {
-            return Ok(None);
-        };
-        let to = self.to.unwrap_or_else(crate::worker::now);
-        if to <= from {
-            return Err("--to must be later than --from".into());
-        }
-        Ok(Some(TimeRange::Between(from, to)))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::config::Config;
-
-    fn cli(args: &[&str]) -> Cli {
-        Cli::try_parse_from(std::iter::once("xray-tui").chain(args.iter().copied())).unwrap()
-    }
-
-    #[test]
-    fn the_configuration_fills_what_the_command_line_leaves_out() {
-        let config = Config {
-            profile: Some("prod".into()),
-            region: Some("eu-west-1".into()),
-            since: Some(3.0 * 3600.0),
-            ..Config::default()
-        };
-        let mut bare = cli(&[]);
-        bare.take_defaults_from(&config);
-        assert_eq!(bare.profile.as_deref(), Some("prod"));
-        assert_eq!(bare.region.as_deref(), Some("eu-west-1"));
-        assert_eq!(
-            bare.time_range().unwrap(),
-            Some(TimeRange::Last(3.0 * 3600.0))
-        );
-
-        let mut given = cli(&[
-            "--profile",
-            "dev",
-            "--region",
-            "us-east-1",
-            "--since",
-            "15m",
-        ]);
-        given.take_defaults_from(&config);
-        assert_eq!(given.profile.as_deref(), Some("dev"));
-        assert_eq!(given.region.as_deref(), Some("us-east-1"));
-        assert_eq!(given.time_range().unwrap(), Some(TimeRange::Last(900.0)));
-
-        let mut between = cli(&["--from", "1700000000", "--to", "1700003600"]);
-        between.take_defaults_from(&config);
-        assert_eq!(
-            between.time_range().unwrap(),
-            Some(TimeRange::Between(1_700_000_000.0, 1_700_003_600.0))
-        );
-
-        // The profile and the time range are for live AWS only.
-        let mut demo = cli(&["--demo"]);
-        demo.take_defaults_from(&config);
-        assert_eq!(demo.profile, None);
-        assert_eq!(demo.time_range().unwrap(), None);
-        assert_eq!(demo.region.as_deref(), Some("eu-west-1"));
-    }
 }

@@ -4,7 +4,9 @@
 
 pub mod analytics;
 pub mod app;
+pub mod aws;
 pub mod cli;
+pub mod clock;
 pub mod config;
 pub mod demo_gen;
 pub mod event_loop;
@@ -13,7 +15,9 @@ pub mod history;
 pub mod layout;
 pub mod model;
 pub mod print;
+pub mod send;
 pub mod source;
+pub mod start;
 pub mod synthetic;
 pub mod text;
 pub mod tui;
@@ -22,107 +26,116 @@ pub mod upload;
 pub mod worker;
 
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use cli::Cli;
+use source::{Input, TraceSource};
+use start::{Screen, Settings, Start, StartError};
 
 /// `--print` never waits longer than this for its data.
 const PRINT_BOUND: std::time::Duration = std::time::Duration::from_secs(60);
 
+/// How a run that did its work ended.
+enum Ended {
+    Done,
+    /// Some of it could not be done, and what was not has been said.
+    Incomplete,
+}
+
 /// Runs the program for a parsed command line; the exit code says how it went.
-pub async fn run(mut cli: Cli) -> ExitCode {
-    if let Err(message) = cli.check() {
-        eprintln!("xray-tui: {message}");
-        return ExitCode::from(2);
+pub async fn run(cli: Cli) -> ExitCode {
+    match run_to_end(cli).await {
+        Ok(Ended::Done) => ExitCode::SUCCESS,
+        Ok(Ended::Incomplete) => ExitCode::FAILURE,
+        Err(error) => {
+            let message = error.to_string();
+            let lines: Vec<_> = message.lines().map(text::clean).collect();
+            eprintln!("xray-tui: {}", lines.join("\n"));
+            error.exit_code()
+        }
     }
+}
+
+async fn run_to_end(cli: Cli) -> Result<Ended, StartError> {
     let (config, config_problem) = config::load(cli.config.as_deref());
-    cli.take_defaults_from(&config);
-    if cli.upload {
-        if let Some(problem) = &config_problem {
-            eprintln!("xray-tui: {}", text::clean(problem));
+    match Start::new(&cli, &config)? {
+        Start::Upload(upload) => {
+            warn(config_problem.as_deref());
+            Ok(match upload::run(upload).await? {
+                upload::Sent::All => Ended::Done,
+                upload::Sent::Partly => Ended::Incomplete,
+            })
         }
-        return upload::command::run(&cli).await;
+        Start::Print {
+            input,
+            settings,
+            screen,
+        } => {
+            let source = open(&input)?;
+            warn(config_problem.as_deref());
+            print_screen(source, settings, screen, &config).await
+        }
+        Start::Explore { input, settings } => {
+            let source = open(&input)?;
+            explore(source, settings, config, config_problem).await
+        }
     }
-    let source = match source::open(&cli) {
-        Ok(source) => source,
-        Err(message) => {
-            eprintln!("xray-tui: {message}");
-            return ExitCode::from(2);
-        }
-    };
-    let trace = match cli
-        .trace
-        .as_deref()
-        .map(|id| model::trace_id::normalize(id).ok_or(id))
-    {
-        Some(Err(id)) => {
-            eprintln!("xray-tui: `{id}` is not a trace id");
-            return ExitCode::from(2);
-        }
-        Some(Ok(id)) => Some(id),
-        None => None,
-    };
-    if let Some(filter) = &cli.filter
-        && let Err(error) = filter::parse(filter)
-    {
-        eprintln!("xray-tui: bad filter expression:\n{}", error.render(filter));
-        return ExitCode::from(2);
+}
+
+fn open(input: &Input) -> Result<Arc<dyn TraceSource>, StartError> {
+    input.open().map_err(StartError::Open)
+}
+
+/// Something the user should hear that does not stop the run.
+fn warn(problem: Option<&str>) {
+    if let Some(problem) = problem {
+        eprintln!("xray-tui: {}", text::clean(problem));
     }
-    let range = match cli.time_range() {
-        Ok(range) => range.unwrap_or_else(|| source::default_range(&cli)),
-        Err(message) => {
-            eprintln!("xray-tui: {message}");
-            return ExitCode::from(2);
-        }
+}
+
+async fn print_screen(
+    source: Arc<dyn TraceSource>,
+    settings: Settings,
+    screen: Screen,
+    config: &config::Config,
+) -> Result<Ended, StartError> {
+    let request = print::Request {
+        view: screen.view,
+        filter: settings.filter,
+        range: settings.range,
+        group: settings.group,
+        ascii: settings.ascii,
+        width: screen.width,
+        height: screen.height,
+        utc_offset: event_loop::local_utc_offset(),
+        columns: config.columns.clone(),
     };
-    if let Some(view) = &cli.print {
-        if let Some(problem) = &config_problem {
-            eprintln!("xray-tui: {}", text::clean(problem));
-        }
-        let view = match print::View::parse(view) {
-            Ok(view) => view,
-            Err(message) => {
-                eprintln!("xray-tui: {message}");
-                return ExitCode::from(2);
-            }
-        };
-        let offset = event_loop::local_utc_offset();
-        let request = print::Request {
-            view,
-            filter: cli.filter.clone(),
-            range,
-            group: cli.group.clone(),
-            ascii: cli.ascii,
-            width: cli.width,
-            height: cli.height,
-            utc_offset: offset,
-            columns: config.columns.clone(),
-        };
-        let rendered = tokio::time::timeout(PRINT_BOUND, print::render(source, request))
-            .await
-            .unwrap_or_else(|_| {
-                Err(format!(
-                    "gave up after {} s waiting for the data to print",
-                    PRINT_BOUND.as_secs()
-                ))
-            });
-        return match rendered {
-            Ok(printed) => {
-                print!("{}", printed.text);
-                for problem in &printed.problems {
-                    eprintln!("xray-tui: {}", text::clean(problem));
-                }
-                if printed.empty && !printed.problems.is_empty() {
-                    ExitCode::FAILURE
-                } else {
-                    ExitCode::SUCCESS
-                }
-            }
-            Err(message) => {
-                eprintln!("xray-tui: {}", text::clean(&message));
-                ExitCode::FAILURE
-            }
-        };
+    let printed = tokio::time::timeout(PRINT_BOUND, print::render(source, request))
+        .await
+        .unwrap_or_else(|_| {
+            Err(format!(
+                "gave up after {} s waiting for the data to print",
+                PRINT_BOUND.as_secs()
+            ))
+        })
+        .map_err(StartError::Print)?;
+    print!("{}", printed.text);
+    for problem in &printed.problems {
+        warn(Some(problem));
     }
+    Ok(if printed.empty && !printed.problems.is_empty() {
+        Ended::Incomplete
+    } else {
+        Ended::Done
+    })
+}
+
+async fn explore(
+    source: Arc<dyn TraceSource>,
+    settings: Settings,
+    config: config::Config,
+    config_problem: Option<String>,
+) -> Result<Ended, StartError> {
     let depth = config
         .colors
         .unwrap_or_else(ui::theme::ColorDepth::from_env);
@@ -137,29 +150,22 @@ pub async fn run(mut cli: Cli) -> ExitCode {
         .map(|(keymap, _)| keymap)
         .unwrap_or_default();
     let options = event_loop::Options {
-        open_trace: trace,
-        no_clipboard: cli.no_clipboard || !config.clipboard,
-        region: cli.region.clone(),
-        keymap: std::sync::Arc::new(keymap),
+        open_trace: settings.trace,
+        no_clipboard: !settings.clipboard,
+        region: settings.region,
+        keymap: Arc::new(keymap),
         columns: config.columns.clone(),
         mouse: config.mouse,
         config_problem,
-        filter: cli.filter.clone(),
-        ascii: cli.ascii,
-        range,
-        group: cli.group.clone(),
-        follow: cli.follow,
+        filter: settings.filter,
+        ascii: settings.ascii,
+        range: settings.range,
+        group: settings.group,
+        follow: settings.follow,
     };
-    let finishing = std::sync::Arc::clone(&source);
+    let finishing = Arc::clone(&source);
     let ran = event_loop::run(source, options).await;
-    if let Some(message) = finishing.finish().await {
-        eprintln!("xray-tui: {}", text::clean(&message));
-    }
-    match ran {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(error) => {
-            eprintln!("xray-tui: terminal error: {error}");
-            ExitCode::FAILURE
-        }
-    }
+    warn(finishing.finish().await.as_deref());
+    ran?;
+    Ok(Ended::Done)
 }

@@ -9,6 +9,7 @@ use tokio::task::JoinHandle;
 
 use crate::app::map::{MapDrawing, MapModel, lay_out};
 use crate::app::{Action, Command};
+use crate::clock::now;
 use futures::StreamExt;
 
 use crate::source::{GraphQuery, SummaryQuery, TimeRange, TraceSource};
@@ -212,11 +213,6 @@ pub fn summary_query(
         group,
         follow,
     }
-}
-
-/// Now, in epoch seconds, for resolving relative time ranges.
-pub fn now() -> f64 {
-    chrono::Utc::now().timestamp_millis() as f64 / 1000.0
 }
 
 /// The service map of the source, or one trace's map, laid out.

@@ -11,6 +11,7 @@ use aws_config::SdkConfig;
 use aws_sdk_xray::config::SharedCredentialsProvider;
 use futures::StreamExt;
 use serde_json::{Value, json};
+use xray_tui::aws::{Configuration, ConnectOptions, Network, Operation};
 use xray_tui::source::aws::{AwsOptions, AwsSource, Tuning};
 use xray_tui::source::{GraphQuery, SourceError, SummaryPage, SummaryQuery, TraceSource};
 
@@ -304,7 +305,7 @@ async fn follow_polls_and_sends_only_traces_not_sent_before() {
             ))
         }
     });
-    let now = xray_tui::worker::now();
+    let now = xray_tui::clock::now();
     let source = source(&server);
     let mut stream = source.summaries(SummaryQuery {
         follow: true,
@@ -406,6 +407,8 @@ async fn access_denied_names_the_missing_action_and_is_not_retried() {
         .traces(vec![TRACE_ID.into()])
         .await
         .unwrap_err();
+    assert_eq!(error, SourceError::AccessDenied(Operation::BatchGetTraces));
+    // What the worker hands to the status line.
     assert_eq!(
         error.to_string(),
         "AWS denied xray:BatchGetTraces — add it to your IAM policy (see README: Live AWS)"
@@ -431,9 +434,20 @@ async fn a_server_error_is_retried_and_then_reported_with_the_retry_key() {
     server.script("/TraceSummaries", [failure(), failure(), failure()]);
     let pages = all_pages(&source(&server), query(FROM, FROM + HOUR)).await;
     assert_eq!(pages.len(), 1);
-    let error = pages[0].as_ref().unwrap_err().to_string();
+    let error = pages[0].as_ref().unwrap_err();
     assert_eq!(
         error,
+        &SourceError::Network {
+            operation: Operation::GetTraceSummaries,
+            attempts: 3,
+            cause: Network::ServerError {
+                status: 500,
+                said: "InternalFailure: Internal failure".into()
+            }
+        }
+    );
+    assert_eq!(
+        error.to_string(),
         "X-Ray answered HTTP 500 (InternalFailure: Internal failure); press r to retry \
          (GetTraceSummaries, 3 attempts)"
     );
@@ -461,8 +475,19 @@ async fn a_server_that_never_answers_is_given_up_on_within_the_bound() {
         took >= Duration::from_millis(1000) && took < Duration::from_secs(3),
         "two attempts of 0.5 s: {took:?}"
     );
+    let error = pages[0].as_ref().unwrap_err();
     assert_eq!(
-        pages[0].as_ref().unwrap_err().to_string(),
+        error,
+        &SourceError::Network {
+            operation: Operation::GetTraceSummaries,
+            attempts: 2,
+            cause: Network::Timeout {
+                within: Some(Duration::from_millis(500))
+            }
+        }
+    );
+    assert_eq!(
+        error.to_string(),
         "X-Ray did not answer GetTraceSummaries within 500 ms; check the network and the \
          endpoint, then press r to retry (2 attempts)"
     );
@@ -705,13 +730,25 @@ async fn credentials_that_ran_out_say_how_to_refresh_them() {
     let source = AwsSource::with_sdk_config(
         sdk,
         AwsOptions {
-            profile: Some("oncall".into()),
+            connect: ConnectOptions {
+                profile: Some("oncall".into()),
+                ..ConnectOptions::default()
+            },
             tuning: quick(),
             ..AwsOptions::default()
         },
     );
     let pages = all_pages(&source, query(FROM, FROM + HOUR)).await;
-    let error = pages[0].as_ref().unwrap_err().to_string();
+    let error = pages[0].as_ref().unwrap_err();
+    assert!(
+        matches!(
+            error,
+            SourceError::Configuration(Configuration::LoginNeeded { profile, .. })
+                if profile == "oncall"
+        ),
+        "{error:?}"
+    );
+    let error = error.to_string();
     assert!(
         error.starts_with(
             "the AWS credentials of profile oncall have expired or need a new login: run \

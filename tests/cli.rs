@@ -332,3 +332,32 @@ fn a_bad_configuration_is_named_and_the_defaults_are_used() {
     let header = stdout(&output).lines().nth(1).unwrap().to_owned();
     assert!(header.starts_with("Time▼    Status Method"), "{header}");
 }
+
+#[test]
+fn nothing_to_upload_is_said_once_with_what_was_not_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let notes = dir.path().join("notes.txt");
+    std::fs::write(&notes, "hello\n").unwrap();
+    let path = notes.to_str().unwrap();
+    let output = run(&["--file", path, "--upload"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        stderr(&output),
+        format!(
+            "xray-tui: no segment documents to upload in {path}\n  {path}:1:1: not valid JSON: \
+             expected value\n"
+        )
+    );
+    assert!(stdout(&output).is_empty());
+}
+
+#[test]
+fn a_profile_for_the_demo_alone_is_refused() {
+    let output = run(&["--demo", "--profile", "prod", "--print", "list"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        stderr(&output),
+        "xray-tui: --profile is for live AWS, --upload and --forward; it has no say over \
+         --demo, --file or --listen alone\n"
+    );
+}

@@ -10,11 +10,11 @@ use std::time::{Duration, Instant};
 
 use aws_config::SdkConfig;
 use serde_json::{Value, json};
+use xray_tui::aws::ConnectOptions;
+use xray_tui::send::forward::{ForwardOptions, Forwarder};
+use xray_tui::send::writer::Writer;
 use xray_tui::source::TraceSource;
-use xray_tui::source::aws::AwsOptions;
 use xray_tui::source::listen::{ListenOptions, ListenerSource};
-use xray_tui::upload::forward::{ForwardOptions, Forwarder};
-use xray_tui::upload::writer::Writer;
 
 use aws_server::moto::Moto;
 use aws_server::{Reply, Server, fixture};
@@ -24,7 +24,7 @@ fn sdk_config(url: &str) -> SdkConfig {
 }
 
 fn writer(url: &str) -> Writer {
-    Writer::with_sdk_config(sdk_config(url), AwsOptions::default())
+    Writer::with_sdk_config(sdk_config(url), ConnectOptions::default())
 }
 
 fn quick() -> ForwardOptions {
@@ -374,10 +374,10 @@ async fn what_the_listener_receives_reaches_moto_and_reads_back() {
         .iter()
         .map(|s| s["Document"].as_str().unwrap().to_owned())
         .collect();
-    let shift = xray_tui::upload::rebase::shift_to(&documents, now()).unwrap();
+    let shift = xray_tui::send::rebase::shift_to(&documents, now()).unwrap();
     let moved: Vec<String> = documents
         .iter()
-        .map(|d| xray_tui::upload::rebase::shift_document(d, shift).unwrap())
+        .map(|d| xray_tui::send::rebase::shift_document(d, shift).unwrap())
         .collect();
     let socket = UdpSocket::bind("127.0.0.1:0").unwrap();
     for document in &moved {

@@ -11,9 +11,9 @@ use std::time::Duration;
 
 use aws_config::SdkConfig;
 use serde_json::{Value, json};
-use xray_tui::source::aws::AwsOptions;
-use xray_tui::upload::replay::{self, Item, UploadOptions};
-use xray_tui::upload::writer::Writer;
+use xray_tui::aws::{ConnectOptions, Failure, Operation};
+use xray_tui::send::replay::{self, Item, UploadOptions};
+use xray_tui::send::writer::Writer;
 
 use aws_server::moto::Moto;
 use aws_server::{Reply, Server, fixture};
@@ -307,7 +307,7 @@ fn quick(now: f64) -> UploadOptions {
 }
 
 fn writer_for(server: &Server) -> Writer {
-    Writer::with_sdk_config(sdk_config(&server.url()), AwsOptions::default())
+    Writer::with_sdk_config(sdk_config(&server.url()), ConnectOptions::default())
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -434,4 +434,13 @@ async fn access_denied_stops_the_upload_and_names_the_iam_action() {
         1,
         "no call after the first refusal"
     );
+    let refused = writer_for(&server)
+        .put_segments(vec![fresh_documents(1).remove(0).text])
+        .await
+        .unwrap_err();
+    assert_eq!(
+        refused.failure,
+        Failure::AccessDenied(Operation::PutTraceSegments)
+    );
+    assert!(!refused.worth_retrying());
 }

@@ -52,7 +52,7 @@ impl MemorySource {
             cell.get_or_try_init(|| async move {
                 tokio::task::spawn_blocking(move || Arc::new(loader()))
                     .await
-                    .map_err(|e| SourceError::Failed(format!("loading failed: {e}")))
+                    .map_err(|e| SourceError::Other(format!("loading failed: {e}")))
             })
             .await
             .cloned()
@@ -71,7 +71,7 @@ impl TraceSource for MemorySource {
             let data = data.await?;
             tokio::task::spawn_blocking(move || super::query::summaries(&data, &query))
                 .await
-                .map_err(|e| SourceError::Failed(format!("listing traces failed: {e}")))?
+                .map_err(|e| SourceError::Other(format!("listing traces failed: {e}")))?
         }))
     }
 

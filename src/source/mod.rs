@@ -3,7 +3,9 @@
 pub mod aws;
 pub mod dataset;
 pub mod demo;
+pub mod error;
 pub mod files;
+pub mod input;
 pub mod listen;
 pub mod memory;
 pub mod problem;
@@ -19,6 +21,8 @@ use tokio::sync::watch;
 use crate::model::{ServiceGraph, Trace, TraceSummary};
 
 pub use dataset::{Collector, Dataset};
+pub use error::SourceError;
+pub use input::{Forwarding, Input, Listening, Saved};
 pub use memory::MemorySource;
 pub use problem::Problem;
 
@@ -75,12 +79,6 @@ pub struct SummaryPage {
     pub problems: Vec<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-pub enum SourceError {
-    #[error("{0}")]
-    Failed(String),
-}
-
 /// A source of traces. Futures are `'static` so the worker can run and cancel them freely.
 pub trait TraceSource: Send + Sync + 'static {
     /// A short name for the status line ("demo", "3 files", ...).
@@ -117,64 +115,5 @@ pub trait TraceSource: Send + Sync + 'static {
     /// queued); answers what the user should hear of it.
     fn finish(&self) -> BoxFuture<'static, Option<String>> {
         Box::pin(async { None })
-    }
-}
-
-/// The source the command line asks for: the demo, files, or else live AWS X-Ray.
-pub fn open(cli: &crate::cli::Cli) -> Result<Arc<dyn TraceSource>, String> {
-    if cli.demo {
-        let now = chrono::Utc::now().timestamp_millis() as f64 / 1000.0;
-        return Ok(Arc::new(MemorySource::lazy("demo", move || {
-            demo::load(now)
-        })));
-    }
-    if let Some(address) = &cli.listen {
-        let address = listen::parse_address(address)?;
-        return Ok(Arc::new(listen::ListenerSource::start(
-            listen::ListenOptions {
-                address,
-                max_traces: usize::try_from(cli.max_traces).unwrap_or(usize::MAX),
-                record: cli.record.clone(),
-                forward: cli.forward.then(|| {
-                    let options = crate::upload::forward::ForwardOptions {
-                        telemetry_every: (!cli.no_telemetry)
-                            .then_some(std::time::Duration::from_secs(60)),
-                        ..Default::default()
-                    };
-                    Arc::new(crate::upload::forward::Forwarder::start(
-                        crate::upload::writer::Writer::new(crate::upload::aws_options(cli)),
-                        options,
-                    ))
-                }),
-            },
-        )?));
-    }
-    if !cli.file.is_empty() {
-        let paths = cli.file.clone();
-        let label = files::describe(&paths);
-        return Ok(Arc::new(MemorySource::lazy(label, move || {
-            let mut collector = Collector::default();
-            files::load_paths(&paths, &mut collector);
-            collector.finish()
-        })));
-    }
-    let aws = aws::AwsOptions {
-        profile: cli.profile.clone(),
-        region: cli.region.clone(),
-        endpoint_url: cli.endpoint_url.clone(),
-        time_range_type: cli.time_range_type,
-        sampling: cli.sampling,
-        tuning: aws::Tuning::default(),
-    };
-    Ok(Arc::new(aws::AwsSource::new(aws)))
-}
-
-/// The time range when the command line names none: everything a file or the demo holds,
-/// and the last hour of live AWS.
-pub fn default_range(cli: &crate::cli::Cli) -> TimeRange {
-    if cli.demo || !cli.file.is_empty() || cli.listen.is_some() {
-        TimeRange::All
-    } else {
-        TimeRange::Last(aws::DEFAULT_RANGE)
     }
 }

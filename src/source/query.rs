@@ -13,10 +13,7 @@ pub fn summaries(data: &Dataset, query: &SummaryQuery) -> Result<SummaryPage, So
     let filter = match query.filter.as_deref().map(crate::filter::parse) {
         Some(Ok(expr)) => Some(expr),
         Some(Err(error)) => {
-            return Err(SourceError::Failed(format!(
-                "bad filter: {}",
-                error.message
-            )));
+            return Err(SourceError::Other(format!("bad filter: {}", error.message)));
         }
         None => None,
     };

@@ -11,9 +11,9 @@ use aws_sdk_xray::config::http::HttpResponse;
 use aws_sdk_xray::error::{ProvideErrorMetadata, SdkError};
 
 use super::backoff::Throttle;
-use super::config::{AwsOptions, Connection};
-use super::errors::{Kind, Operation, classify};
+use super::config::AwsOptions;
 use super::status::StatusBoard;
+use crate::aws::{Connection, Failure, Network, Operation, classify};
 use crate::source::SourceError;
 
 /// What every request of the source shares: the client, the backoff and the status line.
@@ -50,18 +50,15 @@ impl Caller {
                 }
                 Err(error) => error,
             };
-            let failure = classify(operation, &error, &self.options.profile_name());
-            let (pause, text) = match failure.kind {
-                Kind::Fatal => return Err(SourceError::Failed(failure.message)),
-                Kind::Throttled => {
+            let failure = classify(operation, &error, &self.options.connect.profile_name());
+            let (pause, text) = match failure {
+                Failure::Throttled => {
                     throttled += 1;
                     if throttled >= tuning.throttled_attempts {
-                        return Err(SourceError::Failed(format!(
-                            "X-Ray kept throttling {} ({throttled} attempts): wait a minute, \
-                             then {}",
-                            operation.name(),
-                            operation.retry_hint()
-                        )));
+                        return Err(SourceError::Throttled {
+                            operation,
+                            attempts: throttled,
+                        });
                     }
                     let pause = self.throttle.throttled();
                     let text = format!(
@@ -70,31 +67,34 @@ impl Caller {
                     );
                     (pause, text)
                 }
-                Kind::Timeout | Kind::Transient => {
+                Failure::Network(cause) => {
                     failed += 1;
                     let attempts = tuning.attempts.max(1);
-                    let cause = match failure.kind {
-                        Kind::Timeout => no_answer(operation, &client),
-                        _ => failure.message,
+                    let cause = match cause {
+                        Network::Timeout { .. } => Network::Timeout {
+                            within: attempt_timeout(&client),
+                        },
+                        other => other,
                     };
                     if failed >= attempts {
-                        return Err(SourceError::Failed(given_up(
+                        return Err(SourceError::Network {
                             operation,
-                            &cause,
-                            failed,
-                            failure.kind,
-                        )));
+                            attempts: failed,
+                            cause,
+                        });
                     }
                     let wait = tuning.retry_delay * 2u32.saturating_pow(failed - 1);
                     (
                         wait,
                         format!(
-                            "{cause}; retrying in {:.1} s (attempt {} of {attempts})",
+                            "{}; retrying in {:.1} s (attempt {} of {attempts})",
+                            cause.during(operation),
                             wait.as_secs_f64(),
                             failed + 1
                         ),
                     )
                 }
+                fatal => return Err(SourceError::of_call(operation, fatal, 1)),
             };
             let _shown = self.board.show(text);
             tokio::time::sleep(pause).await;
@@ -108,78 +108,10 @@ pub fn next_page(token: Option<String>, previous: &Option<String>) -> Option<Str
     token.filter(|t| !t.is_empty() && Some(t) != previous.as_ref())
 }
 
-/// "X-Ray did not answer GetTraceSummaries within 15 s".
-fn no_answer(operation: Operation, client: &Client) -> String {
-    let within = client
+/// How long the client gives one attempt, when it says.
+fn attempt_timeout(client: &Client) -> Option<Duration> {
+    client
         .config()
         .timeout_config()
         .and_then(|t| t.operation_attempt_timeout())
-        .map(|t| format!(" within {}", seconds(t)))
-        .unwrap_or_default();
-    format!("X-Ray did not answer {}{within}", operation.name())
-}
-
-/// The cause and the way to retry first, so that a narrow screen still shows them; which call
-/// and how often it was tried after.
-fn given_up(operation: Operation, cause: &str, attempts: u32, kind: Kind) -> String {
-    let check = match kind {
-        Kind::Timeout => "check the network and the endpoint, then ",
-        _ => "",
-    };
-    let which = if cause.contains(operation.name()) {
-        String::new()
-    } else {
-        format!("{}, ", operation.name())
-    };
-    format!(
-        "{cause}; {check}{} ({which}{attempts} attempts)",
-        operation.retry_hint()
-    )
-}
-
-/// 15 s, 1.5 s, 200 ms.
-pub fn seconds(duration: Duration) -> String {
-    if duration < Duration::from_secs(1) {
-        format!("{} ms", duration.as_millis())
-    } else if duration.subsec_millis() == 0 {
-        format!("{} s", duration.as_secs())
-    } else {
-        format!("{:.1} s", duration.as_secs_f64())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn giving_up_says_what_failed_and_how_to_retry() {
-        assert_eq!(
-            given_up(
-                Operation::GetTraceSummaries,
-                "X-Ray answered HTTP 500 (InternalFailure)",
-                3,
-                Kind::Transient
-            ),
-            "X-Ray answered HTTP 500 (InternalFailure); press r to retry (GetTraceSummaries, 3 \
-             attempts)"
-        );
-        assert_eq!(
-            given_up(
-                Operation::BatchGetTraces,
-                "X-Ray did not answer BatchGetTraces within 15 s",
-                2,
-                Kind::Timeout
-            ),
-            "X-Ray did not answer BatchGetTraces within 15 s; check the network and the \
-             endpoint, then open the trace again to retry (2 attempts)"
-        );
-    }
-
-    #[test]
-    fn durations_read_naturally() {
-        assert_eq!(seconds(Duration::from_secs(15)), "15 s");
-        assert_eq!(seconds(Duration::from_millis(1500)), "1.5 s");
-        assert_eq!(seconds(Duration::from_millis(200)), "200 ms");
-    }
 }

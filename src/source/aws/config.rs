@@ -1,25 +1,9 @@
-//! How the source reaches X-Ray: the options from the command line, and the client, made on
-//! first use (so the first frame never waits for a region or credentials) the way the AWS CLI
-//! would: aws-config's default chains of environment, profiles, SSO, credential_process,
-//! container and instance roles.
+//! What the live source asks of X-Ray beyond reaching it: the time range type, sampling, and
+//! the limits and delays of its calls.
 
-use std::sync::{Arc, Mutex, PoisonError};
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
-use aws_config::imds;
-use aws_config::meta::region::RegionProviderChain;
-use aws_config::retry::RetryConfig;
-use aws_config::timeout::TimeoutConfig;
-use aws_config::{BehaviorVersion, SdkConfig};
-use aws_credential_types::Credentials;
-use aws_credential_types::provider::{ProvideCredentials, SharedCredentialsProvider, future};
-use aws_sdk_xray::Client;
-use aws_sdk_xray::config::Region;
-use tokio::sync::OnceCell;
-
-use super::errors::credentials_message;
-use super::status::StatusBoard;
-use crate::source::SourceError;
+use crate::aws::ConnectOptions;
 
 /// What GetTraceSummaries' time range selects by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -32,12 +16,10 @@ pub enum TimeRangeType {
     Service,
 }
 
-/// The command line's say in how X-Ray is reached and asked.
-#[derive(Debug, Clone, Default)]
+/// How X-Ray is reached and asked.
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct AwsOptions {
-    pub profile: Option<String>,
-    pub region: Option<String>,
-    pub endpoint_url: Option<String>,
+    pub connect: ConnectOptions,
     pub time_range_type: Option<TimeRangeType>,
     /// Ask GetTraceSummaries for a sample of the traces.
     pub sampling: bool,
@@ -45,11 +27,8 @@ pub struct AwsOptions {
 }
 
 /// Limits and delays; tests shorten them.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Tuning {
-    pub connect_timeout: Duration,
-    /// One attempt at one call.
-    pub attempt_timeout: Duration,
     /// Attempts at a call that met a network error, a timeout or a server error.
     pub attempts: u32,
     /// The pause before the second attempt; it doubles for each one after.
@@ -73,17 +52,11 @@ pub struct Tuning {
     pub poll_overlap: Duration,
     /// Traces fetched ahead by one prefetch, at most.
     pub prefetch_limit: usize,
-    /// Finding the region (environment, profile, instance metadata), at most.
-    pub region_timeout: Duration,
-    /// Getting credentials (SSO, credential_process, roles), at most.
-    pub credentials_timeout: Duration,
 }
 
 impl Default for Tuning {
     fn default() -> Tuning {
         Tuning {
-            connect_timeout: Duration::from_secs(3),
-            attempt_timeout: Duration::from_secs(15),
             attempts: 3,
             retry_delay: Duration::from_millis(500),
             throttled_attempts: 8,
@@ -96,280 +69,6 @@ impl Default for Tuning {
             poll_every: Duration::from_secs(5),
             poll_overlap: Duration::from_secs(120),
             prefetch_limit: 20,
-            region_timeout: Duration::from_secs(3),
-            credentials_timeout: Duration::from_secs(10),
         }
-    }
-}
-
-impl AwsOptions {
-    /// The profile in use, as messages name it.
-    pub fn profile_name(&self) -> String {
-        self.profile
-            .clone()
-            .or_else(|| env_value("AWS_PROFILE"))
-            .or_else(|| env_value("AWS_DEFAULT_PROFILE"))
-            .unwrap_or_else(|| "default".into())
-    }
-
-    /// The region when it is known without looking further than the command line and the
-    /// environment.
-    pub fn known_region(&self) -> Option<String> {
-        self.region
-            .clone()
-            .or_else(|| env_value("AWS_REGION"))
-            .or_else(|| env_value("AWS_DEFAULT_REGION"))
-    }
-}
-
-fn env_value(name: &str) -> Option<String> {
-    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
-}
-
-/// The X-Ray client, made on first use.
-pub struct Connection {
-    way: Way,
-    client: OnceCell<Client>,
-    board: Arc<StatusBoard>,
-}
-
-enum Way {
-    /// Find region and credentials as the AWS CLI would.
-    Resolve(AwsOptions),
-    /// Use this configuration as it is.
-    Given(Box<SdkConfig>, Tuning),
-}
-
-impl Connection {
-    pub fn resolving(options: AwsOptions, board: Arc<StatusBoard>) -> Connection {
-        Connection {
-            way: Way::Resolve(options),
-            client: OnceCell::new(),
-            board,
-        }
-    }
-
-    pub fn given(sdk: SdkConfig, tuning: Tuning, board: Arc<StatusBoard>) -> Connection {
-        Connection {
-            way: Way::Given(Box::new(sdk), tuning),
-            client: OnceCell::new(),
-            board,
-        }
-    }
-
-    /// The client; the first call finds region and credentials. A failure is not kept, so
-    /// asking again after fixing the set-up works.
-    pub async fn client(&self) -> Result<Client, SourceError> {
-        self.client
-            .get_or_try_init(|| async {
-                match &self.way {
-                    Way::Given(sdk, tuning) => Ok(client_of(sdk, tuning)),
-                    Way::Resolve(options) => {
-                        let sdk = resolve(options, &self.board)
-                            .await
-                            .map_err(SourceError::Failed)?;
-                        Ok(client_of(&sdk, &options.tuning))
-                    }
-                }
-            })
-            .await
-            .cloned()
-    }
-}
-
-/// The X-Ray client for a configuration. Retries are the source's own (see `calls`), so that
-/// throttling can be shown and shared between calls; the SDK makes one attempt per call.
-fn client_of(sdk: &SdkConfig, tuning: &Tuning) -> Client {
-    let mut config = aws_sdk_xray::config::Builder::from(sdk).retry_config(RetryConfig::disabled());
-    if sdk.timeout_config().is_none() {
-        config = config.timeout_config(timeouts(tuning));
-    }
-    Client::from_conf(config.build())
-}
-
-fn timeouts(tuning: &Tuning) -> TimeoutConfig {
-    TimeoutConfig::builder()
-        .connect_timeout(tuning.connect_timeout)
-        .operation_attempt_timeout(tuning.attempt_timeout)
-        .build()
-}
-
-/// The instance metadata service answers at once on EC2; elsewhere it must not hold anyone up.
-fn quick_imds() -> imds::Client {
-    imds::Client::builder()
-        .connect_timeout(Duration::from_secs(1))
-        .read_timeout(Duration::from_secs(1))
-        .operation_timeout(Duration::from_secs(2))
-        .max_attempts(1)
-        .build()
-}
-
-/// Region, then credentials, then the configuration, each with a bound on the time it takes.
-async fn resolve(options: &AwsOptions, board: &Arc<StatusBoard>) -> Result<SdkConfig, String> {
-    let profile = options.profile_name();
-    let tuning = &options.tuning;
-    let imds = quick_imds();
-    let region = match &options.region {
-        Some(region) => Region::new(region.clone()),
-        None => {
-            let _shown = board.show("finding the AWS region…");
-            let mut from_profile =
-                aws_config::profile::region::ProfileFileRegionProvider::builder();
-            if let Some(name) = &options.profile {
-                from_profile = from_profile.profile_name(name);
-            }
-            let chain = RegionProviderChain::first_try(
-                aws_config::environment::region::EnvironmentVariableRegionProvider::new(),
-            )
-            .or_else(from_profile.build())
-            .or_else(
-                aws_config::imds::region::ImdsRegionProvider::builder()
-                    .imds_client(imds.clone())
-                    .build(),
-            );
-            tokio::time::timeout(tuning.region_timeout, chain.region())
-                .await
-                .ok()
-                .flatten()
-                .ok_or_else(|| no_region_message(&profile))?
-        }
-    };
-
-    let _shown = board.show("resolving AWS credentials…");
-    let mut chain = aws_config::default_provider::credentials::DefaultCredentialsChain::builder()
-        .region(region.clone())
-        .imds_client(imds);
-    if let Some(name) = &options.profile {
-        chain = chain.profile_name(name);
-    }
-    let chain = SharedCredentialsProvider::new(chain.build().await);
-    let credentials = match tokio::time::timeout(
-        tuning.credentials_timeout,
-        chain.provide_credentials(),
-    )
-    .await
-    {
-        Err(_) => {
-            return Err(format!(
-                "the AWS credentials of profile {profile} took more than {} s to come: is an SSO \
-                 login or a credential_process waiting? Check the profile, then press r to retry",
-                tuning.credentials_timeout.as_secs()
-            ));
-        }
-        Ok(Err(error)) => return Err(credentials_message(&error, &profile)),
-        Ok(Ok(credentials)) => credentials,
-    };
-
-    let mut loader = aws_config::defaults(BehaviorVersion::latest())
-        .region(region)
-        .credentials_provider(PrimedCredentials::new(credentials, chain))
-        .timeout_config(timeouts(tuning))
-        .retry_config(RetryConfig::disabled());
-    if let Some(name) = &options.profile {
-        loader = loader.profile_name(name);
-    }
-    if let Some(url) = &options.endpoint_url {
-        loader = loader.endpoint_url(url);
-    }
-    Ok(loader.load().await)
-}
-
-fn no_region_message(profile: &str) -> String {
-    let config = env_value("AWS_CONFIG_FILE").unwrap_or_else(|| "~/.aws/config".into());
-    format!(
-        "no AWS region: pass --region, set AWS_REGION, or set region for profile {profile} in \
-         {config}"
-    )
-}
-
-/// Hands out the credentials found while checking the set-up once, so the chain is not run
-/// twice at start (an SSO call, a credential_process); then asks the chain as usual.
-#[derive(Debug)]
-struct PrimedCredentials {
-    first: Mutex<Option<Credentials>>,
-    chain: SharedCredentialsProvider,
-}
-
-impl PrimedCredentials {
-    fn new(first: Credentials, chain: SharedCredentialsProvider) -> PrimedCredentials {
-        PrimedCredentials {
-            first: Mutex::new(Some(first)),
-            chain,
-        }
-    }
-}
-
-impl ProvideCredentials for PrimedCredentials {
-    fn provide_credentials<'a>(&'a self) -> future::ProvideCredentials<'a>
-    where
-        Self: 'a,
-    {
-        let first = self
-            .first
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .take();
-        let fresh = first.filter(|credentials| {
-            credentials
-                .expiry()
-                .is_none_or(|expiry| expiry > SystemTime::now() + Duration::from_secs(60))
-        });
-        match fresh {
-            Some(credentials) => future::ProvideCredentials::ready(Ok(credentials)),
-            None => self.chain.provide_credentials(),
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[tokio::test]
-    async fn primed_credentials_are_handed_out_once_then_the_chain_answers() {
-        let chain = SharedCredentialsProvider::new(Credentials::new(
-            "AKIDCHAIN",
-            "secret",
-            None,
-            None,
-            "chain",
-        ));
-        let primed = PrimedCredentials::new(
-            Credentials::new("AKIDFIRST", "secret", None, None, "first"),
-            chain,
-        );
-        let first = primed.provide_credentials().await.unwrap();
-        assert_eq!(first.access_key_id(), "AKIDFIRST");
-        let then = primed.provide_credentials().await.unwrap();
-        assert_eq!(then.access_key_id(), "AKIDCHAIN");
-    }
-
-    #[tokio::test]
-    async fn nearly_expired_primed_credentials_are_not_used() {
-        let chain = SharedCredentialsProvider::new(Credentials::new(
-            "AKIDCHAIN",
-            "secret",
-            None,
-            None,
-            "chain",
-        ));
-        let soon = SystemTime::now() + Duration::from_secs(5);
-        let primed = PrimedCredentials::new(
-            Credentials::new("AKIDFIRST", "secret", None, Some(soon), "first"),
-            chain,
-        );
-        let got = primed.provide_credentials().await.unwrap();
-        assert_eq!(got.access_key_id(), "AKIDCHAIN");
-    }
-
-    #[test]
-    fn the_missing_region_message_names_the_profile_and_the_ways_to_set_it() {
-        let message = no_region_message("prod");
-        assert!(
-            message.starts_with(
-                "no AWS region: pass --region, set AWS_REGION, or set region for profile prod in "
-            ),
-            "{message}"
-        );
     }
 }

@@ -7,9 +7,9 @@ use futures::{StreamExt, TryStreamExt, stream};
 
 use super::calls::{Caller, next_page};
 use super::convert::{self, date_time};
-use super::errors::Operation;
 use super::traces::IDS_PER_CALL;
 use super::{DEFAULT_RANGE, windows};
+use crate::aws::Operation;
 use crate::model::ServiceGraph;
 use crate::source::{GraphQuery, SourceError};
 
@@ -17,7 +17,7 @@ pub async fn service_graph(
     caller: Arc<Caller>,
     query: GraphQuery,
 ) -> Result<ServiceGraph, SourceError> {
-    let now = crate::worker::now();
+    let now = crate::clock::now();
     let (from, to) = query.range.unwrap_or((now - DEFAULT_RANGE, now));
     let tuning = &caller.options.tuning;
     let group = query.group.filter(|g| !g.trim().is_empty());

@@ -6,7 +6,6 @@ mod backoff;
 mod calls;
 mod config;
 mod convert;
-mod errors;
 mod graphs;
 mod pump;
 mod status;
@@ -21,18 +20,16 @@ use futures::future::BoxFuture;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
+use crate::aws::{Connection, Progress};
 use crate::model::{ServiceGraph, Trace};
 
 use super::{GraphQuery, SourceError, SourceStatus, SummaryQuery, SummaryStream, TraceSource};
 use backoff::Throttle;
 use calls::Caller;
+use status::StatusBoard;
 use traces::TraceCache;
 
-pub(crate) use calls::seconds;
-pub(crate) use config::Connection;
 pub use config::{AwsOptions, TimeRangeType, Tuning};
-pub(crate) use errors::{Backend, Kind, Operation, backend_error, classify};
-pub(crate) use status::StatusBoard;
 
 /// Seconds looked at when nothing says otherwise: X-Ray needs a range, and the console shows
 /// the last hour.
@@ -48,18 +45,22 @@ pub struct AwsSource {
 impl AwsSource {
     /// Finds region and credentials as the AWS CLI would, on first use.
     pub fn new(options: AwsOptions) -> AwsSource {
-        let label = label(options.known_region(), options.profile.clone());
+        let label = label(
+            options.connect.known_region(),
+            options.connect.profile.clone(),
+        );
         let board = StatusBoard::new();
-        let connection = Connection::resolving(options.clone(), Arc::clone(&board));
+        let progress: Arc<dyn Progress> = board.clone();
+        let connection = Connection::resolving(options.connect.clone(), Some(progress));
         AwsSource::with(label, connection, board, options)
     }
 
     /// Uses this configuration as it is (region, credentials, endpoint, timeouts).
     pub fn with_sdk_config(sdk: SdkConfig, options: AwsOptions) -> AwsSource {
         let region = sdk.region().map(ToString::to_string);
-        let label = label(region, options.profile.clone());
+        let label = label(region, options.connect.profile.clone());
         let board = StatusBoard::new();
-        let connection = Connection::given(sdk, options.tuning.clone(), Arc::clone(&board));
+        let connection = Connection::given(sdk, options.connect.timeouts.clone());
         AwsSource::with(label, connection, board, options)
     }
 

@@ -5,6 +5,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use tokio::sync::watch;
 
+use crate::aws::Progress;
 use crate::source::SourceStatus;
 
 /// Problems kept for the status line; older ones are dropped.
@@ -82,6 +83,13 @@ impl StatusBoard {
             status.activity = activity;
             changed
         });
+    }
+}
+
+/// The connection's waits (the region, credentials) show as lines of the board.
+impl Progress for StatusBoard {
+    fn show_waiting(self: Arc<Self>, text: &str) -> Box<dyn Send> {
+        Box::new(self.show(text))
     }
 }
 

@@ -11,10 +11,10 @@ use futures::{StreamExt, TryStreamExt};
 use super::calls::{Caller, next_page};
 use super::config::TimeRangeType;
 use super::convert::{self, date_time};
-use super::errors::Operation;
 use super::pump::{Pump, Sink};
 use super::status::Activity;
 use super::{DEFAULT_RANGE, windows};
+use crate::aws::Operation;
 use crate::model::TraceSummary;
 use crate::model::summary::SharedValues;
 use crate::source::{SourceError, SummaryPage, SummaryQuery, SummaryStream};
@@ -56,7 +56,7 @@ impl Sent {
 }
 
 async fn produce(caller: Arc<Caller>, query: SummaryQuery, out: Out) {
-    let now = crate::worker::now();
+    let now = crate::clock::now();
     let (from, to) = query.range.unwrap_or((now - DEFAULT_RANGE, now));
     let filter = filter_expression(query.filter.as_deref(), query.group.as_deref());
     let mut sent = Sent::default();
@@ -110,7 +110,7 @@ async fn follow(
     let mut trouble: Option<Activity> = None;
     loop {
         tokio::time::sleep(tuning.poll_every).await;
-        let now = crate::worker::now();
+        let now = crate::clock::now();
         let since = (polled_to - tuning.poll_overlap.as_secs_f64()).max(from);
         let pages: Result<Vec<Page>, SourceError> = range_pages(caller, (since, now), filter)
             .1
@@ -136,9 +136,9 @@ async fn follow(
                     return;
                 }
             }
-            Err(SourceError::Failed(message)) => {
+            Err(error) => {
                 let text = format!(
-                    "following: {message}; asking again in {} s",
+                    "following: {error}; asking again in {} s",
                     tuning.poll_every.as_secs()
                 );
                 match &trouble {

@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use futures::{StreamExt, TryStreamExt, stream};
 
 use super::calls::{Caller, next_page};
-use super::errors::Operation;
+use crate::aws::Operation;
 use crate::model::Trace;
 use crate::source::{Collector, SourceError};
 
@@ -169,7 +169,7 @@ async fn batch(caller: &Caller, ids: Vec<String>) -> Result<Batch, SourceError> 
         collector.into_traces()
     })
     .await
-    .map_err(|e| SourceError::Failed(format!("assembling traces failed: {e}")))?;
+    .map_err(|e| SourceError::Other(format!("assembling traces failed: {e}")))?;
     for problem in &problems {
         caller.board.problem(problem.to_string());
     }

@@ -18,7 +18,7 @@ use futures::future::BoxFuture;
 use tokio::sync::watch;
 
 use crate::model::{ServiceGraph, Trace};
-use crate::upload::forward::Forwarder;
+use crate::send::forward::Forwarder;
 
 use super::{GraphQuery, SourceError, SourceStatus, SummaryQuery, SummaryStream, TraceSource};
 use kernel_drops::KernelDrops;
@@ -224,7 +224,7 @@ impl Receiver {
                     recorder.record(document);
                 }
                 if let Some(forward) = &self.forward {
-                    forward.offer(document, crate::worker::now());
+                    forward.offer(document, crate::clock::now());
                 }
             }
             Err(reason) => lock(&self.store).reject(&from, reason),
@@ -327,7 +327,7 @@ impl TraceSource for ListenerSource {
                 super::query::summaries(&snapshot, &query)
             })
             .await
-            .map_err(|e| SourceError::Failed(format!("listing traces failed: {e}")))?
+            .map_err(|e| SourceError::Other(format!("listing traces failed: {e}")))?
         }))
     }
 
@@ -356,7 +356,7 @@ impl TraceSource for ListenerSource {
                 }
             })
             .await
-            .map_err(|e| SourceError::Failed(format!("drawing the map failed: {e}")))
+            .map_err(|e| SourceError::Other(format!("drawing the map failed: {e}")))
         })
     }
 

@@ -199,12 +199,12 @@ async fn send_batch(
                     .rejected
                     .extend(batch.drain(..).map(|item| Rejection {
                         place: item.place,
-                        reason: format!("not sent after {attempt} attempts: {}", failure.message),
+                        reason: format!("not sent after {attempt} attempts: {failure}"),
                     }));
             }
             Err(failure) => {
                 stop.store(true, Ordering::Relaxed);
-                result.stopped = Some(failure.message);
+                result.stopped = Some(failure.to_string());
                 result.not_sent += batch.len();
                 break;
             }

@@ -14,7 +14,7 @@ use tokio::time::Instant;
 use super::check;
 use super::telemetry::Counts;
 use super::writer::{CallFailure, Writer};
-use crate::source::aws::seconds;
+use crate::aws::seconds;
 
 /// How forwarding batches, waits and reports; tests shorten the times.
 #[derive(Debug, Clone)]
@@ -350,21 +350,16 @@ async fn run(shared: Arc<Shared>, writer: Writer) {
                 });
                 let mut inner = shared.lock();
                 inner.sending = 0;
-                inner.failure = Some(failure.message.clone());
+                inner.failure = Some(failure.to_string());
                 if let Some(backend) = failure.backend {
                     inner.telemetry.errors.count(backend);
                 }
                 if failure.worth_retrying() || failure.backend.is_none() {
                     inner.put_back(batch, options.queue_bytes);
                     inner.problem(format!(
-                        "forwarding waits: {}; documents stay queued",
-                        failure.message
+                        "forwarding waits: {failure}; documents stay queued"
                     ));
-                    inner.waiting = Some(format!(
-                        "{}; sending again in {}",
-                        failure.message,
-                        seconds(next)
-                    ));
+                    inner.waiting = Some(format!("{failure}; sending again in {}", seconds(next)));
                     pause = Some(next);
                 } else {
                     let count = batch.len() as u64;
@@ -387,7 +382,7 @@ async fn wait_for_stop(shared: &Shared) {
 
 async fn send_telemetry(shared: &Shared, writer: &Writer) {
     let counts = std::mem::take(&mut shared.lock().telemetry);
-    let now = crate::worker::now();
+    let now = crate::clock::now();
     if let Err(failure) = writer.put_telemetry(&counts, now).await {
         let mut inner = shared.lock();
         // Kept for the next record, as the daemon does.
@@ -399,12 +394,12 @@ async fn send_telemetry(shared: &Shared, writer: &Writer) {
         if let Some(backend) = failure.backend {
             pending.errors.count(backend);
         }
-        inner.problem(format!("telemetry not sent: {}", failure.message));
+        inner.problem(format!("telemetry not sent: {failure}"));
     }
 }
 
 fn refused_batch(failure: &CallFailure, count: u64) -> String {
-    format!("{count} documents not forwarded: {}", failure.message)
+    format!("{count} documents not forwarded: {failure}")
 }
 
 /// "segment 70de5b6f19ff9a0a of trace 1-…" or what little can be said of a bad document.

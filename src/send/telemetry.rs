@@ -1,6 +1,6 @@
 //! The counts the X-Ray daemon reports with PutTelemetryRecords, kept while forwarding.
 
-use crate::source::aws::Backend;
+use crate::aws::Backend;
 
 /// Segment documents and connection errors since the last record.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

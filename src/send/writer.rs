@@ -8,9 +8,8 @@ use aws_sdk_xray::primitives::DateTime;
 use aws_sdk_xray::types::{BackendConnectionErrors, TelemetryRecord};
 
 use super::telemetry::Counts;
-use crate::source::SourceError;
-use crate::source::aws::{
-    AwsOptions, Backend, Connection, Kind, Operation, StatusBoard, backend_error, classify,
+use crate::aws::{
+    Backend, Configuration, ConnectOptions, Connection, Failure, Operation, backend_error, classify,
 };
 
 /// A document X-Ray did not take, as UnprocessedTraceSegments names it.
@@ -50,19 +49,27 @@ impl Unprocessed {
 }
 
 /// A call that failed as a whole.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{failure}")]
 pub struct CallFailure {
-    pub kind: Kind,
+    pub failure: Failure,
     /// How the connection failed, for telemetry; `None` when the call was never sent (no
     /// region or credentials).
     pub backend: Option<Backend>,
-    pub message: String,
 }
 
 impl CallFailure {
     /// Sending the same again later may work.
     pub fn worth_retrying(&self) -> bool {
-        self.kind != Kind::Fatal
+        self.failure.worth_retrying()
+    }
+
+    /// A call that could not be made.
+    fn unsent(failure: Failure) -> CallFailure {
+        CallFailure {
+            failure,
+            backend: None,
+        }
     }
 }
 
@@ -75,19 +82,19 @@ pub struct Writer {
 
 impl Writer {
     /// Finds region and credentials as the AWS CLI would, on first use.
-    pub fn new(options: AwsOptions) -> Writer {
+    pub fn new(options: ConnectOptions) -> Writer {
         Writer {
             profile: options.profile_name(),
-            connection: Connection::resolving(options, StatusBoard::new()),
+            connection: Connection::resolving(options, None),
             hostname: hostname(),
         }
     }
 
     /// Uses this configuration as it is.
-    pub fn with_sdk_config(sdk: SdkConfig, options: AwsOptions) -> Writer {
+    pub fn with_sdk_config(sdk: SdkConfig, options: ConnectOptions) -> Writer {
         Writer {
             profile: options.profile_name(),
-            connection: Connection::given(sdk, options.tuning, StatusBoard::new()),
+            connection: Connection::given(sdk, options.timeouts),
             hostname: hostname(),
         }
     }
@@ -136,10 +143,11 @@ impl Writer {
                     .build(),
             )
             .build()
-            .map_err(|error| CallFailure {
-                kind: Kind::Fatal,
-                backend: None,
-                message: format!("telemetry record not made: {error}"),
+            .map_err(|error| {
+                CallFailure::unsent(Failure::Configuration(Configuration::Unsendable {
+                    operation: Operation::PutTelemetryRecords,
+                    detail: format!("its record could not be made ({error})"),
+                }))
             })?;
         client
             .put_telemetry_records()
@@ -155,22 +163,17 @@ impl Writer {
     where
         E: ProvideErrorMetadata + std::error::Error + 'static,
     {
-        let failure = classify(operation, error, &self.profile);
         CallFailure {
-            kind: failure.kind,
+            failure: classify(operation, error, &self.profile),
             backend: Some(backend_error(error)),
-            message: failure.message,
         }
     }
 
     async fn client(&self) -> Result<aws_sdk_xray::Client, CallFailure> {
-        self.connection.client().await.map_err(|error| CallFailure {
-            kind: Kind::Fatal,
-            backend: None,
-            message: match error {
-                SourceError::Failed(message) => message,
-            },
-        })
+        self.connection
+            .client()
+            .await
+            .map_err(|configuration| CallFailure::unsent(Failure::Configuration(configuration)))
     }
 }
 

@@ -1,49 +1,79 @@
 //! `xray-tui --file PATH... --upload` and `--demo --upload`: read, send, report, exit.
 
 use std::io::{IsTerminal, Write};
-use std::process::ExitCode;
 use std::sync::Arc;
 
-use super::replay::{self, Item, Outcome, Rejection, UploadOptions};
-use super::writer::Writer;
-use crate::cli::Cli;
-use crate::source::dataset::{Collector, Dataset};
-use crate::source::{demo, files};
+use crate::aws::ConnectOptions;
+use crate::send::check;
+use crate::send::replay::{self, Item, Outcome, Rejection, UploadOptions};
+use crate::send::writer::Writer;
+use crate::source::dataset::Dataset;
+use crate::source::{Saved, files};
 use crate::text;
 
 /// Rejections listed one by one; past this, the rest are counted.
 const REJECTIONS_LISTED: usize = 30;
 
-pub async fn run(cli: &Cli) -> ExitCode {
-    let now = crate::worker::now();
-    let (source, dataset) = if cli.demo {
-        ("the demo data".to_owned(), demo::load(now))
-    } else {
-        let mut collector = Collector::default();
-        files::load_paths(&cli.file, &mut collector);
-        (files::describe(&cli.file), collector.finish())
+/// What `--upload` sends, and where.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Upload {
+    pub saved: Saved,
+    /// Move every time so the newest document ends now (`--rebase-time`).
+    pub rebase_time: bool,
+    pub connect: ConnectOptions,
+}
+
+/// How much of what was read went to X-Ray.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sent {
+    All,
+    /// Some documents were rejected, not sent or not read; the report says which.
+    Partly,
+}
+
+/// The saved input holds nothing that could be sent.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("no segment documents to upload in {input}{}", listed(unreadable))]
+pub struct NothingToUpload {
+    /// "the demo data", "3 files".
+    pub input: String,
+    /// What could not be read as a document, and why.
+    pub unreadable: Vec<(String, String)>,
+}
+
+/// "\n  place: reason" for each.
+fn listed(unreadable: &[(String, String)]) -> String {
+    unreadable
+        .iter()
+        .map(|(place, reason)| format!("\n  {}: {}", text::clean(place), text::clean(reason)))
+        .collect()
+}
+
+/// Reads, sends with a progress bar on a terminal, and prints the report on stdout.
+pub async fn run(upload: Upload) -> Result<Sent, NothingToUpload> {
+    let now = crate::clock::now();
+    let input = match &upload.saved {
+        Saved::Demo => "the demo data".to_owned(),
+        Saved::Files(paths) => files::describe(paths),
     };
+    let dataset = upload.saved.load(now);
     let (items, unreadable) = items_of(&dataset);
     if items.is_empty() {
-        eprintln!("xray-tui: no segment documents to upload in {source}");
-        for problem in &unreadable {
-            eprintln!("  {}: {}", text::clean(&problem.0), text::clean(&problem.1));
-        }
-        return ExitCode::from(2);
+        return Err(NothingToUpload { input, unreadable });
     }
-    let writer = Writer::new(super::aws_options(cli));
-    let options = UploadOptions::new(cli.rebase_time, now);
+    let writer = Writer::new(upload.connect);
+    let options = UploadOptions::new(upload.rebase_time, now);
     let mut bar = ProgressBar::new(std::io::stderr().is_terminal());
     let outcome = replay::upload(items, &writer, &options, &mut |done, total| {
         bar.show(done, total)
     })
     .await;
     bar.finish();
-    print!("{}", report(&source, &outcome, &unreadable));
+    print!("{}", report(&input, &outcome, &unreadable));
     if outcome.rejected.is_empty() && outcome.not_sent == 0 && unreadable.is_empty() {
-        ExitCode::SUCCESS
+        Ok(Sent::All)
     } else {
-        ExitCode::FAILURE
+        Ok(Sent::Partly)
     }
 }
 
@@ -70,7 +100,7 @@ fn items_of(dataset: &Dataset) -> (Vec<Item>, Vec<(String, String)>) {
 
 /// "segment 70de5b6f19ff9a0a of trace 1-…", or "…in FILE" for a document without a trace id.
 fn place_of(document: &str, trace_id: &str) -> String {
-    let segment = super::check::segment_id(document);
+    let segment = check::segment_id(document);
     match trace_id.strip_prefix(crate::source::dataset::NO_TRACE_ID) {
         Some(input) => format!("segment {segment} in{input}"),
         None => format!("segment {segment} of trace {trace_id}"),
@@ -222,6 +252,25 @@ impl ProgressBar {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn nothing_to_upload_lists_what_was_not_read_in_clean_words() {
+        let nothing = NothingToUpload {
+            input: "2 files".into(),
+            unreadable: vec![
+                (
+                    "notes.txt:1:1".into(),
+                    "not valid JSON: expected value".into(),
+                ),
+                ("odd.json".into(), "not JSON\u{1b}[2J".into()),
+            ],
+        };
+        assert_eq!(
+            nothing.to_string(),
+            "no segment documents to upload in 2 files\n  notes.txt:1:1: not valid JSON: \
+             expected value\n  odd.json: not JSON␛[2J"
+        );
+    }
 
     #[test]
     fn the_report_counts_then_lists_reasons() {
