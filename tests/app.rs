@@ -397,7 +397,11 @@ fn a_failed_load_keeps_what_was_shown() {
         },
     );
     assert_eq!(state.list.summaries.len(), demo().summaries.len());
-    assert_eq!(state.message.as_ref().unwrap().text, "network down");
+    assert_eq!(
+        state.message.as_ref().unwrap().text,
+        "network down (r reloads)",
+        "the message names the key that asks again"
+    );
 }
 
 fn type_into_prompt(state: &mut State, text: &str) {

@@ -448,7 +448,7 @@ async fn a_server_error_is_retried_and_then_reported_with_the_retry_key() {
     );
     assert_eq!(
         error.to_string(),
-        "X-Ray answered HTTP 500 (InternalFailure: Internal failure); press r to retry \
+        "X-Ray answered HTTP 500 (InternalFailure: Internal failure); reload the list to retry \
          (GetTraceSummaries, 3 attempts)"
     );
     assert_eq!(server.requests_to("/TraceSummaries").len(), 3);
@@ -489,7 +489,7 @@ async fn a_server_that_never_answers_is_given_up_on_within_the_bound() {
     assert_eq!(
         error.to_string(),
         "X-Ray did not answer GetTraceSummaries within 500 ms; check the network and the \
-         endpoint, then press r to retry (2 attempts)"
+         endpoint, then reload the list to retry (2 attempts)"
     );
     assert_eq!(server.requests_to("/TraceSummaries").len(), 2);
 }

@@ -36,7 +36,7 @@ impl Operation {
     /// How the user asks again, after a failure.
     pub fn retry_hint(self) -> &'static str {
         match self {
-            Operation::GetTraceSummaries => "press r to retry",
+            Operation::GetTraceSummaries => "reload the list to retry",
             Operation::GetGroups => "try again",
             Operation::BatchGetTraces => "open the trace again to retry",
             Operation::GetServiceGraph | Operation::GetTraceGraph => "open the map again to retry",
@@ -173,7 +173,7 @@ pub enum Configuration {
     /// Waiting for the credentials took longer than the connection allows.
     #[error(
         "the AWS credentials of profile {profile} took more than {} s to come: is an SSO \
-         login or a credential_process waiting? Check the profile, then press r to retry",
+         login or a credential_process waiting? Check the profile, then reload the list to retry",
         waited.as_secs()
     )]
     CredentialsWaited { profile: String, waited: Duration },

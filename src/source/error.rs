@@ -98,7 +98,7 @@ mod tests {
         };
         assert_eq!(
             server.to_string(),
-            "X-Ray answered HTTP 500 (InternalFailure); press r to retry (GetTraceSummaries, 3 \
+            "X-Ray answered HTTP 500 (InternalFailure); reload the list to retry (GetTraceSummaries, 3 \
              attempts)"
         );
         let timeout = SourceError::Network {
@@ -132,7 +132,7 @@ mod tests {
         );
         assert_eq!(
             throttled.to_string(),
-            "X-Ray kept throttling GetTraceSummaries (8 attempts): wait a minute, then press r \
+            "X-Ray kept throttling GetTraceSummaries (8 attempts): wait a minute, then reload the list \
              to retry"
         );
         let unreadable = call(Failure::Unreadable {

@@ -51,7 +51,8 @@ pub(super) fn on_loaded(
             state.list.loading = false;
             state.list.request = None;
             state.list.error = Some(message.clone());
-            error(state, message);
+            let reload = state.key_label(Context::List, Intent::Refresh);
+            error(state, format!("{message} ({reload} reloads)"));
         }
     }
     Vec::new()
