@@ -222,3 +222,60 @@ fn control_characters_never_reach_the_screen() {
         "{copied:?}"
     );
 }
+
+#[test]
+fn the_otel_tab_shows_the_span_as_it_arrived() {
+    let trace_id = "1-5759e988-bd862e3fe1be46a994272793";
+    let doc = json!({"trace_id": trace_id, "id": "53995c3f42cd8ad8", "name": "checkout",
+    "start_time": 10.0, "end_time": 10.5, "fault": true,
+    "otel": {
+        "kind": "SERVER",
+        "status": {"code": "ERROR", "message": "card declined\u{1b}[31m"},
+        "sampled": false,
+        "scope": {"name": "opentelemetry.instrumentation.flask", "version": "0.65b0"},
+        "attributes": {"http.request.method": "POST", "http.response.status_code": 502,
+                       "app.cart": {"items": 3}},
+        "resource": {"service.name": "checkout", "telemetry.sdk.language": "python"},
+        "events": [{"name": "exception", "time": 10.25,
+                    "attributes": {"exception.type": "PaymentError"}}],
+        "links": [{"trace_id": "5759e988bd862e3fe1be46a994272794", "span_id": "0a1b2c3d4e5f6a7b"}]
+    }});
+    let text = doc.to_string();
+    let trace = Arc::new(Trace::assemble(
+        trace_id,
+        vec![Document {
+            segment: Segment::parse(&text).unwrap(),
+            text,
+        }],
+    ));
+    assert!(Tab::Otel.has_content(&trace.spans[0]));
+    let shown = details(Arc::clone(&trace), 0, Tab::Otel);
+    for line in [
+        "SERVER",
+        "ERROR: card declined",
+        "no (sent as unsampled)",
+        "opentelemetry.instrumentation.flask 0.65b0",
+        "http.request.method = POST",
+        "http.response.status_code = 502",
+        "app.cart =",
+        "\"items\": 3",
+        "service.name = checkout",
+        "Event exception  +250ms",
+        "exception.type = PaymentError",
+        "Link to 5759e988bd862e3fe1be46a994272794 / 0a1b2c3d4e5f6a7b",
+    ] {
+        assert!(
+            shown.contains(line),
+            "the OTel tab lacks {line:?}:\n{shown}"
+        );
+    }
+    assert!(
+        !shown.contains('\u{1b}'),
+        "control characters never reach the screen"
+    );
+
+    let plain = fixture_trace("awsdocs-devguide/segment.minimal.json");
+    assert!(!Tab::Otel.has_content(&plain.spans[0]));
+    let empty = details(plain, 0, Tab::Otel);
+    assert!(empty.contains("No OTel data on this span."), "{empty}");
+}

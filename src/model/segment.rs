@@ -69,6 +69,13 @@ pub struct Segment {
     pub metadata: BTreeMap<String, Value>,
     #[serde(deserialize_with = "lenient::object")]
     pub service: Option<Service>,
+    /// The OpenTelemetry span this document was translated from, as it arrived: kind, status,
+    /// attributes, resource, scope, events, links and whether it was sampled.
+    #[serde(
+        deserialize_with = "lenient::object",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub otel: Option<Box<Value>>,
     #[serde(
         deserialize_with = "subsegments",
         skip_serializing_if = "Vec::is_empty"

@@ -1,6 +1,8 @@
 //! What the details pane says about one span, tab by tab. Built when the selection or the
 //! tab changes, not per frame; the ui only wraps and draws it.
 
+mod otel;
+
 use serde_json::Value;
 
 use crate::model::segment::{Cause, Exception};
@@ -16,6 +18,8 @@ pub enum Tab {
     Annotations,
     Metadata,
     Exceptions,
+    /// The OpenTelemetry span as it arrived, for spans translated from OTLP.
+    Otel,
     Raw,
 }
 
@@ -45,7 +49,7 @@ pub fn tab_bar(width: u16) -> Vec<(Tab, u16, &'static str)> {
 }
 
 impl Tab {
-    pub const ALL: [Tab; 8] = [
+    pub const ALL: [Tab; 9] = [
         Tab::Overview,
         Tab::Http,
         Tab::Sql,
@@ -53,6 +57,7 @@ impl Tab {
         Tab::Annotations,
         Tab::Metadata,
         Tab::Exceptions,
+        Tab::Otel,
         Tab::Raw,
     ];
 
@@ -65,7 +70,8 @@ impl Tab {
             Tab::Annotations => "Annotations",
             Tab::Metadata => "Metadata",
             Tab::Exceptions => "Exceptions",
-            Tab::Raw => "Raw JSON",
+            Tab::Otel => "OTel",
+            Tab::Raw => "JSON",
         }
     }
 
@@ -90,6 +96,7 @@ impl Tab {
             Tab::Annotations => !s.annotations.is_empty(),
             Tab::Metadata => !s.metadata.is_empty(),
             Tab::Exceptions => s.cause.is_some(),
+            Tab::Otel => s.otel.is_some(),
         }
     }
 }
@@ -123,6 +130,7 @@ pub fn build(trace: &Trace, index: usize, tab: Tab) -> Vec<DetailLine> {
         Tab::Annotations => annotations(span, &mut out),
         Tab::Metadata => metadata(span, &mut out),
         Tab::Exceptions => exceptions(trace, span, &mut out),
+        Tab::Otel => otel::lines(trace, span, &mut out),
         Tab::Raw => raw(trace, span, &mut out),
     }
     if out.0.is_empty() {
