@@ -5,6 +5,7 @@
 pub mod analytics;
 pub mod app;
 pub mod cli;
+pub mod codec;
 pub mod config;
 pub mod demo_gen;
 pub mod event_loop;
