@@ -4,7 +4,8 @@
 //! it arrived is kept in each document under `"otel"` ([`original::KEY`]).
 //!
 //! Nothing is dropped: a span X-Ray would reject (bad ids, no times) is still translated,
-//! and what was wrong is named in [`Translated::problems`]. Strings from spans are kept as
+//! and what was wrong is named in [`Translated::problems`]. The one thing not repeated in
+//! every document is a resource too large to repeat: the documents of its first span hold it. Strings from spans are kept as
 //! they are, control characters included (JSON-escaped): whoever draws them cleans them.
 
 mod annotations;
@@ -29,7 +30,7 @@ pub use decode::{decode_json, decode_protobuf};
 pub use opentelemetry_proto::tonic::collector::trace::v1::ExportTraceServiceRequest;
 
 use annotations::Indexing;
-use segment::{Input, Resource};
+use segment::{Input, RESOURCE_REPEAT_LIMIT, Resource};
 
 #[derive(Debug, Clone)]
 pub struct TranslateOptions {
@@ -71,6 +72,25 @@ pub fn translate(request: &ExportTraceServiceRequest, options: &TranslateOptions
             keys: options.indexed_keys.iter().map(String::as_str).collect(),
         };
         let resource = Resource::new(pairs, indexing);
+        let span_count: usize = resource_spans
+            .scope_spans
+            .iter()
+            .map(|s| s.spans.len())
+            .sum();
+        let resource_elsewhere =
+            (resource.size > RESOURCE_REPEAT_LIMIT && span_count > 1).then(|| {
+                let kilobytes = resource.size.div_ceil(1024);
+                let resource_number = resource_index + 1;
+                translated.problems.push(format!(
+                "resource {resource_number}: its attributes take {kilobytes} KB, more than X-Ray's \
+                 {} KB for a resource; only the documents of its first span repeat them",
+                RESOURCE_REPEAT_LIMIT / 1024
+            ));
+                format!(
+                    "{kilobytes} KB of attributes, in full in the documents of span 1 of resource \
+                 {resource_number}"
+                )
+            });
         let spans = resource_spans.scope_spans.iter().flat_map(|scope_spans| {
             let scope = scope_spans.scope.as_ref();
             scope_spans.spans.iter().map(move |span| (scope, span))
@@ -81,6 +101,7 @@ pub fn translate(request: &ExportTraceServiceRequest, options: &TranslateOptions
                 resource: &resource,
                 scope,
                 sampled: options.sampled,
+                resource_elsewhere: resource_elsewhere.as_deref().filter(|_| span_index > 0),
             };
             let mut problems = Vec::new();
             for document in segment::documents(&input, &mut problems) {

@@ -4,11 +4,10 @@
 use std::borrow::Cow;
 
 use opentelemetry_proto::tonic::common::v1::InstrumentationScope;
-use opentelemetry_proto::tonic::common::v1::KeyValue;
 use opentelemetry_proto::tonic::trace::v1::Span;
 use opentelemetry_proto::tonic::trace::v1::span::{Event, Link};
 use serde::Serialize;
-use serde::ser::{SerializeSeq, Serializer};
+use serde::ser::{SerializeMap, SerializeSeq, Serializer};
 
 use super::ids::{TRACE_ID_LEN, hex, xray_trace_id};
 use super::names::Kind;
@@ -29,7 +28,7 @@ pub struct Original<'a> {
     pub trace_state: &'a str,
     pub status: Status<'a>,
     pub attributes: Object<'a>,
-    pub resource: Object<'a>,
+    pub resource: ResourceCopy<'a>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scope: Option<Scope<'a>>,
     pub events: Events<'a>,
@@ -68,7 +67,7 @@ pub struct Scope<'a> {
 
 pub fn original<'a>(
     span: &'a Span,
-    resource: &'a [KeyValue],
+    resource: ResourceCopy<'a>,
     scope: Option<&'a InstrumentationScope>,
     sampled: bool,
 ) -> Original<'a> {
@@ -93,7 +92,7 @@ pub fn original<'a>(
             message: status.map_or("", |s| s.message.as_str()),
         },
         attributes: object(&span.attributes),
-        resource: object(resource),
+        resource,
         scope: scope.map(|scope| Scope {
             name: &scope.name,
             version: &scope.version,
@@ -108,6 +107,29 @@ pub fn original<'a>(
         dropped_links_count: span.dropped_links_count,
     }
 }
+
+/// The resource's attributes, or, where a large resource is not repeated, where they are.
+#[derive(Clone)]
+pub enum ResourceCopy<'a> {
+    Full(Object<'a>),
+    Elsewhere(&'a str),
+}
+
+impl Serialize for ResourceCopy<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            ResourceCopy::Full(attributes) => attributes.serialize(serializer),
+            ResourceCopy::Elsewhere(note) => {
+                let mut map = serializer.serialize_map(Some(1))?;
+                map.serialize_entry(NOT_REPEATED, note)?;
+                map.end()
+            }
+        }
+    }
+}
+
+/// The only key of a resource that is not repeated in a document.
+pub const NOT_REPEATED: &str = "(not repeated)";
 
 /// Seconds since the epoch, to the nanosecond as far as a double allows.
 pub fn seconds(unix_nano: u64) -> f64 {

@@ -13,8 +13,10 @@ use super::document::{Document, Service};
 use super::http;
 use super::ids::{self, SPAN_ID_LEN, TRACE_ID_LEN};
 use super::names::{self, Kind};
+use super::original::ResourceCopy;
 use super::original::{self, Original};
 use super::sql;
+use super::value::{json_size, object};
 
 /// `aws.span.kind` of the first span of a service in a trace.
 const LOCAL_ROOT: &str = "LOCAL_ROOT";
@@ -26,9 +28,16 @@ const REMOTE_KEYS: &[&str] = &[
     "K8s.RemoteNamespace",
 ];
 
+/// A resource whose attributes write to more JSON than this (X-Ray's own limit for a
+/// resource) is repeated in full only in the documents of its first span, so that a large
+/// resource over many spans cannot multiply into more than memory holds.
+pub const RESOURCE_REPEAT_LIMIT: usize = 16 * 1024;
+
 /// What a resource says, worked out once for all its spans.
 pub struct Resource<'a> {
     pub pairs: &'a [KeyValue],
+    /// The length of its attributes' JSON.
+    pub size: usize,
     pub attributes: Attributes<'a>,
     pub aws: aws::Resource<'a>,
     pub origin: Option<&'static str>,
@@ -53,6 +62,7 @@ impl<'a> Resource<'a> {
             .extend(attributes.strings("aws.xray.exporter.config.indexed_attributes"));
         Resource {
             pairs,
+            size: json_size(&object(pairs)),
             aws: aws::resource(&attributes),
             origin: names::origin(&attributes),
             language: attributes.str("telemetry.sdk.language"),
@@ -69,6 +79,8 @@ pub struct Input<'r, 'a> {
     pub resource: &'r Resource<'a>,
     pub scope: Option<&'a InstrumentationScope>,
     pub sampled: bool,
+    /// Where the resource is written in full, when it is too large to repeat here.
+    pub resource_elsewhere: Option<&'a str>,
 }
 
 /// The span's documents, with what was wrong with it (each problem says what, not where).
@@ -84,7 +96,11 @@ pub fn documents<'a>(input: &Input<'_, 'a>, problems: &mut Vec<String>) -> Vec<D
     let times = Times::of(span, problems);
     let kind = Kind::of(span.kind);
     let local_root = attributes.str("aws.span.kind") == Some(LOCAL_ROOT);
-    let original = original::original(span, input.resource.pairs, input.scope, input.sampled);
+    let resource = match input.resource_elsewhere {
+        Some(note) => ResourceCopy::Elsewhere(note),
+        None => ResourceCopy::Full(object(input.resource.pairs)),
+    };
+    let original = original::original(span, resource, input.scope, input.sampled);
     let build = |role: Role| {
         make(
             input,
@@ -207,7 +223,7 @@ fn make<'a>(
     };
     let placed = annotations::place(
         attributes,
-        segment.then_some(&resource.attributes),
+        (segment && input.resource_elsewhere.is_none()).then_some(&resource.attributes),
         &Rules {
             indexing: &resource.indexing,
             consumed: &consumed,

@@ -130,6 +130,24 @@ pub fn as_int(value: &AnyValue) -> Option<i64> {
     }
 }
 
+/// The length of a value's JSON, counted without writing it anywhere.
+pub fn json_size(value: &impl Serialize) -> usize {
+    struct Count(usize);
+    impl std::io::Write for Count {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0 += bytes.len();
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut count = Count(0);
+    // Writing to a counter cannot fail, and a value that cannot be written counts nothing.
+    let _ = serde_json::to_writer(&mut count, value);
+    count.0
+}
+
 /// Standard base64 with padding, as OTLP/JSON writes bytes.
 pub fn base64(bytes: &[u8]) -> String {
     const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";

@@ -219,3 +219,42 @@ fn a_large_request_translates_every_span() {
     assert_eq!(translated.documents.len(), SPANS);
     assert!(translated.problems.is_empty());
 }
+
+#[test]
+fn a_large_resource_is_repeated_in_full_only_on_its_first_span() {
+    let big = "r".repeat(20 * 1024);
+    let mut resource = default_resource();
+    resource.push(("process.command_args", text(&big)));
+    let mut second = span("GET /b", SERVER, false, &[]);
+    second.span_id = PARENT_ID.to_vec();
+    let (documents, problems) = translate_with(
+        &request(&resource, vec![span("GET /a", SERVER, false, &[]), second]),
+        &TranslateOptions::default(),
+    );
+    assert_eq!(
+        problems,
+        [
+            "resource 1: its attributes take 21 KB, more than X-Ray's 16 KB for a resource; \
+          only the documents of its first span repeat them"
+        ]
+    );
+    let first = &documents[0];
+    assert_eq!(
+        first["otel"]["resource"]["process.command_args"],
+        big.as_str()
+    );
+    assert_eq!(
+        first["metadata"]["default"]["otel.resource.process.command_args"],
+        big.as_str()
+    );
+    let later = &documents[1];
+    assert_eq!(
+        later["otel"]["resource"],
+        json!({original::NOT_REPEATED: "21 KB of attributes, in full in the documents of span 1 of resource 1"})
+    );
+    assert_eq!(later.get("metadata"), None);
+    assert_eq!(
+        later["origin"], "AWS::EC2::Instance",
+        "the resource still decides"
+    );
+}
