@@ -299,3 +299,107 @@ fn the_same_trace_from_protobuf_and_from_json() {
     let from_json = decode_json(&json).unwrap();
     assert_eq!(assemble(&from_json).spans, assemble(&request).spans);
 }
+
+fn fixture(path: &str) -> serde_json::Value {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/xray")
+        .join(path);
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+/// The first subsegment, anywhere in a document, that `matches`.
+fn find_subsegment<'a>(
+    document: &'a serde_json::Value,
+    matches: &dyn Fn(&serde_json::Value) -> bool,
+) -> Option<&'a serde_json::Value> {
+    let children = document["subsegments"].as_array()?;
+    children
+        .iter()
+        .find(|child| matches(child))
+        .or_else(|| children.iter().find_map(|c| find_subsegment(c, matches)))
+}
+
+fn translate_one(resource: Vec<KeyValue>, span: Span) -> serde_json::Value {
+    let request = ExportTraceServiceRequest {
+        resource_spans: vec![ResourceSpans {
+            resource: Some(Resource {
+                attributes: resource,
+                ..Default::default()
+            }),
+            scope_spans: vec![ScopeSpans {
+                spans: vec![span],
+                ..Default::default()
+            }],
+            ..Default::default()
+        }],
+    };
+    let translated = translate(&request, &TranslateOptions::default());
+    assert!(translated.problems.is_empty(), "{:?}", translated.problems);
+    serde_json::from_str(&translated.documents[0]).unwrap()
+}
+
+/// The X-Ray SDK for Go's own document for an HTTP server (tests/fixtures, see MANIFEST.md)
+/// and the OTel span of the same request give the same `http` block.
+#[test]
+fn a_server_span_has_the_shape_of_the_sdk_segment() {
+    let expected = fixture("otel-contrib-awsxray/serverSample.json");
+    let mut server = span(1, None, "GET /", 2, 0, 1);
+    server.attributes = vec![
+        pair("http.request.method", text("GET")),
+        pair("url.scheme", text("http")),
+        pair("server.address", text("localhost")),
+        pair("server.port", Value::IntValue(8000)),
+        pair("url.path", text("/")),
+        pair("client.address", text("127.0.0.1")),
+        pair("user_agent.original", text("Go-http-client/1.1")),
+        pair("http.response.status_code", Value::IntValue(200)),
+    ];
+    let document = translate_one(
+        vec![
+            pair("service.name", text("SampleServer")),
+            pair("telemetry.sdk.name", text("X-Ray for Go")),
+            pair("telemetry.sdk.language", text("go")),
+            pair("telemetry.sdk.version", text("1.1.0")),
+        ],
+        server,
+    );
+    assert_eq!(document["name"], expected["name"]);
+    assert_eq!(document["http"], expected["http"]);
+    assert_eq!(
+        document["aws"]["xray"]["sdk"],
+        expected["aws"]["xray"]["sdk"]
+    );
+    assert_eq!(
+        document["aws"]["xray"]["sdk_version"],
+        expected["aws"]["xray"]["sdk_version"]
+    );
+}
+
+/// A DynamoDB call from the same SDK's document and the OTel span of it: the same namespace
+/// and the same `aws` fields (`retries` is the SDK's own).
+#[test]
+fn an_aws_sdk_span_has_the_shape_of_the_sdk_subsegment() {
+    let sample = fixture("otel-contrib-awsxray/ddbSample.json");
+    let expected = find_subsegment(&sample, &|s| s["aws"]["operation"] == "DescribeTable")
+        .expect("the sample describes its table");
+    let mut call = span(2, Some(1), "DynamoDB.DescribeTable", 3, 0, 1);
+    call.attributes = vec![
+        pair("rpc.system", text("aws-api")),
+        pair("rpc.service", text("DynamoDB")),
+        pair("rpc.method", text("DescribeTable")),
+        pair("aws.region", text("us-west-2")),
+        pair(
+            "aws.request_id",
+            text("29P5V7QSAKHS4LNL56ECAJFF3BVV4KQNSO5AEMVJF66Q9ASUAAJG"),
+        ),
+        pair("aws.table_name", text("xray_sample_table")),
+        pair("http.status_code", Value::IntValue(200)),
+        pair("http.response.body.size", Value::IntValue(713)),
+    ];
+    let document = translate_one(Vec::new(), call);
+    assert_eq!(document["namespace"], expected["namespace"]);
+    let mut expected_aws = expected["aws"].clone();
+    expected_aws.as_object_mut().unwrap().remove("retries");
+    assert_eq!(document["aws"], expected_aws);
+    assert_eq!(document["http"], expected["http"]);
+}
