@@ -254,31 +254,50 @@ fn an_unnamed_language_is_told_by_the_shape() {
     }
 }
 
+const LANGUAGES: [Option<&str>; 6] = [
+    None,
+    Some("java"),
+    Some("python"),
+    Some("nodejs"),
+    Some("go"),
+    Some("dotnet"),
+];
+
 #[test]
 fn text_of_no_known_shape_gives_no_frames() {
-    for text in [
-        "",
-        "just a message",
+    for text in ["", "just a message", "Error: x\nno frames here\n"] {
+        for language in LANGUAGES {
+            assert_eq!(parse(language, text), Parsed::default(), "{language:?}");
+        }
+    }
+}
+
+#[test]
+fn cut_or_broken_stack_traces_never_panic() {
+    let broken = [
         "\tat ",
         "\tat (",
         "  File \"",
+        "  File \"x\", line ",
         "    at ",
         "   at x in ",
         "goroutine\n\t:",
-        "é\u{1b}\0\n\tat é(é:é)",
-    ] {
-        for language in [
-            None,
-            Some("java"),
-            Some("python"),
-            Some("nodejs"),
-            Some("go"),
-            Some("dotnet"),
-        ] {
+        "\u{e9}\u{1b}\0\n\tat \u{e9}(\u{e9}:\u{e9})",
+        "Caused by: \nCaused by: x\n\tat a(b:1)",
+        "During handling of the above exception, another exception occurred:",
+    ];
+    for text in broken {
+        for language in LANGUAGES {
             let parsed = parse(language, text);
-            assert!(parsed.causes.is_empty() || language == Some("java"));
-            for frame in parsed.frames {
-                assert!(frame.line.is_none_or(|line| line >= 0));
+            assert!(parsed.frames.len() <= text.lines().count());
+        }
+    }
+    // Every sample cut at every character: truncated attributes are common.
+    for sample in [JAVA, PYTHON, NODE, GO, DOTNET] {
+        for (cut, _) in sample.char_indices() {
+            for language in LANGUAGES {
+                let parsed = parse(language, &sample[..cut]);
+                assert!(parsed.frames.len() <= sample.lines().count());
             }
         }
     }
