@@ -7,6 +7,7 @@ pub mod app;
 pub mod aws;
 pub mod cli;
 pub mod clock;
+pub mod codec;
 pub mod config;
 pub mod demo_gen;
 pub mod event_loop;

@@ -11,6 +11,8 @@ const FLOORS: &[&[&str]] = &[
     // Leaves: they use nothing of the crate.
     &["text", "clock", "demo_gen", "history", "tui"],
     &["model"],
+    // Formats into the model: OTLP through the one OTel → X-Ray translator.
+    &["codec"],
     &["filter", "layout", "synthetic"],
     &["analytics"],
     // Reaching X-Ray: the client, and what a failed call means.

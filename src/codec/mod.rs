@@ -1,0 +1,3 @@
+//! Formats into the model: each codec turns what arrives into X-Ray segment documents.
+
+pub mod otel;
