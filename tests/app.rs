@@ -302,15 +302,15 @@ fn the_help_scrolls_no_further_than_its_last_line() {
     assert_eq!(after.offset, bottom.offset - 1, "k moves up at once");
 }
 
-#[test]
-fn the_problems_popup_takes_every_key_and_the_mouse() {
+/// A list loaded with these summaries and one problem with the data.
+fn loaded_with_a_problem(summaries: Vec<xray_tui::model::TraceSummary>) -> State {
     let mut state = State::new("2 paths", 80, 24, 0);
     let commands = xray_tui::app::update::start(&mut state);
     let Command::LoadSummaries { request, .. } = commands[0] else {
         panic!()
     };
     let page = SummaryPage {
-        summaries: demo().summaries.clone(),
+        summaries,
         problems: vec!["a.json:3:1: not valid JSON".into()],
         done: true,
         ..SummaryPage::default()
@@ -322,6 +322,12 @@ fn the_problems_popup_takes_every_key_and_the_mouse() {
             result: Ok(page),
         },
     );
+    state
+}
+
+#[test]
+fn the_problems_popup_takes_every_key_and_the_mouse() {
+    let mut state = loaded_with_a_problem(demo().summaries.clone());
     press_key(&mut state, "!");
     assert_eq!(state.overlay, Some(Overlay::Problems));
     press_key(&mut state, "j");
@@ -356,22 +362,7 @@ fn the_problems_popup_takes_every_key_and_the_mouse() {
 
 #[test]
 fn load_problems_are_announced_and_listed() {
-    let mut state = State::new("2 paths", 80, 24, 0);
-    let commands = xray_tui::app::update::start(&mut state);
-    let Command::LoadSummaries { request, .. } = commands[0] else {
-        panic!()
-    };
-    let page = SummaryPage {
-        problems: vec!["a.json:3:1: not valid JSON".into()],
-        ..SummaryPage::default()
-    };
-    update(
-        &mut state,
-        Action::SummariesLoaded {
-            request,
-            result: Ok(page),
-        },
-    );
+    let mut state = loaded_with_a_problem(Vec::new());
     assert_eq!(
         state.message.as_ref().unwrap().text,
         "1 problem while loading; press ! to see it"
@@ -404,17 +395,6 @@ fn a_failed_load_keeps_what_was_shown() {
     );
 }
 
-fn type_into_prompt(state: &mut State, text: &str) {
-    for c in text.chars() {
-        update(
-            state,
-            Action::Key(crossterm::event::KeyEvent::from(
-                crossterm::event::KeyCode::Char(c),
-            )),
-        );
-    }
-}
-
 fn prompt_key(state: &mut State, code: crossterm::event::KeyCode) -> Vec<Command> {
     update(state, Action::Key(crossterm::event::KeyEvent::from(code)))
 }
@@ -423,7 +403,7 @@ fn prompt_key(state: &mut State, code: crossterm::event::KeyCode) -> Vec<Command
 fn the_filter_bar_checks_as_you_type_and_applies_on_enter() {
     let mut state = loaded_state(80, 24);
     press(&mut state, Intent::Filter);
-    type_into_prompt(&mut state, "http.status > \"5\"");
+    common::type_keys(&mut state, "http.status > \"5\"");
     let hint = state.prompt().unwrap().hint.clone().unwrap();
     assert!(hint.error);
     assert_eq!(hint.text, "expected a number after '>'");
@@ -435,7 +415,7 @@ fn the_filter_bar_checks_as_you_type_and_applies_on_enter() {
 
     press_key(&mut state, "ctrl-u");
     assert_eq!(state.prompt().unwrap().text, "", "Ctrl-U clears the line");
-    type_into_prompt(&mut state, "service(\"payments\") { fault }");
+    common::type_keys(&mut state, "service(\"payments\") { fault }");
     assert!(state.prompt().unwrap().hint.is_none());
     let commands = prompt_key(&mut state, crossterm::event::KeyCode::Enter);
     let filter = "service(\"payments\") { fault }".to_owned();
@@ -464,15 +444,15 @@ fn the_filter_bar_checks_as_you_type_and_applies_on_enter() {
 fn tab_completes_keywords_and_services() {
     let mut state = loaded_state(80, 24);
     press(&mut state, Intent::Filter);
-    type_into_prompt(&mut state, "respon");
+    common::type_keys(&mut state, "respon");
     prompt_key(&mut state, crossterm::event::KeyCode::Tab);
     assert_eq!(state.prompt().unwrap().text, "responsetime");
     press_key(&mut state, "ctrl-u");
-    type_into_prompt(&mut state, "service(\"pay");
+    common::type_keys(&mut state, "service(\"pay");
     prompt_key(&mut state, crossterm::event::KeyCode::Tab);
     assert_eq!(state.prompt().unwrap().text, "service(\"payments\"");
     press_key(&mut state, "ctrl-u");
-    type_into_prompt(&mut state, "servi");
+    common::type_keys(&mut state, "servi");
     prompt_key(&mut state, crossterm::event::KeyCode::Tab);
     let prompt = state.prompt().unwrap();
     assert_eq!(

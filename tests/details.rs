@@ -23,6 +23,18 @@ fn fixture_trace(path: &str) -> Arc<Trace> {
     collector.finish().traces.into_values().next().unwrap()
 }
 
+/// A trace of one document.
+fn one_document_trace(trace_id: &str, doc: &serde_json::Value) -> Arc<Trace> {
+    let text = doc.to_string();
+    Arc::new(Trace::assemble(
+        trace_id,
+        vec![Document {
+            segment: Segment::parse(&text).unwrap(),
+            text,
+        }],
+    ))
+}
+
 fn open(trace: Arc<Trace>, width: u16, height: u16) -> State {
     common::opened(trace, width, height)
 }
@@ -106,14 +118,7 @@ fn an_exception_id_is_resolved_to_where_it_was_recorded() {
              "stack": [{"path": "payments/provider.py", "line": 88, "label": "charge"}]},
             {"id": "ffff000011112222", "type": "ReadTimeout", "message": "read timed out", "remote": true}
         ]}}]});
-    let text = doc.to_string();
-    let trace = Arc::new(Trace::assemble(
-        trace_id,
-        vec![Document {
-            segment: Segment::parse(&text).unwrap(),
-            text,
-        }],
-    ));
+    let trace = one_document_trace(trace_id, &doc);
     let shown = details(trace, 0, Tab::Exceptions);
     insta::assert_snapshot!(shown);
     assert!(shown.contains("Exception 0a1b2c3d4e5f6a7b was recorded on \"charge-card\""));
@@ -166,15 +171,12 @@ fn hostile_trace() -> Arc<Trace> {
                   "stack": [{"path": evil, "line": 1, "label": evil}]}]},
         "subsegments": [{"id": "sql", "name": evil, "start_time": 1.1, "end_time": 1.5, "namespace": "remote",
             "sql": {"url": evil, "sanitized_query": format!("SELECT {evil}"), "user": evil, "database_type": evil},
-            "aws": {"operation": evil, "table_name": evil, "region": evil, "custom": evil}}]});
-    let text = doc.to_string();
-    Arc::new(Trace::assemble(
-        trace_id,
-        vec![Document {
-            segment: Segment::parse(&text).unwrap(),
-            text,
-        }],
-    ))
+            "aws": {"operation": evil, "table_name": evil, "region": evil, "custom": evil}}],
+        "otel": {"kind": evil, "status": {"code": "ERROR", "message": evil},
+            "scope": {"name": evil, "version": evil}, "attributes": {format!("k{evil}"): evil},
+            "resource": {"service.name": evil}, "events": [{"name": evil, "time": 1.5, "attributes": {"x": evil}}],
+            "links": [{"trace_id": evil, "span_id": evil}]}});
+    one_document_trace(trace_id, &doc)
 }
 
 #[test]
@@ -240,14 +242,7 @@ fn the_otel_tab_shows_the_span_as_it_arrived() {
                     "attributes": {"exception.type": "PaymentError"}}],
         "links": [{"trace_id": "5759e988bd862e3fe1be46a994272794", "span_id": "0a1b2c3d4e5f6a7b"}]
     }});
-    let text = doc.to_string();
-    let trace = Arc::new(Trace::assemble(
-        trace_id,
-        vec![Document {
-            segment: Segment::parse(&text).unwrap(),
-            text,
-        }],
-    ));
+    let trace = one_document_trace(trace_id, &doc);
     assert!(Tab::Otel.has_content(&trace.spans[0]));
     let shown = details(Arc::clone(&trace), 0, Tab::Otel);
     for line in [
