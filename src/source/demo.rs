@@ -1,7 +1,7 @@
 //! The bundled demo data set (`assets/demo.ndjson`, written by `cargo run --example gen_demo`),
 //! moved in time so that its newest trace ends a moment ago.
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use serde::Deserialize;
 
@@ -99,8 +99,56 @@ fn shift_times(document: &mut Value, shift: f64) {
         {
             *id = moved;
         }
+        if let Some(Value::Object(otel)) = map.get_mut("otel") {
+            shift_otel(otel, shift);
+        }
         if let Some(Value::Array(children)) = map.get_mut("subsegments") {
             stack.extend(children.iter_mut());
         }
+    }
+}
+
+/// The OpenTelemetry span a translated document keeps under `"otel"`: its events' times and
+/// its trace id (OTLP's hex, whose first eight digits are the epoch) move too.
+fn shift_otel(otel: &mut Map<String, Value>, shift: f64) {
+    if let Some(Value::Array(events)) = otel.get_mut("events") {
+        for event in events {
+            if let Some(time) = event.get("time").and_then(Value::as_f64) {
+                event["time"] = Value::from(time + shift);
+            }
+        }
+    }
+    if let Some(Value::String(hex)) = otel.get_mut("trace_id")
+        && let (Some(epoch), Some(rest)) = (hex.get(..8), hex.get(8..))
+        && let Some(moved) = trace_id::shift_epoch(&format!("1-{epoch}-{rest}"), shift as i64)
+    {
+        *hex = moved.replace('-', "")[1..].to_owned();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_otel_block_of_a_translated_document_moves_with_it() {
+        let mut document = serde_json::json!({
+            "trace_id": "1-6968b3f5-a4c5957f1f53718d169ecb9d",
+            "id": "af64cee7fc7bbad4",
+            "start_time": 1768469493.5,
+            "end_time": 1768469494.0,
+            "otel": {
+                "trace_id": "6968b3f5a4c5957f1f53718d169ecb9d",
+                "events": [{"name": "exception", "time": 1768469493.75, "attributes": {}}],
+            },
+        });
+        shift_times(&mut document, 600.0);
+        assert_eq!(document["start_time"], 1768470093.5);
+        assert_eq!(document["trace_id"], "1-6968b64d-a4c5957f1f53718d169ecb9d");
+        assert_eq!(document["otel"]["events"][0]["time"], 1768470093.75);
+        assert_eq!(
+            document["otel"]["trace_id"],
+            "6968b64da4c5957f1f53718d169ecb9d"
+        );
     }
 }

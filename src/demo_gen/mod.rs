@@ -27,6 +27,11 @@
 //!   subsegments, `"type": "subsegment"`); DynamoDB table `inventory-stock`.
 //! - `notifications` — Node.js Lambda invoked asynchronously by SNS (`Dwell Time`,
 //!   `Attempt #1`), sends mail through SES; present in most successful checkouts.
+//! - `recommendations` — Python on EKS, the one service instrumented with OpenTelemetry (the
+//!   ADOT distribution) instead of the X-Ray SDK: web-frontend calls it while it renders a
+//!   product page, when its `recommendations_v2` flag is on; a Redis cache, DynamoDB table
+//!   `product-recommendations`. Its spans are OTLP, made into documents by the translator the
+//!   listener uses (see [`otel`]).
 //!
 //! Requests: `GET /products`, `GET /products/{id}`, `GET`/`POST /cart`, `POST /checkout`,
 //! `GET /orders/{id}`, `GET /orders`, `GET /health`, and scanners probing `/.env` and friends.
@@ -54,6 +59,10 @@
 //! segments have `in_progress: true` and no `end_time`.
 
 use serde_json::{Map, Value, json};
+
+mod otel;
+
+use otel::{Recommendations, TranslatedDocument};
 
 /// Epoch second of the first instant of the data set (2026-01-15T09:30:00Z).
 pub const BASE_EPOCH: i64 = 1_768_469_400;
@@ -83,20 +92,48 @@ pub fn generate() -> String {
     let mut arrivals = Arrivals::new(Rng::new(SEED));
     let requests = arrivals.all();
     let mut g = Gen::new(Rng::new(SEED ^ 0x9E37_79B9_7F4A_7C15));
-    let mut out = String::with_capacity(4 << 20);
+    let mut out = String::with_capacity(6 << 20);
     for req in &requests {
-        let mut docs = g.trace(req);
+        let (spans, translated) = g.trace(req);
+        let mut lines: Vec<Line> = spans
+            .iter()
+            .filter_map(|d| {
+                let v = d.to_json(END_US)?;
+                let mut text = String::new();
+                write_json(&mut text, &v);
+                Some(Line::new(d.start, d.end, text))
+            })
+            .collect();
+        lines.extend(
+            translated
+                .into_iter()
+                .map(|d| Line::new(d.start, d.end, d.text)),
+        );
         // The order a daemon would see them in: finished documents by end time, then the
         // ones still in progress.
-        docs.sort_by_key(|d| (if d.end <= END_US { d.end } else { i64::MAX }, d.start));
-        for d in &docs {
-            if let Some(v) = d.to_json(END_US) {
-                write_json(&mut out, &v);
-                out.push('\n');
-            }
+        lines.sort_by_key(|line| line.order);
+        for line in lines {
+            out.push_str(&line.text);
+            out.push('\n');
         }
     }
     out
+}
+
+/// One document of the output, and where it goes in its trace's order.
+struct Line {
+    order: (i64, i64),
+    text: String,
+}
+
+impl Line {
+    fn new(start: i64, end: i64, text: String) -> Line {
+        let end = if end <= END_US { end } else { i64::MAX };
+        Line {
+            order: (end, start),
+            text,
+        }
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -701,6 +738,12 @@ impl Arrivals {
     }
 }
 
+/// web-frontend's feature flag for the new recommendations service, on for a third of the
+/// requests: product pages with it on ask `recommendations` (see [`otel`]).
+fn recommendations_v2(req: &Req) -> bool {
+    req.t % 3 == 0
+}
+
 fn public_ip(rng: &mut Rng) -> String {
     let first = *rng.pick(&[
         2u8, 31, 37, 46, 62, 77, 78, 79, 80, 81, 82, 84, 86, 87, 88, 90, 91, 92, 109, 151, 176,
@@ -775,6 +818,9 @@ struct Gen {
     frontend_tasks: Vec<Host>,
     orders_instances: Vec<Host>,
     payments_pods: Vec<Host>,
+    /// The OpenTelemetry-instrumented service, and the documents of its spans in this trace.
+    recommendations: Recommendations,
+    translated: Vec<TranslatedDocument>,
 }
 
 impl Gen {
@@ -815,19 +861,26 @@ impl Gen {
             frontend_tasks,
             orders_instances,
             payments_pods,
+            recommendations: Recommendations::new(Rng::new(SEED ^ 0x07E1_0000_5EC0_0A11)),
+            translated: Vec::new(),
         }
     }
 
-    fn trace(&mut self, req: &Req) -> Vec<Span> {
+    /// The trace's X-Ray documents and the translated documents of its OpenTelemetry spans.
+    fn trace(&mut self, req: &Req) -> (Vec<Span>, Vec<TranslatedDocument>) {
         self.trace_id = format!("1-{:08x}-{}", req.t / US, self.rng.hex(24));
         self.docs.clear();
+        self.translated.clear();
         self.slow = req.slow;
         if req.route == Route::Health {
             self.web_frontend(None, req.t, req);
         } else {
             self.api_gateway(req);
         }
-        std::mem::take(&mut self.docs)
+        (
+            std::mem::take(&mut self.docs),
+            std::mem::take(&mut self.translated),
+        )
     }
 
     // -- building blocks ----------------------------------------------------------------------
@@ -1276,7 +1329,12 @@ impl Gen {
                         14.0,
                     );
                     t = r.end;
+                    let render = (r.start, r.end);
                     seg.push(r);
+                    if let Some(product) = req.product.filter(|_| recommendations_v2(req)) {
+                        let call = self.ask_recommendations(render, req, product, &host_ip);
+                        seg.push(call);
+                    }
                     (200, self.rng.int(24000, 61000))
                 }
             }
@@ -1409,12 +1467,37 @@ impl Gen {
         if req.route != Route::Health {
             seg.set(
                 "metadata",
-                json!({"default": {"feature_flags": {"checkout_v2": true, "recommendations_v2": req.t % 3 == 0}}}),
+                json!({"default": {"feature_flags": {"checkout_v2": true, "recommendations_v2": recommendations_v2(req)}}}),
             );
         }
         let end = seg.end;
         self.docs.push(seg);
         Resp { end, status, len }
+    }
+
+    /// web-frontend's call to `recommendations` while the product page renders: its
+    /// subsegment; the service's own spans go to [`Gen::translated`].
+    fn ask_recommendations(
+        &mut self,
+        (from, until): (i64, i64),
+        req: &Req,
+        product: usize,
+        caller_ip: &str,
+    ) -> Span {
+        let product = &self.catalog[product];
+        let ask = otel::Ask {
+            trace_id: &self.trace_id,
+            sku: &product.sku,
+            category: product.category,
+            user: req.client.user.as_deref(),
+            caller_ip,
+            from,
+            until,
+            cutoff: END_US,
+        };
+        let (call, documents) = self.recommendations.call(&ask);
+        self.translated.extend(documents);
+        call
     }
 
     fn render_type_error(&mut self) -> Value {
