@@ -96,6 +96,7 @@ pub async fn upload(
             },
             None => item.text,
         };
+        let text = without_original_span(text);
         match check::rejection(&text, options.now) {
             Some(reason) if shift.is_some() && reason.contains(check::RETENTION_ADVICE) => {
                 outcome.rejected.push(Rejection {
@@ -213,6 +214,21 @@ async fn send_batch(
     result
 }
 
+/// A document translated from OpenTelemetry keeps the span it came from under `otel`, for the
+/// OTel tab; X-Ray gets the segment document alone.
+fn without_original_span(document: String) -> String {
+    if !document.contains("\"otel\"") {
+        return document;
+    }
+    let Ok(mut fields) = serde_json::from_str::<serde_json::Map<_, _>>(&document) else {
+        return document;
+    };
+    match fields.remove(crate::codec::otel::original::KEY) {
+        Some(_) => serde_json::Value::Object(fields).to_string(),
+        None => document,
+    }
+}
+
 fn backoff(base: Duration, attempt: u32) -> Duration {
     base * 2u32.saturating_pow(attempt.saturating_sub(1).min(6))
 }
@@ -224,4 +240,23 @@ fn chunks(items: Vec<Item>, size: usize) -> Vec<Vec<Item>> {
         batches.push(items.by_ref().take(size).collect());
     }
     batches
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_original_span_stays_home() {
+        let translated =
+            r#"{"id":"53995c3f42cd8ad8","name":"a","otel":{"kind":"SERVER"},"start_time":1}"#;
+        let sent: serde_json::Value =
+            serde_json::from_str(&without_original_span(translated.into())).unwrap();
+        assert_eq!(
+            sent,
+            serde_json::json!({"id": "53995c3f42cd8ad8", "name": "a", "start_time": 1})
+        );
+        let plain = r#"{"id":"53995c3f42cd8ad8","name":"otel","start_time":1}"#;
+        assert_eq!(without_original_span(plain.into()), plain, "left as it was");
+    }
 }
