@@ -14,6 +14,8 @@
 #        screenshots/trace-list-80x24.png  the list at 80x24
 #        screenshots/group-by.png          the incident's faults grouped by root cause, 140x40
 #        screenshots/histogram.png         the list under its response-time histogram, 140x40
+#        screenshots/otel-trace.png        a trace through the OpenTelemetry service, its SERVER
+#                                          span selected and the OTel tab open, 140x40
 # The raw captures are kept beside them as *.ansi (ignored by git). XRAY_TUI_BIN=path uses
 # that binary instead of building one.
 #
@@ -247,4 +249,23 @@ keys H
 wait_for '^ Response time  band' "the histogram"
 shoot histogram
 
-say "done: screenshots/{trace-list,waterfall,help,service-map,trace-list-80x24,group-by,histogram}.png"
+# (8) A trace through the demo's OpenTelemetry service (recommendations): the one whose cache
+# refused and DynamoDB answered, its SERVER span found with / and the OTel tab open.
+start 140 40 --demo
+wait_for "$LIST_READY" "the trace list"
+keys f
+tmux_ send-keys -t "$SESSION" -l 'annotation.recommendation_source = "dynamodb-fallback"'
+keys Enter
+wait_for 'filter annotation' "the list narrowed to the fallbacks"
+keys Enter
+wait_for ' Span .* Duration' "the waterfall's rows"
+keys /
+tmux_ send-keys -t "$SESSION" -l 'recommendations'
+keys Enter
+wait_for '/recommendations  2/' "the search for the service"
+keys n
+keys '[' '['
+wait_for 'Scope +opentelemetry' "the OTel tab"
+shoot otel-trace
+
+say "done: screenshots/{trace-list,waterfall,help,service-map,trace-list-80x24,group-by,histogram,otel-trace}.png"
