@@ -10,7 +10,8 @@ pub enum SourceError {
     AccessDenied(Operation),
     /// X-Ray kept throttling the call through every attempt.
     #[error(
-        "X-Ray kept throttling {} ({attempts} attempts): wait a minute, then {}",
+        "{} kept throttling {} ({attempts} attempts): wait a minute, then {}",
+        operation.service(),
         operation.name(),
         operation.retry_hint()
     )]
@@ -51,7 +52,7 @@ impl SourceError {
             Failure::Configuration(configuration) => SourceError::Configuration(configuration),
             Failure::NotFound(not_found) => SourceError::NotFound(not_found),
             Failure::Unreadable { operation, detail } => SourceError::Data {
-                place: format!("X-Ray's answer to {}", operation.name()),
+                place: format!("{}'s answer to {}", operation.service(), operation.name()),
                 message: detail,
             },
             refused @ (Failure::Refused { .. } | Failure::Failed { .. }) => {

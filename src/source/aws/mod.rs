@@ -76,11 +76,17 @@ impl AwsSource {
             tuning.throttle_pause,
             tuning.throttle_pause_cap,
         );
+        let logs_throttle = Throttle::new(
+            tuning.calls_in_flight,
+            tuning.throttle_pause,
+            tuning.throttle_pause_cap,
+        );
         AwsSource {
             label,
             caller: Arc::new(Caller {
                 connection,
                 throttle,
+                logs_throttle,
                 board,
                 options,
             }),
