@@ -761,3 +761,7 @@ async fn credentials_that_ran_out_say_how_to_refresh_them() {
         "nothing unsigned was sent"
     );
 }
+
+// Files under tests/aws/ are modules of this test, not tests of their own.
+#[path = "aws/transaction_search.rs"]
+mod transaction_search;

@@ -28,6 +28,9 @@ pub enum SourceError {
     /// The region or the credentials, or a request the SDK could not make.
     #[error(transparent)]
     Configuration(#[from] Configuration),
+    /// Transaction Search: `aws/spans` gave nothing, or cannot be asked this.
+    #[error(transparent)]
+    Spans(#[from] super::aws::SpansError),
     /// What came back could not be read.
     #[error("{place} could not be read: {message}")]
     Data { place: String, message: String },
