@@ -179,6 +179,12 @@ pub const DEFAULT_BINDINGS: &[DefaultBinding] = &[
     ),
     bind(
         List,
+        &[ch('T')],
+        Intent::ToggleAllSpans,
+        "all spans in aws/spans, or the indexed summaries (Transaction Search)",
+    ),
+    bind(
+        List,
         &[ch('H')],
         Intent::ToggleHistogram,
         "show or hide the response-time histogram",
