@@ -181,7 +181,7 @@ pub const DEFAULT_BINDINGS: &[DefaultBinding] = &[
         List,
         &[ch('T')],
         Intent::ToggleAllSpans,
-        "all spans in aws/spans, or the indexed summaries (Transaction Search)",
+        "all spans (aws/spans) or the indexed summaries",
     ),
     bind(
         List,

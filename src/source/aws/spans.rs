@@ -134,7 +134,7 @@ async fn results(
             }
             Some(QueryStatus::Running) => {
                 let so_far = output.results.as_ref().map_or(0, Vec::len);
-                poll.wait(&format!("· {so_far} spans so far")).await;
+                poll.wait(&format!("· {} so far", spans(so_far))).await;
                 continue;
             }
             Some(QueryStatus::Failed) => Ended::Failed,
@@ -188,12 +188,20 @@ fn scope(matched: usize, limit: usize, scanned: f64) -> String {
     let matched = if matched >= limit {
         format!("the newest {limit} spans: the limit cut the list")
     } else {
-        format!("{matched} spans matched")
+        format!("{} matched", spans(matched))
     };
     format!(
         "all spans in aws/spans · {matched} · {} scanned",
         bytes(scanned)
     )
+}
+
+/// "1 span", "25 spans".
+fn spans(count: usize) -> String {
+    match count {
+        1 => "1 span".into(),
+        n => format!("{n} spans"),
+    }
 }
 
 /// 512 B, 3.4 MB, 1.2 GB (powers of 1,000, as CloudWatch bills).
