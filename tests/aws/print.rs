@@ -95,7 +95,12 @@ fn print_list_says_what_the_list_holds() {
     assert!(
         title.starts_with(" Traces  AWS us-east-1  2 traces · last 1h")
             && title.contains("Transaction Search · summaries for 1% of spans"),
-        "{title}"
+        "{title}\n{:?}",
+        server
+            .requests()
+            .iter()
+            .map(|r| r.path.clone())
+            .collect::<Vec<_>>()
     );
     assert!(
         text.contains("1-59602606-a43a1ac52fc7ee0eea12a82c"),
