@@ -106,8 +106,13 @@ pub async fn render(source: Arc<dyn TraceSource>, request: Request) -> Result<Pr
                 range,
                 group,
                 follow: _,
+                all_spans,
+                reload: _,
             } => {
-                let mut pages = source.summaries(summary_query(filter, range, group, false));
+                let mut pages = source.summaries(crate::source::SummaryQuery {
+                    all_spans,
+                    ..summary_query(filter, range, group, false)
+                });
                 let rows = crate::layout::screen::list_rows(width, height);
                 while let Some(page) = pages.next().await {
                     let result = page.map_err(|e| e.to_string());

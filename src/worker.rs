@@ -64,10 +64,14 @@ impl Worker {
                 range,
                 group,
                 follow,
+                all_spans,
+                reload,
             } => {
-                let mut pages = self
-                    .source
-                    .summaries(summary_query(filter, range, group, follow));
+                let mut pages = self.source.summaries(SummaryQuery {
+                    all_spans,
+                    reload,
+                    ..summary_query(filter, range, group, follow)
+                });
                 (
                     Kind::Summaries,
                     tokio::spawn(async move {
@@ -212,6 +216,7 @@ pub fn summary_query(
         range: range.resolve(now()),
         group,
         follow,
+        ..SummaryQuery::default()
     }
 }
 

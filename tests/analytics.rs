@@ -62,6 +62,7 @@ fn answer(state: &mut State, commands: &[Command]) {
         summaries,
         done: true,
         problems: Vec::new(),
+        scope: None,
     };
     update(
         state,

@@ -680,3 +680,90 @@ fn the_group_prompt_lists_the_groups_and_narrows_the_next_request() {
     update(&mut state, Action::GroupsLoaded(Err("denied".into())));
     assert!(state.prompt().is_none());
 }
+
+#[test]
+fn t_searches_all_spans_the_title_says_what_the_list_holds_and_r_reloads_the_source() {
+    let mut state = loaded_state(120, 24);
+    let commands = press_key(&mut state, "T");
+    let [
+        Command::LoadSummaries {
+            request,
+            all_spans: true,
+            reload: false,
+            ..
+        },
+    ] = commands.as_slice()
+    else {
+        panic!("{commands:?}");
+    };
+    assert!(
+        state
+            .message
+            .as_ref()
+            .unwrap()
+            .text
+            .starts_with("searching all spans")
+    );
+    let page = SummaryPage {
+        summaries: demo().summaries[..3].to_vec(),
+        done: true,
+        scope: Some("all spans in aws/spans · 3 spans matched · 1.2 MB scanned".into()),
+        ..SummaryPage::default()
+    };
+    update(
+        &mut state,
+        Action::SummariesLoaded {
+            request: *request,
+            result: Ok(page),
+        },
+    );
+    let area = ratatui::layout::Rect::new(0, 0, 120, 24);
+    let mut buffer = ratatui::buffer::Buffer::empty(area);
+    xray_tui::ui::render_buffer(&state, &mut buffer, area);
+    let screen = xray_tui::ui::buffer_text(&buffer);
+    let lines: Vec<&str> = screen.lines().collect();
+    assert!(
+        lines[0].contains("all spans in aws/spans · 3 spans matched · 1.2 MB scanned"),
+        "{screen}"
+    );
+    assert!(lines[2].trim_end().ends_with("from aws/spans"), "{screen}");
+
+    // The filter bar points at what a span cannot answer.
+    press(&mut state, Intent::Filter);
+    common::type_keys(&mut state, "fault AND partial");
+    let hint = state.prompt().unwrap().hint.clone().unwrap();
+    assert!(hint.error);
+    assert_eq!(hint.column, Some(10));
+    assert!(
+        hint.text
+            .starts_with("all spans cannot be searched with partial"),
+        "{}",
+        hint.text
+    );
+    prompt_key(&mut state, crossterm::event::KeyCode::Esc);
+
+    // `r` reloads what the source knows too; `T` again goes back to the indexed summaries.
+    let commands = press(&mut state, Intent::Refresh);
+    assert!(
+        matches!(
+            &commands[0],
+            Command::LoadSummaries {
+                reload: true,
+                all_spans: true,
+                ..
+            }
+        ),
+        "{commands:?}"
+    );
+    let commands = press_key(&mut state, "T");
+    assert!(
+        matches!(
+            &commands[0],
+            Command::LoadSummaries {
+                all_spans: false,
+                ..
+            }
+        ),
+        "{commands:?}"
+    );
+}

@@ -16,6 +16,7 @@ fn page(summaries: &[TraceSummary], done: bool) -> SummaryPage {
         processed: Some(summaries.len() as u64 * 2),
         done,
         problems: Vec::new(),
+        scope: None,
     }
 }
 

@@ -82,6 +82,8 @@ pub enum Intent {
     /// Move the column under the chooser's cursor one place left or right.
     MoveColumnUp,
     MoveColumnDown,
+    /// List all spans (Transaction Search's `aws/spans`), or the indexed summaries again.
+    ToggleAllSpans,
     /// Show or hide the response-time histogram above the list.
     ToggleHistogram,
     /// Move the histogram's selected band to faster or slower buckets.
@@ -166,6 +168,10 @@ pub enum Command {
         group: Option<String>,
         /// Keep listening for traces that arrive later.
         follow: bool,
+        /// Search every span, not only the summaries the source indexes.
+        all_spans: bool,
+        /// The user reloaded: the source asks again what it learned of where it reads from.
+        reload: bool,
     },
     /// Add an applied filter expression to the history kept across runs.
     RememberFilter(String),

@@ -106,6 +106,10 @@ pub struct TraceList {
     pub counts: Counts,
     /// The filter expression the list is narrowed by.
     pub filter: Option<String>,
+    /// The list searches every span (Transaction Search), not the indexed summaries.
+    pub all_spans: bool,
+    /// What the source says the list holds ("Transaction Search · summaries for 1% of spans").
+    pub scope: Option<String>,
     /// The columns shown, in order (those that do not fit the screen are left out).
     pub columns: Vec<Column>,
 }
@@ -172,6 +176,8 @@ impl Default for TraceList {
             error: None,
             counts: Counts::of(&[]),
             filter: None,
+            all_spans: false,
+            scope: None,
             columns: Column::defaults(),
         }
     }

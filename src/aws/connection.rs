@@ -1,5 +1,5 @@
-//! How X-Ray is reached: the profile, region and endpoint the user chose, and the client, made
-//! on first use (so the first frame never waits for a region or credentials) the way the AWS CLI
+//! How X-Ray is reached: the profile, region and endpoint the user chose, and the clients (X-Ray,
+//! and CloudWatch Logs for Transaction Search), made on first use (so the first frame never waits for a region or credentials) the way the AWS CLI
 //! would: aws-config's default chains of environment, profiles, SSO, credential_process,
 //! container and instance roles.
 
@@ -82,10 +82,13 @@ fn env_value(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.trim().is_empty())
 }
 
-/// The X-Ray client, made on first use.
+/// The X-Ray client, and the CloudWatch Logs client for Transaction Search's `aws/spans`,
+/// made on first use from one configuration.
 pub struct Connection {
     way: Way,
+    sdk: OnceCell<SdkConfig>,
     client: OnceCell<Client>,
+    logs: OnceCell<aws_sdk_cloudwatchlogs::Client>,
     progress: Option<Arc<dyn Progress>>,
 }
 
@@ -101,7 +104,9 @@ impl Connection {
     pub fn resolving(options: ConnectOptions, progress: Option<Arc<dyn Progress>>) -> Connection {
         Connection {
             way: Way::Resolve(options),
+            sdk: OnceCell::new(),
             client: OnceCell::new(),
+            logs: OnceCell::new(),
             progress,
         }
     }
@@ -109,7 +114,9 @@ impl Connection {
     pub fn given(sdk: SdkConfig, timeouts: Timeouts) -> Connection {
         Connection {
             way: Way::Given(Box::new(sdk), timeouts),
+            sdk: OnceCell::new(),
             client: OnceCell::new(),
+            logs: OnceCell::new(),
             progress: None,
         }
     }
@@ -118,17 +125,35 @@ impl Connection {
     /// asking again after fixing the set-up works.
     pub async fn client(&self) -> Result<Client, Configuration> {
         self.client
+            .get_or_try_init(|| async { Ok(client_of(self.sdk().await?, self.timeouts())) })
+            .await
+            .cloned()
+    }
+
+    /// The CloudWatch Logs client, with the same region, credentials and endpoint.
+    pub async fn logs_client(&self) -> Result<aws_sdk_cloudwatchlogs::Client, Configuration> {
+        self.logs
+            .get_or_try_init(|| async { Ok(logs_client_of(self.sdk().await?, self.timeouts())) })
+            .await
+            .cloned()
+    }
+
+    async fn sdk(&self) -> Result<&SdkConfig, Configuration> {
+        self.sdk
             .get_or_try_init(|| async {
                 match &self.way {
-                    Way::Given(sdk, timeouts) => Ok(client_of(sdk, timeouts)),
-                    Way::Resolve(options) => {
-                        let sdk = resolve(options, self.progress.as_ref()).await?;
-                        Ok(client_of(&sdk, &options.timeouts))
-                    }
+                    Way::Given(sdk, _) => Ok(sdk.as_ref().clone()),
+                    Way::Resolve(options) => resolve(options, self.progress.as_ref()).await,
                 }
             })
             .await
-            .cloned()
+    }
+
+    fn timeouts(&self) -> &Timeouts {
+        match &self.way {
+            Way::Given(_, timeouts) => timeouts,
+            Way::Resolve(options) => &options.timeouts,
+        }
     }
 }
 
@@ -140,6 +165,16 @@ fn client_of(sdk: &SdkConfig, timeouts: &Timeouts) -> Client {
         config = config.timeout_config(timeout_config(timeouts));
     }
     Client::from_conf(config.build())
+}
+
+/// The CloudWatch Logs client, made as the X-Ray client is.
+fn logs_client_of(sdk: &SdkConfig, timeouts: &Timeouts) -> aws_sdk_cloudwatchlogs::Client {
+    let mut config =
+        aws_sdk_cloudwatchlogs::config::Builder::from(sdk).retry_config(RetryConfig::disabled());
+    if sdk.timeout_config().is_none() {
+        config = config.timeout_config(timeout_config(timeouts));
+    }
+    aws_sdk_cloudwatchlogs::Client::from_conf(config.build())
 }
 
 fn timeout_config(timeouts: &Timeouts) -> TimeoutConfig {

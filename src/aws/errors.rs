@@ -8,7 +8,7 @@ use aws_credential_types::provider::error::CredentialsError;
 use aws_sdk_xray::config::http::HttpResponse;
 use aws_sdk_xray::error::{ProvideErrorMetadata, SdkError};
 
-/// The X-Ray operations the source calls.
+/// The X-Ray and CloudWatch Logs operations the program calls.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Operation {
     GetTraceSummaries,
@@ -18,6 +18,17 @@ pub enum Operation {
     GetGroups,
     PutTraceSegments,
     PutTelemetryRecords,
+    // Transaction Search: where spans go, and reading them back from aws/spans.
+    GetTraceSegmentDestination,
+    GetIndexingRules,
+    StartTraceRetrieval,
+    ListRetrievedTraces,
+    GetRetrievedTracesGraph,
+    CancelTraceRetrieval,
+    // CloudWatch Logs Insights over aws/spans.
+    StartQuery,
+    GetQueryResults,
+    StopQuery,
 }
 
 impl Operation {
@@ -30,23 +41,81 @@ impl Operation {
             Operation::GetGroups => "GetGroups",
             Operation::PutTraceSegments => "PutTraceSegments",
             Operation::PutTelemetryRecords => "PutTelemetryRecords",
+            Operation::GetTraceSegmentDestination => "GetTraceSegmentDestination",
+            Operation::GetIndexingRules => "GetIndexingRules",
+            Operation::StartTraceRetrieval => "StartTraceRetrieval",
+            Operation::ListRetrievedTraces => "ListRetrievedTraces",
+            Operation::GetRetrievedTracesGraph => "GetRetrievedTracesGraph",
+            Operation::CancelTraceRetrieval => "CancelTraceRetrieval",
+            Operation::StartQuery => "StartQuery",
+            Operation::GetQueryResults => "GetQueryResults",
+            Operation::StopQuery => "StopQuery",
+        }
+    }
+
+    /// The service that answers: "X-Ray" or "CloudWatch Logs".
+    pub fn service(self) -> &'static str {
+        match self {
+            Operation::StartQuery | Operation::GetQueryResults | Operation::StopQuery => {
+                "CloudWatch Logs"
+            }
+            _ => "X-Ray",
         }
     }
 
     /// How the user asks again, after a failure.
     pub fn retry_hint(self) -> &'static str {
         match self {
-            Operation::GetTraceSummaries => "reload the list to retry",
+            Operation::GetTraceSummaries
+            | Operation::GetTraceSegmentDestination
+            | Operation::GetIndexingRules
+            | Operation::StartQuery
+            | Operation::GetQueryResults
+            | Operation::StopQuery => "reload the list to retry",
             Operation::GetGroups => "try again",
-            Operation::BatchGetTraces => "open the trace again to retry",
-            Operation::GetServiceGraph | Operation::GetTraceGraph => "open the map again to retry",
+            Operation::BatchGetTraces
+            | Operation::StartTraceRetrieval
+            | Operation::ListRetrievedTraces
+            | Operation::CancelTraceRetrieval => "open the trace again to retry",
+            Operation::GetServiceGraph
+            | Operation::GetTraceGraph
+            | Operation::GetRetrievedTracesGraph => "open the map again to retry",
             Operation::PutTraceSegments | Operation::PutTelemetryRecords => "send again",
         }
     }
 
-    /// The IAM action that allows the call: `xray:BatchGetTraces`.
+    /// The IAM action that allows the call: `xray:BatchGetTraces`, `logs:StartQuery`.
     pub fn iam_action(self) -> String {
-        format!("xray:{}", self.name())
+        let prefix = match self.service() {
+            "CloudWatch Logs" => "logs",
+            _ => "xray",
+        };
+        format!("{prefix}:{}", self.name())
+    }
+
+    /// What still works without this call, for the operations the program can do without.
+    pub fn without(self) -> Option<&'static str> {
+        Some(match self {
+            Operation::GetTraceSegmentDestination => {
+                "the list still works but cannot say whether Transaction Search is on"
+            }
+            Operation::GetIndexingRules => {
+                "the list still works but cannot say the share of spans it summarizes"
+            }
+            Operation::StartTraceRetrieval | Operation::ListRetrievedTraces => {
+                "the list still works, and traces X-Ray indexed open with BatchGetTraces; \
+                 the others need it"
+            }
+            Operation::GetRetrievedTracesGraph => "the waterfall still works, not its map",
+            Operation::CancelTraceRetrieval => {
+                "everything works, but a retrieval the user left runs to its end"
+            }
+            Operation::StartQuery | Operation::GetQueryResults => {
+                "the indexed summaries still work; searching all spans needs it"
+            }
+            Operation::StopQuery => "everything works, but a query the user left runs to its end",
+            _ => return None,
+        })
     }
 
     /// The README section that lists this operation's IAM action.
@@ -65,11 +134,7 @@ impl Operation {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Failure {
     /// The IAM policy does not allow the call.
-    #[error(
-        "AWS denied {} — add it to your IAM policy (see README: {})",
-        .0.iam_action(),
-        .0.policy_section()
-    )]
+    #[error("{}", denied(*.0))]
     AccessDenied(Operation),
     /// X-Ray asked to slow down.
     #[error("throttled by X-Ray")]
@@ -83,13 +148,13 @@ pub enum Failure {
     #[error(transparent)]
     NotFound(NotFound),
     /// X-Ray answered that the call went through, in words that could not be read.
-    #[error("X-Ray's answer to {} could not be read: {detail}", operation.name())]
+    #[error("{}'s answer to {} could not be read: {detail}", operation.service(), operation.name())]
     Unreadable {
         operation: Operation,
         detail: String,
     },
     /// X-Ray refused the request as it was made (InvalidRequestException).
-    #[error("X-Ray refused {}: {said}", operation.name())]
+    #[error("{} refused {}: {said}", operation.service(), operation.name())]
     Refused { operation: Operation, said: String },
     /// Any other answer that is not a success.
     #[error("{}", answered(*operation, *status, said))]
@@ -121,7 +186,7 @@ pub enum Network {
     #[error("X-Ray's answer could not be read: {0}")]
     Garbled(String),
     /// X-Ray failed on its side (HTTP 5xx).
-    #[error("{}", server_error(*status, said))]
+    #[error("{}", server_error("X-Ray", *status, said))]
     ServerError { status: u16, said: String },
 }
 
@@ -133,9 +198,24 @@ impl Network {
                 let within = within
                     .map(|within| format!(" within {}", super::seconds(within)))
                     .unwrap_or_default();
-                format!("X-Ray did not answer {}{within}", operation.name())
+                format!(
+                    "{} did not answer {}{within}",
+                    operation.service(),
+                    operation.name()
+                )
             }
-            other => other.to_string(),
+            Network::Unreachable(cause) => {
+                format!("could not reach {}: {cause}", operation.service())
+            }
+            Network::Garbled(cause) => {
+                format!(
+                    "{}'s answer could not be read: {cause}",
+                    operation.service()
+                )
+            }
+            Network::ServerError { status, said } => {
+                server_error(operation.service(), *status, said)
+            }
         }
     }
 }
@@ -208,6 +288,19 @@ pub struct NotFound {
     pub said: String,
 }
 
+/// "AWS denied xray:GetIndexingRules — the list still works but …; add it to your IAM policy".
+fn denied(operation: Operation) -> String {
+    let without = operation
+        .without()
+        .map(|works| format!("{works}; "))
+        .unwrap_or_default();
+    format!(
+        "AWS denied {} — {without}add it to your IAM policy (see README: {})",
+        operation.iam_action(),
+        operation.policy_section()
+    )
+}
+
 /// "GetTraceSummaries failed: HTTP 400 Code: message".
 fn answered(operation: Operation, status: Option<u16>, said: &str) -> String {
     let status = status.map_or_else(String::new, |s| format!("HTTP {s}"));
@@ -217,8 +310,8 @@ fn answered(operation: Operation, status: Option<u16>, said: &str) -> String {
 }
 
 /// "X-Ray answered HTTP 503 (ServiceUnavailable: try later)".
-fn server_error(status: u16, said: &str) -> String {
-    format!("X-Ray answered HTTP {status} ({said})")
+fn server_error(service: &str, status: u16, said: &str) -> String {
+    format!("{service} answered HTTP {status} ({said})")
         .replace(" ()", "")
         .trim_end()
         .to_owned()
@@ -283,7 +376,11 @@ fn service_failure(
         };
     }
     match code {
-        "ThrottledException" | "ThrottlingException" | "TooManyRequestsException" => {
+        // CloudWatch Logs says LimitExceeded when too many queries run at once: one ends soon.
+        "ThrottledException"
+        | "ThrottlingException"
+        | "TooManyRequestsException"
+        | "LimitExceededException" => {
             return Failure::Throttled;
         }
         "AccessDeniedException" | "AccessDenied" => return Failure::AccessDenied(operation),
@@ -298,7 +395,9 @@ fn service_failure(
         | "SignatureDoesNotMatch" => {
             return Failure::Configuration(Configuration::CredentialsRefused { profile, said });
         }
-        "InvalidRequestException" => return Failure::Refused { operation, said },
+        "InvalidRequestException" | "InvalidParameterException" | "MalformedQueryException" => {
+            return Failure::Refused { operation, said };
+        }
         "ResourceNotFoundException" | "NotFoundException" => {
             return Failure::NotFound(NotFound {
                 operation,

@@ -60,6 +60,7 @@
 mod ast;
 pub mod compose;
 mod eval;
+pub mod insights;
 mod lexer;
 mod parser;
 mod print;
@@ -98,8 +99,7 @@ impl ParseError {
 
     /// The column (1-based, in characters) where the error starts.
     pub fn column(&self, source: &str) -> usize {
-        let start = floor_char_boundary(source, self.span.start);
-        source[..start].chars().count() + 1
+        column_of(source, self.span.start)
     }
 
     /// The expression with a caret line under the offending part, then the message:
@@ -129,6 +129,12 @@ impl ParseError {
             self.message
         )
     }
+}
+
+/// The column (1-based, in characters) of a byte offset in `source`.
+fn column_of(source: &str, at: usize) -> usize {
+    let start = floor_char_boundary(source, at);
+    source[..start].chars().count() + 1
 }
 
 fn floor_char_boundary(source: &str, mut at: usize) -> usize {

@@ -10,7 +10,8 @@ pub enum SourceError {
     AccessDenied(Operation),
     /// X-Ray kept throttling the call through every attempt.
     #[error(
-        "X-Ray kept throttling {} ({attempts} attempts): wait a minute, then {}",
+        "{} kept throttling {} ({attempts} attempts): wait a minute, then {}",
+        operation.service(),
         operation.name(),
         operation.retry_hint()
     )]
@@ -27,6 +28,9 @@ pub enum SourceError {
     /// The region or the credentials, or a request the SDK could not make.
     #[error(transparent)]
     Configuration(#[from] Configuration),
+    /// Transaction Search: `aws/spans` gave nothing, or cannot be asked this.
+    #[error(transparent)]
+    Spans(#[from] super::aws::SpansError),
     /// What came back could not be read.
     #[error("{place} could not be read: {message}")]
     Data { place: String, message: String },
@@ -51,7 +55,7 @@ impl SourceError {
             Failure::Configuration(configuration) => SourceError::Configuration(configuration),
             Failure::NotFound(not_found) => SourceError::NotFound(not_found),
             Failure::Unreadable { operation, detail } => SourceError::Data {
-                place: format!("X-Ray's answer to {}", operation.name()),
+                place: format!("{}'s answer to {}", operation.service(), operation.name()),
                 message: detail,
             },
             refused @ (Failure::Refused { .. } | Failure::Failed { .. }) => {

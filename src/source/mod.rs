@@ -39,6 +39,11 @@ pub struct SummaryQuery {
     pub group: Option<String>,
     /// Keep the stream open after the last page and send pages of traces that arrive later.
     pub follow: bool,
+    /// Search every span rather than list the summaries the source indexes (live AWS with
+    /// Transaction Search: a Logs Insights query over `aws/spans`).
+    pub all_spans: bool,
+    /// The user asked to reload: what the source learned of where it reads from is asked again.
+    pub reload: bool,
 }
 
 /// What the service map asks for.
@@ -77,6 +82,9 @@ pub struct SummaryPage {
     pub done: bool,
     /// Problems met while loading, as "place: message" lines.
     pub problems: Vec<String>,
+    /// What the list holds, when the source has more to say of it than its label
+    /// ("Transaction Search · summaries for 1% of spans"); on a first page, `None` says nothing.
+    pub scope: Option<String>,
 }
 
 /// A source of traces. Futures are `'static` so the worker can run and cancel them freely.

@@ -10,6 +10,9 @@ use super::{SourceError, SummaryPage, SummaryQuery};
 
 /// The summaries in the query's range that pass its filter, as one page.
 pub fn summaries(data: &Dataset, query: &SummaryQuery) -> Result<SummaryPage, SourceError> {
+    if query.all_spans {
+        return Err(super::aws::SpansError::NotLiveAws.into());
+    }
     let filter = match query.filter.as_deref().map(crate::filter::parse) {
         Some(Ok(expr)) => Some(expr),
         Some(Err(error)) => {
@@ -43,6 +46,7 @@ pub fn summaries(data: &Dataset, query: &SummaryQuery) -> Result<SummaryPage, So
         summaries,
         done: true,
         problems: data.problems.iter().map(ToString::to_string).collect(),
+        scope: None,
     })
 }
 

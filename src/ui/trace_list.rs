@@ -206,14 +206,34 @@ fn status_cell(summary: &TraceSummary) -> (String, Style) {
     )
 }
 
+/// Beside each trace found by searching all spans (when the screen has room for it).
+const FROM_SPANS: &str = " from aws/spans";
+
 pub fn render(state: &State, buf: &mut Buffer, body: Rect) {
     let (histogram, areas) = screen::list_with_histogram(body, state.analytics.histogram_shown);
     render_title(state, buf, areas.title);
     super::histogram::render(state, buf, histogram);
     let cells = Cells::of(state, areas.rows.height as usize);
-    let columns = layout(state, &cells, areas.rows.height as usize, body.width);
+    let tag = if state.list.all_spans && body.width >= 80 {
+        FROM_SPANS.len() as u16
+    } else {
+        0
+    };
+    let columns = layout(state, &cells, areas.rows.height as usize, body.width - tag);
     render_header(state, &cells, buf, areas.header, &columns);
     render_rows(state, &cells, buf, areas.rows, &columns);
+    if tag > 0 {
+        let shown = state
+            .list
+            .order
+            .len()
+            .saturating_sub(state.list.cursor.offset);
+        for row in 0..areas.rows.height.min(shown as u16) {
+            let y = areas.rows.y + row;
+            let x = areas.rows.x + areas.rows.width - tag;
+            put(buf, x, y, tag, FROM_SPANS, theme::muted());
+        }
+    }
 }
 
 fn render_title(state: &State, buf: &mut Buffer, area: Rect) {
@@ -236,6 +256,11 @@ fn render_title(state: &State, buf: &mut Buffer, area: Rect) {
     }
     if let Some(group) = &state.group {
         pieces.push((format!(" · group {group}"), theme::muted()));
+    }
+    match (&list.scope, list.all_spans) {
+        (Some(scope), _) => pieces.push((format!(" · {scope}"), theme::accent())),
+        (None, true) => pieces.push((" · all spans in aws/spans".into(), theme::accent())),
+        (None, false) => {}
     }
     for (count, label, status) in [
         (counts.faults, "faults", Status::Fault),

@@ -1,8 +1,12 @@
-//! A stand-in for the X-Ray endpoint on 127.0.0.1: an HTTP/1.1 server on its own thread that
-//! answers each X-Ray REST-JSON path (`/TraceSummaries`, `/Traces`, `/ServiceGraph`,
-//! `/TraceGraph`, `/Groups`) from a queue of scripted replies, or from a function of the
-//! request, and records every request with its JSON body and when it came and was answered.
-//! Replies can be delayed, or never sent.
+//! A stand-in for the X-Ray and CloudWatch Logs endpoints on 127.0.0.1: an HTTP/1.1 server on
+//! its own thread that answers each X-Ray REST-JSON path (`/TraceSummaries`, `/Traces`,
+//! `/ServiceGraph`, `/TraceGraph`, `/Groups`, `/StartTraceRetrieval`, …) and each CloudWatch
+//! Logs operation (JSON 1.1, named by its `X-Amz-Target`: `Logs_20140328.StartQuery`) from a
+//! queue of scripted replies, or from a function of the request, and records every request with
+//! its JSON body and when it came and was answered. Replies can be delayed, or never sent.
+//!
+//! Until a test says otherwise, the account is a classic one: GetTraceSegmentDestination
+//! answers `XRay`, `ACTIVE`.
 
 #![allow(dead_code)]
 
@@ -157,7 +161,14 @@ pub struct Server {
 
 impl Server {
     pub fn start() -> Server {
-        let state = Arc::new(Mutex::new(State::default()));
+        let mut state = State::default();
+        state.routes.insert(
+            DESTINATION.to_owned(),
+            Arc::new(|_: &Request| {
+                Reply::json(&serde_json::json!({"Destination": "XRay", "Status": "ACTIVE"}))
+            }),
+        );
+        let state = Arc::new(Mutex::new(state));
         let (addr_tx, addr_rx) = std::sync::mpsc::channel();
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let shared = Arc::clone(&state);
@@ -349,7 +360,7 @@ async fn read_request<R: tokio::io::AsyncRead + Unpin>(read: &mut BufReader<R>) 
     }
     let arrived = Instant::now();
     let target = line.split_whitespace().nth(1)?.to_owned();
-    let path = target.split('?').next().unwrap_or("").to_owned();
+    let mut path = target.split('?').next().unwrap_or("").to_owned();
     let mut headers = Vec::new();
     loop {
         let mut header = String::new();
@@ -371,6 +382,13 @@ async fn read_request<R: tokio::io::AsyncRead + Unpin>(read: &mut BufReader<R>) 
         .unwrap_or(0);
     let mut body = vec![0; length];
     read.read_exact(&mut body).await.ok()?;
+    // JSON 1.1 services (CloudWatch Logs) post every operation to `/` and name it in a header.
+    if let Some((_, operation)) = headers
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case("x-amz-target"))
+    {
+        path = operation.clone();
+    }
     Some(Request {
         path,
         headers,
@@ -391,6 +409,17 @@ fn reason(status: u16) -> &'static str {
         _ => "Status",
     }
 }
+
+/// The paths of the Transaction Search operations and the CloudWatch Logs targets.
+pub const DESTINATION: &str = "/GetTraceSegmentDestination";
+pub const INDEXING_RULES: &str = "/GetIndexingRules";
+pub const START_RETRIEVAL: &str = "/StartTraceRetrieval";
+pub const LIST_RETRIEVED: &str = "/ListRetrievedTraces";
+pub const RETRIEVED_GRAPH: &str = "/GetRetrievedTracesGraph";
+pub const CANCEL_RETRIEVAL: &str = "/CancelTraceRetrieval";
+pub const START_QUERY: &str = "Logs_20140328.StartQuery";
+pub const QUERY_RESULTS: &str = "Logs_20140328.GetQueryResults";
+pub const STOP_QUERY: &str = "Logs_20140328.StopQuery";
 
 /// A BatchGetTraces answer holding one small trace of one segment for each id asked.
 pub fn traces_for(ids: &[String]) -> Value {
@@ -431,4 +460,42 @@ fn hash(text: &str) -> u64 {
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
     text.hash(&mut hasher);
     hasher.finish()
+}
+
+/// ListRetrievedTraces' traces for these ids, in the XRAY format: one segment document each,
+/// as `traces_for` makes them.
+pub fn retrieved_for(ids: &[String]) -> Vec<Value> {
+    traces_for(ids)["Traces"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .into_iter()
+        .map(|trace| {
+            let spans: Vec<Value> = trace["Segments"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default()
+                .into_iter()
+                .map(|segment| serde_json::json!({"Id": segment["Id"], "Document": segment["Document"]}))
+                .collect();
+            serde_json::json!({"Id": trace["Id"], "Duration": trace["Duration"], "Spans": spans})
+        })
+        .collect()
+}
+
+/// An account with Transaction Search on, indexing `percent` of its spans.
+pub fn transaction_search(server: &Server, percent: f64) {
+    server.route(DESTINATION, |_| {
+        Reply::json(&serde_json::json!({"Destination": "CloudWatchLogs", "Status": "ACTIVE"}))
+    });
+    server.route(INDEXING_RULES, move |_| {
+        Reply::json(&serde_json::json!({"IndexingRules": [{
+            "Name": "Default",
+            "ModifiedAt": 1_700_000_000.0,
+            "Rule": {"Probabilistic": {
+                "DesiredSamplingPercentage": percent,
+                "ActualSamplingPercentage": percent
+            }}
+        }]}))
+    });
 }

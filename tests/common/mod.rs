@@ -27,6 +27,7 @@ pub fn loaded_state(width: u16, height: u16) -> State {
         processed: Some(demo().summaries.len() as u64),
         done: true,
         problems: Vec::new(),
+        scope: None,
     };
     update(
         &mut state,

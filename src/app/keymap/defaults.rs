@@ -179,6 +179,12 @@ pub const DEFAULT_BINDINGS: &[DefaultBinding] = &[
     ),
     bind(
         List,
+        &[ch('T')],
+        Intent::ToggleAllSpans,
+        "all spans (aws/spans) or the indexed summaries",
+    ),
+    bind(
+        List,
         &[ch('H')],
         Intent::ToggleHistogram,
         "show or hide the response-time histogram",

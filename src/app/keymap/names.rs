@@ -68,6 +68,7 @@ const ACTION_NAMES: &[(Intent, &str)] = &[
     (Intent::ToggleColumn, "toggle_column"),
     (Intent::MoveColumnUp, "move_column_up"),
     (Intent::MoveColumnDown, "move_column_down"),
+    (Intent::ToggleAllSpans, "toggle_all_spans"),
     (Intent::ToggleHistogram, "toggle_histogram"),
     (Intent::BandFaster, "band_faster"),
     (Intent::BandSlower, "band_slower"),

@@ -100,7 +100,7 @@ pub(super) fn narrow_to_group(
 
 pub(super) fn open_prompt(state: &mut State, text: String) {
     let mut prompt = Prompt::new(PromptPurpose::Filter, text);
-    prompt.hint = hint(&prompt.text);
+    prompt.hint = hint(&prompt.text, state.list.all_spans);
     open(state, Overlay::Prompt(prompt));
 }
 
@@ -130,14 +130,33 @@ fn quick_filter(state: &State, intent: Intent) -> Option<String> {
     }
 }
 
-/// A parse error, pointing at its column, for the text typed so far.
-pub(super) fn hint(text: &str) -> Option<Hint> {
+/// A parse error, pointing at its column, for the text typed so far; when the list searches
+/// all spans, the first part a span cannot answer.
+pub(super) fn hint(text: &str, all_spans: bool) -> Option<Hint> {
     if text.trim().is_empty() {
         return None;
     }
-    crate::filter::parse(text).err().map(|error| Hint {
-        column: Some(error.column(text).saturating_sub(1)),
-        text: error.message,
+    let expr = match crate::filter::parse(text) {
+        Ok(expr) => expr,
+        Err(error) => {
+            return Some(Hint {
+                column: Some(error.column(text).saturating_sub(1)),
+                text: error.message,
+                error: true,
+            });
+        }
+    };
+    if !all_spans {
+        return None;
+    }
+    let parts = crate::filter::insights::span_condition(&expr).err()?;
+    let part = parts.first()?;
+    Some(Hint {
+        column: Some(part.column(text).saturating_sub(1)),
+        text: format!(
+            "all spans cannot be searched with {}: {}",
+            part.what, part.why
+        ),
         error: true,
     })
 }

@@ -26,7 +26,8 @@ pub(super) fn on_intent(state: &mut State, intent: Intent) -> Vec<Command> {
                 return trace::open(state, id);
             }
         }
-        Intent::Refresh => return summaries::load(state),
+        Intent::Refresh => return summaries::reload(state),
+        Intent::ToggleAllSpans => return toggle_all_spans(state),
         Intent::SortNext | Intent::SortReverse => {
             let keep = state.list.selected_summary().map(|s| s.id.clone());
             if intent == Intent::SortNext {
@@ -125,6 +126,23 @@ pub(super) fn keep_selection_visible(state: &mut State) {
     let page = list_page(state);
     let list = &mut state.list;
     list.cursor.keep_visible(list.order.len(), page);
+}
+
+/// Between the summaries the source indexes and every span (Transaction Search).
+fn toggle_all_spans(state: &mut State) -> Vec<Command> {
+    let list = &mut state.list;
+    list.all_spans = !list.all_spans;
+    list.cursor = Default::default();
+    let back = state.key_label(Context::List, Intent::ToggleAllSpans);
+    let text = if state.list.all_spans {
+        format!(
+            "searching all spans in aws/spans with Logs Insights (billed by the bytes scanned); {back} lists the indexed summaries"
+        )
+    } else {
+        format!("listing the indexed summaries; {back} searches all spans")
+    };
+    info(state, text);
+    summaries::load(state)
 }
 
 fn choose_group(state: &mut State) -> Vec<Command> {

@@ -65,10 +65,11 @@ pub(super) fn on_key(state: &mut State, key: KeyEvent) -> Vec<Command> {
         }
         _ => return Vec::new(),
     }
+    let all_spans = state.list.all_spans;
     if let Some(prompt) = state.prompt_mut()
         && prompt.purpose == PromptPurpose::Filter
     {
-        prompt.hint = filters::hint(&prompt.text);
+        prompt.hint = filters::hint(&prompt.text, all_spans);
     }
     // Search as you type.
     if let Some(prompt) = state.prompt()
@@ -95,7 +96,7 @@ fn submit(state: &mut State, prompt: Prompt) -> Vec<Command> {
         PromptPurpose::FindNode => map::find_node(state, &prompt.text),
         PromptPurpose::Filter => {
             let text = prompt.text.trim().to_owned();
-            if let Some(hint) = filters::hint(&text) {
+            if let Some(hint) = filters::hint(&text, state.list.all_spans) {
                 // Not applied: the bar stays open on the mistake.
                 state.overlay = Some(Overlay::Prompt(Prompt {
                     hint: Some(hint),

@@ -12,6 +12,15 @@ use crate::source::SummaryPage;
 
 /// Asks for the list again, as the filter, time range and group now say.
 pub(super) fn load(state: &mut State) -> Vec<Command> {
+    ask(state, false)
+}
+
+/// Asks for the list again, and the source for what it learned of where it reads from.
+pub(super) fn reload(state: &mut State) -> Vec<Command> {
+    ask(state, true)
+}
+
+fn ask(state: &mut State, reload: bool) -> Vec<Command> {
     let request = state.new_request();
     state.list.loading = true;
     state.list.request = Some(request);
@@ -22,6 +31,8 @@ pub(super) fn load(state: &mut State) -> Vec<Command> {
         range: state.range,
         group: state.group.clone(),
         follow: state.follow,
+        all_spans: state.list.all_spans,
+        reload,
     }]
 }
 
@@ -50,6 +61,7 @@ pub(super) fn on_loaded(
         Err(message) => {
             state.list.loading = false;
             state.list.request = None;
+            state.list.scope = None;
             state.list.error = Some(message.clone());
             let reload = state.key_label(Context::List, Intent::Refresh);
             error(state, format!("{message} ({reload} reloads)"));
@@ -73,11 +85,15 @@ fn receive_page(state: &mut State, page: SummaryPage) {
     list.error = None;
     let replace = std::mem::take(&mut list.replace_on_next_page);
     if replace {
+        list.scope = page.scope;
         list.counts = Counts::of(&page.summaries);
         list.summaries = page.summaries;
         list.processed = page.processed;
         sort(state, None);
     } else {
+        if page.scope.is_some() {
+            list.scope = page.scope;
+        }
         list.counts.add(&Counts::of(&page.summaries));
         list.processed = match (list.processed, page.processed) {
             (Some(a), Some(b)) => Some(a + b),

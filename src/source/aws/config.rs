@@ -52,6 +52,13 @@ pub struct Tuning {
     pub poll_overlap: Duration,
     /// Traces fetched ahead by one prefetch, at most.
     pub prefetch_limit: usize,
+    /// The first pause while a retrieval or a Logs Insights query runs; it doubles up to the cap.
+    pub poll_first: Duration,
+    pub poll_cap: Duration,
+    /// The widest time range of one retrieval from aws/spans, in seconds.
+    pub retrieval_window: f64,
+    /// Spans one Logs Insights query returns, at most (10,000 a page).
+    pub spans_limit: usize,
 }
 
 impl Default for Tuning {
@@ -69,6 +76,10 @@ impl Default for Tuning {
             poll_every: Duration::from_secs(5),
             poll_overlap: Duration::from_secs(120),
             prefetch_limit: 20,
+            poll_first: Duration::from_millis(500),
+            poll_cap: Duration::from_secs(5),
+            retrieval_window: 3600.0,
+            spans_limit: 10_000,
         }
     }
 }

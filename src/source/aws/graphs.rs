@@ -1,14 +1,16 @@
 //! Service maps from GetServiceGraph (the range in windows) and GetTraceGraph (five traces a
-//! call), every page of every answer merged into one graph; and the groups from GetGroups.
+//! call), or GetRetrievedTracesGraph with Transaction Search, every page of every answer merged
+//! into one graph; and the groups from GetGroups.
 
-use std::sync::Arc;
+use std::sync::{Arc, PoisonError};
 
 use futures::{StreamExt, TryStreamExt, stream};
 
 use super::calls::{Caller, next_page};
 use super::convert::{self, date_time};
+use super::retrieval;
 use super::traces::IDS_PER_CALL;
-use super::{DEFAULT_RANGE, windows};
+use super::{DEFAULT_RANGE, Session, windows};
 use crate::aws::Operation;
 use crate::model::ServiceGraph;
 use crate::source::{GraphQuery, SourceError};
@@ -62,14 +64,58 @@ async fn window_graph(
     }
 }
 
+/// GetTraceGraph; with Transaction Search, the map of the retrieval that brought the traces
+/// (retrieving them first if none did).
 pub async fn trace_graph(
-    caller: Arc<Caller>,
+    session: Arc<Session>,
     ids: Vec<String>,
+) -> Result<ServiceGraph, SourceError> {
+    let caller = &session.caller;
+    let account = session.account.get(caller).await;
+    if !account.retrieves_only() {
+        let graph = indexed_trace_graph(caller, &ids).await?;
+        if !graph.services.is_empty() || !account.may_retrieve() {
+            return Ok(graph);
+        }
+    }
+    retrieved_graph(&session, ids).await
+}
+
+async fn retrieved_graph(session: &Session, ids: Vec<String>) -> Result<ServiceGraph, SourceError> {
+    let token_of = |id: &String| {
+        session
+            .retrieved
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(id)
+            .cloned()
+    };
+    let unretrieved: Vec<String> = ids
+        .iter()
+        .filter(|id| token_of(id).is_none())
+        .cloned()
+        .collect();
+    if !unretrieved.is_empty() {
+        super::traces::retrieve(session, unretrieved).await?;
+    }
+    let mut tokens: Vec<String> = ids.iter().filter_map(token_of).collect();
+    tokens.sort();
+    tokens.dedup();
+    let mut graphs = Vec::new();
+    for token in tokens {
+        graphs.push(retrieval::graph(&session.caller, &token).await?);
+    }
+    Ok(ServiceGraph::merge(graphs))
+}
+
+async fn indexed_trace_graph(
+    caller: &Arc<Caller>,
+    ids: &[String],
 ) -> Result<ServiceGraph, SourceError> {
     let tuning = &caller.options.tuning;
     let graphs: Vec<Vec<ServiceGraph>> =
         stream::iter(ids.chunks(IDS_PER_CALL).map(<[String]>::to_vec))
-            .map(|chunk| batch_graph(&caller, chunk))
+            .map(|chunk| batch_graph(caller, chunk))
             .buffer_unordered(tuning.calls_in_flight.max(1))
             .try_collect()
             .await?;

@@ -1,18 +1,28 @@
-//! Live AWS X-Ray, through aws-sdk-xray. The client is made on first use, so nothing here
-//! waits for credentials before the first frame; every call shares one adaptive backoff and
-//! reports what it waits for through [`TraceSource::status`].
+//! Live AWS X-Ray, through aws-sdk-xray, and Transaction Search's `aws/spans` through
+//! aws-sdk-cloudwatchlogs. The clients are made on first use, so nothing here waits for
+//! credentials before the first frame; the calls of each service share one adaptive backoff and
+//! report what they wait for through [`TraceSource::status`]. Where the account sends its spans
+//! is asked with the first list (and again on reload): it decides how traces are opened.
 
+mod account;
+mod assemble;
 mod backoff;
 mod calls;
 mod config;
 mod convert;
 mod graphs;
+mod poll;
 mod pump;
+mod retrieval;
+mod spans;
+mod spans_error;
 mod status;
 mod summaries;
+mod times;
 mod traces;
 mod windows;
 
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use aws_config::SdkConfig;
@@ -24,12 +34,15 @@ use crate::aws::{Connection, Progress};
 use crate::model::{ServiceGraph, Trace};
 
 use super::{GraphQuery, SourceError, SourceStatus, SummaryQuery, SummaryStream, TraceSource};
+use account::AccountCache;
 use backoff::Throttle;
 use calls::Caller;
 use status::StatusBoard;
-use traces::TraceCache;
+use times::TraceTimes;
+use traces::{Reach, TraceCache};
 
 pub use config::{AwsOptions, TimeRangeType, Tuning};
+pub use spans_error::{Ended, SpansError};
 
 /// Seconds looked at when nothing says otherwise: X-Ray needs a range, and the console shows
 /// the last hour.
@@ -37,9 +50,20 @@ pub const DEFAULT_RANGE: f64 = 3600.0;
 
 pub struct AwsSource {
     label: String,
-    caller: Arc<Caller>,
-    cache: Arc<TraceCache>,
+    session: Arc<Session>,
     prefetching: Mutex<Option<JoinHandle<()>>>,
+}
+
+/// What the source's requests share: how to call AWS, and what it learned along the way.
+pub struct Session {
+    caller: Arc<Caller>,
+    /// Where the account's spans go, and the share indexed.
+    account: AccountCache,
+    traces: TraceCache,
+    /// When listed traces ran, for narrow retrievals.
+    times: TraceTimes,
+    /// The retrieval each trace came from, whose token answers for its map.
+    retrieved: Mutex<HashMap<String, String>>,
 }
 
 impl AwsSource {
@@ -76,22 +100,34 @@ impl AwsSource {
             tuning.throttle_pause,
             tuning.throttle_pause_cap,
         );
+        let logs_throttle = Throttle::new(
+            tuning.calls_in_flight,
+            tuning.throttle_pause,
+            tuning.throttle_pause_cap,
+        );
+        let caller = Arc::new(Caller {
+            connection,
+            throttle,
+            logs_throttle,
+            board,
+            options,
+        });
         AwsSource {
             label,
-            caller: Arc::new(Caller {
-                connection,
-                throttle,
-                board,
-                options,
+            session: Arc::new(Session {
+                caller,
+                account: AccountCache::default(),
+                traces: TraceCache::default(),
+                times: TraceTimes::default(),
+                retrieved: Mutex::new(HashMap::new()),
             }),
-            cache: Arc::new(TraceCache::default()),
             prefetching: Mutex::new(None),
         }
     }
 
     /// X-Ray calls allowed at once now (fewer after throttling).
     pub fn calls_allowed(&self) -> usize {
-        self.caller.throttle.limit()
+        self.session.caller.throttle.limit()
     }
 }
 
@@ -114,45 +150,49 @@ impl TraceSource for AwsSource {
     }
 
     fn summaries(&self, query: SummaryQuery) -> SummaryStream {
-        summaries::stream(Arc::clone(&self.caller), query)
+        summaries::stream(Arc::clone(&self.session), query)
     }
 
+    /// From BatchGetTraces, or read back from aws/spans where Transaction Search keeps them.
     fn traces(&self, ids: Vec<String>) -> BoxFuture<'static, Result<Vec<Arc<Trace>>, SourceError>> {
-        let caller = Arc::clone(&self.caller);
-        let cache = Arc::clone(&self.cache);
-        Box::pin(async move { traces::traces(&caller, &cache, ids).await })
+        let session = Arc::clone(&self.session);
+        Box::pin(async move { traces::traces(&session, ids, Reach::Retrieve).await })
     }
 
     fn service_graph(
         &self,
         query: GraphQuery,
     ) -> BoxFuture<'static, Result<ServiceGraph, SourceError>> {
-        Box::pin(graphs::service_graph(Arc::clone(&self.caller), query))
+        Box::pin(graphs::service_graph(
+            Arc::clone(&self.session.caller),
+            query,
+        ))
     }
 
     fn trace_graph(
         &self,
         ids: Vec<String>,
     ) -> BoxFuture<'static, Result<ServiceGraph, SourceError>> {
-        Box::pin(graphs::trace_graph(Arc::clone(&self.caller), ids))
+        Box::pin(graphs::trace_graph(Arc::clone(&self.session), ids))
     }
 
     fn status(&self) -> Option<watch::Receiver<SourceStatus>> {
-        Some(self.caller.board.subscribe())
+        Some(self.session.caller.board.subscribe())
     }
 
     /// Fetches the first few of these that are not cached yet, in the background; a newer
-    /// prefetch replaces this one.
+    /// prefetch replaces this one. Only from X-Ray's index: a retrieval from aws/spans costs a
+    /// scan, and waits for the trace the user opens.
     fn prefetch(&self, ids: Vec<String>) {
         let Ok(runtime) = tokio::runtime::Handle::try_current() else {
             return;
         };
         let mut wanted: Vec<String> = ids
             .into_iter()
-            .filter(|id| !self.cache.contains(id))
+            .filter(|id| !self.session.traces.contains(id))
             .collect();
         wanted.dedup();
-        wanted.truncate(self.caller.options.tuning.prefetch_limit);
+        wanted.truncate(self.session.caller.options.tuning.prefetch_limit);
         let mut running = self
             .prefetching
             .lock()
@@ -163,16 +203,15 @@ impl TraceSource for AwsSource {
         if wanted.is_empty() {
             return;
         }
-        let caller = Arc::clone(&self.caller);
-        let cache = Arc::clone(&self.cache);
+        let session = Arc::clone(&self.session);
         *running = Some(runtime.spawn(async move {
             // A failure shows when the trace is opened; here it only cost a call.
-            let _ = traces::traces(&caller, &cache, wanted).await;
+            let _ = traces::traces(&session, wanted, Reach::Indexed).await;
         }));
     }
 
     fn groups(&self) -> BoxFuture<'static, Result<Vec<String>, SourceError>> {
-        Box::pin(graphs::groups(Arc::clone(&self.caller)))
+        Box::pin(graphs::groups(Arc::clone(&self.session.caller)))
     }
 }
 

@@ -13,14 +13,23 @@ use super::config::TimeRangeType;
 use super::convert::{self, date_time};
 use super::pump::{Pump, Sink};
 use super::status::Activity;
-use super::{DEFAULT_RANGE, windows};
+use super::{DEFAULT_RANGE, Session, windows};
 use crate::aws::Operation;
 use crate::model::TraceSummary;
 use crate::model::summary::SharedValues;
 use crate::source::{SourceError, SummaryPage, SummaryQuery, SummaryStream};
 
-pub fn stream(caller: Arc<Caller>, query: SummaryQuery) -> SummaryStream {
-    Box::pin(Pump::new(move |sink| produce(caller, query, sink)))
+pub fn stream(session: Arc<Session>, query: SummaryQuery) -> SummaryStream {
+    Box::pin(Pump::new(move |sink| async move {
+        if query.reload {
+            session.account.forget().await;
+        }
+        if query.all_spans {
+            super::spans::produce(session, query, sink).await;
+        } else {
+            produce(session, query, sink).await;
+        }
+    }))
 }
 
 type Out = Sink<Result<SummaryPage, SourceError>>;
@@ -55,42 +64,54 @@ impl Sent {
     }
 }
 
-async fn produce(caller: Arc<Caller>, query: SummaryQuery, out: Out) {
+async fn produce(session: Arc<Session>, query: SummaryQuery, out: Out) {
     let now = crate::clock::now();
     let (from, to) = query.range.unwrap_or((now - DEFAULT_RANGE, now));
     let filter = filter_expression(query.filter.as_deref(), query.group.as_deref());
     let mut sent = Sent::default();
-    if let Err(error) = initial(&caller, (from, to), &filter, &mut sent, &out).await {
+    if let Err(error) = initial(&session, (from, to), &filter, &mut sent, &out).await {
         let _ = out.send(Err(error));
         return;
     }
     if query.follow {
-        follow(&caller, from, to, &filter, &mut sent, &out).await;
+        follow(&session.caller, from, to, &filter, &mut sent, &out).await;
     }
 }
 
-/// Every page of the range, as each arrives; the last one says `done`.
+/// Every page of the range, as each arrives; the last one says `done`. What the account is
+/// asked while the first page comes, and said with it.
 async fn initial(
-    caller: &Arc<Caller>,
+    session: &Session,
     (from, to): (f64, f64),
     filter: &Option<String>,
     sent: &mut Sent,
     out: &Out,
 ) -> Result<(), SourceError> {
-    let (count, mut pages) = range_pages(caller, (from, to), filter);
+    let (count, mut pages) = range_pages(&session.caller, (from, to), filter);
+    let (account, mut next) = futures::join!(session.account.get(&session.caller), pages.next());
+    let mut first = Some((account.scope(), account.problems.clone()));
     let mut finished = 0;
-    while let Some(page) = pages.next().await {
+    while let Some(page) = next {
         let page = page?;
         finished += usize::from(page.last);
+        if account.may_retrieve() {
+            for summary in &page.summaries {
+                let end = summary.start_time + summary.duration.unwrap_or(0.0);
+                session.times.note(&summary.id, summary.start_time, end);
+            }
+        }
+        let (scope, problems) = first.take().unwrap_or_default();
         let page = SummaryPage {
             summaries: sent.fresh(page.summaries),
             processed: page.processed,
             done: finished == count,
-            problems: Vec::new(),
+            problems,
+            scope,
         };
         if out.send(Ok(page)).is_err() {
             break;
         }
+        next = pages.next().await;
     }
     Ok(())
 }
@@ -131,6 +152,7 @@ async fn follow(
                     summaries,
                     done: true,
                     problems: Vec::new(),
+                    scope: None,
                 };
                 if out.send(Ok(page)).is_err() {
                     return;

@@ -1,16 +1,20 @@
 //! Whole traces from BatchGetTraces: five ids a call, a few calls at once, the ids X-Ray left
 //! unprocessed asked for again, the documents assembled as files' are, and the finished
-//! traces kept for the session.
+//! traces kept for the session. With Transaction Search, what X-Ray's index does not have is
+//! read back from aws/spans ([`super::retrieval`]).
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use futures::{StreamExt, TryStreamExt, stream};
 
+use super::assemble::{Fetched, assemble};
 use super::calls::{Caller, next_page};
+use super::retrieval::{self, Retrieved};
+use super::{DEFAULT_RANGE, Session};
 use crate::aws::Operation;
-use crate::model::Trace;
-use crate::source::{Collector, SourceError};
+use crate::model::{Trace, trace_id};
+use crate::source::SourceError;
 
 /// BatchGetTraces takes at most five ids.
 pub const IDS_PER_CALL: usize = 5;
@@ -40,28 +44,45 @@ impl TraceCache {
     }
 }
 
-/// The traces of these ids, in the order asked; ids X-Ray does not know are left out.
+/// How far opening a trace may go.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reach {
+    /// Read back from `aws/spans` what X-Ray's index does not have.
+    Retrieve,
+    /// X-Ray's index only (fetching ahead: a retrieval costs a scan).
+    Indexed,
+}
+
+/// The traces of these ids, in the order asked; ids neither X-Ray nor `aws/spans` know are
+/// left out. An account that keeps its spans in `aws/spans` only is not asked BatchGetTraces.
 pub async fn traces(
-    caller: &Caller,
-    cache: &TraceCache,
+    session: &Session,
     ids: Vec<String>,
+    reach: Reach,
 ) -> Result<Vec<Arc<Trace>>, SourceError> {
+    let cache = &session.traces;
     let mut wanted: Vec<String> = Vec::with_capacity(ids.len());
     for id in ids {
         if !wanted.contains(&id) {
             wanted.push(id);
         }
     }
-    let missing: Vec<String> = wanted
+    let mut missing: Vec<String> = wanted
         .iter()
         .filter(|id| !cache.contains(id))
         .cloned()
         .collect();
-    let mut fetched = if missing.is_empty() {
-        HashMap::new()
-    } else {
-        fetch(caller, missing).await?
-    };
+    let mut fetched = HashMap::new();
+    if !missing.is_empty() {
+        let account = session.account.get(&session.caller).await;
+        if !account.retrieves_only() {
+            fetched = fetch(&session.caller, missing.clone()).await?;
+            missing.retain(|id| !fetched.contains_key(id));
+        }
+        if reach == Reach::Retrieve && account.may_retrieve() && !missing.is_empty() {
+            fetched.extend(retrieve(session, missing).await?);
+        }
+    }
     for trace in fetched.values() {
         cache.keep(trace);
     }
@@ -69,6 +90,42 @@ pub async fn traces(
         .iter()
         .filter_map(|id| fetched.remove(id).or_else(|| cache.get(id)))
         .collect())
+}
+
+/// Reads these traces back from aws/spans, a few retrievals at once; each trace's retrieval is
+/// remembered for its map.
+pub async fn retrieve(
+    session: &Session,
+    ids: Vec<String>,
+) -> Result<HashMap<String, Arc<Trace>>, SourceError> {
+    let caller = &session.caller;
+    let tuning = &caller.options.tuning;
+    let now = crate::clock::now();
+    let batches = retrieval::plan(
+        &ids,
+        |id| session.times.get(id),
+        now,
+        (now - DEFAULT_RANGE, now),
+        tuning.retrieval_window,
+    );
+    let answers: Vec<Retrieved> = stream::iter(batches)
+        .map(|batch| retrieval::retrieve(caller, batch))
+        .buffer_unordered(tuning.windows_in_flight.max(1))
+        .try_collect()
+        .await?;
+    let mut found = HashMap::new();
+    let mut retrieved = session
+        .retrieved
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner);
+    for answer in answers {
+        for trace in answer.traces {
+            let id = trace_id::normalize(&trace.id).unwrap_or_else(|| trace.id.clone());
+            retrieved.insert(id.clone(), answer.token.clone());
+            found.insert(id, trace);
+        }
+    }
+    Ok(found)
 }
 
 /// Fetches these ids, none of them cached.
@@ -125,7 +182,7 @@ struct Batch {
 
 /// One call of up to five ids (paged when X-Ray says so), assembled off the async threads.
 async fn batch(caller: &Caller, ids: Vec<String>) -> Result<Batch, SourceError> {
-    let mut documents: Vec<(String, bool, Vec<String>)> = Vec::new();
+    let mut fetched: Vec<Fetched> = Vec::new();
     let mut unprocessed: Vec<String> = Vec::new();
     let mut token: Option<String> = None;
     loop {
@@ -140,41 +197,24 @@ async fn batch(caller: &Caller, ids: Vec<String>) -> Result<Batch, SourceError> 
             .await?;
         unprocessed.extend(output.unprocessed_trace_ids.unwrap_or_default());
         for trace in output.traces.unwrap_or_default() {
-            let id = trace.id.unwrap_or_default();
-            let texts = trace
-                .segments
-                .unwrap_or_default()
-                .into_iter()
-                .filter_map(|segment| segment.document)
-                .collect();
-            documents.push((id, trace.limit_exceeded.unwrap_or(false), texts));
+            fetched.push(Fetched {
+                id: trace.id.unwrap_or_default(),
+                limit_exceeded: trace.limit_exceeded.unwrap_or(false),
+                documents: trace
+                    .segments
+                    .unwrap_or_default()
+                    .into_iter()
+                    .filter_map(|segment| segment.document)
+                    .collect(),
+            });
         }
         match next_page(output.next_token, &token) {
             Some(next) => token = Some(next),
             None => break,
         }
     }
-    let (traces, problems) = tokio::task::spawn_blocking(move || {
-        let mut collector = Collector::default();
-        for (id, limit_exceeded, texts) in documents {
-            collector.set_input(format!("BatchGetTraces {id}"));
-            let numbered = texts.into_iter().zip(1..).collect();
-            collector.add_document_texts(numbered, |number: &usize| {
-                format!("BatchGetTraces {id} segment {number}")
-            });
-            if limit_exceeded && !id.is_empty() {
-                collector.mark_limit_exceeded(id);
-            }
-        }
-        collector.into_traces()
-    })
-    .await
-    .map_err(|e| SourceError::Other(format!("assembling traces failed: {e}")))?;
-    for problem in &problems {
-        caller.board.problem(problem.to_string());
-    }
     Ok(Batch {
-        traces: traces.into_iter().map(Arc::new).collect(),
+        traces: assemble(caller, "BatchGetTraces", fetched).await?,
         unprocessed,
     })
 }
