@@ -85,6 +85,7 @@ fn env_value(name: &str) -> Option<String> {
 /// The X-Ray client, made on first use.
 pub struct Connection {
     way: Way,
+    sdk: OnceCell<SdkConfig>,
     client: OnceCell<Client>,
     progress: Option<Arc<dyn Progress>>,
 }
@@ -101,6 +102,7 @@ impl Connection {
     pub fn resolving(options: ConnectOptions, progress: Option<Arc<dyn Progress>>) -> Connection {
         Connection {
             way: Way::Resolve(options),
+            sdk: OnceCell::new(),
             client: OnceCell::new(),
             progress,
         }
@@ -109,6 +111,7 @@ impl Connection {
     pub fn given(sdk: SdkConfig, timeouts: Timeouts) -> Connection {
         Connection {
             way: Way::Given(Box::new(sdk), timeouts),
+            sdk: OnceCell::new(),
             client: OnceCell::new(),
             progress: None,
         }
@@ -119,16 +122,32 @@ impl Connection {
     pub async fn client(&self) -> Result<Client, Configuration> {
         self.client
             .get_or_try_init(|| async {
+                let sdk = self.sdk_config().await?;
+                Ok(client_of(&sdk, self.timeouts()))
+            })
+            .await
+            .cloned()
+    }
+
+    /// Region, credentials, endpoint and timeouts, for calls made without the X-Ray client
+    /// (X-Ray's OTLP endpoint); found once, as for `client`.
+    pub async fn sdk_config(&self) -> Result<SdkConfig, Configuration> {
+        self.sdk
+            .get_or_try_init(|| async {
                 match &self.way {
-                    Way::Given(sdk, timeouts) => Ok(client_of(sdk, timeouts)),
-                    Way::Resolve(options) => {
-                        let sdk = resolve(options, self.progress.as_ref()).await?;
-                        Ok(client_of(&sdk, &options.timeouts))
-                    }
+                    Way::Given(sdk, _) => Ok(sdk.as_ref().clone()),
+                    Way::Resolve(options) => resolve(options, self.progress.as_ref()).await,
                 }
             })
             .await
             .cloned()
+    }
+
+    fn timeouts(&self) -> &Timeouts {
+        match &self.way {
+            Way::Given(_, timeouts) => timeouts,
+            Way::Resolve(options) => &options.timeouts,
+        }
     }
 }
 
