@@ -1,8 +1,8 @@
 //! A stand-in for the X-Ray endpoint on 127.0.0.1: an HTTP/1.1 server on its own thread that
 //! answers each X-Ray REST-JSON path (`/TraceSummaries`, `/Traces`, `/ServiceGraph`,
-//! `/TraceGraph`, `/Groups`) from a queue of scripted replies, or from a function of the
-//! request, and records every request with its JSON body and when it came and was answered.
-//! Replies can be delayed, or never sent.
+//! `/TraceGraph`, `/Groups`, and the OTLP `/v1/traces`) from a queue of scripted replies, or
+//! from a function of the request, and records every request with its body (as JSON where it
+//! is JSON) and when it came and was answered. Replies can be delayed, or never sent.
 
 #![allow(dead_code)]
 
@@ -56,7 +56,8 @@ pub fn fixture(path: &str) -> Value {
 #[derive(Clone)]
 pub struct Reply {
     pub status: u16,
-    pub body: String,
+    pub content_type: &'static str,
+    pub body: Vec<u8>,
     /// `x-amzn-ErrorType`: how AWS names an error.
     pub error_type: Option<String>,
     pub delay: Duration,
@@ -68,7 +69,8 @@ impl Reply {
     pub fn json(body: &Value) -> Reply {
         Reply {
             status: 200,
-            body: body.to_string(),
+            content_type: "application/json",
+            body: body.to_string().into(),
             error_type: None,
             delay: Duration::ZERO,
             hang: false,
@@ -79,10 +81,20 @@ impl Reply {
     pub fn error(status: u16, error_type: &str, message: &str) -> Reply {
         Reply {
             status,
-            body: serde_json::json!({ "message": message }).to_string(),
+            content_type: "application/json",
+            body: serde_json::json!({ "message": message }).to_string().into(),
             error_type: Some(error_type.to_owned()),
             delay: Duration::ZERO,
             hang: false,
+        }
+    }
+
+    /// A success of another content type: protobuf, say.
+    pub fn bytes(content_type: &'static str, body: Vec<u8>) -> Reply {
+        Reply {
+            content_type,
+            body,
+            ..Reply::json(&Value::Null)
         }
     }
 
@@ -104,7 +116,9 @@ impl Reply {
 pub struct Request {
     pub path: String,
     pub headers: Vec<(String, String)>,
+    /// The body, when it is JSON; `Null` otherwise.
     pub body: Value,
+    pub raw: Vec<u8>,
     pub arrived: Instant,
     pub answered: Option<Instant>,
 }
@@ -311,10 +325,11 @@ async fn serve(stream: TcpStream, state: Arc<Mutex<State>>) {
         }
         tokio::time::sleep(reply.delay).await;
         let mut head = format!(
-            "HTTP/1.1 {} {}\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\
+            "HTTP/1.1 {} {}\r\ncontent-type: {}\r\ncontent-length: {}\r\n\
              x-amzn-requestid: test-{index}\r\n",
             reply.status,
             reason(reply.status),
+            reply.content_type,
             reply.body.len()
         );
         if let Some(error_type) = &reply.error_type {
@@ -322,9 +337,10 @@ async fn serve(stream: TcpStream, state: Arc<Mutex<State>>) {
         }
         head.push_str("\r\n");
         // One write: a head and a body in two small packets would meet delayed ACKs.
-        head.push_str(&reply.body);
+        let mut answer = head.into_bytes();
+        answer.extend_from_slice(&reply.body);
         let written = async {
-            write.write_all(head.as_bytes()).await?;
+            write.write_all(&answer).await?;
             write.flush().await
         }
         .await;
@@ -375,6 +391,7 @@ async fn read_request<R: tokio::io::AsyncRead + Unpin>(read: &mut BufReader<R>) 
         path,
         headers,
         body: serde_json::from_slice(&body).unwrap_or(Value::Null),
+        raw: body,
         arrived,
         answered: None,
     })
