@@ -149,6 +149,12 @@ impl Connection {
             .await
     }
 
+    /// Region, credentials, endpoint and timeouts, for calls made without a client (X-Ray's
+    /// OTLP endpoint); found once, as for `client`.
+    pub async fn sdk_config(&self) -> Result<SdkConfig, Configuration> {
+        self.sdk().await.cloned()
+    }
+
     fn timeouts(&self) -> &Timeouts {
         match &self.way {
             Way::Given(_, timeouts) => timeouts,

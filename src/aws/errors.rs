@@ -29,6 +29,8 @@ pub enum Operation {
     StartQuery,
     GetQueryResults,
     StopQuery,
+    /// A POST of spans to X-Ray's OTLP endpoint, `/v1/traces`.
+    OtlpTraces,
 }
 
 impl Operation {
@@ -50,6 +52,7 @@ impl Operation {
             Operation::StartQuery => "StartQuery",
             Operation::GetQueryResults => "GetQueryResults",
             Operation::StopQuery => "StopQuery",
+            Operation::OtlpTraces => "OTLP /v1/traces",
         }
     }
 
@@ -80,7 +83,9 @@ impl Operation {
             Operation::GetServiceGraph
             | Operation::GetTraceGraph
             | Operation::GetRetrievedTracesGraph => "open the map again to retry",
-            Operation::PutTraceSegments | Operation::PutTelemetryRecords => "send again",
+            Operation::PutTraceSegments
+            | Operation::PutTelemetryRecords
+            | Operation::OtlpTraces => "send again",
         }
     }
 
@@ -90,7 +95,12 @@ impl Operation {
             "CloudWatch Logs" => "logs",
             _ => "xray",
         };
-        format!("{prefix}:{}", self.name())
+        match self {
+            // AWS names a managed policy for the OTLP endpoint rather than an action; the
+            // policy's write action is this one.
+            Operation::OtlpTraces => "xray:PutTraceSegments".into(),
+            _ => format!("{prefix}:{}", self.name()),
+        }
     }
 
     /// What still works without this call, for the operations the program can do without.
@@ -121,9 +131,9 @@ impl Operation {
     /// The README section that lists this operation's IAM action.
     pub fn policy_section(self) -> &'static str {
         match self {
-            Operation::PutTraceSegments | Operation::PutTelemetryRecords => {
-                "Sending traces to X-Ray"
-            }
+            Operation::PutTraceSegments
+            | Operation::PutTelemetryRecords
+            | Operation::OtlpTraces => "Sending traces to X-Ray",
             _ => "Live AWS",
         }
     }
@@ -271,6 +281,16 @@ pub enum Configuration {
          key and secret, and that the clock is right"
     )]
     CredentialsRefused { profile: String, said: String },
+    /// X-Ray's OTLP endpoint takes spans only once Transaction Search sends them to
+    /// CloudWatch Logs.
+    #[error(
+        "Transaction Search is not enabled in this account and region ({region}), so X-Ray's \
+         OTLP endpoint refuses spans: enable it (CloudWatch console → Settings → X-Ray traces \
+         → Transaction Search, or `aws xray update-trace-segment-destination --destination \
+         CloudWatchLogs`), or forward with the X-Ray daemon protocol instead (X-Ray said: \
+         {said})"
+    )]
+    TransactionSearchOff { region: String, said: String },
     /// The SDK could not make the request: an endpoint or a setting it cannot use.
     #[error("{} could not be sent: {detail}", operation.name())]
     Unsendable {
@@ -290,6 +310,14 @@ pub struct NotFound {
 
 /// "AWS denied xray:GetIndexingRules — the list still works but …; add it to your IAM policy".
 fn denied(operation: Operation) -> String {
+    if operation == Operation::OtlpTraces {
+        return format!(
+            "AWS denied spans sent to X-Ray's OTLP endpoint — attach the AWSXrayWriteOnlyAccess \
+             managed policy (it allows {}) to the role or user (see README: {})",
+            operation.iam_action(),
+            operation.policy_section()
+        );
+    }
     let without = operation
         .without()
         .map(|works| format!("{works}; "))
@@ -355,7 +383,7 @@ where
 }
 
 /// An answer from AWS that is not a success.
-fn service_failure(
+pub(super) fn service_failure(
     operation: Operation,
     status: Option<u16>,
     code: Option<&str>,
@@ -446,24 +474,27 @@ where
         SdkError::DispatchFailure(failure) if failure.is_timeout() => Backend::Timeout,
         SdkError::ServiceError(service) => http_backend(service.raw().status().as_u16()),
         SdkError::ResponseError(response) => http_backend(response.raw().status().as_u16()),
-        _ => {
-            let cause = innermost(error).to_lowercase();
-            if cause.contains("refused") {
-                Backend::ConnectionRefused
-            } else if cause.contains("dns")
-                || cause.contains("lookup")
-                || cause.contains("resolve")
-                || cause.contains("name or service not known")
-            {
-                Backend::UnknownHost
-            } else {
-                Backend::Other
-            }
-        }
+        _ => backend_of_cause(&innermost(error)),
     }
 }
 
-fn http_backend(status: u16) -> Backend {
+/// A connection that failed, sorted by the words of its deepest cause.
+pub(super) fn backend_of_cause(cause: &str) -> Backend {
+    let cause = cause.to_lowercase();
+    if cause.contains("refused") {
+        Backend::ConnectionRefused
+    } else if cause.contains("dns")
+        || cause.contains("lookup")
+        || cause.contains("resolve")
+        || cause.contains("name or service not known")
+    {
+        Backend::UnknownHost
+    } else {
+        Backend::Other
+    }
+}
+
+pub(super) fn http_backend(status: u16) -> Backend {
     match status {
         400..=499 => Backend::Http4xx,
         500..=599 => Backend::Http5xx,
@@ -503,7 +534,7 @@ pub fn credentials_failure(error: &CredentialsError, profile: &str) -> Configura
 }
 
 /// "Connection refused (os error 111)" as "Connection refused".
-fn without_os_error(text: &str) -> &str {
+pub(super) fn without_os_error(text: &str) -> &str {
     match text.rfind(" (os error ") {
         Some(at) if text.ends_with(')') => &text[..at],
         _ => text,
@@ -511,7 +542,7 @@ fn without_os_error(text: &str) -> &str {
 }
 
 /// The deepest cause of an error: the part that says what happened.
-fn innermost(error: &(dyn Error + 'static)) -> String {
+pub(super) fn innermost(error: &(dyn Error + 'static)) -> String {
     let mut deepest = error;
     while let Some(source) = deepest.source() {
         deepest = source;

@@ -1,15 +1,19 @@
 //! Reaching X-Ray through aws-sdk-xray, for the live source (`source::aws`) and the write side
 //! (`send`) alike: the client, made the way the AWS CLI would make it, what a failed call
-//! means, and the wording of durations in what the calls report.
+//! means (also for the calls made without the client, to X-Ray's OTLP endpoint), and the
+//! wording of durations in what the calls report.
 
 mod connection;
+mod direct;
 mod errors;
 
 use std::time::Duration;
 
 pub use connection::{ConnectOptions, Connection, Progress, Timeouts};
+pub use direct::{answer_failure, timed_out, unanswered};
 pub use errors::{
     Backend, Configuration, Failure, Network, NotFound, Operation, backend_error, classify,
+    credentials_failure,
 };
 
 /// 15 s, 1.5 s, 200 ms.

@@ -65,7 +65,7 @@ impl CallFailure {
     }
 
     /// A call that could not be made.
-    fn unsent(failure: Failure) -> CallFailure {
+    pub fn unsent(failure: Failure) -> CallFailure {
         CallFailure {
             failure,
             backend: None,

@@ -1,9 +1,10 @@
 //! A stand-in for the X-Ray and CloudWatch Logs endpoints on 127.0.0.1: an HTTP/1.1 server on
 //! its own thread that answers each X-Ray REST-JSON path (`/TraceSummaries`, `/Traces`,
-//! `/ServiceGraph`, `/TraceGraph`, `/Groups`, `/StartTraceRetrieval`, …) and each CloudWatch
-//! Logs operation (JSON 1.1, named by its `X-Amz-Target`: `Logs_20140328.StartQuery`) from a
-//! queue of scripted replies, or from a function of the request, and records every request with
-//! its JSON body and when it came and was answered. Replies can be delayed, or never sent.
+//! `/ServiceGraph`, `/TraceGraph`, `/Groups`, `/StartTraceRetrieval`, …, and the OTLP
+//! `/v1/traces`) and each CloudWatch Logs operation (JSON 1.1, named by its `X-Amz-Target`:
+//! `Logs_20140328.StartQuery`) from a queue of scripted replies, or from a function of the
+//! request, and records every request with its body (as JSON where it is JSON) and when it came
+//! and was answered. Replies can be delayed, or never sent.
 //!
 //! Until a test says otherwise, the account is a classic one: GetTraceSegmentDestination
 //! answers `XRay`, `ACTIVE`.
@@ -60,7 +61,8 @@ pub fn fixture(path: &str) -> Value {
 #[derive(Clone)]
 pub struct Reply {
     pub status: u16,
-    pub body: String,
+    pub content_type: &'static str,
+    pub body: Vec<u8>,
     /// `x-amzn-ErrorType`: how AWS names an error.
     pub error_type: Option<String>,
     pub delay: Duration,
@@ -72,7 +74,8 @@ impl Reply {
     pub fn json(body: &Value) -> Reply {
         Reply {
             status: 200,
-            body: body.to_string(),
+            content_type: "application/json",
+            body: body.to_string().into(),
             error_type: None,
             delay: Duration::ZERO,
             hang: false,
@@ -83,10 +86,20 @@ impl Reply {
     pub fn error(status: u16, error_type: &str, message: &str) -> Reply {
         Reply {
             status,
-            body: serde_json::json!({ "message": message }).to_string(),
+            content_type: "application/json",
+            body: serde_json::json!({ "message": message }).to_string().into(),
             error_type: Some(error_type.to_owned()),
             delay: Duration::ZERO,
             hang: false,
+        }
+    }
+
+    /// A success of another content type: protobuf, say.
+    pub fn bytes(content_type: &'static str, body: Vec<u8>) -> Reply {
+        Reply {
+            content_type,
+            body,
+            ..Reply::json(&Value::Null)
         }
     }
 
@@ -108,7 +121,9 @@ impl Reply {
 pub struct Request {
     pub path: String,
     pub headers: Vec<(String, String)>,
+    /// The body, when it is JSON; `Null` otherwise.
     pub body: Value,
+    pub raw: Vec<u8>,
     pub arrived: Instant,
     pub answered: Option<Instant>,
 }
@@ -322,10 +337,11 @@ async fn serve(stream: TcpStream, state: Arc<Mutex<State>>) {
         }
         tokio::time::sleep(reply.delay).await;
         let mut head = format!(
-            "HTTP/1.1 {} {}\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\
+            "HTTP/1.1 {} {}\r\ncontent-type: {}\r\ncontent-length: {}\r\n\
              x-amzn-requestid: test-{index}\r\n",
             reply.status,
             reason(reply.status),
+            reply.content_type,
             reply.body.len()
         );
         if let Some(error_type) = &reply.error_type {
@@ -333,9 +349,10 @@ async fn serve(stream: TcpStream, state: Arc<Mutex<State>>) {
         }
         head.push_str("\r\n");
         // One write: a head and a body in two small packets would meet delayed ACKs.
-        head.push_str(&reply.body);
+        let mut answer = head.into_bytes();
+        answer.extend_from_slice(&reply.body);
         let written = async {
-            write.write_all(head.as_bytes()).await?;
+            write.write_all(&answer).await?;
             write.flush().await
         }
         .await;
@@ -393,6 +410,7 @@ async fn read_request<R: tokio::io::AsyncRead + Unpin>(read: &mut BufReader<R>) 
         path,
         headers,
         body: serde_json::from_slice(&body).unwrap_or(Value::Null),
+        raw: body,
         arrived,
         answered: None,
     })
