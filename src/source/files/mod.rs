@@ -15,14 +15,21 @@ use crate::model::summary::GetTraceSummariesOutput;
 use super::dataset::Collector;
 use super::problem::Problem;
 
+mod position;
+mod problems;
+mod xray;
+
+use position::{
+    byte_of, line_column, next_value_line, skip_whitespace, starts_with_key, strip_position,
+};
+use problems::FileProblems;
+use xray::{BatchGetTracesOutput, load_batch_get_traces};
+
 /// Files larger than this are refused rather than read into memory.
 pub const MAX_FILE_BYTES: u64 = 1 << 30;
-/// After this many problems in one file the rest are only counted.
-const MAX_PROBLEMS_PER_FILE: usize = 20;
 /// File names a directory walk picks up.
 const EXTENSIONS: [&str; 5] = ["json", "ndjson", "jsonl", "txt", "log"];
 
-/// Loads every path (directories recursively). Problems are collected, never fatal.
 /// How the files are named in titles and messages: the path, or how many there are.
 pub fn describe(paths: &[PathBuf]) -> String {
     match paths {
@@ -31,6 +38,7 @@ pub fn describe(paths: &[PathBuf]) -> String {
     }
 }
 
+/// Loads every path (directories recursively). Problems are collected, never fatal.
 pub fn load_paths(paths: &[PathBuf], collector: &mut Collector) {
     for path in paths {
         match fs::metadata(path) {
@@ -191,54 +199,10 @@ pub fn load_text(place: &str, text: &str, collector: &mut Collector) {
             None => break,
         }
     }
-    if values == 0 && problems.count == 0 {
+    if values == 0 && problems.is_empty() {
         problems.push(1, 1, "empty file: no JSON found".into());
     }
     problems.finish(collector);
-}
-
-struct FileProblems<'a> {
-    place: &'a str,
-    count: usize,
-    kept: Vec<Problem>,
-}
-
-impl<'a> FileProblems<'a> {
-    fn new(place: &'a str) -> Self {
-        FileProblems {
-            place,
-            count: 0,
-            kept: Vec::new(),
-        }
-    }
-
-    fn push(&mut self, line: usize, column: usize, message: String) {
-        self.count += 1;
-        if self.kept.len() < MAX_PROBLEMS_PER_FILE {
-            self.kept.push(Problem::new(
-                format!("{}:{line}:{column}", self.place),
-                message,
-            ));
-        }
-    }
-
-    fn push_at(&mut self, place: String, message: String) {
-        self.count += 1;
-        if self.kept.len() < MAX_PROBLEMS_PER_FILE {
-            self.kept.push(Problem::new(place, message));
-        }
-    }
-
-    fn finish(self, collector: &mut Collector) {
-        let hidden = self.count - self.kept.len();
-        collector.problems.extend(self.kept);
-        if hidden > 0 {
-            collector.problems.push(Problem::new(
-                self.place,
-                format!("{hidden} more problems not shown"),
-            ));
-        }
-    }
 }
 
 /// The keys that tell the shapes apart; values are skipped unread.
@@ -266,33 +230,6 @@ impl Probe {
             || self.start_time.is_some()
             || self.trace_id.is_some()
     }
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct BatchGetTracesOutput<'a> {
-    #[serde(borrow, default)]
-    traces: Vec<WireTrace<'a>>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct WireTrace<'a> {
-    #[serde(default)]
-    id: Option<String>,
-    #[serde(default)]
-    limit_exceeded: Option<bool>,
-    #[serde(borrow, default)]
-    segments: Vec<WireSegment<'a>>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct WireSegment<'a> {
-    #[serde(default)]
-    id: Option<String>,
-    #[serde(borrow)]
-    document: Option<std::borrow::Cow<'a, str>>,
 }
 
 fn classify(
@@ -386,115 +323,5 @@ fn classify(
         for problem in added {
             problems.push_at(problem.place, problem.message);
         }
-    }
-}
-
-fn starts_with_key(json: &str, key: &str) -> bool {
-    json.trim_start()
-        .strip_prefix('{')
-        .and_then(|rest| rest.trim_start().strip_prefix('"'))
-        .and_then(|rest| rest.strip_prefix(key))
-        .is_some_and(|rest| rest.starts_with('"'))
-}
-
-fn load_batch_get_traces(
-    output: BatchGetTracesOutput,
-    place: &str,
-    collector: &mut Collector,
-    problems: &mut FileProblems,
-) {
-    let mut pending: Vec<(String, (String, String))> = Vec::new();
-    for trace in output.traces {
-        let trace_id = trace.id.unwrap_or_default();
-        if trace.limit_exceeded == Some(true) && !trace_id.is_empty() {
-            collector.mark_limit_exceeded(trace_id.clone());
-        }
-        for segment in trace.segments {
-            let segment_id = segment.id.unwrap_or_default();
-            match segment.document {
-                Some(document) => {
-                    pending.push((document.into_owned(), (trace_id.clone(), segment_id)))
-                }
-                None => problems.push_at(
-                    place.to_owned(),
-                    format!("trace {trace_id}: segment {segment_id} has no Document"),
-                ),
-            }
-        }
-    }
-    let before = collector.problems.len();
-    collector.add_document_texts(pending, |(trace_id, segment_id)| {
-        format!("{place}: trace {trace_id}, segment {segment_id}")
-    });
-    let added: Vec<Problem> = collector.problems.drain(before..).collect();
-    for problem in added {
-        problems.push_at(problem.place, problem.message);
-    }
-}
-
-/// serde_json appends " at line L column C"; the place already says it.
-fn strip_position(error: &serde_json::Error) -> String {
-    let text = error.to_string();
-    match text.rfind(" at line ") {
-        Some(at) => text[..at].to_owned(),
-        None => text,
-    }
-}
-
-/// Byte offset of a 1-based line and column (as serde_json counts them) in `text`.
-fn byte_of(text: &str, line: usize, column: usize) -> usize {
-    let line_start = if line <= 1 {
-        0
-    } else {
-        text.match_indices('\n')
-            .nth(line - 2)
-            .map_or(text.len(), |(i, _)| i + 1)
-    };
-    (line_start + column.saturating_sub(1)).min(text.len())
-}
-
-/// 1-based line and column of a byte offset.
-fn line_column(text: &str, at: usize) -> (usize, usize) {
-    let before = &text.as_bytes()[..at.min(text.len())];
-    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
-    let line_start = before
-        .iter()
-        .rposition(|&b| b == b'\n')
-        .map_or(0, |i| i + 1);
-    let column = String::from_utf8_lossy(&before[line_start..])
-        .chars()
-        .count()
-        + 1;
-    (line, column)
-}
-
-fn skip_whitespace(text: &str, from: usize) -> usize {
-    let rest = &text[from.min(text.len())..];
-    from + (rest.len() - rest.trim_start().len())
-}
-
-/// Start of the first line after the one holding `at` that begins with `{` or `[`.
-fn next_value_line(text: &str, at: usize) -> Option<usize> {
-    let mut start = text[at.min(text.len())..].find('\n')? + at + 1;
-    while start < text.len() {
-        if text[start..].starts_with(['{', '[']) {
-            return Some(start);
-        }
-        start += text[start..].find('\n')? + 1;
-    }
-    None
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn positions() {
-        let text = "ab\ncd\nef";
-        assert_eq!(line_column(text, 4), (2, 2));
-        assert_eq!(byte_of(text, 2, 2), 4);
-        assert_eq!(next_value_line("x\n  {\n{\n", 0), Some(6));
-        assert_eq!(next_value_line("{\n  {\n", 0), None);
     }
 }
