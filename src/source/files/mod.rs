@@ -1,6 +1,8 @@
 //! Saved files: what the AWS CLI prints for batch-get-traces, get-trace-summaries,
 //! get-service-graph and get-trace-graph; single segment documents, arrays of them, NDJSON
-//! recordings and raw daemon datagrams. The shape is detected, not flagged.
+//! recordings and raw daemon datagrams; OpenTelemetry as OTLP/JSON requests and as
+//! Transaction Search's `aws/spans` spans, raw or as `aws logs` prints them (`otel`). The
+//! shape is detected from the keys of each value, not flagged.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -15,14 +17,16 @@ use crate::model::summary::GetTraceSummariesOutput;
 use super::dataset::Collector;
 use super::problem::Problem;
 
+mod load;
+mod otel;
 mod position;
 mod problems;
 mod xray;
 
+use load::FileLoad;
 use position::{
     byte_of, line_column, next_value_line, skip_whitespace, starts_with_key, strip_position,
 };
-use problems::FileProblems;
 use xray::{BatchGetTracesOutput, load_batch_get_traces};
 
 /// Files larger than this are refused rather than read into memory.
@@ -148,7 +152,7 @@ pub fn load_text(place: &str, text: &str, collector: &mut Collector) {
             .file_name()
             .map_or(place.to_owned(), |n| n.to_string_lossy().into_owned()),
     );
-    let mut problems = FileProblems::new(place);
+    let mut load = FileLoad::new(place, text, collector);
     let mut offset = 0;
     let mut values = 0usize;
     while offset < text.len() {
@@ -160,9 +164,8 @@ pub fn load_text(place: &str, text: &str, collector: &mut Collector) {
                 serde_json::Deserializer::from_str(rest).into_iter::<BatchGetTracesOutput>();
             if let Some(Ok(output)) = stream.next() {
                 values += 1;
-                let (line, column) = line_column(text, offset + skip_whitespace(rest, 0));
-                let at = format!("{place}:{line}:{column}");
-                load_batch_get_traces(output, &at, collector, &mut problems);
+                let at = load.at(offset + skip_whitespace(rest, 0));
+                load_batch_get_traces(output, &at, load.collector, &mut load.problems);
                 offset += stream.byte_offset();
                 continue;
             }
@@ -172,7 +175,7 @@ pub fn load_text(place: &str, text: &str, collector: &mut Collector) {
             None => break,
             Some(Ok(raw)) => {
                 values += 1;
-                classify(raw, place, text, collector, &mut problems);
+                classify(raw.get(), &mut load);
                 offset += stream.byte_offset();
                 continue;
             }
@@ -180,16 +183,15 @@ pub fn load_text(place: &str, text: &str, collector: &mut Collector) {
         };
         let value_start = offset + skip_whitespace(rest, stream.byte_offset());
         let error_at = offset + byte_of(rest, error.line(), error.column());
-        let (line, column) = line_column(text, error_at);
+        let (line, _) = line_column(text, error_at);
         let (start_line, _) = line_column(text, value_start);
         let context = if start_line < line {
             format!(" (in the value that starts on line {start_line})")
         } else {
             String::new()
         };
-        problems.push(
-            line,
-            column,
+        load.problem_at(
+            error_at,
             format!("not valid JSON: {}{context}", strip_position(&error)),
         );
         // Resume at the next unindented line after the broken value's start that opens an
@@ -199,10 +201,11 @@ pub fn load_text(place: &str, text: &str, collector: &mut Collector) {
             None => break,
         }
     }
-    if values == 0 && problems.is_empty() {
-        problems.push(1, 1, "empty file: no JSON found".into());
+    otel::translate_spans(&mut load);
+    if values == 0 && load.problems.is_empty() {
+        load.problem_at(0, "empty file: no JSON found".into());
     }
-    problems.finish(collector);
+    load.problems.finish(load.collector);
 }
 
 /// The keys that tell the shapes apart; values are skipped unread.
@@ -221,6 +224,16 @@ struct Probe {
     trace_id: Option<IgnoredAny>,
     #[serde(rename = "UnprocessedTraceSegments")]
     unprocessed_trace_segments: Option<IgnoredAny>,
+    #[serde(rename = "resourceSpans")]
+    resource_spans: Option<IgnoredAny>,
+    #[serde(rename = "traceId")]
+    otel_trace_id: Option<IgnoredAny>,
+    #[serde(rename = "spanId")]
+    otel_span_id: Option<IgnoredAny>,
+    events: Option<IgnoredAny>,
+    results: Option<IgnoredAny>,
+    #[serde(rename = "@message")]
+    insights_message: Option<IgnoredAny>,
 }
 
 impl Probe {
@@ -230,98 +243,83 @@ impl Probe {
             || self.start_time.is_some()
             || self.trace_id.is_some()
     }
+
+    /// An `aws/spans` span: the OTel ids, spelled as OTLP/JSON spells them.
+    fn looks_like_otel_span(&self) -> bool {
+        self.otel_trace_id.is_some() || self.otel_span_id.is_some()
+    }
 }
 
-fn classify(
-    raw: &RawValue,
-    place: &str,
-    whole: &str,
-    collector: &mut Collector,
-    problems: &mut FileProblems,
-) {
-    let json = raw.get();
-    let start = json.as_ptr() as usize - whole.as_ptr() as usize;
-    let position = || line_column(whole, start);
-    // serde_json counts from the start of this value: the problem is placed in the file.
-    let unreadable = |what: &str, error: serde_json::Error, problems: &mut FileProblems| {
-        let (line, column) =
-            line_column(whole, start + byte_of(json, error.line(), error.column()));
-        problems.push(
-            line,
-            column,
-            format!("unreadable {what}: {}", strip_position(&error)),
-        );
-    };
+fn classify(json: &str, load: &mut FileLoad) {
     if json.starts_with('[') {
         match serde_json::from_str::<Vec<&RawValue>>(json) {
             Ok(items) => {
                 for item in items {
-                    classify(item, place, whole, collector, problems);
+                    classify(item.get(), load);
                 }
             }
-            Err(error) => unreadable("array", error, problems),
+            Err(error) => load.unreadable("array", json, &error),
         }
         return;
     }
-    let probe = match serde_json::from_str::<Probe>(json) {
-        Ok(probe) => probe,
-        Err(_) => {
-            let (line, column) = position();
-            let shown: String = json.chars().take(20).collect();
-            problems.push(
-                line,
-                column,
-                format!("expected a JSON object, found `{shown}`"),
-            );
-            return;
-        }
-    };
-    let at = || {
-        let (line, column) = position();
-        format!("{place}:{line}:{column}")
+    let offset = load.offset_of(json);
+    let Ok(probe) = serde_json::from_str::<Probe>(json) else {
+        let shown: String = json.chars().take(20).collect();
+        return load.problem_at(offset, format!("expected a JSON object, found `{shown}`"));
     };
     if probe.traces.is_some() {
         match serde_json::from_str::<BatchGetTracesOutput>(json) {
-            Ok(output) => load_batch_get_traces(output, &at(), collector, problems),
-            Err(error) => unreadable("BatchGetTraces output", error, problems),
+            Ok(output) => {
+                let at = load.at(offset);
+                load_batch_get_traces(output, &at, load.collector, &mut load.problems);
+            }
+            Err(error) => load.unreadable("BatchGetTraces output", json, &error),
         }
     } else if probe.trace_summaries.is_some() {
         match serde_json::from_str::<GetTraceSummariesOutput>(json) {
             Ok(output) => {
                 for summary in output.trace_summaries {
                     match summary.into_summary() {
-                        Some(summary) => collector.add_summary(summary),
-                        None => problems.push_at(at(), "a trace summary has no Id; skipped".into()),
+                        Some(summary) => load.collector.add_summary(summary),
+                        None => {
+                            load.problem_at(offset, "a trace summary has no Id; skipped".into())
+                        }
                     }
                 }
             }
-            Err(error) => unreadable("GetTraceSummaries output", error, problems),
+            Err(error) => load.unreadable("GetTraceSummaries output", json, &error),
         }
     } else if probe.services.is_some() {
         match serde_json::from_str::<ServiceGraph>(json) {
-            Ok(graph) => collector.add_graph(graph),
-            Err(error) => unreadable("service graph", error, problems),
+            Ok(graph) => load.collector.add_graph(graph),
+            Err(error) => load.unreadable("service graph", json, &error),
         }
+    } else if probe.resource_spans.is_some() {
+        otel::load_request(load, json);
+    } else if probe.looks_like_otel_span() {
+        // Before the log outputs: a span has `events` of its own.
+        otel::load_span(load, json);
+    } else if probe.events.is_some() {
+        otel::load_log_events(load, json);
+    } else if probe.results.is_some() {
+        otel::load_query_results(load, json);
+    } else if probe.insights_message.is_some() {
+        otel::load_row_object(load, json);
     } else if probe.format.is_some() && probe.id.is_none() {
         // A daemon datagram header line: `{"format": "json", "version": 1}`.
     } else if probe.unprocessed_trace_segments.is_some() {
-        problems.push_at(
-            at(),
+        load.problem_at(
+            offset,
             "a PutTraceSegments response: it holds no trace data".into(),
         );
     } else if !probe.looks_like_document() {
-        problems.push_at(
-            at(),
-            "not X-Ray data: expected a segment document or what `aws xray` prints for \
-             batch-get-traces, get-trace-summaries, get-service-graph or get-trace-graph"
-                .into(),
-        );
+        load.problem_at(offset, NOT_TRACE_DATA.into());
     } else {
-        let before = collector.problems.len();
-        collector.add_document_text(json.to_owned(), at);
-        let added: Vec<Problem> = collector.problems.drain(before..).collect();
-        for problem in added {
-            problems.push_at(problem.place, problem.message);
-        }
+        load.add_document(json, offset);
     }
 }
+
+const NOT_TRACE_DATA: &str = "not X-Ray data: expected a segment document, what `aws xray` \
+    prints for batch-get-traces, get-trace-summaries, get-service-graph or get-trace-graph, an \
+    OTLP/JSON trace request, an aws/spans span, or what `aws logs` prints for \
+    filter-log-events, get-log-events or get-query-results";

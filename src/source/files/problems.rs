@@ -25,13 +25,11 @@ impl<'a> FileProblems<'a> {
         self.count == 0
     }
 
-    pub fn push(&mut self, line: usize, column: usize, message: String) {
+    /// A problem whose place is worked out only if it is kept.
+    pub fn push_with(&mut self, place: impl FnOnce() -> String, message: String) {
         self.count += 1;
         if self.kept.len() < MAX_PROBLEMS_PER_FILE {
-            self.kept.push(Problem::new(
-                format!("{}:{line}:{column}", self.place),
-                message,
-            ));
+            self.kept.push(Problem::new(place(), message));
         }
     }
 
