@@ -4,6 +4,7 @@ use opentelemetry_proto::tonic::common::v1::KeyValue;
 use opentelemetry_proto::tonic::trace::v1::span::{Event, Link};
 use opentelemetry_proto::tonic::trace::v1::{Span, Status};
 use serde::Deserialize;
+use serde_json::error::Category;
 use serde_json::value::RawValue;
 
 use super::lenient::{self, NameOrNumber};
@@ -27,6 +28,9 @@ pub struct ReadSpan<'a> {
 pub enum Unreadable {
     #[error("not JSON: {0}")]
     NotJson(String),
+    /// Valid JSON the record cannot be read from, such as a key given twice.
+    #[error("{0}")]
+    Unexpected(String),
     #[error("not a JSON object")]
     NotAnObject,
     #[error("no {0}")]
@@ -113,8 +117,10 @@ pub fn read(json: &str) -> Result<ReadSpan<'_>, Unreadable> {
             Err(error) => Unreadable::NotJson(error.to_string()),
         });
     }
-    let record: Record =
-        serde_json::from_str(json).map_err(|error| Unreadable::NotJson(error.to_string()))?;
+    let record: Record = serde_json::from_str(json).map_err(|error| match error.classify() {
+        Category::Data => Unreadable::Unexpected(error.to_string()),
+        _ => Unreadable::NotJson(error.to_string()),
+    })?;
     let mut notes = Vec::new();
     let trace_id = required_id(record.trace_id, "traceId")?;
     let span_id = required_id(record.span_id, "spanId")?;

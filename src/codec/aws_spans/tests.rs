@@ -241,6 +241,10 @@ fn a_record_without_usable_ids_gives_no_span() {
         Err(Unreadable::NotJson(_))
     ));
     assert_eq!(
+        read(r#"{"spanId": "01", "spanId": "02"}"#).unwrap_err(),
+        Unreadable::Unexpected("duplicate field `spanId` at line 1 column 25".into())
+    );
+    assert_eq!(
         Unreadable::NoId("traceId").to_string(),
         "no traceId",
         "said as the reason a record was skipped"
