@@ -84,6 +84,53 @@ fn a_w3c_trace_id_is_accepted() {
     assert!(stdout(&output).contains("1-59602603-23fc5b688855d396af79b496"));
 }
 
+/// What `aws logs filter-log-events --log-group-name aws/spans` prints (tests/fixtures/aws-spans).
+const AWS_SPANS: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/fixtures/aws-spans/checkout.filter-log-events.json"
+);
+
+#[test]
+fn aws_spans_from_cloudwatch_logs_print_as_a_trace() {
+    let output = run(&[
+        "--file", AWS_SPANS, "--print", "list", "--width", "120", "--height", "8",
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(stderr(&output).is_empty(), "{}", stderr(&output));
+    let list = stdout(&output);
+    assert!(
+        list.lines().next().unwrap().contains("1 traces · 1 faults"),
+        "{list}"
+    );
+    assert!(
+        list.lines().nth(2).unwrap().contains("✖ 500  POST"),
+        "{list}"
+    );
+
+    let output = run(&[
+        "--file",
+        AWS_SPANS,
+        "--print",
+        "trace:6790a1b2c3d4e5f60718293a4b5c6d7e",
+        "--width",
+        "120",
+        "--height",
+        "12",
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = stdout(&output);
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(
+        lines[0].starts_with(
+            " Trace  …3a4b5c6d7e  ✖ 500  740ms  POST shop.example.com/orders  3 spans"
+        ),
+        "{text}"
+    );
+    assert!(lines[2].starts_with(" ▾checkout "), "{text}");
+    assert!(lines[3].starts_with(" ├─⇢ shop@pg.internal "), "{text}");
+    assert!(lines[4].starts_with(" └─⇢ payments "), "{text}");
+}
+
 #[test]
 fn an_unknown_trace_exits_non_zero_with_one_line() {
     let output = run(&[

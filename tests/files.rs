@@ -4,6 +4,7 @@
 use std::fs;
 use std::path::PathBuf;
 
+use xray_tui::model::segment::Cause;
 use xray_tui::source::{Collector, Dataset, files};
 
 const HEADER: &str = r#"{"format": "json", "version": 1}"#;
@@ -230,4 +231,252 @@ fn many_bad_lines_are_capped() {
             .ends_with("junk.ndjson: 80 more problems not shown"),
         "{problems:?}"
     );
+}
+
+// OpenTelemetry: one request (a server span, a payment call that failed with an exception,
+// a database query) in every shape `--file` reads; see tests/fixtures/aws-spans/README.md.
+
+const OTEL_TRACE: &str = "1-6790a1b2-c3d4e5f60718293a4b5c6d7e";
+
+fn fixture(path: &str) -> String {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(path);
+    fs::read_to_string(path).unwrap()
+}
+
+/// (id, parent's id, name, depth) of every span in table order.
+fn tree(data: &Dataset) -> Vec<(String, Option<String>, String, u32)> {
+    assert_eq!(data.traces.len(), 1, "{:?}", data.traces.keys());
+    let trace = &data.traces[OTEL_TRACE];
+    trace
+        .spans
+        .iter()
+        .map(|span| {
+            let parent = span.parent.map(|p| trace.spans[p as usize].id().to_owned());
+            (
+                span.id().to_owned(),
+                parent,
+                span.name().to_owned(),
+                span.depth,
+            )
+        })
+        .collect()
+}
+
+/// The problems, their places named from the directory the files are in.
+fn relative_problems(dir: &tempfile::TempDir, data: &Dataset) -> Vec<String> {
+    let prefix = format!("{}/", dir.path().display());
+    problems(data)
+        .into_iter()
+        .map(|p| p.strip_prefix(&prefix).map_or(p.clone(), str::to_owned))
+        .collect()
+}
+
+fn load_clean(name: &str, text: &str) -> Dataset {
+    let (_dir, data) = load_files(&[(name, text)]);
+    assert!(data.problems.is_empty(), "{:#?}", problems(&data));
+    data
+}
+
+#[test]
+fn an_otlp_json_file_opens_as_one_trace() {
+    let data = load_clean("checkout.json", &fixture("otel/checkout.otlp.json"));
+    let owned = tree(&data);
+    let shape: Vec<(&str, Option<&str>, &str, u32)> = owned
+        .iter()
+        .map(|(id, parent, name, depth)| (id.as_str(), parent.as_deref(), name.as_str(), *depth))
+        .collect();
+    assert_eq!(
+        shape,
+        [
+            ("5f3c9e1d2b4a6078", None, "checkout", 0),
+            (
+                "91b8c7d6e5f40312",
+                Some("5f3c9e1d2b4a6078"),
+                "shop@pg.internal",
+                1
+            ),
+            ("7d2e4f6a8b0c1e3f", Some("5f3c9e1d2b4a6078"), "payments", 1),
+        ]
+    );
+    let trace = &data.traces[OTEL_TRACE];
+    let segment = |index: usize| &trace.spans[index].segment;
+
+    let root = segment(0);
+    let request = root.http.as_ref().unwrap().request.as_ref().unwrap();
+    assert_eq!(request.method.as_deref(), Some("POST"));
+    assert_eq!(
+        request.url.as_deref(),
+        Some("https://shop.example.com/orders")
+    );
+    assert_eq!(root.http_status(), Some(500));
+    assert_eq!(root.user.as_deref(), Some("alice"));
+    assert!(root.fault && !root.error && !root.throttle);
+    assert!(root.otel.is_some(), "the span is kept for the OTel tab");
+
+    let query = segment(1);
+    let sql = query.sql.as_ref().unwrap();
+    assert_eq!(sql.database_type.as_deref(), Some("postgresql"));
+    assert_eq!(
+        sql.sanitized_query.as_deref(),
+        Some("SELECT id, total FROM orders WHERE customer_id = ?")
+    );
+    assert!(!query.fault && !query.error);
+
+    let payment = segment(2);
+    assert_eq!(payment.namespace.as_deref(), Some("remote"));
+    assert_eq!(payment.http_status(), Some(503));
+    assert!(payment.fault && !payment.error);
+    let Some(Cause::Details(cause)) = &payment.cause else {
+        panic!("the payment call failed: {:?}", payment.cause);
+    };
+    let exception = &cause.exceptions[0];
+    assert_eq!(
+        exception.kind.as_deref(),
+        Some("org.springframework.web.client.HttpServerErrorException$ServiceUnavailable")
+    );
+    assert_eq!(
+        exception.message.as_deref(),
+        Some("503 Service Unavailable")
+    );
+    assert_eq!(
+        exception.stack[1].label.as_deref(),
+        Some("com.example.shop.checkout.PaymentClient.charge")
+    );
+    assert_eq!(exception.stack[1].line, Some(58));
+}
+
+/// The request as the Collector's `file` exporter writes it: one compact request per line,
+/// here the server span in one and its two calls in the next.
+fn collector_lines() -> Vec<String> {
+    let request: serde_json::Value =
+        serde_json::from_str(&fixture("otel/checkout.otlp.json")).unwrap();
+    let resource = &request["resourceSpans"][0];
+    let scopes = resource["scopeSpans"].as_array().unwrap();
+    let line = |scopes: &[serde_json::Value]| {
+        let mut part = resource.clone();
+        part["scopeSpans"] = serde_json::Value::from(scopes.to_vec());
+        serde_json::json!({"resourceSpans": [part]}).to_string()
+    };
+    vec![line(&scopes[..1]), line(&scopes[1..])]
+}
+
+#[test]
+fn collector_ndjson_gives_the_same_trace() {
+    let otlp = tree(&load_clean(
+        "checkout.json",
+        &fixture("otel/checkout.otlp.json"),
+    ));
+    let ndjson = collector_lines().join("\n") + "\n";
+    assert_eq!(tree(&load_clean("traces.jsonl", &ndjson)), otlp);
+}
+
+#[test]
+fn aws_spans_in_every_output_give_the_same_trace() {
+    let otlp = tree(&load_clean(
+        "checkout.json",
+        &fixture("otel/checkout.otlp.json"),
+    ));
+    for name in [
+        "checkout.spans.ndjson",
+        "checkout.filter-log-events.json",
+        "checkout.get-log-events.json",
+        "checkout.get-query-results.json",
+    ] {
+        let data = load_clean(name, &fixture(&format!("aws-spans/{name}")));
+        assert_eq!(tree(&data), otlp, "{name}");
+        let payment = &data.traces[OTEL_TRACE].spans[2].segment;
+        assert!(
+            matches!(&payment.cause, Some(Cause::Details(c)) if c.exceptions.len() == 1),
+            "{name}: the exception event is read"
+        );
+    }
+}
+
+/// The text with `line` put in as line number `at` (from 1).
+fn with_line(text: &str, at: usize, line: &str) -> String {
+    let mut lines: Vec<&str> = text.lines().collect();
+    lines.insert(at - 1, line);
+    lines.join("\n") + "\n"
+}
+
+#[test]
+fn a_bad_record_in_each_shape_is_named_and_the_rest_loads() {
+    let collector = collector_lines().join("\n");
+    let spans = fixture("aws-spans/checkout.spans.ndjson");
+    let events = fixture("aws-spans/checkout.filter-log-events.json");
+    // A log event of another log group, before the second event (line 10 of the file).
+    let foreign = r#"        {"timestamp": 1737531826500, "message": "START RequestId: 8f7e Version: $LATEST", "ingestionTime": 1737531828500},"#;
+    let rows = fixture("aws-spans/checkout.get-query-results.json");
+    let without_message =
+        r#"        [{"field": "@timestamp", "value": "2025-01-22 07:43:46.500"}],"#;
+    let cases = [
+        (
+            "collector.jsonl",
+            with_line(&collector, 2, r#"{"resourceSpans": [{"scopeSpans": {}}]}"#),
+            "collector.jsonl:2:34: not an OTLP/JSON trace request: invalid type: map, expected a sequence",
+        ),
+        (
+            "collector-broken.jsonl",
+            with_line(&collector, 1, r#"{"resourceSpans": [{"#),
+            "collector-broken.jsonl:2:1: not valid JSON: key must be a string (in the value that starts on line 1)",
+        ),
+        (
+            "spans.ndjson",
+            with_line(
+                &spans,
+                3,
+                r#"{"spanId": "0000000000000009", "name": "lost"}"#,
+            ),
+            "spans.ndjson:3:1: span skipped: no traceId",
+        ),
+        (
+            "events.json",
+            with_line(&events, 10, foreign),
+            "events.json:10:9: message skipped, not an aws/spans span: not JSON: expected value at line 1 column 1",
+        ),
+        (
+            "rows.json",
+            with_line(&rows, 3, without_message),
+            "rows.json:3:9: a Logs Insights row without @message; skipped (have the query ask for it: `fields @message`)",
+        ),
+    ];
+    for (name, text, expected) in cases {
+        let (dir, data) = load_files(&[(name, &text)]);
+        assert_eq!(relative_problems(&dir, &data), [expected], "{name}");
+        assert_eq!(data.traces[OTEL_TRACE].spans.len(), 3, "{name}");
+    }
+}
+
+#[test]
+fn junk_among_spans_is_named_line_by_line() {
+    let spans = fixture("aws-spans/checkout.spans.ndjson");
+    let mut text = with_line(&spans, 2, "hello");
+    text = with_line(&text, 4, r#"{"hello": "world"}"#);
+    text = with_line(
+        &text,
+        6,
+        r#"{"traceId": "not hex", "spanId": "0000000000000009"}"#,
+    );
+    text.push_str("[1, 2]\n");
+    let (dir, data) = load_files(&[("mixed.ndjson", &text)]);
+    assert_eq!(data.traces[OTEL_TRACE].spans.len(), 3);
+    let problems = relative_problems(&dir, &data);
+    let places: Vec<&str> = problems
+        .iter()
+        .map(|p| p.split(": ").next().unwrap())
+        .collect();
+    assert_eq!(
+        places,
+        [
+            "mixed.ndjson:2:1",
+            "mixed.ndjson:4:1",
+            "mixed.ndjson:6:1",
+            "mixed.ndjson:7:2",
+            "mixed.ndjson:7:5"
+        ],
+        "{problems:#?}"
+    );
+    assert!(problems[2].ends_with("span skipped: traceId \"not hex\" is not hexadecimal"));
 }

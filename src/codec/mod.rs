@@ -1,3 +1,4 @@
 //! Formats into the model: each codec turns what arrives into X-Ray segment documents.
 
+pub mod aws_spans;
 pub mod otel;

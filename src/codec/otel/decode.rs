@@ -65,17 +65,30 @@ const SPAN_KINDS: &[&str] = &[
 ];
 const STATUS_CODES: &[&str] = &["UNSET", "OK", "ERROR"];
 
+/// The number of a span kind named with or without `SPAN_KIND_`, in any case, or in digits.
+pub fn span_kind_number(name: &str) -> Option<usize> {
+    number_of(name, "SPAN_KIND_", SPAN_KINDS)
+}
+
+/// The number of a status code named with or without `STATUS_CODE_`, in any case, or in digits.
+pub fn status_code_number(name: &str) -> Option<usize> {
+    number_of(name, "STATUS_CODE_", STATUS_CODES)
+}
+
+fn number_of(name: &str, prefix: &str, names: &[&str]) -> Option<usize> {
+    let upper = name.trim().to_ascii_uppercase();
+    let bare = upper.strip_prefix(prefix).unwrap_or(&upper);
+    match names.iter().position(|known| *known == bare) {
+        Some(number) => Some(number),
+        None => bare.parse::<usize>().ok(),
+    }
+}
+
 fn name_to_number(value: &mut Value, prefix: &str, names: &[&str]) -> bool {
     let Some(name) = value.as_str() else {
         return false;
     };
-    let upper = name.trim().to_ascii_uppercase();
-    let bare = upper.strip_prefix(prefix).unwrap_or(&upper);
-    let number = match names.iter().position(|known| *known == bare) {
-        Some(number) => Some(number),
-        None => bare.parse::<usize>().ok(),
-    };
-    match number {
+    match number_of(name, prefix, names) {
         Some(number) => {
             *value = Value::from(number);
             true

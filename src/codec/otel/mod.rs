@@ -26,7 +26,7 @@ mod value;
 #[cfg(test)]
 mod tests;
 
-pub use decode::{decode_json, decode_protobuf};
+pub use decode::{decode_json, decode_protobuf, span_kind_number, status_code_number};
 pub use opentelemetry_proto::tonic::collector::trace::v1::ExportTraceServiceRequest;
 
 use annotations::Indexing;
@@ -62,6 +62,51 @@ pub struct Translated {
 
 pub fn translate(request: &ExportTraceServiceRequest, options: &TranslateOptions) -> Translated {
     let mut translated = Translated::default();
+    translate_each(request, options, |piece| match piece {
+        Piece::Resource { index, problem } => translated
+            .problems
+            .push(format!("resource {}: {problem}", index + 1)),
+        Piece::Span(span) => {
+            translated.documents.extend(span.documents);
+            if !span.problems.is_empty() {
+                let place = place(span.resource_index, span.span_index, span.name);
+                translated.problems.extend(
+                    span.problems
+                        .into_iter()
+                        .map(|problem| format!("{place}: {problem}")),
+                );
+            }
+        }
+    });
+    translated
+}
+
+/// What [`translate_each`] hands on, in the order of the request. Indexes count from 0.
+pub enum Piece<'a> {
+    /// What is wrong with a whole resource.
+    Resource {
+        index: usize,
+        problem: String,
+    },
+    Span(TranslatedSpan<'a>),
+}
+
+/// One span's documents, and what was wrong with it: each problem says what, not where.
+pub struct TranslatedSpan<'a> {
+    pub resource_index: usize,
+    /// Counted over all the scopes of the resource.
+    pub span_index: usize,
+    pub name: &'a str,
+    pub documents: Vec<String>,
+    pub problems: Vec<String>,
+}
+
+/// [`translate`], span by span, for a caller that names the places itself.
+pub fn translate_each<'a>(
+    request: &'a ExportTraceServiceRequest,
+    options: &TranslateOptions,
+    mut each: impl FnMut(Piece<'a>),
+) {
     for (resource_index, resource_spans) in request.resource_spans.iter().enumerate() {
         let pairs = resource_spans
             .resource
@@ -81,11 +126,14 @@ pub fn translate(request: &ExportTraceServiceRequest, options: &TranslateOptions
             (resource.size > RESOURCE_REPEAT_LIMIT && span_count > 1).then(|| {
                 let kilobytes = resource.size.div_ceil(1024);
                 let resource_number = resource_index + 1;
-                translated.problems.push(format!(
-                "resource {resource_number}: its attributes take {kilobytes} KB, more than X-Ray's \
-                 {} KB for a resource; only the documents of its first span repeat them",
-                RESOURCE_REPEAT_LIMIT / 1024
-            ));
+                each(Piece::Resource {
+                    index: resource_index,
+                    problem: format!(
+                        "its attributes take {kilobytes} KB, more than X-Ray's {} KB for a \
+                         resource; only the documents of its first span repeat them",
+                        RESOURCE_REPEAT_LIMIT / 1024
+                    ),
+                });
                 format!(
                     "{kilobytes} KB of attributes, in full in the documents of span 1 of resource \
                  {resource_number}"
@@ -104,23 +152,22 @@ pub fn translate(request: &ExportTraceServiceRequest, options: &TranslateOptions
                 resource_elsewhere: resource_elsewhere.as_deref().filter(|_| span_index > 0),
             };
             let mut problems = Vec::new();
+            let mut documents = Vec::new();
             for document in segment::documents(&input, &mut problems) {
                 match serde_json::to_string(&document) {
-                    Ok(text) => translated.documents.push(text),
+                    Ok(text) => documents.push(text),
                     Err(error) => problems.push(format!("could not be written: {error}")),
                 }
             }
-            if !problems.is_empty() {
-                let place = place(resource_index, span_index, &span.name);
-                translated.problems.extend(
-                    problems
-                        .into_iter()
-                        .map(|problem| format!("{place}: {problem}")),
-                );
-            }
+            each(Piece::Span(TranslatedSpan {
+                resource_index,
+                span_index,
+                name: &span.name,
+                documents,
+                problems,
+            }));
         }
     }
-    translated
 }
 
 /// `span 3 of resource 1 (name "GET /x")`, counting from 1; a long name is cut short.
