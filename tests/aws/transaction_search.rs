@@ -411,24 +411,48 @@ async fn traces_hours_apart_are_retrieved_in_several_ranges() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_retrieval_in_another_format_is_refused_by_name() {
+async fn a_retrieval_answered_in_the_otel_format_goes_through_the_translator() {
     let server = Server::start();
     transaction_search(&server, 1.0);
+    let id = trace_ids(1, FROM as u32)[0].clone();
+    let w3c: String = id.chars().filter(|c| *c != '-').skip(1).collect();
+    let start = (FROM as u64 + 1) * 1_000_000_000;
+    let span = |span_id: &str, parent: Option<&str>, name: &str, kind: &str| {
+        let attributes = match parent {
+            Some(_) => json!({"peer.service": "payments"}),
+            None => json!({"http.request.method": "POST"}),
+        };
+        json!({"resource": {"attributes": {"service.name": "checkout"}}, "scope": {"name": "s"},
+               "traceId": w3c, "spanId": span_id, "parentSpanId": parent, "name": name,
+               "kind": kind, "startTimeUnixNano": start, "endTimeUnixNano": start + 500_000_000,
+               "attributes": attributes, "status": {"code": "UNSET"}})
+        .to_string()
+    };
+    let spans = json!([
+        {"Id": "2a22ad6d7aeb6ef2", "Document": span("2a22ad6d7aeb6ef2", None, "POST /orders", "SERVER")},
+        {"Id": "48fec93dfe40959d", "Document": span("48fec93dfe40959d", Some("2a22ad6d7aeb6ef2"), "charge", "CLIENT")},
+    ]);
     server.route(START_RETRIEVAL, |_| {
         Reply::json(&json!({"RetrievalToken": "t"}))
     });
-    server.route(LIST_RETRIEVED, |_| {
-        Reply::json(&json!({"RetrievalStatus": "COMPLETE", "TraceFormat": "OTEL", "Traces": []}))
-    });
-    let error = source(&server)
-        .traces(trace_ids(1, FROM as u32))
-        .await
-        .unwrap_err();
-    assert!(error.to_string().contains("the OTEL format"), "{error}");
-    assert!(matches!(
-        error,
-        SourceError::Spans(SpansError::Format { .. })
-    ));
+    let answer = json!({"RetrievalStatus": "COMPLETE", "TraceFormat": "OTEL",
+                        "Traces": [{"Id": id, "Duration": 0.5, "Spans": spans}]});
+    server.route(LIST_RETRIEVED, move |_| Reply::json(&answer));
+    let traces = source(&server).traces(vec![id.clone()]).await.unwrap();
+    assert_eq!(traces.len(), 1);
+    let trace = &traces[0];
+    assert_eq!(trace.id, id);
+    let names: Vec<&str> = trace.spans.iter().map(|s| s.name()).collect();
+    assert_eq!(names, ["checkout", "payments"]);
+    assert_eq!(
+        trace.spans[1].parent,
+        Some(0),
+        "the CLIENT span under the SERVER span"
+    );
+    assert!(
+        trace.spans[1].segment.otel.is_some(),
+        "the OTel tab has the span"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

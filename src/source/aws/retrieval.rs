@@ -4,6 +4,7 @@
 //! pages; GetRetrievedTracesGraph for the map. A retrieval left before it ends (the worker
 //! aborted the request the user moved on from) is cancelled with CancelTraceRetrieval.
 
+mod otel;
 mod plan;
 
 use std::future::Future;
@@ -28,7 +29,8 @@ pub struct Retrieved {
     pub token: String,
 }
 
-/// Retrieves one batch of traces, in the XRAY format (segment documents).
+/// Retrieves one batch of traces, asking for the XRAY format (segment documents); an answer in
+/// the OTEL format goes through the translator.
 pub async fn retrieve(caller: &Arc<Caller>, batch: Batch) -> Result<Retrieved, SourceError> {
     let count = batch.ids.len();
     let output = caller
@@ -63,7 +65,7 @@ pub async fn retrieve(caller: &Arc<Caller>, batch: Batch) -> Result<Retrieved, S
                 })
                 .await?;
             if let Some(format) = output.trace_format.as_ref()
-                && *format != TraceFormatType::Xray
+                && !matches!(format, TraceFormatType::Xray | TraceFormatType::Otel)
             {
                 return Err(SpansError::Format {
                     format: format.as_str().to_owned(),
@@ -85,16 +87,28 @@ pub async fn retrieve(caller: &Arc<Caller>, batch: Batch) -> Result<Retrieved, S
     let mut fetched = Vec::new();
     let mut page: Option<String> = None;
     loop {
+        let in_otel = output.trace_format == Some(TraceFormatType::Otel);
         for trace in output.traces.take().unwrap_or_default() {
+            let id = trace.id.unwrap_or_default();
+            let spans: Vec<String> = trace
+                .spans
+                .unwrap_or_default()
+                .into_iter()
+                .filter_map(|span| span.document)
+                .collect();
+            let documents = if in_otel {
+                let (documents, problems) = otel::segment_documents(&id, &spans);
+                for problem in problems {
+                    caller.board.problem(problem);
+                }
+                documents
+            } else {
+                spans
+            };
             fetched.push(Fetched {
-                id: trace.id.unwrap_or_default(),
+                id,
                 limit_exceeded: false,
-                documents: trace
-                    .spans
-                    .unwrap_or_default()
-                    .into_iter()
-                    .filter_map(|span| span.document)
-                    .collect(),
+                documents,
             });
         }
         match next_page(output.next_token.take(), &page) {
