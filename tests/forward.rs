@@ -360,6 +360,8 @@ async fn what_the_listener_receives_reaches_moto_and_reads_back() {
     let url = moto.url();
     let listener = ListenerSource::start(ListenOptions {
         address: "127.0.0.1:0".parse().unwrap(),
+        otlp_http: None,
+        otlp_grpc: None,
         max_traces: 100,
         record: None,
         forward: Some(std::sync::Arc::new(Forwarder::start(writer(&url), quick()))),

@@ -36,7 +36,11 @@ pub enum Saved {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Listening {
+    /// The daemon's UDP address.
     pub address: SocketAddr,
+    /// OTLP/HTTP and OTLP/gRPC, when asked for.
+    pub otlp_http: Option<SocketAddr>,
+    pub otlp_grpc: Option<SocketAddr>,
     /// Completed traces kept, at most.
     pub max_traces: usize,
     /// Where every received document is appended.
@@ -67,6 +71,8 @@ impl Input {
             }
             Input::Listen(listening) => Arc::new(ListenerSource::start(ListenOptions {
                 address: listening.address,
+                otlp_http: listening.otlp_http,
+                otlp_grpc: listening.otlp_grpc,
                 max_traces: listening.max_traces,
                 record: listening.record.clone(),
                 forward: listening.forward.as_ref().map(|forwarding| {

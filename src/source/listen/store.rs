@@ -8,6 +8,15 @@ use crate::model::summary::{SharedValues, TraceSummary};
 use crate::model::{Document, Segment, Trace};
 use crate::source::Dataset;
 
+/// The inputs things arrive on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Via {
+    /// The daemon's datagrams: segment documents, or OTLP from ADOT in Lambda.
+    Udp,
+    Http,
+    Grpc,
+}
+
 /// Reasons for the most recent bad datagrams kept for the user to read.
 const RECENT_PROBLEMS: usize = 8;
 
@@ -16,7 +25,15 @@ pub const MAX_DOCUMENTS_PER_TRACE: usize = 20_000;
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Counters {
+    /// UDP datagrams, whatever they carried.
     pub datagrams: u64,
+    /// OTLP/HTTP and OTLP/gRPC requests, whatever they carried.
+    pub http_requests: u64,
+    pub grpc_requests: u64,
+    /// Spans that arrived in OTLP requests, over any input.
+    pub spans: u64,
+    /// Spans answered as rejected: over the per-request limit, or with ids X-Ray refuses.
+    pub rejected_spans: u64,
     pub documents: u64,
     pub malformed: u64,
     pub traces_seen: u64,
@@ -88,11 +105,30 @@ impl Store {
         self.problems.iter().cloned().collect()
     }
 
-    /// A datagram that carried no usable document, and why, with where it came from.
+    /// Counts what arrived on an input, before anything is made of it.
+    pub fn arrived(&mut self, via: Via) {
+        match via {
+            Via::Udp => self.counters.datagrams += 1,
+            Via::Http => self.counters.http_requests += 1,
+            Via::Grpc => self.counters.grpc_requests += 1,
+        }
+    }
+
+    /// Counts the spans of an OTLP request, and those of them answered as rejected.
+    pub fn arrived_spans(&mut self, spans: u64, rejected: u64) {
+        self.counters.spans += spans;
+        self.counters.rejected_spans += rejected;
+    }
+
+    /// Something that arrived and carried nothing usable, and why, with where it came from.
     pub fn reject(&mut self, from: &str, reason: String) {
-        self.counters.datagrams += 1;
         self.counters.malformed += 1;
         self.note(format!("{from}: {reason}"));
+    }
+
+    /// Something the user should know of what arrived, that loses nothing.
+    pub fn warn(&mut self, from: &str, problem: &str) {
+        self.note(format!("{from}: {problem}"));
     }
 
     fn note(&mut self, problem: String) {
@@ -120,7 +156,6 @@ impl Store {
             self.reject(from, "segment document without a trace_id".into());
             return false;
         };
-        self.counters.datagrams += 1;
         if !self.traces.contains_key(&trace_id) {
             self.make_room();
             let arrival = self.counters.traces_seen;

@@ -1,0 +1,121 @@
+//! OTLP/gRPC: the `TraceService/Export` call over HTTP/2, gzip accepted, answered with the
+//! same `partial_success` as OTLP/HTTP.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+use opentelemetry_proto::tonic::collector::trace::v1::trace_service_server::{
+    TraceService, TraceServiceServer,
+};
+use opentelemetry_proto::tonic::collector::trace::v1::{
+    ExportTraceServiceRequest, ExportTraceServiceResponse,
+};
+use tokio::net::TcpStream;
+use tonic::codec::CompressionEncoding;
+use tonic::codegen::Service;
+
+use super::super::store::Via;
+use super::Shared;
+
+/// gRPC's usual limit of one message, the OpenTelemetry Collector's too.
+pub const MAX_MESSAGE: usize = 4 * 1024 * 1024;
+
+/// Calls under way at once on one connection.
+const STREAMS_PER_CONNECTION: u32 = 4;
+
+/// Time one call has, from its headers to its answer.
+const CALL_TIMEOUT: Duration = Duration::from_secs(15);
+
+/// How often an idle connection is asked whether its client is still there, and how long
+/// the client has to answer.
+const KEEP_ALIVE: Duration = Duration::from_secs(30);
+const KEEP_ALIVE_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Where a call came from, put in its extensions by [`serve`].
+#[derive(Debug, Clone, Copy)]
+struct Peer(SocketAddr);
+
+pub struct Traces {
+    shared: Arc<Shared>,
+}
+
+#[tonic::async_trait]
+impl TraceService for Traces {
+    async fn export(
+        &self,
+        request: tonic::Request<ExportTraceServiceRequest>,
+    ) -> Result<tonic::Response<ExportTraceServiceResponse>, tonic::Status> {
+        let from = request
+            .extensions()
+            .get::<Peer>()
+            .map_or_else(|| "a gRPC client".to_owned(), |peer| peer.0.to_string());
+        let Ok(_decoding) = self.shared.decoding.acquire().await else {
+            return Err(tonic::Status::unavailable("the listener is stopping"));
+        };
+        let acceptance = self
+            .shared
+            .intake
+            .request(&from, request.into_inner(), true);
+        Ok(tonic::Response::new(ExportTraceServiceResponse {
+            partial_success: acceptance.partial_success(),
+        }))
+    }
+}
+
+pub fn service(shared: Arc<Shared>) -> TraceServiceServer<Traces> {
+    TraceServiceServer::new(Traces { shared })
+        .accept_compressed(CompressionEncoding::Gzip)
+        .max_decoding_message_size(MAX_MESSAGE)
+}
+
+pub async fn serve(
+    stream: TcpStream,
+    peer: SocketAddr,
+    shared: Arc<Shared>,
+    service: TraceServiceServer<Traces>,
+) {
+    let per_call =
+        hyper::service::service_fn(move |mut request: http::Request<hyper::body::Incoming>| {
+            let mut service = service.clone();
+            let shared = Arc::clone(&shared);
+            async move {
+                shared.intake.arrived(Via::Grpc);
+                request.extensions_mut().insert(Peer(peer));
+                let answer = match tokio::time::timeout(CALL_TIMEOUT, service.call(request)).await {
+                    Ok(Ok(answer)) => answer,
+                    Ok(Err(never)) => match never {},
+                    Err(_) => {
+                        shared.intake.malformed(
+                            &peer.to_string(),
+                            format!(
+                                "OTLP/gRPC: the call did not complete within {} s",
+                                CALL_TIMEOUT.as_secs()
+                            ),
+                        );
+                        tonic::Status::deadline_exceeded("the request did not arrive in time")
+                            .into_http()
+                    }
+                };
+                if let Some(status) = tonic::Status::from_header_map(answer.headers())
+                    && status.code() != tonic::Code::Ok
+                {
+                    let reason = format!(
+                        "OTLP/gRPC: {:?}: {}",
+                        status.code(),
+                        crate::text::fit(status.message(), 200)
+                    );
+                    shared.intake.malformed(&peer.to_string(), reason);
+                }
+                Ok::<_, std::convert::Infallible>(answer)
+            }
+        });
+    let _ = hyper::server::conn::http2::Builder::new(TokioExecutor::new())
+        .timer(TokioTimer::new())
+        .keep_alive_interval(KEEP_ALIVE)
+        .keep_alive_timeout(KEEP_ALIVE_TIMEOUT)
+        .max_concurrent_streams(STREAMS_PER_CONNECTION)
+        .serve_connection(TokioIo::new(stream), per_call)
+        .await;
+}
