@@ -317,3 +317,52 @@ fn a_recording_of_otlp_reopens_as_the_same_trace_with_its_otel_tab() {
         assert_eq!(reopened.spans, trace(&listener, id).spans);
     }
 }
+
+#[test]
+fn broken_otlp_datagrams_are_counted_and_explained_and_the_rest_still_arrives() {
+    let listener = start(None);
+    let socket = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    let header = "{\"format\":\"json\",\"version\":1}\n";
+    let broken: [&[u8]; 3] = [
+        b"T1S%%% not base64 %%%",
+        // Valid base64 of bytes that are no protobuf request: a field of length 2^32.
+        b"T1SCv////8P",
+        // Base64 of a request cut in the middle of a span.
+        b"T1UCgwSCAoAEgQKAg==",
+    ];
+    for body in broken {
+        let mut datagram = header.as_bytes().to_vec();
+        datagram.extend_from_slice(body);
+        socket.send_to(&datagram, listener.address()).unwrap();
+    }
+    let id = send_with_otel("udp", &listener);
+    wait_for_documents(&listener, 5);
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while listener.counters().malformed < 3 && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let counters = listener.counters();
+    assert_eq!(
+        (counters.datagrams, counters.malformed),
+        (4, 3),
+        "{counters:?}"
+    );
+    check_the_checkout(&trace(&listener, &id), true);
+    let status = listener.status().unwrap();
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while status.borrow().problems.len() < 3 && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let problems = status.borrow().problems.join("\n");
+    assert!(
+        problems.contains("an OTLP datagram whose base64 is broken"),
+        "{problems}"
+    );
+    assert_eq!(
+        problems
+            .matches("not an OTLP protobuf trace request")
+            .count(),
+        2,
+        "{problems}"
+    );
+}

@@ -16,7 +16,7 @@ use tokio::time::Instant;
 pub const MAX_BODY: usize = 16 * 1024 * 1024;
 
 /// Time a client has to send the whole body.
-pub const BODY_TIMEOUT: Duration = Duration::from_secs(15);
+pub const BODY_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// The bytes of bodies held at once, over every connection, in units of [`BUDGET_UNIT`].
 pub const BUDGET_UNITS: usize = 64 * 1024;
@@ -24,7 +24,10 @@ pub const BUDGET_UNIT: usize = 1024;
 
 #[derive(Debug, PartialEq, Eq)]
 pub enum Refusal {
-    TooLarge,
+    /// Over [`MAX_BODY`] as sent, or once decompressed.
+    TooLarge {
+        decompressed: bool,
+    },
     /// The client stopped sending, or sent too slowly; what had arrived by then.
     TooSlow {
         received: usize,
@@ -62,7 +65,9 @@ pub async fn read(body: Incoming, budget: &Arc<Semaphore>) -> Result<Held, Refus
             continue;
         };
         if bytes.len() + data.len() > MAX_BODY {
-            return Err(Refusal::TooLarge);
+            return Err(Refusal::TooLarge {
+                decompressed: false,
+            });
         }
         let units = u32::try_from(data.len().div_ceil(BUDGET_UNIT)).unwrap_or(u32::MAX);
         let permit =
@@ -93,7 +98,7 @@ pub fn gunzip(compressed: &[u8]) -> Result<Vec<u8>, Refusal> {
         .read_to_end(&mut out)
         .map_err(|error| Refusal::Broken(format!("the gzip body does not decompress: {error}")))?;
     if out.len() > MAX_BODY {
-        return Err(Refusal::TooLarge);
+        return Err(Refusal::TooLarge { decompressed: true });
     }
     Ok(out)
 }
@@ -114,7 +119,7 @@ mod tests {
         assert_eq!(gunzip(&gzip(b"spans")).unwrap(), b"spans");
         let bomb = gzip(&vec![0u8; MAX_BODY + 1]);
         assert!(bomb.len() < 64 * 1024, "{} bytes", bomb.len());
-        assert_eq!(gunzip(&bomb), Err(Refusal::TooLarge));
+        assert_eq!(gunzip(&bomb), Err(Refusal::TooLarge { decompressed: true }));
         assert!(matches!(gunzip(b"not gzip"), Err(Refusal::Broken(_))));
     }
 }

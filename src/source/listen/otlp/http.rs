@@ -83,7 +83,9 @@ async fn take(request: Request<Incoming>, from: &str, shared: &Shared) -> Result
         .get(CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
     if declared.is_some_and(|length| length > MAX_BODY as u64) {
-        return Err(fail(Refusal::TooLarge));
+        return Err(fail(Refusal::TooLarge {
+            decompressed: false,
+        }));
     }
     let held = body::read(body, &shared.body_budget).await.map_err(fail)?;
     let Ok(_decoding) = shared.decoding.acquire().await else {
@@ -175,10 +177,15 @@ fn check(parts: &http::request::Parts) -> Result<(Encoding, bool), Refused> {
 
 fn describe(refusal: Refusal) -> (String, StatusCode) {
     match refusal {
-        Refusal::TooLarge => (
+        Refusal::TooLarge { decompressed } => (
             format!(
-                "a body over {} MB (after decompression)",
-                MAX_BODY / (1024 * 1024)
+                "a body over {} MB{}",
+                MAX_BODY / (1024 * 1024),
+                if decompressed {
+                    " once decompressed"
+                } else {
+                    ""
+                }
             ),
             StatusCode::PAYLOAD_TOO_LARGE,
         ),
