@@ -9,6 +9,7 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
 
 use crate::codec::otel::{self, ExportTraceServiceRequest, TranslateOptions};
+use crate::model::Segment;
 use crate::send::forward::Forwarder;
 
 use super::acceptance::{self, Acceptance, MAX_SPANS_PER_REQUEST};
@@ -60,7 +61,13 @@ impl Intake {
         }
         match datagram::body(text) {
             Body::Document(document) => {
-                let kept = self.store().receive(&from, document);
+                let segment = Segment::parse(document);
+                let (kept, evicted) = {
+                    let mut store = self.store();
+                    let kept = store.receive_parsed(&from, document.to_owned(), segment);
+                    (kept, store.take_evicted())
+                };
+                drop(evicted);
                 if kept {
                     self.record([document]);
                 }
@@ -99,23 +106,35 @@ impl Intake {
             ..TranslateOptions::default()
         };
         let translated = otel::translate(&request, &options);
-        let mut kept = Vec::with_capacity(translated.documents.len());
-        {
+        let recording = lock(&self.recorder).is_some();
+        let parsed: Vec<_> = translated
+            .documents
+            .into_iter()
+            .map(|text| {
+                let segment = Segment::parse(&text);
+                (text, segment)
+            })
+            .collect();
+        let mut kept = Vec::new();
+        let evicted = {
             let mut store = self.store();
             store.arrived_spans(
                 u64::try_from(arrived).unwrap_or(u64::MAX),
                 u64::try_from(cut + refused.count).unwrap_or(u64::MAX),
             );
-            for document in &translated.documents {
-                if store.receive(from, document) {
-                    kept.push(document.as_str());
+            for (text, segment) in parsed {
+                let copy = recording.then(|| text.clone());
+                if store.receive_parsed(from, text, segment) {
+                    kept.extend(copy);
                 }
             }
             for problem in translated.problems.iter().take(PROBLEMS_NOTED_PER_REQUEST) {
                 store.warn(from, problem);
             }
-        }
-        self.record(kept);
+            store.take_evicted()
+        };
+        drop(evicted);
+        self.record(kept.iter().map(String::as_str));
         let acceptance = Acceptance::of(cut, &refused, &translated.problems);
         if acceptance.rejected_spans > 0 {
             self.store().warn(from, &acceptance.message);

@@ -71,6 +71,14 @@ pub struct Store {
     generation: u64,
     snapshot: Option<Arc<Dataset>>,
     shared: SharedValues,
+    /// Traces evicted and not yet freed: freeing a large trace takes a while, better done
+    /// with the store unlocked ([`Store::take_evicted`]).
+    evicted: Vec<Entry>,
+}
+
+/// Evicted traces, freed when this is dropped.
+pub struct Evicted {
+    _entries: Vec<Entry>,
 }
 
 impl Store {
@@ -85,6 +93,7 @@ impl Store {
             generation: 0,
             snapshot: None,
             shared: SharedValues::default(),
+            evicted: Vec::new(),
         }
     }
 
@@ -141,7 +150,17 @@ impl Store {
     /// Takes one segment document's text; a document that is not one is counted as malformed.
     /// Returns whether it was kept.
     pub fn receive(&mut self, from: &str, text: &str) -> bool {
-        let segment = match Segment::parse(text) {
+        self.receive_parsed(from, text.to_owned(), Segment::parse(text))
+    }
+
+    /// Like [`Store::receive`], with the document parsed before the store was locked.
+    pub fn receive_parsed(
+        &mut self,
+        from: &str,
+        text: String,
+        parsed: Result<Segment, serde_json::Error>,
+    ) -> bool {
+        let segment = match parsed {
             Ok(segment) => segment,
             Err(error) => {
                 self.reject(from, format!("not a segment document: {error}"));
@@ -184,10 +203,7 @@ impl Store {
         if entry.pending.is_empty() {
             self.dirty.push(trace_id);
         }
-        entry.pending.push(Document {
-            text: text.to_owned(),
-            segment,
-        });
+        entry.pending.push(Document { text, segment });
         self.counters.documents += 1;
         true
     }
@@ -204,15 +220,23 @@ impl Store {
                 .map(|(arrival, id)| (*arrival, id.clone()));
             let Some((arrival, id)) = victim else { return };
             self.arrivals.remove(&arrival);
-            self.traces.remove(&id);
+            self.evicted.extend(self.traces.remove(&id));
             self.counters.evicted += 1;
             self.snapshot = None;
+        }
+    }
+
+    /// The traces evicted since the last call, to be freed once the store is unlocked.
+    pub fn take_evicted(&mut self) -> Evicted {
+        Evicted {
+            _entries: std::mem::take(&mut self.evicted),
         }
     }
 
     /// Assembles the traces that received documents since the last call. Returns whether
     /// anything changed.
     pub fn assemble_pending(&mut self) -> bool {
+        self.evicted.clear();
         let dirty = std::mem::take(&mut self.dirty);
         let mut changed = false;
         for id in dirty {

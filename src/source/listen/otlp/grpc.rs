@@ -54,10 +54,11 @@ impl TraceService for Traces {
         let Ok(_decoding) = self.shared.decoding.acquire().await else {
             return Err(tonic::Status::unavailable("the listener is stopping"));
         };
-        let acceptance = self
-            .shared
-            .intake
-            .request(&from, request.into_inner(), true);
+        let intake = Arc::clone(&self.shared.intake);
+        let request = request.into_inner();
+        let acceptance = tokio::task::spawn_blocking(move || intake.request(&from, request, true))
+            .await
+            .map_err(|_| tonic::Status::unavailable("the listener is stopping"))?;
         Ok(tonic::Response::new(ExportTraceServiceResponse {
             partial_success: acceptance.partial_success(),
         }))

@@ -15,7 +15,9 @@ use hyper::body::Incoming;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::net::TcpStream;
 
-use crate::codec::otel;
+use bytes::Bytes;
+
+use crate::codec::otel::{self, ExportTraceServiceRequest};
 
 use super::super::store::Via;
 use super::Shared;
@@ -30,7 +32,7 @@ const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
 pub async fn serve(stream: TcpStream, peer: SocketAddr, shared: Arc<Shared>) {
     let service = hyper::service::service_fn(move |request| {
         let shared = Arc::clone(&shared);
-        async move { Ok::<_, Infallible>(answer(request, peer, &shared).await) }
+        async move { Ok::<_, Infallible>(answer(request, peer, shared).await) }
     });
     let _ = hyper::server::conn::http1::Builder::new()
         .timer(TokioTimer::new())
@@ -45,10 +47,10 @@ struct Refused {
     reply: Box<Reply>,
 }
 
-async fn answer(request: Request<Incoming>, peer: SocketAddr, shared: &Shared) -> Reply {
+async fn answer(request: Request<Incoming>, peer: SocketAddr, shared: Arc<Shared>) -> Reply {
     let from = peer.to_string();
     shared.intake.arrived(Via::Http);
-    match take(request, &from, shared).await {
+    match take(request, &from, &shared).await {
         Ok(reply) => reply,
         Err(refused) => {
             shared
@@ -91,14 +93,28 @@ async fn take(request: Request<Incoming>, from: &str, shared: &Shared) -> Result
     let Ok(_decoding) = shared.decoding.acquire().await else {
         return Err(fail(Refusal::Busy));
     };
-    let decompressed;
-    let bytes: &[u8] = if gzip {
-        decompressed = body::gunzip(&held.bytes).map_err(fail)?;
-        &decompressed
-    } else {
-        &held.bytes
-    };
-    let decoded = match encoding {
+    let intake = Arc::clone(&shared.intake);
+    let from = from.to_owned();
+    // Decoding and translating take the CPU for a while: off the threads that serve sockets.
+    let taken = tokio::task::spawn_blocking(move || {
+        let bytes = if gzip {
+            Bytes::from(body::gunzip(&held.bytes)?)
+        } else {
+            held.bytes.clone()
+        };
+        let request = decode(encoding, &bytes).map_err(Refusal::Broken)?;
+        Ok(intake.request(&from, request, true))
+    })
+    .await;
+    match taken {
+        Ok(Ok(acceptance)) => Ok(reply::accepted(encoding, &acceptance)),
+        Ok(Err(refusal)) => Err(fail(refusal)),
+        Err(_) => Err(fail(Refusal::Busy)),
+    }
+}
+
+fn decode(encoding: Encoding, bytes: &[u8]) -> Result<ExportTraceServiceRequest, String> {
+    match encoding {
         Encoding::Protobuf => otel::decode_protobuf(bytes),
         Encoding::Json => match std::str::from_utf8(bytes) {
             Ok(text) => otel::decode_json(text),
@@ -106,10 +122,7 @@ async fn take(request: Request<Incoming>, from: &str, shared: &Shared) -> Result
                 "not an OTLP/JSON trace request: not UTF-8 ({error})"
             )),
         },
-    };
-    let request = decoded.map_err(|why| fail(Refusal::Broken(why)))?;
-    let acceptance = shared.intake.request(from, request, true);
-    Ok(reply::accepted(encoding, &acceptance))
+    }
 }
 
 /// The request's encoding and whether it is gzip, or why it is not an OTLP request.
