@@ -206,6 +206,7 @@ fn check_the_checkout(trace: &Trace, sampled: bool) {
             .segment
             .otel
             .as_ref()
+            .and_then(|raw| raw.read())
             .expect("every span keeps its OTel");
         assert_eq!(otel["sampled"], sampled, "{}", span.name());
     }
