@@ -276,7 +276,7 @@ fn bodies_over_the_limit_are_413_however_they_come() {
         String::from_utf8_lossy(&head[..read])
     );
 
-    // A gzip bomb: 17 MB of zeros in about 17 KB.
+    // A gzip bomb: 9 MB of zeros in about 9 KB.
     let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
     encoder
         .write_all(&vec![0u8; MAX_BODY + 1024 * 1024])
@@ -302,7 +302,7 @@ fn bodies_over_the_limit_are_413_however_they_come() {
         status.message
     );
     let problems = problems(&listener, "once decompressed");
-    assert!(problems.contains("a body over 16 MB"), "{problems}");
+    assert!(problems.contains("a body over 8 MB"), "{problems}");
 }
 
 #[test]
@@ -496,6 +496,25 @@ fn grpc_answers_partial_success_too() {
     assert_eq!(partial.rejected_spans, 1);
     assert!(partial.error_message.contains("trace id is all zeros"));
     assert_eq!(listener.counters().grpc_requests, 1);
+}
+
+#[test]
+fn grpc_messages_over_four_megabytes_are_refused_and_counted() {
+    let (listener, _) = start();
+    let grpc = listener.otlp_grpc().unwrap().unwrap();
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let status = runtime.block_on(async {
+        let mut client = TraceServiceClient::connect(format!("http://{grpc}"))
+            .await
+            .unwrap();
+        let mut big = span(good_trace_id(10), 1, "big");
+        big.name = "x".repeat(5 * 1024 * 1024);
+        client.export(request(vec![big])).await.unwrap_err()
+    });
+    assert_eq!(status.code(), tonic::Code::OutOfRange, "{status:?}");
+    problems(&listener, "OTLP/gRPC: OutOfRange");
+    assert_eq!(listener.counters().malformed, 1);
+    assert_eq!(listener.trace_count(), 0);
 }
 
 #[test]

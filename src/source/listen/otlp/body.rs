@@ -12,8 +12,9 @@ use hyper::body::Incoming;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio::time::Instant;
 
-/// The largest request body, before and after decompression.
-pub const MAX_BODY: usize = 16 * 1024 * 1024;
+/// The largest request body, before and after decompression: more than X-Ray takes in one
+/// request (5 MB). Decoded, a hostile body of empty spans takes about 130 times its size.
+pub const MAX_BODY: usize = 8 * 1024 * 1024;
 
 /// Time a client has to send the whole body.
 pub const BODY_TIMEOUT: Duration = Duration::from_secs(10);
@@ -35,6 +36,29 @@ pub enum Refusal {
     /// Every connection together holds as much as the budget allows.
     Busy,
     Broken(String),
+}
+
+impl Refusal {
+    /// Why, in words for the user.
+    pub fn reason(self) -> String {
+        match self {
+            Refusal::TooLarge { decompressed } => format!(
+                "a body over {} MB{}",
+                MAX_BODY / (1024 * 1024),
+                if decompressed {
+                    " once decompressed"
+                } else {
+                    ""
+                }
+            ),
+            Refusal::TooSlow { received } => format!(
+                "the body did not arrive within {} s ({received} bytes had)",
+                BODY_TIMEOUT.as_secs()
+            ),
+            Refusal::Busy => "too many bodies arriving at once; try again".to_owned(),
+            Refusal::Broken(why) => why,
+        }
+    }
 }
 
 /// A body's bytes, with the part of the budget they hold.

@@ -189,30 +189,11 @@ fn check(parts: &http::request::Parts) -> Result<(Encoding, bool), Refused> {
 }
 
 fn describe(refusal: Refusal) -> (String, StatusCode) {
-    match refusal {
-        Refusal::TooLarge { decompressed } => (
-            format!(
-                "a body over {} MB{}",
-                MAX_BODY / (1024 * 1024),
-                if decompressed {
-                    " once decompressed"
-                } else {
-                    ""
-                }
-            ),
-            StatusCode::PAYLOAD_TOO_LARGE,
-        ),
-        Refusal::TooSlow { received } => (
-            format!(
-                "the body did not arrive within {} s ({received} bytes had)",
-                body::BODY_TIMEOUT.as_secs()
-            ),
-            StatusCode::REQUEST_TIMEOUT,
-        ),
-        Refusal::Busy => (
-            "too many bodies arriving at once; try again".to_owned(),
-            StatusCode::SERVICE_UNAVAILABLE,
-        ),
-        Refusal::Broken(why) => (why, StatusCode::BAD_REQUEST),
-    }
+    let status = match refusal {
+        Refusal::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+        Refusal::TooSlow { .. } => StatusCode::REQUEST_TIMEOUT,
+        Refusal::Busy => StatusCode::SERVICE_UNAVAILABLE,
+        Refusal::Broken(_) => StatusCode::BAD_REQUEST,
+    };
+    (refusal.reason(), status)
 }
