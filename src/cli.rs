@@ -8,7 +8,7 @@ use clap::Parser;
 ///
 /// Sources: live AWS X-Ray (the default: credentials, region and profile are found as the AWS
 /// CLI finds them), the bundled demo data (--demo), saved files (--file) or SDKs sending to
-/// a local listener in the X-Ray daemon's place (--listen).
+/// a local listener in the X-Ray daemon's place that also takes OpenTelemetry (--listen).
 #[derive(Debug, Parser)]
 #[command(name = "xray-tui", version, about, long_about = None)]
 pub struct Cli {
@@ -22,10 +22,23 @@ pub struct Cli {
     #[arg(long, value_name = "PATH")]
     pub file: Vec<PathBuf>,
 
-    /// Stand in for the X-Ray daemon: receive segments from SDKs over UDP on this address
-    /// (default 127.0.0.1:2000; point applications at it with AWS_XRAY_DAEMON_ADDRESS).
-    #[arg(long, value_name = "ADDR", num_args = 0..=1, default_missing_value = crate::source::listen::DEFAULT_ADDRESS, conflicts_with_all = ["demo", "file"])]
-    pub listen: Option<String>,
+    /// Stand in for the X-Ray daemon and an OpenTelemetry endpoint. Alone, it takes UDP on
+    /// 127.0.0.1:2000 (X-Ray SDKs; ADOT in Lambda), OTLP/HTTP on 127.0.0.1:4318 and
+    /// OTLP/gRPC on 127.0.0.1:4317; with ADDR, UDP on ADDR only (add --otlp-http or
+    /// --otlp-grpc for those).
+    #[arg(long, value_name = "ADDR", num_args = 0..=1, conflicts_with_all = ["demo", "file"])]
+    pub listen: Option<Option<String>>,
+
+    /// With --listen: take OTLP/HTTP (POST /v1/traces) on this address (default
+    /// 127.0.0.1:4318; point exporters at it with OTEL_EXPORTER_OTLP_ENDPOINT=http://ADDR).
+    #[arg(long, value_name = "ADDR", num_args = 0..=1, default_missing_value = crate::source::listen::DEFAULT_OTLP_HTTP, requires = "listen")]
+    pub otlp_http: Option<String>,
+
+    /// With --listen: take OTLP/gRPC on this address (default 127.0.0.1:4317; point
+    /// exporters at it with OTEL_EXPORTER_OTLP_PROTOCOL=grpc and
+    /// OTEL_EXPORTER_OTLP_ENDPOINT=http://ADDR).
+    #[arg(long, value_name = "ADDR", num_args = 0..=1, default_missing_value = crate::source::listen::DEFAULT_OTLP_GRPC, requires = "listen")]
+    pub otlp_grpc: Option<String>,
 
     /// With --listen: keep at most this many traces, dropping the oldest completed ones.
     #[arg(long, value_name = "N", default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(1..))]

@@ -2,6 +2,7 @@
 //! the run: what to open, what to do with it, and with which settings. Nothing below reads the
 //! flags. Also the one error a run can end with, and its exit code.
 
+use std::net::SocketAddr;
 use std::process::ExitCode;
 
 use crate::aws::{ConnectOptions, Timeouts};
@@ -94,7 +95,8 @@ impl StartError {
 /// The input the flags name, before its settings are worked out.
 enum Named<'a> {
     Saved(Saved),
-    Listen(&'a str),
+    /// `--listen`, with its address when one was given.
+    Listen(Option<&'a str>),
     Aws,
 }
 
@@ -104,10 +106,27 @@ fn named(cli: &Cli) -> Named<'_> {
     } else if !cli.file.is_empty() {
         Named::Saved(Saved::Files(cli.file.clone()))
     } else if let Some(address) = &cli.listen {
-        Named::Listen(address)
+        Named::Listen(address.as_deref())
     } else {
         Named::Aws
     }
+}
+
+/// An OTLP input's address: the one given with its flag; otherwise, when `--listen` came
+/// without an address, the default.
+fn otlp_address(
+    given: &Option<String>,
+    listen: Option<&str>,
+    default: &str,
+) -> Result<Option<SocketAddr>, StartError> {
+    let text = match (given, listen) {
+        (Some(given), _) => given.as_str(),
+        (None, None) => default,
+        (None, Some(_)) => return Ok(None),
+    };
+    listen::parse_address(text)
+        .map(Some)
+        .map_err(StartError::Usage)
 }
 
 impl Start {
@@ -158,7 +177,10 @@ impl Start {
         let input = match named {
             Named::Saved(saved) => Input::Saved(saved),
             Named::Listen(address) => Input::Listen(Listening {
-                address: listen::parse_address(address).map_err(StartError::Usage)?,
+                address: listen::parse_address(address.unwrap_or(listen::DEFAULT_ADDRESS))
+                    .map_err(StartError::Usage)?,
+                otlp_http: otlp_address(&cli.otlp_http, address, listen::DEFAULT_OTLP_HTTP)?,
+                otlp_grpc: otlp_address(&cli.otlp_grpc, address, listen::DEFAULT_OTLP_GRPC)?,
                 max_traces: usize::try_from(cli.max_traces).unwrap_or(usize::MAX),
                 record: cli.record.clone(),
                 forward: cli.forward.then(|| Forwarding {
@@ -239,7 +261,6 @@ fn range(cli: &Cli, config: &Config, input: &Input) -> Result<TimeRange, StartEr
 
 #[cfg(test)]
 mod tests {
-    use std::net::SocketAddr;
     use std::path::PathBuf;
 
     use clap::Parser;
@@ -286,6 +307,8 @@ mod tests {
             explored(&["--listen", "--max-traces", "50"], &none).0,
             Input::Listen(Listening {
                 address: SocketAddr::from(([127, 0, 0, 1], 2000)),
+                otlp_http: Some(SocketAddr::from(([127, 0, 0, 1], 4318))),
+                otlp_grpc: Some(SocketAddr::from(([127, 0, 0, 1], 4317))),
                 max_traces: 50,
                 record: None,
                 forward: None,
@@ -312,6 +335,48 @@ mod tests {
                 sampling: true,
                 tuning: Tuning::default(),
             })
+        );
+    }
+
+    #[test]
+    fn listen_alone_opens_every_input_and_an_address_names_udp_only() {
+        let none = Config::default();
+        let listening = |args: &[&str]| {
+            let Input::Listen(listening) = explored(args, &none).0 else {
+                panic!("not a listener: {args:?}");
+            };
+            (
+                listening.address.to_string(),
+                listening.otlp_http.map(|a| a.to_string()),
+                listening.otlp_grpc.map(|a| a.to_string()),
+            )
+        };
+        let text = |a: &str| Some(a.to_owned());
+        assert_eq!(
+            listening(&["--listen", "3000"]),
+            ("127.0.0.1:3000".into(), None, None)
+        );
+        assert_eq!(
+            listening(&["--listen", "3000", "--otlp-http"]),
+            ("127.0.0.1:3000".into(), text("127.0.0.1:4318"), None)
+        );
+        assert_eq!(
+            listening(&[
+                "--listen",
+                "--otlp-http",
+                "5000",
+                "--otlp-grpc",
+                "[::1]:5001"
+            ]),
+            (
+                "127.0.0.1:2000".into(),
+                text("127.0.0.1:5000"),
+                text("[::1]:5001")
+            )
+        );
+        assert!(
+            Cli::try_parse_from(["xray-tui", "--otlp-http", "5000"]).is_err(),
+            "the OTLP inputs are part of the listener"
         );
     }
 

@@ -312,6 +312,31 @@ fn listen_says_which_address_it_cannot_have_and_why() {
 }
 
 #[test]
+fn a_taken_otlp_port_leaves_the_listener_running_on_its_other_inputs() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = taken.local_addr().unwrap().to_string();
+    let output = run(&[
+        "--listen",
+        "127.0.0.1:0",
+        "--otlp-http",
+        &address,
+        "--otlp-grpc",
+        "127.0.0.1:0",
+        "--print",
+        "list",
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let title = stdout(&output).lines().next().unwrap().to_owned();
+    assert!(title.contains(" udp 127.0.0.1:"), "{title}");
+    assert!(title.contains(" · grpc 127.0.0.1:"), "{title}");
+    assert!(!title.contains("http"), "{title}");
+
+    let output = run(&["--otlp-http", "4318"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("--listen"), "{}", stderr(&output));
+}
+
+#[test]
 fn time_range_flags_are_checked() {
     let output = run(&["--demo", "--since", "ten", "--print", "list"]);
     assert_eq!(output.status.code(), Some(2));

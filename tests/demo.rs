@@ -309,7 +309,7 @@ fn a_refused_cache_shows_its_exception_where_and_when_it_happened() {
     assert!(shown.contains("ConnectionRefusedError"), "{shown}");
     assert!(shown.contains("connect_check_health"), "{shown}");
     // The event's time moved with the trace: it happened within the span, not a month away.
-    let otel = span.segment.otel.as_deref().unwrap();
+    let otel = span.segment.otel.as_ref().and_then(|o| o.read()).unwrap();
     let event_time = otel["events"][0]["time"].as_f64().unwrap();
     assert!((span.start()..=span.segment.end_time.unwrap()).contains(&event_time));
     let lines = xray_tui::app::details::build(trace, failed, Tab::Otel);

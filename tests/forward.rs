@@ -12,9 +12,10 @@ use aws_config::SdkConfig;
 use serde_json::{Value, json};
 use xray_tui::aws::ConnectOptions;
 use xray_tui::send::forward::{ForwardOptions, Forwarder};
+use xray_tui::send::otlp::{OtlpExporter, OtlpForwardOptions, OtlpForwarder};
 use xray_tui::send::writer::Writer;
 use xray_tui::source::TraceSource;
-use xray_tui::source::listen::{ListenOptions, ListenerSource};
+use xray_tui::source::listen::{Forwarders, ListenOptions, ListenerSource};
 
 use aws_server::moto::Moto;
 use aws_server::{Reply, Server, fixture};
@@ -360,9 +361,17 @@ async fn what_the_listener_receives_reaches_moto_and_reads_back() {
     let url = moto.url();
     let listener = ListenerSource::start(ListenOptions {
         address: "127.0.0.1:0".parse().unwrap(),
+        otlp_http: None,
+        otlp_grpc: None,
         max_traces: 100,
         record: None,
-        forward: Some(std::sync::Arc::new(Forwarder::start(writer(&url), quick()))),
+        forward: Some(Forwarders {
+            documents: std::sync::Arc::new(Forwarder::start(writer(&url), quick())),
+            otlp: OtlpForwarder::start(
+                OtlpExporter::with_sdk_config(sdk_config(&url), ConnectOptions::default()),
+                OtlpForwardOptions::default(),
+            ),
+        }),
     })
     .unwrap();
     // The recorded real Lambda trace, moved to now, as an SDK would send it.

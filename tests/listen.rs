@@ -17,6 +17,8 @@ use futures::StreamExt;
 fn start(max_traces: usize, record: Option<PathBuf>) -> ListenerSource {
     ListenerSource::start(ListenOptions {
         address: "127.0.0.1:0".parse().unwrap(),
+        otlp_http: None,
+        otlp_grpc: None,
         max_traces,
         record,
         forward: None,

@@ -453,3 +453,78 @@ async fn finishing_sends_what_is_queued_or_says_what_was_left() {
         "{said}"
     );
 }
+
+/// An OTLP/HTTP request to the listener, written by hand: the listener is the system under
+/// test here, not the client.
+fn post_to_listener(address: std::net::SocketAddr, body: &[u8]) -> String {
+    use std::io::Write;
+    let mut stream = std::net::TcpStream::connect(address).unwrap();
+    let head = format!(
+        "POST /v1/traces HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/x-protobuf\r\n\
+         Content-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    stream.write_all(head.as_bytes()).unwrap();
+    stream.write_all(body).unwrap();
+    let mut answer = String::new();
+    let mut bytes = Vec::new();
+    stream.read_to_end(&mut bytes).unwrap();
+    answer.push_str(&String::from_utf8_lossy(&bytes));
+    answer
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn otlp_the_listener_receives_goes_on_to_x_rays_otlp_endpoint_with_forward() {
+    use xray_tui::send::forward::{ForwardOptions, Forwarder};
+    use xray_tui::send::writer::Writer;
+    use xray_tui::source::TraceSource;
+    use xray_tui::source::listen::{Forwarders, ListenOptions, ListenerSource};
+
+    let server = Server::start();
+    ok(&server);
+    let url = server.url();
+    let writer = Writer::with_sdk_config(
+        aws_server::sdk_config(&url, Duration::from_secs(2)),
+        ConnectOptions::default(),
+    );
+    let documents = ForwardOptions {
+        telemetry_every: None,
+        ..ForwardOptions::default()
+    };
+    let any: std::net::SocketAddr = "127.0.0.1:0".parse().unwrap();
+    let listener = ListenerSource::start(ListenOptions {
+        address: any,
+        otlp_http: Some(any),
+        otlp_grpc: None,
+        max_traces: 100,
+        record: None,
+        forward: Some(Forwarders {
+            documents: Arc::new(Forwarder::start(writer, documents)),
+            otlp: start(&url, quick()),
+        }),
+    })
+    .unwrap();
+    let http = listener.otlp_http().unwrap().unwrap();
+    let offered = request("cart", 1, 25);
+    let body = offered.encode_to_vec();
+    let answer = tokio::task::spawn_blocking(move || post_to_listener(http, &body))
+        .await
+        .unwrap();
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    wait_until("the spans reach X-Ray's OTLP endpoint", || {
+        span_ids(&server).concat().len() == 25
+    })
+    .await;
+    let requests = server.requests_to(TRACES_PATH);
+    assert_eq!(decoded(&requests[0]), offered, "forwarded as they came");
+    assert!(
+        server.requests_to("/TraceSegments").is_empty(),
+        "OTLP does not go through PutTraceSegments"
+    );
+    let status = listener.status().unwrap();
+    wait_until("the status line counts them", || {
+        status.borrow().activity.contains("OTLP 25 spans sent")
+    })
+    .await;
+    assert_eq!(listener.finish().await, None, "nothing left at exit");
+}

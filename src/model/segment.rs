@@ -70,12 +70,14 @@ pub struct Segment {
     #[serde(deserialize_with = "lenient::object")]
     pub service: Option<Service>,
     /// The OpenTelemetry span this document was translated from, as it arrived: kind, status,
-    /// attributes, resource, scope, events, links and whether it was sampled.
+    /// attributes, resource, scope, events, links and whether it was sampled. Kept as its
+    /// JSON and read when shown: read into values for every span, it was most of the time
+    /// taking OTLP spans and of the memory they hold.
     #[serde(
-        deserialize_with = "lenient::object",
+        deserialize_with = "RawObject::lenient",
         skip_serializing_if = "Option::is_none"
     )]
-    pub otel: Option<Box<Value>>,
+    pub otel: Option<RawObject>,
     #[serde(
         deserialize_with = "subsegments",
         skip_serializing_if = "Vec::is_empty"
@@ -84,6 +86,34 @@ pub struct Segment {
     /// Subsegments nested deeper than [`MAX_NESTING`] inside this document, skipped unread.
     #[serde(skip)]
     pub nested_too_deep: u32,
+}
+
+/// A JSON object kept as its text.
+#[derive(Debug, Clone, Serialize)]
+#[serde(transparent)]
+pub struct RawObject(Box<serde_json::value::RawValue>);
+
+impl PartialEq for RawObject {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.get() == other.0.get()
+    }
+}
+
+impl RawObject {
+    /// The object's values; `None` only if the text is not JSON, which a parsed one always is.
+    pub fn read(&self) -> Option<Value> {
+        serde_json::from_str(self.0.get()).ok()
+    }
+
+    pub fn text(&self) -> &str {
+        self.0.get()
+    }
+
+    /// An object as it came, or `None` for any other value.
+    fn lenient<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<RawObject>, D::Error> {
+        let raw = Box::<serde_json::value::RawValue>::deserialize(deserializer)?;
+        Ok(raw.get().starts_with('{').then_some(RawObject(raw)))
+    }
 }
 
 /// Levels of subsegments read inside one document. Real SDKs stay far below; deeper input is

@@ -8,11 +8,12 @@ use std::time::Duration;
 
 use crate::aws::ConnectOptions;
 use crate::send::forward::{ForwardOptions, Forwarder};
+use crate::send::otlp::{OtlpExporter, OtlpForwardOptions, OtlpForwarder};
 use crate::send::writer::Writer;
 
 use super::aws::{AwsOptions, AwsSource};
 use super::dataset::{Collector, Dataset};
-use super::listen::{ListenOptions, ListenerSource};
+use super::listen::{Forwarders, ListenOptions, ListenerSource};
 use super::{MemorySource, TimeRange, TraceSource, demo, files};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -36,7 +37,11 @@ pub enum Saved {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Listening {
+    /// The daemon's UDP address.
     pub address: SocketAddr,
+    /// OTLP/HTTP and OTLP/gRPC, when asked for.
+    pub otlp_http: Option<SocketAddr>,
+    pub otlp_grpc: Option<SocketAddr>,
     /// Completed traces kept, at most.
     pub max_traces: usize,
     /// Where every received document is appended.
@@ -67,6 +72,8 @@ impl Input {
             }
             Input::Listen(listening) => Arc::new(ListenerSource::start(ListenOptions {
                 address: listening.address,
+                otlp_http: listening.otlp_http,
+                otlp_grpc: listening.otlp_grpc,
                 max_traces: listening.max_traces,
                 record: listening.record.clone(),
                 forward: listening.forward.as_ref().map(|forwarding| {
@@ -75,7 +82,11 @@ impl Input {
                         ..ForwardOptions::default()
                     };
                     let writer = Writer::new(forwarding.connect.clone());
-                    Arc::new(Forwarder::start(writer, options))
+                    let exporter = OtlpExporter::new(forwarding.connect.clone());
+                    Forwarders {
+                        documents: Arc::new(Forwarder::start(writer, options)),
+                        otlp: OtlpForwarder::start(exporter, OtlpForwardOptions::default()),
+                    }
                 }),
             })?),
             Input::Aws(options) => Arc::new(AwsSource::new(options.clone())),

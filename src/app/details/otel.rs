@@ -7,7 +7,7 @@ use crate::model::{Span, Trace};
 use crate::text::duration::format_duration;
 
 pub(super) fn lines(trace: &Trace, span: &Span, out: &mut Lines) {
-    let Some(otel) = span.segment.otel.as_deref() else {
+    let Some(otel) = span.segment.otel.as_ref().and_then(|raw| raw.read()) else {
         return;
     };
     let text = |key: &str| otel.get(key).and_then(Value::as_str).map(str::to_owned);

@@ -1,10 +1,41 @@
 //! The X-Ray daemon's datagram: a JSON header line (`{"format": "json", "version": 1}`,
-//! spacing as the SDK likes), a newline, and one segment document.
+//! spacing as the SDK likes), a newline, and a body: one segment document, or, from the
+//! ADOT exporters in Lambda, `T1S` (sampled) or `T1U` (unsampled) and the standard base64 of
+//! an OTLP trace request's protobuf.
 
 /// The largest datagram the daemon protocol carries.
 pub const MAX_DATAGRAM: usize = 64 * 1024;
 
-/// The segment document inside a datagram, or why there is none, in words for the user.
+/// What a datagram carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Body<'a> {
+    /// A segment document's JSON.
+    Document(&'a str),
+    /// An OTLP trace request: the base64 after the prefix, and whether the spans were sampled.
+    Otlp { base64: &'a str, sampled: bool },
+}
+
+const SAMPLED_OTLP: &str = "T1S";
+const UNSAMPLED_OTLP: &str = "T1U";
+
+/// What the body text of a datagram (from [`document`]) carries.
+pub fn body(text: &str) -> Body<'_> {
+    if let Some(base64) = text.strip_prefix(SAMPLED_OTLP) {
+        return Body::Otlp {
+            base64,
+            sampled: true,
+        };
+    }
+    if let Some(base64) = text.strip_prefix(UNSAMPLED_OTLP) {
+        return Body::Otlp {
+            base64,
+            sampled: false,
+        };
+    }
+    Body::Document(text)
+}
+
+/// The body text inside a datagram, or why there is none, in words for the user.
 pub fn document(datagram: &[u8]) -> Result<&str, String> {
     let text = std::str::from_utf8(datagram)
         .map_err(|e| format!("not UTF-8 (byte {})", e.valid_up_to()))?;
@@ -59,6 +90,28 @@ mod tests {
             let datagram = format!("{header}\n{doc}");
             assert_eq!(document(datagram.as_bytes()), Ok(doc), "{header}");
         }
+    }
+
+    #[test]
+    fn otlp_bodies_are_told_from_documents_by_their_prefix() {
+        let python = b"{\"format\":\"json\",\"version\":1}\nT1SCgA=";
+        let java = b"{\"format\": \"json\", \"version\": 1}\nT1UCgA=";
+        let body_of = |datagram: &'static [u8]| body(document(datagram).unwrap());
+        assert_eq!(
+            body_of(python),
+            Body::Otlp {
+                base64: "CgA=",
+                sampled: true
+            }
+        );
+        assert_eq!(
+            body_of(java),
+            Body::Otlp {
+                base64: "CgA=",
+                sampled: false
+            }
+        );
+        assert_eq!(body(r#"{"id":"1"}"#), Body::Document(r#"{"id":"1"}"#));
     }
 
     #[test]

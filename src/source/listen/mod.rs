@@ -1,38 +1,43 @@
-//! `--listen`: xray-tui in the X-Ray daemon's place. SDKs send segment documents over UDP; a
-//! thread of its own receives them, records them, and every few hundred milliseconds
-//! assembles what changed and tells the views to look again.
+//! `--listen`: xray-tui in the X-Ray daemon's place, and an OpenTelemetry endpoint. SDKs
+//! send segment documents over UDP, ADOT in Lambda sends OTLP over the same UDP, and OTel
+//! exporters send OTLP over HTTP and gRPC; each input's thread or runtime hands what it gets
+//! to the one [`Intake`], and every few hundred milliseconds what changed is assembled and
+//! the views are told to look again.
 
+pub mod acceptance;
+pub mod board;
 pub mod datagram;
+pub mod intake;
 pub mod kernel_drops;
+pub mod otlp;
 pub mod recorder;
 pub mod store;
+mod udp;
 
-use std::io::ErrorKind;
-use std::net::{SocketAddr, UdpSocket};
+use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::{Duration, Instant};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use futures::future::BoxFuture;
 use tokio::sync::watch;
 
 use crate::model::{ServiceGraph, Trace};
 use crate::send::forward::Forwarder;
+use crate::send::otlp::OtlpForwarder;
 
 use super::{GraphQuery, SourceError, SourceStatus, SummaryQuery, SummaryStream, TraceSource};
-use kernel_drops::KernelDrops;
+use board::Board;
+use intake::{Intake, lock};
 use recorder::Recorder;
-pub use store::{Counters, Store};
+pub use store::{Counters, Store, Via};
 
 /// The SDKs' default daemon address.
 pub const DEFAULT_ADDRESS: &str = "127.0.0.1:2000";
-
-/// How often what arrived is assembled and shown.
-const PUBLISH_EVERY: Duration = Duration::from_millis(200);
-
-/// Socket receive buffer asked of the kernel, so bursts wait rather than drop.
-const RECEIVE_BUFFER: usize = 8 * 1024 * 1024;
+/// The OTLP exporters' default addresses.
+pub const DEFAULT_OTLP_HTTP: &str = "127.0.0.1:4318";
+pub const DEFAULT_OTLP_GRPC: &str = "127.0.0.1:4317";
 
 /// `2000`, `127.0.0.1:2000`, `[::1]:2000` or `0.0.0.0:2000`; a bare port means loopback.
 pub fn parse_address(text: &str) -> Result<SocketAddr, String> {
@@ -55,47 +60,85 @@ pub fn parse_address(text: &str) -> Result<SocketAddr, String> {
 }
 
 pub struct ListenOptions {
+    /// The daemon's UDP address.
     pub address: SocketAddr,
+    /// OTLP/HTTP (`--otlp-http`) and OTLP/gRPC (`--otlp-grpc`), when asked for.
+    pub otlp_http: Option<SocketAddr>,
+    pub otlp_grpc: Option<SocketAddr>,
     pub max_traces: usize,
     pub record: Option<PathBuf>,
     /// Also send what arrives to X-Ray (`--forward`).
-    pub forward: Option<Arc<Forwarder>>,
+    pub forward: Option<Forwarders>,
+}
+
+/// Where `--forward` sends what arrives: documents, and ADOT's datagrams as they came, through
+/// PutTraceSegments as the daemon does; OTLP requests over HTTP and gRPC to X-Ray's OTLP
+/// endpoint.
+#[derive(Clone)]
+pub struct Forwarders {
+    pub documents: Arc<Forwarder>,
+    pub otlp: Arc<OtlpForwarder>,
+}
+
+impl Forwarders {
+    /// Why what arrived was not forwarded, recently: both ways.
+    pub fn problems(&self) -> Vec<String> {
+        let mut problems = self.documents.problems();
+        problems.extend(self.otlp.problems());
+        problems
+    }
+
+    /// Sends what is queued both ways at exit; says what was left.
+    async fn flush(&self, within: Duration) -> Option<String> {
+        let (documents, otlp) =
+            futures::join!(self.documents.flush(within), self.otlp.flush(within));
+        let left: Vec<String> = documents.into_iter().chain(otlp).collect();
+        (!left.is_empty()).then(|| left.join("\n"))
+    }
 }
 
 pub struct ListenerSource {
-    address: SocketAddr,
-    forward: Option<Arc<Forwarder>>,
+    board: Board,
+    forward: Option<Forwarders>,
     store: Arc<Mutex<Store>>,
     status: watch::Receiver<SourceStatus>,
     stop: Arc<AtomicBool>,
+    _otlp: Option<otlp::Servers>,
 }
 
 impl ListenerSource {
-    /// Binds the socket and starts receiving. Errors name the address and what to do.
+    /// Binds the sockets and starts receiving. The UDP socket must bind (the error names
+    /// the address and what to do); an OTLP input that cannot is told in the problems, and
+    /// the others go on.
     pub fn start(options: ListenOptions) -> Result<ListenerSource, String> {
-        let socket = bind(options.address)?;
+        let socket = udp::bind(options.address)?;
         let address = socket.local_addr().map_err(|e| e.to_string())?;
         let recorder = options.record.as_deref().map(Recorder::open).transpose()?;
         let store = Arc::new(Mutex::new(Store::new(options.max_traces)));
+        let intake = Arc::new(Intake::new(
+            Arc::clone(&store),
+            recorder,
+            options.forward.clone(),
+        ));
+        let otlp = otlp::start(options.otlp_http, options.otlp_grpc, &intake);
+        let board = Board {
+            udp: address,
+            http: otlp.http,
+            grpc: otlp.grpc,
+            record: options.record,
+            forwarding: options.forward.is_some(),
+        };
         let (sender, status) = watch::channel(SourceStatus {
-            activity: activity(
-                &Counters::default(),
-                None,
-                &options.record,
-                options.forward.as_deref(),
-            ),
-            empty_hint: Some(waiting_hint(address)),
+            activity: board.activity(&Counters::default(), None, options.forward.as_ref()),
+            problems: board.problems().collect(),
+            empty_hint: Some(board.hint()),
             ..SourceStatus::default()
         });
         let stop = Arc::new(AtomicBool::new(false));
-        let forward = options.forward.clone();
-        let receiver = Receiver {
+        let receiver = udp::Receiver {
             socket,
-            address,
-            store: Arc::clone(&store),
-            recorder,
-            record_path: options.record,
-            forward: options.forward,
+            intake,
+            board: board.clone(),
             status: sender,
             stop: Arc::clone(&stop),
         };
@@ -104,17 +147,28 @@ impl ListenerSource {
             .spawn(move || receiver.run())
             .map_err(|e| format!("cannot start the listener: {e}"))?;
         Ok(ListenerSource {
-            address,
-            forward,
+            board,
+            forward: options.forward,
             store,
             status,
             stop,
+            _otlp: otlp.servers,
         })
     }
 
-    /// The address actually bound (the port is chosen by the system for port 0).
+    /// The UDP address actually bound (the port is chosen by the system for port 0).
     pub fn address(&self) -> SocketAddr {
-        self.address
+        self.board.udp
+    }
+
+    /// The OTLP/HTTP address actually bound, or why there is none.
+    pub fn otlp_http(&self) -> Option<Result<SocketAddr, String>> {
+        self.board.http.clone()
+    }
+
+    /// The OTLP/gRPC address actually bound, or why there is none.
+    pub fn otlp_grpc(&self) -> Option<Result<SocketAddr, String>> {
+        self.board.grpc.clone()
     }
 
     pub fn counters(&self) -> Counters {
@@ -138,185 +192,9 @@ impl Drop for ListenerSource {
     }
 }
 
-fn lock(store: &Mutex<Store>) -> MutexGuard<'_, Store> {
-    store
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
-}
-
-fn bind(address: SocketAddr) -> Result<UdpSocket, String> {
-    use socket2::{Domain, Protocol, Socket, Type};
-    let failed = |e: std::io::Error| {
-        let hint = match e.kind() {
-            ErrorKind::AddrInUse => {
-                " (is the X-Ray daemon or another xray-tui listening there? stop it, or pass \
-                 another address to --listen and set AWS_XRAY_DAEMON_ADDRESS to match)"
-            }
-            ErrorKind::AddrNotAvailable => " (no interface of this machine has that address)",
-            ErrorKind::PermissionDenied => " (ports below 1024 need privileges)",
-            _ => "",
-        };
-        format!("cannot listen on udp {address}: {e}{hint}")
-    };
-    let socket = Socket::new(
-        Domain::for_address(address),
-        Type::DGRAM,
-        Some(Protocol::UDP),
-    )
-    .map_err(failed)?;
-    // Best effort: the kernel caps it at net.core.rmem_max.
-    let _ = socket.set_recv_buffer_size(RECEIVE_BUFFER);
-    socket.bind(&address.into()).map_err(failed)?;
-    let socket: UdpSocket = socket.into();
-    socket
-        .set_read_timeout(Some(PUBLISH_EVERY / 2))
-        .map_err(failed)?;
-    Ok(socket)
-}
-
-struct Receiver {
-    socket: UdpSocket,
-    address: SocketAddr,
-    store: Arc<Mutex<Store>>,
-    recorder: Option<Recorder>,
-    record_path: Option<PathBuf>,
-    forward: Option<Arc<Forwarder>>,
-    status: watch::Sender<SourceStatus>,
-    stop: Arc<AtomicBool>,
-}
-
-impl Receiver {
-    fn run(mut self) {
-        let mut buffer = vec![0u8; datagram::MAX_DATAGRAM + 1];
-        let drops = KernelDrops::of(&self.socket);
-        let mut last_publish = Instant::now();
-        while !self.stop.load(Ordering::Relaxed) {
-            match self.socket.recv_from(&mut buffer) {
-                Ok((length, from)) => {
-                    self.take(&buffer[..length], from);
-                    if last_publish.elapsed() < PUBLISH_EVERY {
-                        continue;
-                    }
-                }
-                Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {}
-                Err(e) if e.kind() == ErrorKind::Interrupted => continue,
-                Err(e) => {
-                    lock(&self.store)
-                        .reject(&self.address.to_string(), format!("receive failed: {e}"));
-                    std::thread::sleep(PUBLISH_EVERY);
-                }
-            }
-            self.publish(drops.as_ref().and_then(KernelDrops::read));
-            last_publish = Instant::now();
-        }
-    }
-
-    fn take(&mut self, bytes: &[u8], from: SocketAddr) {
-        let from = from.to_string();
-        if bytes.len() > datagram::MAX_DATAGRAM {
-            lock(&self.store).reject(&from, "a datagram over 64 KB".into());
-            return;
-        }
-        match datagram::document(bytes) {
-            Ok(document) => {
-                let kept = lock(&self.store).receive(&from, document);
-                if kept && let Some(recorder) = self.recorder.as_mut() {
-                    recorder.record(document);
-                }
-                if let Some(forward) = &self.forward {
-                    forward.offer(document, crate::clock::now());
-                }
-            }
-            Err(reason) => lock(&self.store).reject(&from, reason),
-        }
-    }
-
-    fn publish(&mut self, kernel_drops: Option<u64>) {
-        if let Some(recorder) = self.recorder.as_mut() {
-            recorder.flush();
-        }
-        let recording_failure = self.recorder.as_ref().and_then(|r| r.failure.clone());
-        let mut store = lock(&self.store);
-        store.assemble_pending();
-        let counters = store.counters();
-        let mut problems = store.problems();
-        problems.extend(recording_failure);
-        if let Some(forward) = &self.forward {
-            problems.extend(forward.problems());
-        }
-        let next = SourceStatus {
-            generation: store.generation(),
-            activity: activity(
-                &counters,
-                kernel_drops.filter(|&d| d > 0),
-                &self.record_path,
-                self.forward.as_deref(),
-            ),
-            problems,
-            traces_seen: counters.traces_seen,
-            empty_hint: Some(waiting_hint(self.address)),
-        };
-        drop(store);
-        self.status.send_if_modified(|current| {
-            let changed = *current != next;
-            if changed {
-                *current = next;
-            }
-            changed
-        });
-    }
-}
-
-fn waiting_hint(address: SocketAddr) -> String {
-    format!(
-        "Waiting for traces on udp {address}.\nPoint your application at it: \
-         AWS_XRAY_DAEMON_ADDRESS={address}"
-    )
-}
-
-/// The status line's account of the listener, most important first (the list's title
-/// already says how many traces there are).
-fn activity(
-    counters: &Counters,
-    kernel_drops: Option<u64>,
-    record: &Option<PathBuf>,
-    forward: Option<&Forwarder>,
-) -> String {
-    // Forwarding says "received" and "sent" side by side; the source's name says where to.
-    let received = if forward.is_some() {
-        format!("{} received", counters.documents)
-    } else {
-        format!("{} documents received", counters.documents)
-    };
-    let mut parts = vec![received];
-    if let Some(forward) = forward {
-        parts.push(forward.describe());
-    }
-    if let Some(drops) = kernel_drops {
-        parts.push(format!("{drops} lost"));
-    }
-    if counters.malformed > 0 {
-        parts.push(format!("{} malformed (!)", counters.malformed));
-    }
-    if counters.evicted > 0 {
-        parts.push(format!("{} evicted", counters.evicted));
-    }
-    if counters.overflow > 0 {
-        parts.push(format!("{} over the per-trace limit", counters.overflow));
-    }
-    if let Some(path) = record {
-        parts.push(format!("recording {}", path.display()));
-    }
-    parts.join(" · ")
-}
-
 impl TraceSource for ListenerSource {
     fn label(&self) -> String {
-        if self.forward.is_some() {
-            format!("udp {} → X-Ray", self.address)
-        } else {
-            format!("udp {}", self.address)
-        }
+        self.board.label()
     }
 
     fn summaries(&self, query: SummaryQuery) -> SummaryStream {

@@ -8,6 +8,15 @@ use crate::model::summary::{SharedValues, TraceSummary};
 use crate::model::{Document, Segment, Trace};
 use crate::source::Dataset;
 
+/// The inputs things arrive on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Via {
+    /// The daemon's datagrams: segment documents, or OTLP from ADOT in Lambda.
+    Udp,
+    Http,
+    Grpc,
+}
+
 /// Reasons for the most recent bad datagrams kept for the user to read.
 const RECENT_PROBLEMS: usize = 8;
 
@@ -16,7 +25,15 @@ pub const MAX_DOCUMENTS_PER_TRACE: usize = 20_000;
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Counters {
+    /// UDP datagrams, whatever they carried.
     pub datagrams: u64,
+    /// OTLP/HTTP and OTLP/gRPC requests, whatever they carried.
+    pub http_requests: u64,
+    pub grpc_requests: u64,
+    /// Spans that arrived in OTLP requests, over any input.
+    pub spans: u64,
+    /// Spans answered as rejected: over the per-request limit, or with ids X-Ray refuses.
+    pub rejected_spans: u64,
     pub documents: u64,
     pub malformed: u64,
     pub traces_seen: u64,
@@ -54,6 +71,14 @@ pub struct Store {
     generation: u64,
     snapshot: Option<Arc<Dataset>>,
     shared: SharedValues,
+    /// Traces evicted and not yet freed: freeing a large trace takes a while, better done
+    /// with the store unlocked ([`Store::take_evicted`]).
+    evicted: Vec<Entry>,
+}
+
+/// Evicted traces, freed when this is dropped.
+pub struct Evicted {
+    _entries: Vec<Entry>,
 }
 
 impl Store {
@@ -68,6 +93,7 @@ impl Store {
             generation: 0,
             snapshot: None,
             shared: SharedValues::default(),
+            evicted: Vec::new(),
         }
     }
 
@@ -88,11 +114,30 @@ impl Store {
         self.problems.iter().cloned().collect()
     }
 
-    /// A datagram that carried no usable document, and why, with where it came from.
+    /// Counts what arrived on an input, before anything is made of it.
+    pub fn arrived(&mut self, via: Via) {
+        match via {
+            Via::Udp => self.counters.datagrams += 1,
+            Via::Http => self.counters.http_requests += 1,
+            Via::Grpc => self.counters.grpc_requests += 1,
+        }
+    }
+
+    /// Counts the spans of an OTLP request, and those of them answered as rejected.
+    pub fn arrived_spans(&mut self, spans: u64, rejected: u64) {
+        self.counters.spans += spans;
+        self.counters.rejected_spans += rejected;
+    }
+
+    /// Something that arrived and carried nothing usable, and why, with where it came from.
     pub fn reject(&mut self, from: &str, reason: String) {
-        self.counters.datagrams += 1;
         self.counters.malformed += 1;
         self.note(format!("{from}: {reason}"));
+    }
+
+    /// Something the user should know of what arrived, that loses nothing.
+    pub fn warn(&mut self, from: &str, problem: &str) {
+        self.note(format!("{from}: {problem}"));
     }
 
     fn note(&mut self, problem: String) {
@@ -105,7 +150,17 @@ impl Store {
     /// Takes one segment document's text; a document that is not one is counted as malformed.
     /// Returns whether it was kept.
     pub fn receive(&mut self, from: &str, text: &str) -> bool {
-        let segment = match Segment::parse(text) {
+        self.receive_parsed(from, text.to_owned(), Segment::parse(text))
+    }
+
+    /// Like [`Store::receive`], with the document parsed before the store was locked.
+    pub fn receive_parsed(
+        &mut self,
+        from: &str,
+        text: String,
+        parsed: Result<Segment, serde_json::Error>,
+    ) -> bool {
+        let segment = match parsed {
             Ok(segment) => segment,
             Err(error) => {
                 self.reject(from, format!("not a segment document: {error}"));
@@ -120,7 +175,6 @@ impl Store {
             self.reject(from, "segment document without a trace_id".into());
             return false;
         };
-        self.counters.datagrams += 1;
         if !self.traces.contains_key(&trace_id) {
             self.make_room();
             let arrival = self.counters.traces_seen;
@@ -149,10 +203,7 @@ impl Store {
         if entry.pending.is_empty() {
             self.dirty.push(trace_id);
         }
-        entry.pending.push(Document {
-            text: text.to_owned(),
-            segment,
-        });
+        entry.pending.push(Document { text, segment });
         self.counters.documents += 1;
         true
     }
@@ -169,15 +220,23 @@ impl Store {
                 .map(|(arrival, id)| (*arrival, id.clone()));
             let Some((arrival, id)) = victim else { return };
             self.arrivals.remove(&arrival);
-            self.traces.remove(&id);
+            self.evicted.extend(self.traces.remove(&id));
             self.counters.evicted += 1;
             self.snapshot = None;
+        }
+    }
+
+    /// The traces evicted since the last call, to be freed once the store is unlocked.
+    pub fn take_evicted(&mut self) -> Evicted {
+        Evicted {
+            _entries: std::mem::take(&mut self.evicted),
         }
     }
 
     /// Assembles the traces that received documents since the last call. Returns whether
     /// anything changed.
     pub fn assemble_pending(&mut self) -> bool {
+        self.evicted.clear();
         let dirty = std::mem::take(&mut self.dirty);
         let mut changed = false;
         for id in dirty {
