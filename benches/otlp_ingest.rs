@@ -166,9 +166,10 @@ fn settle(listener: &ListenerSource, documents: u64) {
     listener.settle();
 }
 
-fn peak_rss_mb() -> Option<u64> {
+/// `VmHWM` (the peak) or `VmRSS` (now) of this process, in MB.
+fn memory_mb(field: &str) -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let line = status.lines().find(|l| l.starts_with(field))?;
     let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
     Some(kb / 1024)
 }
@@ -240,6 +241,12 @@ fn ingestion(c: &mut Criterion) {
             );
         });
         assert!(listener.trace_count() <= MAX_TRACES);
+        if let Some(now) = memory_mb("VmRSS:") {
+            println!(
+                "holding {} traces of {SPANS_PER_TRACE} spans: RSS {now} MB",
+                listener.trace_count()
+            );
+        }
     }
     group.throughput(Throughput::Elements(SPANS_PER_REQUEST as u64));
 
@@ -271,7 +278,7 @@ fn ingestion(c: &mut Criterion) {
     });
     assert!(listener.trace_count() <= MAX_TRACES);
     group.finish();
-    if let Some(peak) = peak_rss_mb() {
+    if let Some(peak) = memory_mb("VmHWM:") {
         println!("peak RSS over the run: {peak} MB (--max-traces {MAX_TRACES})");
     }
 }
