@@ -149,6 +149,7 @@ fn start() -> ListenerSource {
         address: any,
         otlp_http: Some(any),
         otlp_grpc: None,
+        translate: Default::default(),
         max_traces: MAX_TRACES,
         record: None,
         forward: None,

@@ -33,6 +33,17 @@ pub struct Config {
     /// Key bindings: `action = "key"` or `action = ["key", ...]`, everywhere the action is
     /// bound, or in `[keys.list]`, `[keys.trace]`, `[keys.map]`, `[keys.global]`.
     pub keys: BTreeMap<String, KeysEntry>,
+    /// How the listener translates OpenTelemetry spans: `[opentelemetry]`.
+    pub opentelemetry: OpenTelemetry,
+}
+
+/// Which span attributes become X-Ray annotations, as the X-Ray exporter's settings of the same
+/// names say; `aws.xray.annotations` on a span always does.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct OpenTelemetry {
+    pub indexed_attributes: Vec<String>,
+    pub index_all_attributes: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -77,6 +88,7 @@ impl Default for Config {
             mouse: true,
             columns: None,
             keys: BTreeMap::new(),
+            opentelemetry: OpenTelemetry::default(),
         }
     }
 }
@@ -341,6 +353,7 @@ close = ["backspace", "esc"]
         assert_eq!(config.profile.as_deref(), Some("prod"));
         assert!(config.columns.is_some());
         assert!(!config.keys.is_empty());
+        assert_eq!(config.opentelemetry.indexed_attributes, ["customer_tier"]);
         // The commented-out depth is one that parses.
         let colors = example
             .lines()

@@ -7,6 +7,7 @@ use std::process::ExitCode;
 
 use crate::aws::{ConnectOptions, Timeouts};
 use crate::cli::Cli;
+use crate::codec::otel::TranslateOptions;
 use crate::config::Config;
 use crate::source::aws::{AwsOptions, Tuning};
 use crate::source::{Forwarding, Input, Listening, Saved, TimeRange, listen};
@@ -179,6 +180,11 @@ impl Start {
             Named::Listen(address) => Input::Listen(Listening {
                 address: listen::parse_address(address.unwrap_or(listen::DEFAULT_ADDRESS))
                     .map_err(StartError::Usage)?,
+                translate: TranslateOptions {
+                    indexed_keys: config.opentelemetry.indexed_attributes.clone(),
+                    index_all: config.opentelemetry.index_all_attributes,
+                    ..TranslateOptions::default()
+                },
                 otlp_http: otlp_address(&cli.otlp_http, address, listen::DEFAULT_OTLP_HTTP)?,
                 otlp_grpc: otlp_address(&cli.otlp_grpc, address, listen::DEFAULT_OTLP_GRPC)?,
                 max_traces: usize::try_from(cli.max_traces).unwrap_or(usize::MAX),
@@ -307,6 +313,7 @@ mod tests {
             explored(&["--listen", "--max-traces", "50"], &none).0,
             Input::Listen(Listening {
                 address: SocketAddr::from(([127, 0, 0, 1], 2000)),
+                translate: TranslateOptions::default(),
                 otlp_http: Some(SocketAddr::from(([127, 0, 0, 1], 4318))),
                 otlp_grpc: Some(SocketAddr::from(([127, 0, 0, 1], 4317))),
                 max_traces: 50,
@@ -551,5 +558,22 @@ mod tests {
             settings.range,
             TimeRange::Last(crate::source::aws::DEFAULT_RANGE)
         );
+    }
+
+    #[test]
+    fn the_configured_attributes_go_to_the_listener() {
+        let config = Config {
+            opentelemetry: crate::config::OpenTelemetry {
+                indexed_attributes: vec!["customer_tier".into()],
+                index_all_attributes: true,
+            },
+            ..Config::default()
+        };
+        let (input, _) = explored(&["--listen"], &config);
+        let Input::Listen(listening) = input else {
+            panic!("{input:?}")
+        };
+        assert_eq!(listening.translate.indexed_keys, ["customer_tier"]);
+        assert!(listening.translate.index_all);
     }
 }

@@ -363,6 +363,7 @@ async fn what_the_listener_receives_reaches_moto_and_reads_back() {
         address: "127.0.0.1:0".parse().unwrap(),
         otlp_http: None,
         otlp_grpc: None,
+        translate: Default::default(),
         max_traces: 100,
         record: None,
         forward: Some(Forwarders {

@@ -19,6 +19,7 @@ fn start(max_traces: usize, record: Option<PathBuf>) -> ListenerSource {
         address: "127.0.0.1:0".parse().unwrap(),
         otlp_http: None,
         otlp_grpc: None,
+        translate: Default::default(),
         max_traces,
         record,
         forward: None,

@@ -496,6 +496,7 @@ async fn otlp_the_listener_receives_goes_on_to_x_rays_otlp_endpoint_with_forward
         address: any,
         otlp_http: Some(any),
         otlp_grpc: None,
+        translate: Default::default(),
         max_traces: 100,
         record: None,
         forward: Some(Forwarders {

@@ -27,6 +27,7 @@ fn start_with(http: SocketAddr, grpc: Option<SocketAddr>) -> ListenerSource {
         address: "127.0.0.1:0".parse().unwrap(),
         otlp_http: Some(http),
         otlp_grpc: grpc,
+        translate: Default::default(),
         max_traces: 100,
         record: None,
         forward: None,
@@ -548,4 +549,55 @@ fn a_taken_port_is_named_with_its_likely_cause_and_the_other_inputs_work() {
     assert_eq!(listener.counters().documents, 1, "UDP still works");
     let activity = listener.status().unwrap().borrow().activity.clone();
     assert!(activity.contains("http off (!)"), "{activity}");
+}
+
+#[test]
+fn the_configured_attributes_become_annotations() {
+    let any: SocketAddr = "127.0.0.1:0".parse().unwrap();
+    let listener = ListenerSource::start(ListenOptions {
+        address: any,
+        otlp_http: Some(any),
+        otlp_grpc: None,
+        translate: xray_tui::codec::otel::TranslateOptions {
+            indexed_keys: vec!["customer_tier".into()],
+            ..Default::default()
+        },
+        max_traces: 100,
+        record: None,
+        forward: None,
+    })
+    .unwrap();
+    let http = listener.otlp_http().unwrap().unwrap();
+    let attribute = |key: &str, value: &str| {
+        use opentelemetry_proto::tonic::common::v1::{AnyValue, KeyValue, any_value};
+        KeyValue {
+            key: key.into(),
+            value: Some(AnyValue {
+                value: Some(any_value::Value::StringValue(value.into())),
+            }),
+            ..KeyValue::default()
+        }
+    };
+    let mut checkout = span(good_trace_id(7), 1, "checkout");
+    checkout.attributes = vec![attribute("customer_tier", "gold"), attribute("note", "x")];
+    let answer = post_protobuf(http, request(vec![checkout]).encode_to_vec());
+    assert_eq!(answer.status, StatusCode::OK);
+    listener.settle();
+    let id = xray_tui::codec::otel::ids::xray_trace_id(&good_trace_id(7));
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let traces = runtime.block_on(listener.traces(vec![id])).unwrap();
+    let segment = &traces[0].spans[0].segment;
+    let annotations: Vec<&str> = segment.annotations.keys().map(String::as_str).collect();
+    assert_eq!(
+        annotations,
+        ["customer_tier"],
+        "only the configured key is indexed"
+    );
+    assert!(
+        segment.metadata["default"].get("note").is_some(),
+        "the others stay metadata"
+    );
 }

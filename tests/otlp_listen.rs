@@ -21,6 +21,7 @@ fn start(record: Option<PathBuf>) -> ListenerSource {
         address: any_port,
         otlp_http: Some(any_port),
         otlp_grpc: Some(any_port),
+        translate: Default::default(),
         max_traces: 100,
         record,
         forward: None,

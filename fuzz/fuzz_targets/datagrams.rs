@@ -13,7 +13,12 @@ use xray_tui::source::listen::intake::Intake;
 use xray_tui::source::listen::Store;
 
 fuzz_target!(|data: &[u8]| {
-    let intake = Intake::new(Arc::new(Mutex::new(Store::new(3))), None, None);
+    let intake = Intake::new(
+        Arc::new(Mutex::new(Store::new(3))),
+        None,
+        None,
+        Default::default(),
+    );
     let from = "127.0.0.1:9".parse().unwrap();
     let mut datagrams = 0;
     let mut documents = 0;

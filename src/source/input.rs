@@ -15,6 +15,7 @@ use super::aws::{AwsOptions, AwsSource};
 use super::dataset::{Collector, Dataset};
 use super::listen::{Forwarders, ListenOptions, ListenerSource};
 use super::{MemorySource, TimeRange, TraceSource, demo, files};
+use crate::codec::otel::TranslateOptions;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Input {
@@ -39,6 +40,8 @@ pub enum Saved {
 pub struct Listening {
     /// The daemon's UDP address.
     pub address: SocketAddr,
+    /// How OTLP spans are translated: which attributes become annotations.
+    pub translate: TranslateOptions,
     /// OTLP/HTTP and OTLP/gRPC, when asked for.
     pub otlp_http: Option<SocketAddr>,
     pub otlp_grpc: Option<SocketAddr>,
@@ -74,6 +77,7 @@ impl Input {
                 address: listening.address,
                 otlp_http: listening.otlp_http,
                 otlp_grpc: listening.otlp_grpc,
+                translate: listening.translate.clone(),
                 max_traces: listening.max_traces,
                 record: listening.record.clone(),
                 forward: listening.forward.as_ref().map(|forwarding| {

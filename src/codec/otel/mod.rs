@@ -32,7 +32,7 @@ pub use opentelemetry_proto::tonic::collector::trace::v1::ExportTraceServiceRequ
 use annotations::Indexing;
 use segment::{Input, RESOURCE_REPEAT_LIMIT, Resource};
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TranslateOptions {
     /// Attribute keys made annotations (X-Ray's `indexed_attributes`).
     pub indexed_keys: Vec<String>,

@@ -25,6 +25,7 @@ pub struct Intake {
     store: Arc<Mutex<Store>>,
     recorder: Mutex<Option<Recorder>>,
     forward: Option<Forwarders>,
+    translate: TranslateOptions,
 }
 
 impl Intake {
@@ -32,11 +33,13 @@ impl Intake {
         store: Arc<Mutex<Store>>,
         recorder: Option<Recorder>,
         forward: Option<Forwarders>,
+        translate: TranslateOptions,
     ) -> Intake {
         Intake {
             store,
             recorder: Mutex::new(recorder),
             forward,
+            translate,
         }
     }
 
@@ -112,7 +115,7 @@ impl Intake {
         let refused = acceptance::refused_spans(&request);
         let options = TranslateOptions {
             sampled,
-            ..TranslateOptions::default()
+            ..self.translate.clone()
         };
         let translated = otel::translate(&request, &options);
         let recording = lock(&self.recorder).is_some();

@@ -23,6 +23,7 @@ use std::time::Duration;
 use futures::future::BoxFuture;
 use tokio::sync::watch;
 
+use crate::codec::otel::TranslateOptions;
 use crate::model::{ServiceGraph, Trace};
 use crate::send::forward::Forwarder;
 use crate::send::otlp::OtlpForwarder;
@@ -65,6 +66,8 @@ pub struct ListenOptions {
     /// OTLP/HTTP (`--otlp-http`) and OTLP/gRPC (`--otlp-grpc`), when asked for.
     pub otlp_http: Option<SocketAddr>,
     pub otlp_grpc: Option<SocketAddr>,
+    /// How OTLP spans are translated: which attributes become annotations.
+    pub translate: TranslateOptions,
     pub max_traces: usize,
     pub record: Option<PathBuf>,
     /// Also send what arrives to X-Ray (`--forward`).
@@ -119,6 +122,7 @@ impl ListenerSource {
             Arc::clone(&store),
             recorder,
             options.forward.clone(),
+            options.translate,
         ));
         let otlp = otlp::start(options.otlp_http, options.otlp_grpc, &intake);
         let board = Board {
