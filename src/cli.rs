@@ -114,7 +114,9 @@ pub struct Cli {
     #[arg(long, value_name = "NAME")]
     pub profile: Option<String>,
 
-    /// Send X-Ray requests to this URL instead of the region's endpoint (like AWS_ENDPOINT_URL).
+    /// Send X-Ray requests (and, with Transaction Search, CloudWatch Logs requests; with
+    /// --forward, OTLP to /v1/traces) to this URL instead of the region's endpoints (like
+    /// AWS_ENDPOINT_URL).
     #[arg(long, value_name = "URL", value_parser = parse_url)]
     pub endpoint_url: Option<String>,
 
