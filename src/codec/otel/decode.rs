@@ -5,6 +5,16 @@ use opentelemetry_proto::tonic::collector::trace::v1::ExportTraceServiceRequest;
 use prost::Message;
 use serde_json::Value;
 
+/// How many spans a request holds.
+pub fn span_count(request: &ExportTraceServiceRequest) -> usize {
+    request
+        .resource_spans
+        .iter()
+        .flat_map(|resource| &resource.scope_spans)
+        .map(|scope| scope.spans.len())
+        .sum()
+}
+
 pub fn decode_protobuf(bytes: &[u8]) -> Result<ExportTraceServiceRequest, String> {
     ExportTraceServiceRequest::decode(bytes)
         .map_err(|error| format!("not an OTLP protobuf trace request: {error}"))

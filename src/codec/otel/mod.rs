@@ -26,7 +26,7 @@ mod value;
 #[cfg(test)]
 mod tests;
 
-pub use decode::{decode_json, decode_protobuf, span_kind_number, status_code_number};
+pub use decode::{decode_json, decode_protobuf, span_count, span_kind_number, status_code_number};
 pub use opentelemetry_proto::tonic::collector::trace::v1::ExportTraceServiceRequest;
 
 use annotations::Indexing;

@@ -213,16 +213,6 @@ impl Cutter<'_> {
     }
 }
 
-/// How many spans a request holds.
-pub fn span_count(request: &ExportTraceServiceRequest) -> usize {
-    request
-        .resource_spans
-        .iter()
-        .flat_map(|resource| &resource.scope_spans)
-        .map(|scope| scope.spans.len())
-        .sum()
-}
-
 fn span_name(span: &Span) -> String {
     format!(
         "span {} {} of trace {}",
@@ -244,6 +234,7 @@ fn kilobytes(bytes: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::codec::otel::span_count;
     use opentelemetry_proto::tonic::common::v1::{
         AnyValue, InstrumentationScope, KeyValue, any_value,
     };

@@ -103,7 +103,7 @@ impl OtlpForwarder {
     /// Takes one received request: its spans are cut into requests X-Ray takes and queued;
     /// spans X-Ray would refuse are counted as failed, with the reason.
     pub fn offer(&self, request: ExportTraceServiceRequest) {
-        let received = batch::span_count(&request);
+        let received = crate::codec::otel::span_count(&request);
         if received == 0 {
             return;
         }

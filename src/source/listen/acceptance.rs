@@ -69,15 +69,6 @@ fn more(all: usize, named: usize) -> String {
     }
 }
 
-pub fn span_count(request: &ExportTraceServiceRequest) -> usize {
-    request
-        .resource_spans
-        .iter()
-        .flat_map(|resource| &resource.scope_spans)
-        .map(|scope| scope.spans.len())
-        .sum()
-}
-
 /// Keeps the first `max` spans of the request, in order; returns how many were cut.
 pub fn keep_first_spans(request: &mut ExportTraceServiceRequest, max: usize) -> usize {
     let mut room = max;
@@ -137,6 +128,7 @@ fn bad_ids(span: &Span) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::codec::otel::span_count;
     use opentelemetry_proto::tonic::trace::v1::{ResourceSpans, ScopeSpans};
 
     fn request(spans_per_scope: &[usize]) -> ExportTraceServiceRequest {

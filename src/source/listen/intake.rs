@@ -110,7 +110,7 @@ impl Intake {
         mut request: ExportTraceServiceRequest,
         sampled: bool,
     ) -> Acceptance {
-        let arrived = acceptance::span_count(&request);
+        let arrived = otel::span_count(&request);
         let cut = acceptance::keep_first_spans(&mut request, MAX_SPANS_PER_REQUEST);
         let refused = acceptance::refused_spans(&request);
         let options = TranslateOptions {
