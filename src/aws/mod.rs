@@ -6,6 +6,7 @@
 mod connection;
 mod direct;
 mod errors;
+mod operation;
 
 use std::time::Duration;
 
