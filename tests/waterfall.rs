@@ -413,3 +413,29 @@ fn fifty_thousand_spans() {
     let root_cause = view(&state).selected;
     assert!(trace.spans[root_cause].segment.fault);
 }
+
+#[test]
+fn esc_clears_a_search_before_it_leaves_the_trace() {
+    let mut state = open(fixture_trace(LAMBDA));
+    press(&mut state, Intent::Search);
+    type_text(&mut state, "dynamo");
+    key(&mut state, crossterm::event::KeyCode::Enter);
+    press(&mut state, Intent::ToggleOnlyMatches);
+    assert_eq!(view(&state).rows, [0, 8, 9, 10]);
+
+    key(&mut state, crossterm::event::KeyCode::Esc);
+    assert_eq!(
+        state.screen,
+        xray_tui::app::Screen::Trace,
+        "still in the trace"
+    );
+    assert!(view(&state).search.is_none(), "the search is cleared");
+    assert_eq!(view(&state).rows.len(), 11, "every span shows again");
+    assert_eq!(
+        state.message.as_ref().unwrap().text,
+        "search cleared; Esc goes back to the list"
+    );
+
+    key(&mut state, crossterm::event::KeyCode::Esc);
+    assert_eq!(state.screen, xray_tui::app::Screen::List);
+}

@@ -350,7 +350,7 @@ pub const DEFAULT_BINDINGS: &[DefaultBinding] = &[
         Trace,
         &[key(KeyCode::Esc), ch('q'), key(KeyCode::Backspace)],
         Intent::Close,
-        "back to the trace list",
+        "clear the search, else back to the trace list",
     ),
     bind(
         Trace,

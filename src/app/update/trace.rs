@@ -18,7 +18,7 @@ pub(super) fn on_intent(state: &mut State, intent: Intent) -> Vec<Command> {
     }
     match intent {
         Intent::Close => {
-            state.screen = Screen::List;
+            close(state);
             Vec::new()
         }
         Intent::ShowMap => map::show(state),
@@ -32,6 +32,24 @@ pub(super) fn on_intent(state: &mut State, intent: Intent) -> Vec<Command> {
         }
         _ => on_loaded_trace_intent(state, intent),
     }
+}
+
+/// `Esc` goes back one step: a search is cleared first, then the trace is left.
+fn close(state: &mut State) {
+    let page = waterfall_page(state);
+    if let Some(view) = state.trace.as_mut()
+        && view.search.is_some()
+    {
+        trace_view::set_search(view, "");
+        trace_view::scroll_to_selection(view, page);
+        let key = state.key_label(Context::Trace, Intent::Close);
+        state.message = Some(Message {
+            text: format!("search cleared; {key} goes back to the list"),
+            severity: Severity::Info,
+        });
+        return;
+    }
+    state.screen = Screen::List;
 }
 
 fn move_selection(state: &mut State, step: Step) {
