@@ -274,3 +274,39 @@ fn the_otel_tab_shows_the_span_as_it_arrived() {
     let empty = details(plain, 0, Tab::Otel);
     assert!(empty.contains("No OTel data on this span."), "{empty}");
 }
+
+#[test]
+fn a_chain_of_causes_shows_each_exception_once() {
+    let trace_id = "1-5759e988-bd862e3fe1be46a994272794";
+    let doc = json!({"trace_id": trace_id, "id": "root", "name": "checkout", "start_time": 1.0, "end_time": 6.0,
+    "fault": true, "cause": {"exceptions": [
+        {"id": "aaaa000000000001", "type": "CheckoutFailed", "message": "checkout failed", "cause": "aaaa000000000002"},
+        {"id": "aaaa000000000002", "type": "PaymentDeclined", "message": "declined", "cause": "aaaa000000000003"},
+        {"id": "aaaa000000000003", "type": "ReadTimeout", "message": "read timed out", "cause": "aaaa000000000004"},
+        {"id": "aaaa000000000004", "type": "SocketClosed", "message": "socket closed"}
+    ]}});
+    let trace = one_document_trace(trace_id, &doc);
+    let shown = details(trace, 0, Tab::Exceptions);
+    for (kind, heading) in [
+        ("CheckoutFailed", " CheckoutFailed\n"),
+        ("PaymentDeclined", " caused by PaymentDeclined\n"),
+        ("ReadTimeout", " caused by ReadTimeout\n"),
+        ("SocketClosed", " caused by SocketClosed\n"),
+    ] {
+        assert_eq!(shown.matches(kind).count(), 1, "{kind} once:\n{shown}");
+        assert!(shown.contains(heading), "{heading:?} in\n{shown}");
+    }
+}
+
+#[test]
+fn exceptions_that_cause_each_other_in_a_loop_show_once_each() {
+    let trace_id = "1-5759e988-bd862e3fe1be46a994272795";
+    let doc = json!({"trace_id": trace_id, "id": "root", "name": "checkout", "start_time": 1.0, "end_time": 6.0,
+    "fault": true, "cause": {"exceptions": [
+        {"id": "bbbb000000000001", "type": "Ping", "cause": "bbbb000000000002"},
+        {"id": "bbbb000000000002", "type": "Pong", "cause": "bbbb000000000001"}
+    ]}});
+    let shown = details(one_document_trace(trace_id, &doc), 0, Tab::Exceptions);
+    assert_eq!(shown.matches("Ping").count(), 1, "{shown}");
+    assert_eq!(shown.matches("Pong").count(), 1, "{shown}");
+}

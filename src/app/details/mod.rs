@@ -331,6 +331,7 @@ fn metadata(span: &Span, out: &mut Lines) {
 }
 
 fn exceptions(trace: &Trace, span: &Span, out: &mut Lines) {
+    let mut shown = Vec::new();
     match &span.segment.cause {
         None => {}
         Some(Cause::ExceptionId(id)) => match find_exception(trace, id) {
@@ -340,7 +341,7 @@ fn exceptions(trace: &Trace, span: &Span, out: &mut Lines) {
                     trace.spans[owner].name(),
                     trace.spans[owner].id()
                 )));
-                exception_lines(trace, exception, out);
+                exception_chain(trace, exception, &mut shown, out);
             }
             None => out.0.push(DetailLine::Problem(format!(
                 "Exception {id} is referred to, but no span of this trace records it."
@@ -351,27 +352,47 @@ fn exceptions(trace: &Trace, span: &Span, out: &mut Lines) {
             if !details.paths.is_empty() {
                 out.field("Paths", Some(details.paths.join(", ")));
             }
+            // A chain starts at an exception no other one names as its cause; the causes
+            // show inside it. Whatever is left (a loop of causes) shows after, once each.
+            let is_a_cause = |exception: &Exception| {
+                exception.id.as_deref().is_some_and(|id| {
+                    details
+                        .exceptions
+                        .iter()
+                        .any(|other| other.cause.as_deref() == Some(id))
+                })
+            };
+            for exception in details.exceptions.iter().filter(|e| !is_a_cause(e)) {
+                exception_chain(trace, exception, &mut shown, out);
+            }
             for exception in &details.exceptions {
-                exception_lines(trace, exception, out);
+                exception_chain(trace, exception, &mut shown, out);
             }
         }
     }
 }
 
-/// An exception and the chain of exceptions that caused it (followed by id, at most 32 deep).
-fn exception_lines(trace: &Trace, exception: &Exception, out: &mut Lines) {
+/// An exception and the chain of exceptions that caused it (followed by id, at most 32 deep),
+/// leaving out those already `shown`.
+fn exception_chain<'a>(
+    trace: &'a Trace,
+    exception: &'a Exception,
+    shown: &mut Vec<*const Exception>,
+    out: &mut Lines,
+) {
     let mut current = Some(exception);
-    let mut seen = Vec::new();
+    let mut depth = 0;
     while let Some(exception) = current {
-        if seen.len() >= 32 || exception.id.as_ref().is_some_and(|id| seen.contains(id)) {
+        if depth >= 32 || shown.iter().any(|&seen| std::ptr::eq(seen, exception)) {
             break;
         }
-        seen.extend(exception.id.clone());
+        shown.push(exception);
         let title = format!(
             "{}{}",
-            if seen.len() > 1 { "caused by " } else { "" },
+            if depth > 0 { "caused by " } else { "" },
             exception.kind.as_deref().unwrap_or("exception")
         );
+        depth += 1;
         out.heading(title);
         out.field("Message", exception.message.as_deref());
         out.field(
