@@ -92,6 +92,7 @@ pub async fn run_on(
 ) -> io::Result<()> {
     let size = terminal.size()?;
     let mut state = State::new(source.label(), size.width, size.height, local_utc_offset());
+    state.started_at = Some(crate::clock::now());
     state.clipboard = !options.no_clipboard;
     state.region = options.region;
     state.list.filter = options.filter;

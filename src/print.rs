@@ -75,6 +75,7 @@ pub async fn render(source: Arc<dyn TraceSource>, request: Request) -> Result<Pr
         columns,
     } = request;
     let mut state = State::new(source.label(), width, height, utc_offset);
+    state.started_at = Some(crate::clock::now());
     state.list.filter = filter;
     state.ascii = ascii;
     if let Some(columns) = columns.filter(|c| !c.is_empty()) {

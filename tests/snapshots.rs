@@ -324,3 +324,93 @@ fn ascii_leaves_no_drawing_glyphs() {
         }
     }
 }
+
+/// The demo's list with one trace moved to 2016, as fixtures of several years are listed.
+fn list_over_years(started_at: Option<f64>, move_one_to_2016: bool) -> State {
+    let mut state = State::new("files", 80, 24, 0);
+    state.started_at = started_at;
+    let commands = xray_tui::app::update::start(&mut state);
+    let [xray_tui::app::Command::LoadSummaries { request, .. }] = commands.as_slice() else {
+        panic!("{commands:?}");
+    };
+    let mut summaries = common::demo().summaries.clone();
+    if move_one_to_2016 {
+        let mut old = summaries[0].clone();
+        old.start_time = 1_478_293_361.0;
+        summaries.push(old);
+    }
+    update(
+        &mut state,
+        Action::SummariesLoaded {
+            request: *request,
+            result: Ok(xray_tui::source::SummaryPage {
+                summaries,
+                done: true,
+                ..Default::default()
+            }),
+        },
+    );
+    state
+}
+
+#[test]
+fn list_dates_carry_the_year_over_years_or_in_another_year() {
+    let state = list_over_years(None, true);
+    let screen = text(&render(&state));
+    let rows: Vec<&str> = screen.lines().collect();
+    assert!(rows[2].starts_with("2026-01-15 09:59 "), "{screen}");
+    let mut state = list_over_years(None, true);
+    update(&mut state, Action::Intent(Intent::Bottom));
+    let screen = text(&render(&state));
+    assert!(screen.contains("\n2016-11-04 21:02 "), "{screen}");
+
+    // Traces of one year, looked at in another: the year shows.
+    let next_year = 1_800_000_000.0;
+    let screen = text(&render(&list_over_years(Some(next_year), false)));
+    assert!(
+        screen
+            .lines()
+            .nth(2)
+            .unwrap()
+            .starts_with("2026-01-15 09:59 "),
+        "{screen}"
+    );
+    // Traces of this year within a day: the time of day alone.
+    let screen = text(&render(&list_over_years(Some(common::FIXED_NOW), false)));
+    assert!(
+        screen.lines().nth(2).unwrap().starts_with("09:59:59 "),
+        "{screen}"
+    );
+}
+
+#[test]
+fn a_trace_in_progress_for_years_reads_in_days_and_years() {
+    let mut collector = xray_tui::source::Collector::default();
+    // Documents of one trace id, from November 2016 (in progress) to January 2017.
+    let paths: Vec<_> = [
+        "awsdocs-devguide/segment.in-progress.json",
+        "otel-contrib-awsxray/indepSubsegmentWithSql.json",
+    ]
+    .iter()
+    .map(|name| {
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/xray")
+            .join(name)
+    })
+    .collect();
+    xray_tui::source::files::load_paths(&paths, &mut collector);
+    let trace = collector.finish().traces.into_values().next().unwrap();
+    let mut state = common::opened(trace, 80, 24);
+    let screen = text(&render(&state));
+    let axis = screen.lines().nth(1).unwrap();
+    assert!(axis.contains("┊23d03h"), "{screen}");
+    assert!(!axis.contains("33333m"), "{screen}");
+    update(&mut state, Action::Intent(Intent::Down));
+    let screen = text(&render(&state));
+    assert!(
+        screen
+            .lines()
+            .any(|l| l.starts_with(" Start") && l.ends_with(" +76d03h")),
+        "{screen}"
+    );
+}

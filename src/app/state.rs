@@ -448,6 +448,9 @@ pub struct State {
     /// The key bindings in effect.
     pub keymap: Arc<Keymap>,
     pub analytics: super::analytics::Analytics,
+    /// When the program started, in epoch seconds: dates of another year show their year.
+    /// `None` (as in tests) takes the traces' own years alone.
+    pub started_at: Option<f64>,
     next_request: RequestId,
 }
 
@@ -504,6 +507,7 @@ impl State {
             live: Live::default(),
             keymap: Keymap::shared_default(),
             analytics: Default::default(),
+            started_at: None,
             next_request: 1,
         }
     }

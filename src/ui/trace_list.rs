@@ -15,7 +15,7 @@ use crate::model::{Status, TraceSummary};
 use crate::text::duration::format_duration;
 
 use super::draw::{fill, line, put, put_right};
-use super::format::{clock, day_and_minute, short_url, url_path};
+use super::format::{clock, date_and_minute, day_and_minute, short_url, url_path, year};
 use super::theme;
 
 #[derive(Clone, Copy)]
@@ -43,10 +43,39 @@ impl Shown<'_> {
 const FULL_ID_WIDTH: u16 = 35;
 const SHORT_ID_WIDTH: u16 = 11;
 
+/// How much of a start time the Time column shows.
+#[derive(Clone, Copy, PartialEq)]
+enum Dates {
+    /// `HH:MM:SS`: the traces started within a day.
+    Clock,
+    /// `MM-DD HH:MM`: over days of this year.
+    Day,
+    /// `YYYY-MM-DD HH:MM`: over years, or in a year that is not this one.
+    Year,
+}
+
+impl Dates {
+    fn of(state: &State) -> Dates {
+        let counts = &state.list.counts;
+        let year = |epoch: f64| year(epoch, state.utc_offset);
+        let last_year = year(counts.last);
+        let this_year = state.started_at.and_then(year);
+        if last_year.is_some()
+            && (year(counts.first) != last_year || this_year.is_some_and(|y| Some(y) != last_year))
+        {
+            Dates::Year
+        } else if counts.spans_days() {
+            Dates::Day
+        } else {
+            Dates::Clock
+        }
+    }
+}
+
 /// What every cell of this frame shares.
 struct Cells {
     utc_offset: i32,
-    with_date: bool,
+    dates: Dates,
     /// The host most visible rows' URLs share: left out of them, named in the header.
     common_host: Option<String>,
 }
@@ -60,7 +89,7 @@ impl Cells {
         let common_host = url_pattern::host_of_most(urls).map(str::to_owned);
         Cells {
             utc_offset: state.utc_offset,
-            with_date: list.counts.spans_days(),
+            dates: Dates::of(state),
             common_host,
         }
     }
@@ -77,8 +106,11 @@ fn layout<'a>(state: &'a State, cells: &Cells, rows: usize, width: u16) -> Vec<S
         .iter()
         .map(|column| {
             let (min, ideal) = match column {
-                Column::Time if cells.with_date => (11, 11),
-                Column::Time => (8, 8),
+                Column::Time => match cells.dates {
+                    Dates::Clock => (8, 8),
+                    Dates::Day => (11, 11),
+                    Dates::Year => (16, 16),
+                },
                 Column::Status | Column::Method => (6, 6),
                 Column::ResponseTime | Column::Duration => (8, 8),
                 Column::TraceId if width >= 140 => (SHORT_ID_WIDTH, FULL_ID_WIDTH),
@@ -119,10 +151,10 @@ fn layout<'a>(state: &'a State, cells: &Cells, rows: usize, width: u16) -> Vec<S
 fn cell(column: &Column, s: &TraceSummary, cells: &Cells, width: u16) -> (String, Style) {
     match column {
         Column::Time => {
-            let time = if cells.with_date {
-                day_and_minute(s.start_time, cells.utc_offset)
-            } else {
-                clock(s.start_time, cells.utc_offset)
+            let time = match cells.dates {
+                Dates::Clock => clock(s.start_time, cells.utc_offset),
+                Dates::Day => day_and_minute(s.start_time, cells.utc_offset),
+                Dates::Year => date_and_minute(s.start_time, cells.utc_offset),
             };
             (time, Style::new())
         }
