@@ -433,3 +433,18 @@ fn a_profile_for_the_demo_alone_is_refused() {
          --demo, --file or --listen alone\n"
     );
 }
+
+#[test]
+fn a_missing_file_is_refused_at_start_naming_the_path() {
+    for extra in [&[][..], &["--print", "list"][..]] {
+        let mut args = vec!["--file", LAMBDA, "--file", "/no/such/incident-2026.json"];
+        args.extend_from_slice(extra);
+        let output = run(&args);
+        assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+        assert_eq!(
+            stderr(&output),
+            "xray-tui: --file /no/such/incident-2026.json: no such file or directory\n"
+        );
+        assert!(stdout(&output).is_empty(), "no UI, no print");
+    }
+}

@@ -414,3 +414,35 @@ fn a_trace_in_progress_for_years_reads_in_days_and_years() {
         "{screen}"
     );
 }
+
+#[test]
+fn a_long_source_name_never_pushes_the_key_hints_off_the_footer() {
+    let path = "/home/oncall/incidents/2026-01-15-checkout-latency/exports/batch-get-traces-eu-west-1-prod.json";
+    let mut state = State::new(path, 80, 24, 0);
+    let commands = xray_tui::app::update::start(&mut state);
+    let [xray_tui::app::Command::LoadSummaries { request, .. }] = commands.as_slice() else {
+        panic!("{commands:?}");
+    };
+    update(
+        &mut state,
+        Action::SummariesLoaded {
+            request: *request,
+            result: Ok(xray_tui::source::SummaryPage {
+                summaries: common::demo().summaries.clone(),
+                done: true,
+                ..Default::default()
+            }),
+        },
+    );
+    let buffer = render(&state);
+    let screen = text(&buffer);
+    let footer = screen.lines().last().unwrap();
+    assert!(footer.contains("q quit"), "{footer}");
+    assert!(
+        footer.ends_with("-eu-west-1-prod.json"),
+        "the path keeps its end: {footer}"
+    );
+    assert!(footer.contains(" …"), "{footer}");
+    let (x, y) = common::find(&buffer, "q quit").unwrap();
+    assert_eq!(buffer[(x, y)].fg, Color::Cyan, "the key stands out");
+}

@@ -64,11 +64,15 @@ pub struct Forwarding {
 const TELEMETRY_EVERY: Duration = Duration::from_secs(60);
 
 impl Input {
-    /// Starts the source: the demo and files are read on first use, a listener binds its
+    /// Starts the source: the demo and files are read on first use (a path that is not there
+    /// is refused now), a listener binds its
     /// address now (an error names the address and what to do), AWS connects on first use.
     pub fn open(&self) -> Result<Arc<dyn TraceSource>, String> {
         Ok(match self {
             Input::Saved(saved) => {
+                if let Saved::Files(paths) = saved {
+                    files::check_paths(paths)?;
+                }
                 let saved = saved.clone();
                 let now = crate::clock::now();
                 Arc::new(MemorySource::lazy(saved.label(), move || saved.load(now)))

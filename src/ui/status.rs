@@ -31,15 +31,28 @@ pub fn render(state: &State, buf: &mut Buffer, area: Rect) {
         &state.live.activity
     };
     let right = format!("{problems} {source_text} ");
-    // The key hints need about 46 columns; the source may have the rest.
-    let right_width = (crate::text::width(&right) as u16)
-        .min((area.width / 2).max(area.width.saturating_sub(46)));
+    let right_wanted = crate::text::width(&right) as u16;
+    // The key hints come first, so the way out (`q quit`) always shows; the source has the
+    // rest. A message leaves the source at least half the line, or all but 46 columns.
+    let hints = state.message.is_none().then(|| hint_line(state));
+    let room = match &hints {
+        Some(pieces) => {
+            let used: usize = pieces
+                .iter()
+                .map(|(text, _)| crate::text::width(text))
+                .sum();
+            // The last hint's two trailing spaces may go under the source.
+            area.width.saturating_sub(used.saturating_sub(2) as u16 + 1)
+        }
+        None => (area.width / 2).max(area.width.saturating_sub(46)),
+    };
+    let right_width = right_wanted.min(room);
     let left = Rect {
         width: area.width.saturating_sub(right_width),
         ..area
     };
-    match &state.message {
-        Some(message) => {
+    match (&state.message, hints) {
+        (Some(message), _) => {
             let style = match message.severity {
                 Severity::Info => theme::accent(),
                 Severity::Error => theme::error(),
@@ -51,31 +64,38 @@ pub fn render(state: &State, buf: &mut Buffer, area: Rect) {
                 &[(" ", Style::new()), (&message.text, style)],
             );
         }
-        None => render_hints(state, buf, left),
+        (None, Some(pieces)) => draw_hints(buf, area, pieces),
+        (None, None) => {}
     }
-    let source = format!(" {source_text} ");
-    let source_width = (crate::text::width(&source) as u16).min(right_width);
+    // Problems before the source's name; a long name (a path) keeps its end.
+    let problems_width = (crate::text::width(&problems) as u16).min(right_width);
+    let source_width = right_width - problems_width;
+    let source = format!(
+        " {} ",
+        crate::text::fit_end(source_text, source_width.saturating_sub(2) as usize)
+    );
     put_right(
         buf,
-        area.x + left.width,
+        area.x + left.width + problems_width,
         area.y,
-        right_width,
+        source_width,
         &source,
         theme::muted(),
     );
-    if !problems.is_empty() && right_width > source_width {
+    if problems_width > 0 {
         put(
             buf,
             area.x + left.width,
             area.y,
-            right_width - source_width,
+            problems_width,
             &problems,
             theme::error(),
         );
     }
 }
 
-fn render_hints(state: &State, buf: &mut Buffer, area: Rect) {
+/// The key hints for what is on screen.
+fn hint_line(state: &State) -> Vec<(String, Style)> {
     let ctx = context(state);
     // Over the help and the problems any key closes; Esc is the one to name.
     let closed_by_any_key = |first: &[(Intent, &str)]| {
@@ -91,10 +111,10 @@ fn render_hints(state: &State, buf: &mut Buffer, area: Rect) {
     };
     let hints: &[(Intent, &str)] = match (&state.overlay, state.screen) {
         (Some(Overlay::Help(_)), _) => {
-            return draw_hints(buf, area, closed_by_any_key(&[(Intent::Down, "scroll")]));
+            return closed_by_any_key(&[(Intent::Down, "scroll")]);
         }
         (Some(Overlay::Problems), _) => {
-            return draw_hints(buf, area, closed_by_any_key(&[]));
+            return closed_by_any_key(&[]);
         }
         (Some(Overlay::Columns(_)), _) => &[
             (Intent::Down, "move"),
@@ -140,7 +160,7 @@ fn render_hints(state: &State, buf: &mut Buffer, area: Rect) {
             (Intent::Quit, "quit"),
         ],
     };
-    draw_hints(buf, area, hint_pieces(state, ctx, hints));
+    hint_pieces(state, ctx, hints)
 }
 
 /// Each hint's key, from the key map, and what it does.

@@ -42,6 +42,20 @@ pub fn describe(paths: &[PathBuf]) -> String {
     }
 }
 
+/// Every path can be looked at: one that cannot is named before anything opens.
+pub fn check_paths(paths: &[PathBuf]) -> Result<(), String> {
+    for path in paths {
+        if let Err(error) = fs::metadata(path) {
+            return Err(format!(
+                "--file {}: {}",
+                path.display(),
+                describe_io(&error)
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// Loads every path (directories recursively). Problems are collected, never fatal.
 pub fn load_paths(paths: &[PathBuf], collector: &mut Collector) {
     for path in paths {
