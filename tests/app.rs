@@ -767,3 +767,60 @@ fn t_searches_all_spans_the_title_says_what_the_list_holds_and_r_reloads_the_sou
         "{commands:?}"
     );
 }
+
+#[test]
+fn a_group_the_source_does_not_have_is_refused_and_x_clears_a_chosen_one() {
+    let mut state = loaded_state(80, 24);
+    let commands = press_key(&mut state, "@");
+    assert!(commands.contains(&Command::LoadGroups), "{commands:?}");
+    update(&mut state, Action::GroupsLoaded(Ok(Vec::new())));
+    common::type_keys(&mut state, "checkout");
+    let commands = press_key(&mut state, "enter");
+    assert!(commands.is_empty(), "nothing is loaded: {commands:?}");
+    assert_eq!(state.group, None);
+    let hint = state
+        .prompt()
+        .expect("the prompt stays open")
+        .hint
+        .clone()
+        .unwrap();
+    assert!(hint.error);
+    assert_eq!(
+        hint.text,
+        "demo has no groups; an empty name means every trace"
+    );
+    press_key(&mut state, "esc");
+
+    // A source with groups names them; one of them is taken.
+    press_key(&mut state, "@");
+    update(
+        &mut state,
+        Action::GroupsLoaded(Ok(vec!["Default".into(), "checkout".into()])),
+    );
+    common::type_keys(&mut state, "chekout");
+    press_key(&mut state, "enter");
+    assert_eq!(
+        state.prompt().unwrap().hint.as_ref().unwrap().text,
+        "no group \"chekout\" in demo; groups: Default, checkout"
+    );
+    press_key(&mut state, "ctrl-u");
+    common::type_keys(&mut state, "checkout");
+    let commands = press_key(&mut state, "enter");
+    assert_eq!(state.group.as_deref(), Some("checkout"));
+    assert!(matches!(
+        commands.as_slice(),
+        [Command::LoadSummaries { .. }]
+    ));
+
+    // `x` with no filter clears the group, and the list is asked for again.
+    let commands = press_key(&mut state, "x");
+    assert_eq!(state.group, None);
+    assert!(matches!(
+        commands.as_slice(),
+        [Command::LoadSummaries { .. }]
+    ));
+    assert_eq!(
+        state.message.as_ref().unwrap().text,
+        "group checkout cleared: showing every trace"
+    );
+}

@@ -442,6 +442,8 @@ pub struct State {
     pub range: TimeRange,
     /// The X-Ray group the list and map look at.
     pub group: Option<String>,
+    /// The groups the source named when last asked (`None` until it answers).
+    pub known_groups: Option<Vec<String>>,
     /// Keep the list open to traces that arrive later (`--follow`).
     pub follow: bool,
     pub live: Live,
@@ -503,6 +505,7 @@ impl State {
             quit: false,
             range: TimeRange::All,
             group: None,
+            known_groups: None,
             follow: false,
             live: Live::default(),
             keymap: Keymap::shared_default(),

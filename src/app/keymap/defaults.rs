@@ -119,7 +119,12 @@ pub const DEFAULT_BINDINGS: &[DefaultBinding] = &[
         Intent::Filter,
         "filter with an X-Ray filter expression",
     ),
-    bind(List, &[ch('x')], Intent::ClearFilter, "clear the filter"),
+    bind(
+        List,
+        &[ch('x')],
+        Intent::ClearFilter,
+        "clear the filter; with none, the group",
+    ),
     bind(
         List,
         &[ch('t')],

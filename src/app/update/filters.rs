@@ -17,10 +17,18 @@ pub(super) fn on_intent(state: &mut State, intent: Intent) -> Vec<Command> {
             open_prompt(state, text);
         }
         Intent::ClearFilter => {
+            // The filter first; with none, the group.
             if state.list.filter.take().is_some() {
                 info(state, "filter cleared");
                 return summaries::load(state);
             }
+            if let Some(group) = state.group.take() {
+                state.list.cursor = Cursor::default();
+                state.map = None;
+                info(state, format!("group {group} cleared: showing every trace"));
+                return summaries::load(state);
+            }
+            info(state, "no filter or group to clear");
         }
         Intent::FilterBand => match analytics::band_filter(state) {
             Some(expression) if state.analytics.histogram_shown => {

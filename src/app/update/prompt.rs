@@ -116,6 +116,18 @@ fn submit(state: &mut State, prompt: Prompt) -> Vec<Command> {
         }
         PromptPurpose::Group => {
             let name = prompt.text.trim();
+            if let Some(refusal) = unknown_group(state, name) {
+                // Not applied: the prompt stays open, saying which groups there are.
+                state.overlay = Some(Overlay::Prompt(Prompt {
+                    hint: Some(Hint {
+                        text: refusal,
+                        column: None,
+                        error: true,
+                    }),
+                    ..prompt
+                }));
+                return Vec::new();
+            }
             state.group = (!name.is_empty()).then(|| name.to_owned());
             state.list.cursor = Cursor::default();
             state.map = None;
@@ -185,12 +197,32 @@ fn submit(state: &mut State, prompt: Prompt) -> Vec<Command> {
     }
 }
 
+/// Why `name` is not a group of the source, when the source said which groups it has.
+fn unknown_group(state: &State, name: &str) -> Option<String> {
+    let known = state.known_groups.as_ref()?;
+    if name.is_empty() || known.iter().any(|group| group == name) {
+        return None;
+    }
+    let source = &state.source_label;
+    Some(if known.is_empty() {
+        format!("{source} has no groups; an empty name means every trace")
+    } else {
+        format!(
+            "no group \"{name}\" in {source}; groups: {}",
+            known.join(", ")
+        )
+    })
+}
+
 /// The X-Ray groups there are, as a hint under the group prompt.
 pub(super) fn on_groups_loaded(
     state: &mut State,
     result: Result<Vec<String>, String>,
 ) -> Vec<Command> {
     let source = state.source_label.clone();
+    if let Ok(groups) = &result {
+        state.known_groups = Some(groups.clone());
+    }
     if let Some(prompt) = state
         .prompt_mut()
         .filter(|p| p.purpose == PromptPurpose::Group)
