@@ -1,6 +1,7 @@
 //! Making untrusted strings from traces safe to draw: no control characters, escape
 //! sequences, bidi overrides or invisible characters reach the terminal.
 
+pub mod count;
 pub mod duration;
 
 use std::borrow::Cow;

@@ -210,3 +210,40 @@ fn the_demo_map_on_screen() {
     assert!(text.contains("✖ fault"), "{text}");
     assert!(text.contains("response times"), "{text}");
 }
+
+#[test]
+fn the_panel_counts_in_the_right_number_and_names_a_client_once() {
+    let mut state = loaded_state(200, 50);
+    let commands = press(&mut state, Intent::ShowMap);
+    let [Command::LoadMap { request, .. }] = commands.as_slice() else {
+        panic!("{commands:?}")
+    };
+    let mut model = MapModel::of(&demo().graph);
+    let client = model
+        .nodes
+        .iter()
+        .position(|n| n.kind == "client")
+        .unwrap_or(0);
+    let node = &mut model.nodes[client];
+    node.kind = "client".into();
+    node.name = "lonely-client".into();
+    node.health.requests = 1;
+    node.health.ok = 0;
+    node.health.errors = 0;
+    node.health.throttles = 0;
+    node.health.faults = 1;
+    let drawing = Arc::new(lay_out(Arc::new(model), false, false));
+    update(
+        &mut state,
+        Action::MapLoaded {
+            request: *request,
+            result: Ok(drawing),
+        },
+    );
+    find_node(&mut state, "lonely-client");
+    assert_eq!(selected_name(&state), "lonely-client");
+    let (_, screen) = render(&state);
+    assert!(screen.contains("│ 1 request"), "{screen}");
+    assert!(!screen.contains("1 requests"), "{screen}");
+    assert!(!screen.contains("client client"), "{screen}");
+}

@@ -446,3 +446,67 @@ fn a_long_source_name_never_pushes_the_key_hints_off_the_footer() {
     let (x, y) = common::find(&buffer, "q quit").unwrap();
     assert_eq!(buffer[(x, y)].fg, Color::Cyan, "the key stands out");
 }
+
+#[test]
+fn counts_of_one_are_singular() {
+    // One trace of each trouble: the header counts each in the singular.
+    let mut state = State::new("demo", 100, 24, 0);
+    let commands = xray_tui::app::update::start(&mut state);
+    let [xray_tui::app::Command::LoadSummaries { request, .. }] = commands.as_slice() else {
+        panic!("{commands:?}");
+    };
+    let pick = |test: fn(&xray_tui::model::TraceSummary) -> bool| {
+        common::demo()
+            .summaries
+            .iter()
+            .find(|s| test(s))
+            .unwrap()
+            .clone()
+    };
+    let summaries = vec![
+        pick(|s| s.has_fault && !s.has_error && !s.has_throttle),
+        pick(|s| s.has_throttle && !s.has_fault),
+    ];
+    update(
+        &mut state,
+        Action::SummariesLoaded {
+            request: *request,
+            result: Ok(xray_tui::source::SummaryPage {
+                summaries,
+                done: true,
+                ..Default::default()
+            }),
+        },
+    );
+    let buffer = render(&state);
+    let title = text(&buffer).lines().next().unwrap().to_owned();
+    assert!(title.contains(" 2 traces"), "{title}");
+    assert!(
+        title.contains("· 1 fault ·") || title.ends_with("· 1 fault"),
+        "{title}"
+    );
+    assert!(title.contains("1 throttle"), "{title}");
+    assert!(
+        !title.contains("1 faults") && !title.contains("1 throttles"),
+        "{title}"
+    );
+    let (x, y) = common::find(&buffer, "1 fault").unwrap();
+    assert_eq!(buffer[(x, y)].fg, Color::Red);
+
+    // A trace of one span says so, and an empty tab names what it lacks once.
+    let mut collector = xray_tui::source::Collector::default();
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/xray/awsdocs-devguide/segment.in-progress.json");
+    xray_tui::source::files::load_paths(&[path], &mut collector);
+    let trace = collector.finish().traces.into_values().next().unwrap();
+    let mut state = common::opened(trace, 80, 24);
+    let view = state.trace.as_mut().unwrap();
+    xray_tui::app::trace_view::set_tab(view, xray_tui::app::details::Tab::Metadata);
+    let screen = text(&render(&state));
+    assert!(
+        screen.lines().next().unwrap().contains(" 1 span "),
+        "{screen}"
+    );
+    assert!(screen.contains("No metadata on this span."), "{screen}");
+    assert!(!screen.contains("Metadata data"), "{screen}");
+}

@@ -117,6 +117,17 @@ pub fn type_marker(kind: &str) -> &str {
     }
 }
 
+/// A node's type for the details panel: the short label and the X-Ray type, said once when
+/// they are the same (`client`, not `client client`).
+pub fn kind_label(kind: &str) -> String {
+    let marker = type_marker(kind);
+    if kind.is_empty() || marker == kind {
+        marker.to_owned()
+    } else {
+        format!("{marker} {kind}")
+    }
+}
+
 /// Widest a box gets; longer names are cut.
 const MAX_BOX_WIDTH: u16 = 32;
 

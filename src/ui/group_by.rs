@@ -13,6 +13,7 @@ use crate::app::keymap::Context;
 use crate::app::state::State;
 use crate::layout::screen;
 use crate::model::Status;
+use crate::text::count::count;
 use crate::text::duration::format_duration;
 
 use super::draw::{fill, line, put, put_right};
@@ -252,7 +253,11 @@ fn render_title(state: &State, view: &GroupsView, buf: &mut Buffer, area: Rect) 
         ),
         (format!(" {} ", view.dimension().label()), theme::accent()),
         (
-            format!(" {} groups of {total} traces", view.groups.len()),
+            format!(
+                " {} of {}",
+                count(view.groups.len(), "group"),
+                count(total, "trace")
+            ),
             theme::title(),
         ),
         (

@@ -1,5 +1,6 @@
 //! The help popup, made from the key bindings, and the loading-problems popup.
 
+use crate::text::count::count;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
@@ -87,11 +88,10 @@ pub fn render_problems(state: &State, buf: &mut Buffer, area: Rect) {
         .max()
         .unwrap_or(0) as u16;
     let title = match (state.problems.len(), state.live.problems.len()) {
-        (1, 0) => "1 problem while loading".to_owned(),
-        (n, 0) => format!("{n} problems while loading"),
+        (n, 0) => format!("{} while loading", count(n, "problem")),
         (0, 1) => "the latest problem".to_owned(),
         (0, n) => format!("the {n} latest problems"),
-        (_, _) => format!("{} problems", problems.len()),
+        (_, _) => count(problems.len(), "problem"),
     };
     let title = format!(
         "{title}  ({} closes)",

@@ -1,6 +1,7 @@
 //! The response-time histogram above the trace list: one bar per log-scaled bucket, faults,
 //! throttles and errors stacked at its foot in their colours, the selected band highlighted.
 
+use crate::text::count::count;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
@@ -112,15 +113,15 @@ fn render_header(
             counts.throttle += bucket.throttle;
             counts.fault += bucket.fault;
         }
-        pieces.push((format!("{} traces", counts.total()), theme::title()));
+        pieces.push((count(counts.total(), "trace"), theme::title()));
         for (status, name) in [
-            (Status::Fault, "faults"),
-            (Status::Error, "errors"),
-            (Status::Throttle, "throttles"),
+            (Status::Fault, "fault"),
+            (Status::Error, "error"),
+            (Status::Throttle, "throttle"),
         ] {
             if counts.get(status) > 0 {
                 pieces.push((
-                    format!(" · {} {name}", counts.get(status)),
+                    format!(" · {}", count(counts.get(status), name)),
                     theme::status(status),
                 ));
             }

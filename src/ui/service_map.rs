@@ -6,13 +6,14 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 
-use crate::app::map::{MapDrawing, MapModel, box_lines, type_marker};
+use crate::app::map::{MapDrawing, MapModel, box_lines, kind_label};
 use crate::app::state::{MapView, State};
 use crate::layout::graph::NodeBox;
 use crate::layout::screen;
 use crate::model::Status;
 use crate::model::graph::HistogramEntry;
 use crate::model::graph_stats::Health;
+use crate::text::count::count;
 use crate::text::duration::format_duration;
 
 use super::draw::{line, put};
@@ -127,9 +128,9 @@ fn render_title(state: &State, view: &MapView, buf: &mut Buffer, area: Rect) {
         .drawing()
         .map(|d| {
             format!(
-                " {} nodes · {} edges",
-                d.model.nodes.len(),
-                d.model.edges.len()
+                " {} · {}",
+                count(d.model.nodes.len(), "node"),
+                count(d.model.edges.len(), "edge")
             )
         })
         .unwrap_or_default();
@@ -373,7 +374,7 @@ fn render_details(view: &MapView, model: &MapModel, buf: &mut Buffer, area: Rect
         ),
         None => (
             node.name.clone(),
-            format!("{} {}", type_marker(&node.kind), node.kind),
+            kind_label(&node.kind),
             node.health,
             &node.histogram,
         ),
@@ -388,8 +389,8 @@ fn render_details(view: &MapView, model: &MapModel, buf: &mut Buffer, area: Rect
     };
     rows.push((
         format!(
-            "{} requests{}",
-            health.requests,
+            "{}{}",
+            count(health.requests, "request"),
             health
                 .per_minute
                 .map(|m| format!(", {m:.1}/min"))

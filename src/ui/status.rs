@@ -21,22 +21,23 @@ pub fn render(state: &State, buf: &mut Buffer, area: Rect) {
     }
     let problems = match state.problems.len() {
         0 => String::new(),
-        1 => " ⚠ 1 problem (!) ".to_owned(),
-        n => format!(" ⚠ {n} problems (!) "),
+        n => format!(" ⚠ {} (!) ", crate::text::count::count(n, "problem")),
     };
     // A source at work says what it is doing; otherwise it is named.
-    let source_text = if state.live.activity.is_empty() {
+    let working = !state.live.activity.is_empty();
+    let source_text = if !working {
         &state.source_label
     } else {
         &state.live.activity
     };
     let right = format!("{problems} {source_text} ");
     let right_wanted = crate::text::width(&right) as u16;
-    // The key hints come first, so the way out (`q quit`) always shows; the source has the
-    // rest. A message leaves the source at least half the line, or all but 46 columns.
+    // The key hints come before the source's name, so the way out (`q quit`) always shows.
+    // What a source at work says, or a message, leaves the right at least half the line, or
+    // all but 46 columns.
     let hints = state.message.is_none().then(|| hint_line(state));
     let room = match &hints {
-        Some(pieces) => {
+        Some(pieces) if !working => {
             let used: usize = pieces
                 .iter()
                 .map(|(text, _)| crate::text::width(text))
@@ -44,7 +45,7 @@ pub fn render(state: &State, buf: &mut Buffer, area: Rect) {
             // The last hint's two trailing spaces may go under the source.
             area.width.saturating_sub(used.saturating_sub(2) as u16 + 1)
         }
-        None => (area.width / 2).max(area.width.saturating_sub(46)),
+        _ => (area.width / 2).max(area.width.saturating_sub(46)),
     };
     let right_width = right_wanted.min(room);
     let left = Rect {
@@ -64,16 +65,18 @@ pub fn render(state: &State, buf: &mut Buffer, area: Rect) {
                 &[(" ", Style::new()), (&message.text, style)],
             );
         }
-        (None, Some(pieces)) => draw_hints(buf, area, pieces),
+        (None, Some(pieces)) => draw_hints(buf, if working { left } else { area }, pieces),
         (None, None) => {}
     }
     // Problems before the source's name; a long name (a path) keeps its end.
     let problems_width = (crate::text::width(&problems) as u16).min(right_width);
     let source_width = right_width - problems_width;
-    let source = format!(
-        " {} ",
-        crate::text::fit_end(source_text, source_width.saturating_sub(2) as usize)
-    );
+    let room = source_width.saturating_sub(2) as usize;
+    let source = if working {
+        format!(" {} ", crate::text::fit(source_text, room))
+    } else {
+        format!(" {} ", crate::text::fit_end(source_text, room))
+    };
     put_right(
         buf,
         area.x + left.width + problems_width,

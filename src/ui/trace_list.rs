@@ -12,6 +12,7 @@ use crate::app::state::State;
 use crate::layout::columns::{ColumnSpec, fit};
 use crate::layout::screen;
 use crate::model::{Status, TraceSummary};
+use crate::text::count::count;
 use crate::text::duration::format_duration;
 
 use super::draw::{fill, line, put, put_right};
@@ -272,8 +273,10 @@ fn render_title(state: &State, buf: &mut Buffer, area: Rect) {
     let list = &state.list;
     let counts = &list.counts;
     let total = match (&list.filter, list.processed) {
-        (Some(_), Some(processed)) => format!(" {} of {processed} traces", list.order.len()),
-        _ => format!(" {} traces", list.order.len()),
+        (Some(_), Some(processed)) => {
+            format!(" {} of {}", list.order.len(), count(processed, "trace"))
+        }
+        _ => format!(" {}", count(list.order.len(), "trace")),
     };
     let mut pieces: Vec<(String, Style)> = vec![
         (
@@ -294,14 +297,14 @@ fn render_title(state: &State, buf: &mut Buffer, area: Rect) {
         (None, true) => pieces.push((" · all spans in aws/spans".into(), theme::accent())),
         (None, false) => {}
     }
-    for (count, label, status) in [
-        (counts.faults, "faults", Status::Fault),
-        (counts.errors, "errors", Status::Error),
-        (counts.throttles, "throttles", Status::Throttle),
+    for (n, label, status) in [
+        (counts.faults, "fault", Status::Fault),
+        (counts.errors, "error", Status::Error),
+        (counts.throttles, "throttle", Status::Throttle),
     ] {
-        if count > 0 {
+        if n > 0 {
             pieces.push((" · ".into(), theme::muted()));
-            pieces.push((format!("{count} {label}"), theme::status(status)));
+            pieces.push((count(n, label), theme::status(status)));
         }
     }
     if counts.in_progress > 0 {

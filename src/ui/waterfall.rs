@@ -10,6 +10,7 @@ use crate::app::trace_view;
 use crate::layout::screen;
 use crate::layout::waterfall::{TimeScale, name_column_width};
 use crate::model::{Span, SpanKind, Status, Trace};
+use crate::text::count::count;
 use crate::text::duration::format_duration;
 
 use super::details;
@@ -151,7 +152,7 @@ fn render_title(state: &State, trace: &Trace, buf: &mut Buffer, area: Rect) {
     } else {
         url
     };
-    let counts = format!("  {} spans  ", trace.spans.len());
+    let counts = format!("  {}  ", count(trace.spans.len(), "span"));
     let truncated = if trace.limit_exceeded {
         "  truncated by X-Ray (LimitExceeded)"
     } else {

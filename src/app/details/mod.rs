@@ -7,6 +7,7 @@ use serde_json::Value;
 
 use crate::model::segment::{Cause, Exception};
 use crate::model::{Span, SpanKind, Trace};
+use crate::text::count::count;
 use crate::text::duration::format_duration;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -134,12 +135,20 @@ pub fn build(trace: &Trace, index: usize, tab: Tab) -> Vec<DetailLine> {
         Tab::Raw => raw(trace, span, &mut out),
     }
     if out.0.is_empty() {
-        out.0.push(DetailLine::Text(format!(
-            "No {} data on this span.",
-            tab.title()
-        )));
+        out.0.push(DetailLine::Text(nothing_on(tab)));
     }
     out.0
+}
+
+/// What an empty tab says.
+fn nothing_on(tab: Tab) -> String {
+    match tab {
+        Tab::Annotations => "No annotations on this span.".into(),
+        Tab::Metadata => "No metadata on this span.".into(),
+        Tab::Exceptions => "No exception on this span.".into(),
+        Tab::Raw => "No JSON document for this span.".into(),
+        other => format!("No {} data on this span.", other.title()),
+    }
 }
 
 #[derive(Default)]
@@ -414,8 +423,10 @@ fn exception_chain<'a>(
             )));
         }
         if let Some(n) = exception.truncated.filter(|n| *n > 0) {
-            out.0
-                .push(DetailLine::Code(format!("  … {n} frames truncated")));
+            out.0.push(DetailLine::Code(format!(
+                "  … {} truncated",
+                count(n, "frame")
+            )));
         }
         current = exception
             .cause

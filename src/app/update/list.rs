@@ -69,7 +69,8 @@ pub(super) fn on_intent(state: &mut State, intent: Intent) -> Vec<Command> {
             info(
                 state,
                 format!(
-                    "{count} traces marked as A: change the filter or time range, then {compare} compares"
+                    "{} marked as A: change the filter or time range, then {compare} compares",
+                    crate::text::count::count(count, "trace")
                 ),
             );
         }

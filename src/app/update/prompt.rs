@@ -171,6 +171,7 @@ fn submit(state: &mut State, prompt: Prompt) -> Vec<Command> {
                     trace_view::next_match(view, true, page);
                     let text = match count {
                         0 => format!("no span matches \"{}\"", prompt.text),
+                        1 => format!("1 span matches; {only} shows only it"),
                         n => format!(
                             "{n} spans match; {next}/{previous} next/previous, {only} shows only them"
                         ),
