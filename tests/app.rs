@@ -824,3 +824,24 @@ fn a_group_the_source_does_not_have_is_refused_and_x_clears_a_chosen_one() {
         "group checkout cleared: showing every trace"
     );
 }
+
+#[test]
+fn y_in_the_list_copies_the_selected_traces_id() {
+    let mut state = loaded_state(80, 24);
+    press(&mut state, Intent::Down);
+    let id = selected_id(&state);
+    let commands = press_key(&mut state, "y");
+    assert_eq!(commands, [Command::Copy(id.clone())]);
+    assert_eq!(
+        state.message.as_ref().unwrap().text,
+        "copied the trace id to the clipboard"
+    );
+    assert_eq!(state.screen, Screen::List, "the list stays");
+    state.clipboard = false;
+    let commands = press_key(&mut state, "y");
+    assert!(commands.is_empty());
+    assert_eq!(
+        state.message.as_ref().unwrap().text,
+        format!("clipboard is off (--no-clipboard); trace id: {id}")
+    );
+}

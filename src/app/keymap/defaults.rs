@@ -190,6 +190,12 @@ pub const DEFAULT_BINDINGS: &[DefaultBinding] = &[
     ),
     bind(
         List,
+        &[ch('y')],
+        Intent::CopyTraceId,
+        "copy the selected trace's id",
+    ),
+    bind(
+        List,
         &[ch('H')],
         Intent::ToggleHistogram,
         "show or hide the response-time histogram",

@@ -43,6 +43,13 @@ pub(super) fn on_intent(state: &mut State, intent: Intent) -> Vec<Command> {
             open(state, Overlay::Columns(chooser));
         }
         Intent::ChooseGroup => return choose_group(state),
+        Intent::CopyTraceId => match state.list.selected_summary() {
+            Some(summary) => {
+                let id = summary.id.clone();
+                return super::copy(state, "trace id", &id);
+            }
+            None => info(state, "no trace selected to copy"),
+        },
         Intent::ChangeTimeRange => change_time_range(state),
         Intent::ShowMap => return map::show(state),
         Intent::ToggleHistogram => {

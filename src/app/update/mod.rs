@@ -98,6 +98,21 @@ fn info(state: &mut State, text: impl Into<String>) {
     });
 }
 
+/// Copies `text` (cleaned) to the clipboard, or shows it where the clipboard is off.
+fn copy(state: &mut State, what: &str, text: &str) -> Vec<Command> {
+    let text = crate::text::clean_for_copy(text);
+    if state.clipboard {
+        info(state, format!("copied the {what} to the clipboard"));
+        vec![Command::Copy(text)]
+    } else {
+        info(
+            state,
+            format!("clipboard is off (--no-clipboard); {what}: {text}"),
+        );
+        Vec::new()
+    }
+}
+
 fn error(state: &mut State, text: impl Into<String>) {
     state.message = Some(Message {
         text: text.into(),

@@ -190,19 +190,7 @@ fn on_loaded_trace_intent(state: &mut State, intent: Intent) -> Vec<Command> {
                 Intent::CopySpanId => ("span id", trace.spans[view.selected].id().to_owned()),
                 _ => ("span JSON", raw_json(&trace, view.selected)),
             };
-            let text = crate::text::clean_for_copy(&text);
-            if clipboard {
-                commands.push(Command::Copy(text));
-                note = Some((
-                    format!("copied the {what} to the clipboard"),
-                    Severity::Info,
-                ));
-            } else {
-                note = Some((
-                    format!("clipboard is off (--no-clipboard); {what}: {text}"),
-                    Severity::Info,
-                ));
-            }
+            return super::copy(state, what, &text);
         }
         Intent::ConsoleLink => {
             let region = region.or_else(|| trace.region());
