@@ -845,3 +845,56 @@ fn y_in_the_list_copies_the_selected_traces_id() {
         format!("clipboard is off (--no-clipboard); trace id: {id}")
     );
 }
+
+#[test]
+fn a_trace_id_pasted_into_a_prompt_opens_it_from_any_screen() {
+    let xray = demo().summaries[5].id.clone();
+    let w3c = xray.strip_prefix("1-").unwrap().replace('-', "");
+
+    // The filter bar recognises it, offers it, and Enter opens it rather than filtering.
+    let mut state = loaded_state(80, 24);
+    press_key(&mut state, "f");
+    common::type_keys(&mut state, &xray);
+    let hint = state.prompt().unwrap().hint.clone().unwrap();
+    assert!(!hint.error, "{hint:?}");
+    assert_eq!(hint.text, format!("trace id {xray}: Enter opens it"));
+    let commands = press_key(&mut state, "enter");
+    assert!(
+        matches!(commands.as_slice(), [Command::LoadTrace { id, .. }] if *id == xray),
+        "{commands:?}"
+    );
+    assert_eq!(state.screen, Screen::Trace);
+    assert_eq!(state.list.filter, None, "the filter is left as it was");
+
+    // `O` from the map takes the W3C form.
+    let mut state = loaded_state(80, 24);
+    press(&mut state, Intent::ShowMap);
+    assert_eq!(state.screen, Screen::Map);
+    press_key(&mut state, "O");
+    assert_eq!(
+        state.prompt().unwrap().purpose,
+        xray_tui::app::state::PromptPurpose::TraceId
+    );
+    common::type_keys(&mut state, "not-an-id");
+    press_key(&mut state, "enter");
+    let hint = state.prompt().expect("stays open").hint.clone().unwrap();
+    assert!(hint.error);
+    assert!(hint.text.starts_with("not a trace id"), "{}", hint.text);
+    press_key(&mut state, "ctrl-u");
+    common::type_keys(&mut state, &w3c.to_uppercase());
+    let commands = press_key(&mut state, "enter");
+    assert!(
+        matches!(commands.as_slice(), [Command::LoadTrace { id, .. }] if *id == xray),
+        "{commands:?}"
+    );
+    assert_eq!(state.screen, Screen::Trace);
+
+    // The waterfall's search, too: the pasted id is opened, not searched for.
+    open_trace(&mut state, &common::first_fault_trace_id());
+    press_key(&mut state, "/");
+    common::type_keys(&mut state, &xray);
+    let commands = press_key(&mut state, "enter");
+    assert!(matches!(commands.as_slice(), [Command::LoadTrace { id, .. }] if *id == xray));
+    assert_eq!(state.trace.as_ref().unwrap().id, xray);
+    assert!(state.trace.as_ref().unwrap().search.is_none());
+}

@@ -769,3 +769,19 @@ mod all_spans;
 mod print;
 #[path = "aws/transaction_search.rs"]
 mod transaction_search;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_trace_id_typed_in_w3c_form_is_fetched_without_being_listed() {
+    let server = Server::start();
+    server.script("/Traces", [Reply::json(&fixture(TRACES))]);
+    let source = source(&server);
+    // As the trace id prompt has it: W3C form, made X-Ray's, and no list loaded before.
+    let w3c = TRACE_ID.strip_prefix("1-").unwrap().replace('-', "");
+    let id = xray_tui::model::trace_id::normalize(&w3c).unwrap();
+    let traces = source.traces(vec![id]).await.unwrap();
+    assert_eq!(traces[0].id, TRACE_ID);
+    assert!(server.requests_to("/TraceSummaries").is_empty(), "no listing");
+    let requests = server.requests_to("/Traces");
+    assert_eq!(requests.len(), 1, "one BatchGetTraces");
+    assert_eq!(requests[0].trace_ids(), [TRACE_ID]);
+}

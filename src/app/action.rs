@@ -71,6 +71,8 @@ pub enum Intent {
     Suspend,
     /// Freeze the views of live data, or let them follow it again.
     TogglePause,
+    /// A prompt for a trace id to open, from any screen.
+    OpenTraceId,
     /// Type the time range the list and map look at.
     ChangeTimeRange,
     /// Choose the X-Ray group the list and map look at.

@@ -309,6 +309,8 @@ pub enum PromptPurpose {
     TimeRange,
     /// An X-Ray group's name; empty for all traces.
     Group,
+    /// A trace id to open, in X-Ray or W3C form.
+    TraceId,
 }
 
 impl PromptPurpose {
@@ -320,6 +322,7 @@ impl PromptPurpose {
             PromptPurpose::FindNode => "find node: ",
             PromptPurpose::TimeRange => "time range: ",
             PromptPurpose::Group => "group: ",
+            PromptPurpose::TraceId => "open trace id: ",
         }
     }
 }

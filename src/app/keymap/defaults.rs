@@ -89,6 +89,12 @@ pub const DEFAULT_BINDINGS: &[DefaultBinding] = &[
         "pause or resume live updates (data keeps arriving)",
     ),
     bind(
+        Global,
+        &[ch('O')],
+        Intent::OpenTraceId,
+        "open a trace by its id (X-Ray or W3C form)",
+    ),
+    bind(
         List,
         &[key(KeyCode::Enter), ch('l'), key(KeyCode::Right)],
         Intent::Open,

@@ -62,6 +62,7 @@ const ACTION_NAMES: &[(Intent, &str)] = &[
     (Intent::ToggleCompact, "toggle_compact"),
     (Intent::Suspend, "suspend"),
     (Intent::TogglePause, "toggle_pause"),
+    (Intent::OpenTraceId, "open_trace_id"),
     (Intent::ChangeTimeRange, "change_time_range"),
     (Intent::ChooseGroup, "choose_group"),
     (Intent::ChooseColumns, "choose_columns"),

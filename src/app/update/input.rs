@@ -6,7 +6,7 @@ use crossterm::event::KeyEvent;
 use super::super::action::{Command, Intent};
 use super::super::cursor::Cursor;
 use super::super::overlay::Overlay;
-use super::super::state::{Screen, State};
+use super::super::state::{Prompt, PromptPurpose, Screen, State};
 use super::{analytics, context, info, list, live, map, open, overlay, prompt, trace};
 
 pub(super) fn on_key(state: &mut State, key: KeyEvent) -> Vec<Command> {
@@ -55,6 +55,11 @@ fn on_global_intent(state: &mut State, intent: Intent) -> Option<Vec<Command>> {
             }
         }
         Intent::TogglePause => return Some(live::toggle_pause(state)),
+        Intent::OpenTraceId => {
+            let mut prompt = Prompt::new(PromptPurpose::TraceId, String::new());
+            prompt.hint = Some(prompt::trace_id_hint(""));
+            open(state, Overlay::Prompt(prompt));
+        }
         _ => return None,
     }
     Some(Vec::new())

@@ -71,6 +71,14 @@ pub(super) fn on_key(state: &mut State, key: KeyEvent) -> Vec<Command> {
     {
         prompt.hint = filters::hint(&prompt.text, all_spans);
     }
+    if let Some(prompt) = state.prompt_mut() {
+        if prompt.purpose == PromptPurpose::TraceId {
+            prompt.hint = Some(trace_id_hint(&prompt.text));
+        } else if pasted_trace_id(prompt).is_some() {
+            // Offered rather than taken for a filter, a search or a name.
+            prompt.hint = Some(trace_id_hint(&prompt.text));
+        }
+    }
     // Search as you type.
     if let Some(prompt) = state.prompt()
         && prompt.purpose == PromptPurpose::Search
@@ -91,8 +99,51 @@ pub(super) fn on_key(state: &mut State, key: KeyEvent) -> Vec<Command> {
     Vec::new()
 }
 
+/// What the prompt says of a text that is a trace id, or of one that should be.
+pub(super) fn trace_id_hint(text: &str) -> Hint {
+    let (text, error) = match crate::model::trace_id::normalize(text) {
+        Some(id) => (format!("trace id {id}: Enter opens it"), false),
+        None if text.trim().is_empty() => (
+            "paste an X-Ray id (1-hex8-hex24) or a W3C id (32 hex digits)".into(),
+            false,
+        ),
+        None => (
+            "not a trace id: X-Ray is 1-hex8-hex24, W3C 32 hex digits".into(),
+            true,
+        ),
+    };
+    Hint {
+        text,
+        column: None,
+        error,
+    }
+}
+
+/// A trace id pasted into a prompt (but the file name of a save) is a trace to open.
+fn pasted_trace_id(prompt: &Prompt) -> Option<String> {
+    (prompt.purpose != PromptPurpose::SavePath)
+        .then(|| crate::model::trace_id::normalize(&prompt.text))
+        .flatten()
+}
+
 fn submit(state: &mut State, prompt: Prompt) -> Vec<Command> {
+    if let Some(id) = pasted_trace_id(&prompt) {
+        if prompt.purpose == PromptPurpose::Search
+            && let Some(view) = state.trace.as_mut()
+        {
+            trace_view::set_search(view, "");
+        }
+        return trace::open(state, id);
+    }
     match prompt.purpose {
+        PromptPurpose::TraceId => {
+            // Not a trace id (one would have opened above): the prompt stays open on it.
+            state.overlay = Some(Overlay::Prompt(Prompt {
+                hint: Some(trace_id_hint(&prompt.text)),
+                ..prompt
+            }));
+            Vec::new()
+        }
         PromptPurpose::FindNode => map::find_node(state, &prompt.text),
         PromptPurpose::Filter => {
             let text = prompt.text.trim().to_owned();
