@@ -780,7 +780,10 @@ async fn a_trace_id_typed_in_w3c_form_is_fetched_without_being_listed() {
     let id = xray_tui::model::trace_id::normalize(&w3c).unwrap();
     let traces = source.traces(vec![id]).await.unwrap();
     assert_eq!(traces[0].id, TRACE_ID);
-    assert!(server.requests_to("/TraceSummaries").is_empty(), "no listing");
+    assert!(
+        server.requests_to("/TraceSummaries").is_empty(),
+        "no listing"
+    );
     let requests = server.requests_to("/Traces");
     assert_eq!(requests.len(), 1, "one BatchGetTraces");
     assert_eq!(requests[0].trace_ids(), [TRACE_ID]);
