@@ -510,3 +510,28 @@ fn counts_of_one_are_singular() {
     assert!(screen.contains("No metadata on this span."), "{screen}");
     assert!(!screen.contains("Metadata data"), "{screen}");
 }
+
+#[test]
+fn without_colour_the_histogram_marks_its_band_and_its_problems() {
+    use xray_tui::ui::theme::{self, Palette};
+    let mut state = loaded_state(80, 24);
+    update(&mut state, Action::Intent(Intent::ToggleHistogram));
+    for _ in 0..3 {
+        update(&mut state, Action::Intent(Intent::BandSlower));
+    }
+    let buffer = theme::with_palette(Palette::NO_COLOR, || render(&state));
+    let screen = text(&buffer);
+    let rows: Vec<&str> = screen.lines().collect();
+    assert!(rows[1].contains("band 10s–20s"), "{screen}");
+    // The band: marked over its columns and on the axis under them.
+    let axis = rows[6];
+    let band_x = axis.find("10s").map(|at| axis[..at].chars().count()).unwrap();
+    assert!(axis.contains("10s━20s"), "{screen}");
+    let top: Vec<char> = rows[2].chars().collect();
+    assert_eq!(top[band_x], '▔', "{screen}");
+    // The stacking: faults, errors and throttles by their marks.
+    let bars = rows[2..6].join("\n");
+    for mark in ["✖", "⧗", "!"] {
+        assert!(bars.contains(mark), "{mark} in\n{screen}");
+    }
+}

@@ -90,6 +90,22 @@ pub fn render(state: &State, buf: &mut Buffer, area: Rect) {
         area.y + area.height - 1,
         bars.width,
     );
+    mark_band(buf, bars, column, (first, last), area.y + area.height - 1);
+}
+
+/// The band shown by glyphs, not by its background alone: `▔` over its columns where no bar
+/// reaches the top, `━` under them where no label is.
+fn mark_band(buf: &mut Buffer, bars: Rect, column: u16, (first, last): (usize, usize), axis: u16) {
+    let start = bars.x + first as u16 * column;
+    let end = (bars.x + (last as u16 + 1) * column).min(bars.x + bars.width);
+    for x in start..end {
+        for (y, mark) in [(bars.y, "▔"), (axis, "━")] {
+            let cell = &mut buf[(x, y)];
+            if cell.symbol() == " " {
+                cell.set_symbol(mark).set_style(theme::key());
+            }
+        }
+    }
 }
 
 fn render_header(
@@ -198,6 +214,12 @@ fn draw_bar(buf: &mut Buffer, bucket: &StatusCounts, tallest: usize, area: Rect)
                 EIGHTHS[(high - low) as usize],
                 Style::new().fg(theme::status_color(below)),
             ),
+        };
+        // Without colour a problem's share of the bar is drawn with its mark.
+        let symbol = if theme::active().monochrome && below != Status::Ok {
+            theme::status_mark(below)
+        } else {
+            symbol
         };
         let y = area.y + area.height - 1 - row as u16;
         for x in area.x..area.x + area.width {
