@@ -99,7 +99,7 @@ fn aws_spans_from_cloudwatch_logs_print_as_a_trace() {
     assert!(stderr(&output).is_empty(), "{}", stderr(&output));
     let list = stdout(&output);
     assert!(
-        list.lines().next().unwrap().contains("1 traces · 1 faults"),
+        list.lines().next().unwrap().contains("1 trace · 1 fault"),
         "{list}"
     );
     assert!(
@@ -126,7 +126,7 @@ fn aws_spans_from_cloudwatch_logs_print_as_a_trace() {
         ),
         "{text}"
     );
-    assert!(lines[2].starts_with(" ▾checkout "), "{text}");
+    assert!(lines[2].starts_with(" ▾✖ checkout "), "{text}");
     assert!(lines[3].starts_with(" ├─⇢ shop@pg.internal "), "{text}");
     assert!(lines[4].starts_with(" └─⇢ payments "), "{text}");
 }

@@ -525,7 +525,10 @@ fn without_colour_the_histogram_marks_its_band_and_its_problems() {
     assert!(rows[1].contains("band 10s–20s"), "{screen}");
     // The band: marked over its columns and on the axis under them.
     let axis = rows[6];
-    let band_x = axis.find("10s").map(|at| axis[..at].chars().count()).unwrap();
+    let band_x = axis
+        .find("10s")
+        .map(|at| axis[..at].chars().count())
+        .unwrap();
     assert!(axis.contains("10s━20s"), "{screen}");
     let top: Vec<char> = rows[2].chars().collect();
     assert_eq!(top[band_x], '▔', "{screen}");
@@ -534,4 +537,73 @@ fn without_colour_the_histogram_marks_its_band_and_its_problems() {
     for mark in ["✖", "⧗", "!"] {
         assert!(bars.contains(mark), "{mark} in\n{screen}");
     }
+}
+
+/// A trace with a span of each kind of state the waterfall tells apart.
+fn trace_of_every_state() -> std::sync::Arc<xray_tui::model::Trace> {
+    use xray_tui::model::{Document, Segment, Trace};
+    let id = "1-5759e988-bd862e3fe1be46a994272796";
+    let doc = serde_json::json!({"trace_id": id, "id": "root000000000001", "name": "checkout", "start_time": 100.0, "end_time": 110.0,
+    "fault": true,
+    "subsegments": [
+        {"id": "call000000000001", "name": "payments", "namespace": "remote", "start_time": 101.0, "end_time": 104.0,
+         "subsegments": [{"id": "inner00000000001", "name": "sign", "start_time": 101.5, "end_time": 102.0}]},
+        {"id": "open000000000001", "name": "still-running", "start_time": 104.0, "in_progress": true},
+        {"id": "lost000000000001", "name": "end-never-recorded", "start_time": 105.0},
+        {"id": "slow000000000001", "name": "a-name-long-enough-to-be-cut-short-in-the-column", "start_time": 106.0, "end_time": 107.0, "throttle": true, "error": true}
+    ]});
+    let text = doc.to_string();
+    std::sync::Arc::new(Trace::assemble(
+        id,
+        vec![Document {
+            segment: Segment::parse(&text).unwrap(),
+            text,
+        }],
+    ))
+}
+
+#[test]
+fn ascii_tells_every_state_apart_by_its_glyph() {
+    let mut state = common::opened(trace_of_every_state(), 80, 24);
+    state.ascii = true;
+    // Fold the remote call, so its fold mark and its remote mark are both on screen.
+    update(&mut state, Action::Intent(Intent::Down));
+    update(&mut state, Action::Intent(Intent::ToggleFold));
+    let screen = text(&render(&state));
+    let row = |name: &str| {
+        screen
+            .lines()
+            .skip(2)
+            .find(|l| l.contains(name))
+            .unwrap_or_else(|| panic!("{name} in\n{screen}"))
+            .to_owned()
+    };
+    assert!(row("checkout").starts_with(" v X checkout "), "{screen}");
+    assert!(
+        row("payments").contains("+-> @ payments +1"),
+        "folded, remote: {screen}"
+    );
+    // Self time is `:`, never the ticks' `.`.
+    assert!(row("payments").contains(".   ::===:::"), "{screen}");
+    let running = row("still-running");
+    assert!(running.contains("...  "), "in progress: {running}");
+    assert!(running.trim_end().ends_with('>'), "{running}");
+    let lost = row("end-never-recorded");
+    assert!(lost.contains(" ?  "), "no end: {lost}");
+    assert!(lost.trim_end().ends_with('?'), "{lost}");
+    assert!(row("a-name-long").contains("T a-name-long"), "{screen}");
+    assert!(row("a-name-long").contains("~ "), "cut short: {screen}");
+    for cut in ["...~", "~..."] {
+        assert!(!screen.contains(cut), "{screen}");
+    }
+}
+
+#[test]
+fn a_failing_span_has_a_mark_without_colour() {
+    use xray_tui::ui::theme::{self, Palette};
+    let state = common::opened(trace_of_every_state(), 80, 24);
+    let buffer = theme::with_palette(Palette::NO_COLOR, || render(&state));
+    let screen = text(&buffer);
+    assert!(screen.contains("▾✖ checkout"), "{screen}");
+    assert!(screen.contains("⧗ a-name-long"), "{screen}");
 }

@@ -17,8 +17,11 @@ pub fn replacement(glyph: &str) -> Option<&'static str> {
         "▁" | "▂" | "▃" => "_",
         "▔" => "^",
         "■" => "#",
-        "░" => ".",
-        "▸" | "▶" | "⇢" | "→" => ">",
+        // Apart from the ticks' `.`, which it may lie beside.
+        "░" => ":",
+        "▸" | "▶" | "→" => ">",
+        // A remote call, apart from a folded span's `+`.
+        "⇢" => "@",
         "◂" | "◀" | "←" => "<",
         "▾" | "▼" | "↓" => "v",
         "▲" | "↑" => "^",

@@ -395,6 +395,11 @@ fn render_name(trace: &Trace, row: &Row, buf: &mut Buffer, x: u16, y: u16, width
         style.patch(base)
     };
     let mut name = String::new();
+    // A failing span says so by its mark too, not by colour or underline alone.
+    if status != Status::Ok {
+        name.push_str(theme::status_mark(status));
+        name.push(' ');
+    }
     if span.detached.is_some() {
         name.push_str("⚠ ");
     }
@@ -437,6 +442,8 @@ fn render_name(trace: &Trace, row: &Row, buf: &mut Buffer, x: u16, y: u16, width
     }
     let (duration, duration_style) = match span.end() {
         Some(end) => (format_duration(end - span.start()), theme::muted()),
+        // `…` would read as cut text in ASCII, where it becomes `~`.
+        None if span.segment.in_progress && row.ascii => ("...".to_owned(), theme::in_progress()),
         None if span.segment.in_progress => ("…".to_owned(), theme::in_progress()),
         None => ("?".to_owned(), theme::muted()),
     };
@@ -496,7 +503,8 @@ fn render_bar(
     for column in from..to {
         let last = column + 1 == to;
         let symbol = if open && last {
-            "▸"
+            // Still running, or an end that was never recorded.
+            if span.segment.in_progress { "▸" } else { "?" }
         } else if covered
             .as_ref()
             .is_some_and(|c| !c[(column - from) as usize])
