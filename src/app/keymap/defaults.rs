@@ -412,7 +412,7 @@ pub const DEFAULT_BINDINGS: &[DefaultBinding] = &[
         Trace,
         &[ch('r')],
         Intent::RootCause,
-        "go to the root cause of the fault",
+        "root cause: of the fault, else of errors or throttles",
     ),
     bind(
         Trace,

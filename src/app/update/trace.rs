@@ -92,8 +92,8 @@ fn on_loaded_trace_intent(state: &mut State, intent: Intent) -> Vec<Command> {
                 )
             });
         }
-        Intent::RootCause => match trace_view::next_fault_root_cause(&trace, view.selected) {
-            Some((span, position, count)) => {
+        Intent::RootCause => match trace_view::next_root_cause(&trace, view.selected) {
+            Some((span, position, count, kind)) => {
                 trace_view::select(view, span, page);
                 trace_view::set_tab(view, Tab::Exceptions);
                 let which = if count > 1 {
@@ -102,9 +102,15 @@ fn on_loaded_trace_intent(state: &mut State, intent: Intent) -> Vec<Command> {
                 } else {
                     String::new()
                 };
-                note = Some((format!("root cause of the fault{which}"), Severity::Info));
+                let what = kind.label();
+                note = Some((format!("root cause of the {what}{which}"), Severity::Info));
             }
-            None => note = Some(("this trace has no fault".into(), Severity::Info)),
+            None => {
+                note = Some((
+                    "this trace has no fault, error or throttle".into(),
+                    Severity::Info,
+                ))
+            }
         },
         Intent::ToggleCriticalPath => {
             let on = trace_view::toggle_critical_path(view);
