@@ -269,7 +269,7 @@ mod tests {
             .collect();
         // cart (0-2 s) and db (1-2 s) overlap: their 3 s share the 2 s they cover, 20 columns.
         assert_eq!(row, [(2, 0, 13, 13), (3, 13, 7, 7)], "cart then db");
-        assert_eq!(icicle.row(1)[0].self_cells, 10, "front's own 2 s");
+        assert_eq!(icicle.row(1)[0].self_cells, 20, "front's own 2 s");
     }
 
     #[test]
