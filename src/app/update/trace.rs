@@ -8,10 +8,19 @@ use super::super::details::Tab;
 use super::super::keymap::Context;
 use super::super::overlay::Overlay;
 use super::super::state::{Message, Prompt, PromptPurpose, Screen, Severity, State, TraceView};
-use super::{map, open as open_overlay, trace_view, waterfall_page};
+use super::{analysis, map, open as open_overlay, trace_view, waterfall_page};
 use crate::model::Trace;
 
 pub(super) fn on_intent(state: &mut State, intent: Intent) -> Vec<Command> {
+    if let Some(commands) = analysis::on_trace_icicle_intent(state, intent) {
+        return commands;
+    }
+    let commands = on_waterfall_intent(state, intent);
+    analysis::follow_selection(state);
+    commands
+}
+
+fn on_waterfall_intent(state: &mut State, intent: Intent) -> Vec<Command> {
     if let Some(step) = Step::of(intent, waterfall_page(state)) {
         move_selection(state, step);
         return Vec::new();
@@ -22,6 +31,14 @@ pub(super) fn on_intent(state: &mut State, intent: Intent) -> Vec<Command> {
             Vec::new()
         }
         Intent::ShowMap => map::show(state),
+        Intent::ShowStatistics => {
+            analysis::show_trace_statistics(state);
+            Vec::new()
+        }
+        Intent::ToggleIcicle => {
+            analysis::toggle_trace_icicle(state);
+            Vec::new()
+        }
         Intent::SelectRow(row) => {
             select_row(state, row);
             Vec::new()
