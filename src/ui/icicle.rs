@@ -288,7 +288,7 @@ fn render_flame_footer(state: &State, view: &FlameView, buf: &mut Buffer, area: 
             area.y + 1,
             area.width.saturating_sub(2),
             &format!(
-                "{open} lists the {traces} traces that have it (the list narrows itself: no filter names trace ids) · {zoom} zooms in"
+                "{open} lists its {traces} traces (narrowed by id: no filter can) · {zoom} zooms in"
             ),
             theme::muted(),
         );
