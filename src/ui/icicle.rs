@@ -5,7 +5,7 @@
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
-use ratatui::style::{Color, Modifier, Style};
+use ratatui::style::{Modifier, Style};
 
 use crate::analytics::icicle::step_text;
 use crate::app::action::Intent;
@@ -20,22 +20,20 @@ use super::draw::{line, put};
 use super::group_by::percent;
 use super::theme;
 
-/// A frame's solid part.
+/// A frame's solid part: its status colour in reverse video (the selected one on the
+/// selection's background), so only the palette's colours are used.
 fn frame_style(status: Status, selected: bool) -> Style {
     let palette = theme::active();
-    let style = if palette.monochrome {
-        theme::status(status).add_modifier(Modifier::REVERSED)
-    } else {
-        Style::new()
-            .bg(theme::status_color(status))
-            .fg(Color::Black)
-    };
-    if selected {
-        style
-            .add_modifier(Modifier::BOLD)
-            .patch(theme::selected().remove_modifier(Modifier::BOLD))
-    } else {
-        style
+    match (palette.monochrome, selected) {
+        (true, true) => theme::status(status).add_modifier(Modifier::BOLD | Modifier::UNDERLINED),
+        (true, false) => theme::status(status).add_modifier(Modifier::REVERSED),
+        (false, true) => Style::new()
+            .fg(theme::status_color(status))
+            .bg(palette.selection)
+            .add_modifier(Modifier::BOLD),
+        (false, false) => Style::new()
+            .fg(theme::status_color(status))
+            .add_modifier(Modifier::REVERSED),
     }
 }
 
@@ -106,7 +104,7 @@ fn draw_breadcrumb(
 ) {
     let mut pieces: Vec<(String, Style)> = vec![(format!(" {first}"), theme::header())];
     for &node in &icicle.zoom {
-        pieces.push((" › ".into(), theme::muted()));
+        pieces.push((" > ".into(), theme::muted()));
         pieces.push((name(node), theme::title()));
     }
     let back = state.key_label(context, Intent::Close);

@@ -375,7 +375,7 @@ fn list_traces_with(state: &mut State) -> Vec<Command> {
     info(
         state,
         format!(
-            "listing the {count} traces through {label} (narrowed here, not by a filter; {clear} lists all)"
+            "the {count} traces through {label}, narrowed by id (no filter names trace ids); {clear} lists all"
         ),
     );
     Vec::new()
