@@ -2,7 +2,6 @@
 //! (service/operation from the root down), so one frame holds the time all the traces spent
 //! in the same place.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use crate::layout::icicle::IcicleNode;
@@ -136,7 +135,7 @@ pub fn aggregate(traces: &[Arc<Trace>]) -> Aggregate {
         0.0,
     )];
     let mut children: Vec<Vec<u32>> = vec![Vec::new()];
-    let mut index: HashMap<(u32, &str, &str), u32> = HashMap::new();
+    let mut index: foldhash::HashMap<(u32, &str, &str), u32> = foldhash::HashMap::default();
     let mut node_of: Vec<u32> = Vec::new();
     for (t, trace) in traces.iter().enumerate() {
         built[0].1 += trace.duration().unwrap_or(0.0);

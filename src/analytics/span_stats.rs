@@ -5,7 +5,6 @@
 //! Linear in the spans but for sorting each span's children by start; nothing recurses.
 
 use std::cmp::Ordering;
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use crate::model::Trace;
@@ -168,27 +167,56 @@ pub fn span_end(trace: &Trace, index: usize) -> f64 {
         .unwrap_or_else(|| trace.end().unwrap_or(span.start()).max(span.start()))
 }
 
+/// Each span's start and end (the trace's end while in progress), read once.
+pub fn span_times(trace: &Trace) -> (Vec<f64>, Vec<f64>) {
+    let trace_end = trace.end();
+    trace
+        .spans
+        .iter()
+        .map(|span| {
+            let start = span.start();
+            let end = span
+                .end()
+                .unwrap_or_else(|| trace_end.unwrap_or(start).max(start));
+            (start, end)
+        })
+        .unzip()
+}
+
 /// Each span's self time: its duration less the union of its children's intervals (clipped
 /// to the span), so overlapping children are counted once.
 pub fn self_times(trace: &Trace) -> Vec<f64> {
+    let (starts, ends) = span_times(trace);
+    self_times_of(trace, &starts, &ends)
+}
+
+fn self_times_of(trace: &Trace, starts: &[f64], ends: &[f64]) -> Vec<f64> {
     let spans = &trace.spans;
     let mut out = vec![0.0; spans.len()];
     let mut intervals: Vec<(f64, f64)> = Vec::new();
     for (i, slot) in out.iter_mut().enumerate() {
-        let (start, end) = (spans[i].start(), span_end(trace, i));
+        let (start, end) = (starts[i], ends[i]);
         let duration = end - start;
-        if spans[i].subtree_len <= 1 {
+        let subtree_end = i + spans[i].subtree_len as usize;
+        if subtree_end <= i + 1 {
             *slot = duration;
             continue;
         }
         intervals.clear();
-        intervals.extend(trace.children(i).map(|c| {
-            (
-                spans[c].start().clamp(start, end),
-                span_end(trace, c).clamp(start, end),
-            )
-        }));
-        intervals.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let mut sorted = true;
+        let mut child = i + 1;
+        while child < subtree_end.min(spans.len()) {
+            let interval = (
+                starts[child].clamp(start, end),
+                ends[child].clamp(start, end),
+            );
+            sorted &= intervals.last().is_none_or(|last| last.0 <= interval.0);
+            intervals.push(interval);
+            child += spans[child].subtree_len.max(1) as usize;
+        }
+        if !sorted {
+            intervals.sort_by(|a, b| a.0.total_cmp(&b.0));
+        }
         let mut covered = 0.0;
         let mut current: Option<(f64, f64)> = None;
         for &(a, b) in &intervals {
@@ -212,26 +240,43 @@ pub fn self_times(trace: &Trace) -> Vec<f64> {
 /// The statistics of the spans of `traces`, grouped, sorted by self time, largest first.
 pub fn statistics(traces: &[Arc<Trace>], grouping: Grouping) -> Vec<StatRow> {
     let mut rows: Vec<StatRow> = Vec::new();
-    let mut index: HashMap<(&str, &str), usize> = HashMap::new();
+    // Names are numbered once, so the rows are found by a pair of numbers.
+    let mut names: foldhash::HashMap<&str, u32> = foldhash::HashMap::default();
+    let mut index: foldhash::HashMap<(u32, u32), usize> = foldhash::HashMap::default();
+    let mut name_ids: Vec<u32> = Vec::new();
     let mut whole_time = 0.0;
-    let selves: Vec<Vec<f64>> = traces.iter().map(|t| self_times(t)).collect();
     for (t, trace) in traces.iter().enumerate() {
         whole_time += trace.duration().unwrap_or(0.0);
+        let (starts, ends) = span_times(trace);
+        let selves = self_times_of(trace, &starts, &ends);
+        name_ids.clear();
         for (i, span) in trace.spans.iter().enumerate() {
-            let service = trace
-                .spans
+            let name = span.name();
+            let next = names.len() as u32;
+            let operation = *names.entry(name).or_insert(next);
+            name_ids.push(operation);
+            let service = name_ids
                 .get(span.service as usize)
-                .map_or("", |s| s.name());
-            let operation = span.name();
+                .copied()
+                .unwrap_or(u32::MAX);
             let key = match grouping {
-                Grouping::Service => (service, ""),
-                Grouping::Operation => ("", operation),
+                Grouping::Service => (service, u32::MAX),
+                Grouping::Operation => (u32::MAX, operation),
                 Grouping::ServiceOperation => (service, operation),
             };
             let at = *index.entry(key).or_insert_with(|| {
+                let service_name = trace
+                    .spans
+                    .get(span.service as usize)
+                    .map_or("", |s| s.name());
+                let (service_name, operation_name) = match grouping {
+                    Grouping::Service => (service_name, ""),
+                    Grouping::Operation => ("", span.name()),
+                    Grouping::ServiceOperation => (service_name, span.name()),
+                };
                 rows.push(StatRow {
-                    service: key.0.to_owned(),
-                    operation: key.1.to_owned(),
+                    service: service_name.to_owned(),
+                    operation: operation_name.to_owned(),
                     count: 0,
                     total: 0.0,
                     self_time: 0.0,
@@ -246,10 +291,10 @@ pub fn statistics(traces: &[Arc<Trace>], grouping: Grouping) -> Vec<StatRow> {
                 rows.len() - 1
             });
             let row = &mut rows[at];
-            let duration = span_end(trace, i) - span.start();
+            let duration = ends[i] - starts[i];
             row.count += 1;
             row.total += duration;
-            row.self_time += selves[t][i];
+            row.self_time += selves[i];
             row.min = row.min.min(duration);
             row.max = row.max.max(duration);
             let segment = &span.segment;
