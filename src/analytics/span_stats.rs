@@ -244,6 +244,7 @@ pub fn statistics(traces: &[Arc<Trace>], grouping: Grouping) -> Vec<StatRow> {
     let mut names: foldhash::HashMap<&str, u32> = foldhash::HashMap::default();
     let mut index: foldhash::HashMap<(u32, u32), usize> = foldhash::HashMap::default();
     let mut name_ids: Vec<u32> = Vec::new();
+    let mut members: Vec<u32> = Vec::with_capacity(traces.iter().map(|t| t.spans.len()).sum());
     let mut whole_time = 0.0;
     for (t, trace) in traces.iter().enumerate() {
         whole_time += trace.duration().unwrap_or(0.0);
@@ -301,7 +302,18 @@ pub fn statistics(traces: &[Arc<Trace>], grouping: Grouping) -> Vec<StatRow> {
             row.errors += segment.error as usize;
             row.faults += segment.fault as usize;
             row.throttles += segment.throttle as usize;
-            row.spans.push((t as u32, i as u32));
+            members.push(at as u32);
+        }
+    }
+    // The spans of each row, gathered once the counts are known (no growing vectors).
+    for row in &mut rows {
+        row.spans = Vec::with_capacity(row.count);
+    }
+    let mut at = 0;
+    for (t, trace) in traces.iter().enumerate() {
+        for i in 0..trace.spans.len() {
+            rows[members[at] as usize].spans.push((t as u32, i as u32));
+            at += 1;
         }
     }
     for row in &mut rows {
