@@ -140,6 +140,11 @@ pub fn aggregate(traces: &[Arc<Trace>]) -> Aggregate {
     for (t, trace) in traces.iter().enumerate() {
         built[0].1 += trace.duration().unwrap_or(0.0);
         built[0].2 += trace_self_time(trace);
+        // The whole: how many traces had each trouble.
+        let root = &mut built[0].0;
+        root.faults += trace.spans.iter().any(|s| s.segment.fault) as usize;
+        root.errors += trace.spans.iter().any(|s| s.segment.error) as usize;
+        root.throttles += trace.spans.iter().any(|s| s.segment.throttle) as usize;
         let selves = self_times(trace);
         node_of.clear();
         for (i, span) in trace.spans.iter().enumerate() {
@@ -287,6 +292,7 @@ mod tests {
         assert_eq!(merged.paths[2].traces, [0, 1]);
         assert_eq!(merged.paths[3].traces, [0], "only the first has db");
         assert_eq!(merged.paths[3].status(), Status::Fault);
+        assert_eq!(merged.paths[0].faults, 1, "one of the traces faulted");
         assert_eq!(merged.path_text(3), "front / front:db");
         assert_eq!(merged.trace_ids[0], "1-5f187253-6a106696d56b1f4ef9eba2e1");
         let icicle = lay_out(&merged.nodes, 0, 80);
