@@ -239,11 +239,12 @@ fn self_times_of(trace: &Trace, starts: &[f64], ends: &[f64]) -> Vec<f64> {
 
 /// The statistics of the spans of `traces`, grouped, sorted by self time, largest first.
 pub fn statistics(traces: &[Arc<Trace>], grouping: Grouping) -> Vec<StatRow> {
-    let mut rows: Vec<StatRow> = Vec::new();
+    let mut rows: Vec<StatRow> = Vec::with_capacity(256);
     // Names are numbered once, so the rows are found by a pair of numbers.
     let mut names: foldhash::HashMap<&str, u32> = foldhash::HashMap::default();
     let mut index: foldhash::HashMap<(u32, u32), usize> = foldhash::HashMap::default();
-    let mut name_ids: Vec<u32> = Vec::new();
+    let largest = traces.iter().map(|t| t.spans.len()).max().unwrap_or(0);
+    let mut name_ids: Vec<u32> = Vec::with_capacity(largest);
     let mut members: Vec<u32> = Vec::with_capacity(traces.iter().map(|t| t.spans.len()).sum());
     let mut whole_time = 0.0;
     for (t, trace) in traces.iter().enumerate() {
