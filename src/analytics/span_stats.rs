@@ -247,7 +247,7 @@ pub fn statistics(traces: &[Arc<Trace>], grouping: Grouping) -> Vec<StatRow> {
     let mut name_ids: Vec<u32> = Vec::with_capacity(largest);
     let mut members: Vec<u32> = Vec::with_capacity(traces.iter().map(|t| t.spans.len()).sum());
     let mut whole_time = 0.0;
-    for (t, trace) in traces.iter().enumerate() {
+    for trace in traces.iter() {
         whole_time += trace.duration().unwrap_or(0.0);
         let (starts, ends) = span_times(trace);
         let selves = self_times_of(trace, &starts, &ends);
