@@ -351,8 +351,76 @@ fn assemble_only(c: &mut Criterion) {
     group.finish();
 }
 
+/// A thousand listed traces: the demo's, over again.
+fn thousand_traces(data: &Dataset) -> Vec<Arc<Trace>> {
+    let mut traces: Vec<Arc<Trace>> = data.traces.values().cloned().collect();
+    traces.sort_by(|a, b| a.id.cmp(&b.id));
+    traces.iter().cycle().take(1000).cloned().collect()
+}
+
+/// A list with the view `intent` opens made of `traces`.
+fn list_view(data: &Dataset, intent: Intent, traces: &[Arc<Trace>]) -> State {
+    let mut state = with_summaries(data.summaries.clone(), 200, 60);
+    let commands = update(&mut state, Action::Intent(intent));
+    let Command::LoadTraceSet { request, .. } = commands[0] else {
+        unreachable!()
+    };
+    update(
+        &mut state,
+        Action::TraceSetLoaded {
+            request,
+            result: Ok(traces.to_vec()),
+        },
+    );
+    state
+}
+
+fn analysis(c: &mut Criterion) {
+    use xray_tui::analytics::icicle::{aggregate, trace_nodes};
+    use xray_tui::analytics::span_stats::{Grouping, statistics};
+    use xray_tui::layout::icicle::lay_out;
+    let big = Arc::new(xray_tui::synthetic::trace(50_000, 7));
+    let one = [Arc::clone(&big)];
+    c.bench_function("statistics of 50,000 spans by service and operation", |b| {
+        b.iter(|| black_box(statistics(&one, Grouping::ServiceOperation)))
+    });
+    c.bench_function(
+        "icicle of 50,000 spans: tree and frames at 200 columns",
+        |b| b.iter(|| black_box(lay_out(&trace_nodes(&big), 0, 200))),
+    );
+    let data = demo::load(NOW);
+    let thousand = thousand_traces(&data);
+    c.bench_function(
+        "aggregated icicle of 1,000 listed traces: tree and frames",
+        |b| b.iter(|| black_box(lay_out(&aggregate(&thousand).nodes, 0, 200))),
+    );
+
+    let mut buffer = Buffer::empty(Rect::new(0, 0, 200, 60));
+    let mut stats = with_trace(Arc::clone(&big), 200, 60);
+    update(&mut stats, Action::Intent(Intent::ShowStatistics));
+    c.bench_function("steady frame: statistics of 50,000 spans at 200x60", |b| {
+        b.iter(|| frame(&stats, &mut buffer))
+    });
+    let mut icicle = with_trace(Arc::clone(&big), 200, 60);
+    update(&mut icicle, Action::Intent(Intent::ToggleIcicle));
+    c.bench_function("steady frame: icicle of 50,000 spans at 200x60", |b| {
+        b.iter(|| frame(&icicle, &mut buffer))
+    });
+    let list_stats = list_view(&data, Intent::ShowStatistics, &thousand);
+    c.bench_function(
+        "steady frame: statistics of 1,000 listed traces at 200x60",
+        |b| b.iter(|| frame(&list_stats, &mut buffer)),
+    );
+    let flame = list_view(&data, Intent::ToggleIcicle, &thousand);
+    c.bench_function(
+        "steady frame: icicle of 1,000 listed traces at 200x60",
+        |b| b.iter(|| frame(&flame, &mut buffer)),
+    );
+}
+
 criterion_group!(
     benches,
+    analysis,
     start_to_first_frame,
     open_traces,
     steady_frames,

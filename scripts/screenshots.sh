@@ -16,6 +16,10 @@
 #        screenshots/histogram.png         the list under its response-time histogram, 140x40
 #        screenshots/otel-trace.png        a trace through the OpenTelemetry service, its SERVER
 #                                          span selected and the OTel tab open, 140x40
+#        screenshots/statistics.png        span statistics of the faults by service and
+#                                          operation, 140x40
+#        screenshots/icicle-listed.png     the faults' icicle merged by path, 140x40
+#        screenshots/icicle.png            one failing trace's icicle, the root cause selected
 # The raw captures are kept beside them as *.ansi (ignored by git). XRAY_TUI_BIN=path uses
 # that binary instead of building one.
 #
@@ -268,4 +272,36 @@ keys '[' '['
 wait_for 'Scope +opentelemetry' "the OTel tab"
 shoot otel-trace
 
-say "done: screenshots/{trace-list,waterfall,help,service-map,trace-list-80x24,group-by,histogram,otel-trace}.png"
+# (9) The span statistics of the incident's faults (F, Enter, #), by service and operation.
+start 140 40 --demo
+wait_for "$LIST_READY" "the trace list"
+keys F
+wait_for 'filter: fault' "the filter prompt"
+keys Enter
+wait_for 'filter fault' "the list of faults"
+keys '#'
+wait_for '^ Statistics  by service ' "the statistics of the faults"
+keys Tab Tab
+wait_for '^ Statistics  by service and operation' "grouped by service and operation"
+shoot statistics
+
+# (10) The faults' icicle, merged by path (i), the payments call selected.
+keys Escape
+settle
+keys i
+wait_for '^ Icicle  the [0-9]+ listed traces' "the icicle of the faults"
+keys j j j j j j j j
+shoot icicle-listed
+
+# (11) One failing trace's icicle (i in the waterfall), its fault's root cause selected (r).
+keys Escape
+settle
+keys Enter
+wait_for ' Span .* Duration' "the waterfall's rows"
+keys i
+wait_for '^ Icicle ' "the trace's icicle"
+keys r
+wait_for 'root cause' "r to select the root cause"
+shoot icicle
+
+say "done: screenshots/{trace-list,waterfall,help,service-map,trace-list-80x24,group-by,histogram,otel-trace,statistics,icicle-listed,icicle}.png"

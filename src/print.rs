@@ -145,7 +145,8 @@ pub async fn render(source: Arc<dyn TraceSource>, request: Request) -> Result<Pr
             | Command::Suspend
             | Command::Save { .. }
             | Command::RememberFilter(_)
-            | Command::LayoutMap { .. } => {}
+            | Command::LayoutMap { .. }
+            | Command::LoadTraceSet { .. } => {}
         }
     }
     if let Some(error) = &state.list.error {

@@ -18,6 +18,8 @@ use crate::source::{GraphQuery, SummaryQuery, TimeRange, TraceSource};
 enum Kind {
     Summaries,
     Trace,
+    /// The listed traces, for the statistics or the aggregated icicle.
+    TraceSet,
     Map,
     Groups,
     /// Writing a file: every one runs to its end, none supersedes another.
@@ -166,6 +168,16 @@ impl Worker {
                     tokio::spawn(async move {
                         let result = future.await.map_err(|e| e.to_string());
                         let _ = results.send(Action::TracesLoaded { request, result });
+                    }),
+                )
+            }
+            Command::LoadTraceSet { request, ids } => {
+                let future = self.source.traces(ids);
+                (
+                    Kind::TraceSet,
+                    tokio::spawn(async move {
+                        let result = future.await.map_err(|e| e.to_string());
+                        let _ = results.send(Action::TraceSetLoaded { request, result });
                     }),
                 )
             }

@@ -86,9 +86,15 @@ fn help_popup_is_generated_from_the_keymap() {
     update(&mut state, Action::Intent(Intent::ToggleHelp));
     let screen = text(&render(&state));
     insta::assert_snapshot!("help_200x60", screen);
+    // What does not fit scrolls into view.
+    let mut seen = screen.clone();
+    for _ in 0..40 {
+        update(&mut state, Action::Intent(Intent::Down));
+        seen.push_str(&text(&render(&state)));
+    }
     for binding in xray_tui::app::keymap::DEFAULT_BINDINGS {
         assert!(
-            screen.contains(binding.description),
+            seen.contains(binding.description),
             "help lacks {:?}",
             binding.description
         );
@@ -167,6 +173,10 @@ fn views(width: u16, height: u16) -> Vec<(&'static str, State)> {
     update(&mut help, Action::Intent(Intent::ToggleHelp));
     let mut columns = loaded_state(width, height);
     update(&mut columns, Action::Intent(Intent::ChooseColumns));
+    let mut statistics = waterfall.clone();
+    update(&mut statistics, Action::Intent(Intent::ShowStatistics));
+    let mut icicle = waterfall.clone();
+    update(&mut icicle, Action::Intent(Intent::ToggleIcicle));
     vec![
         ("list", list),
         ("waterfall", waterfall),
@@ -174,7 +184,77 @@ fn views(width: u16, height: u16) -> Vec<(&'static str, State)> {
         ("map", map_state(width, height)),
         ("help", help),
         ("columns", columns),
+        ("statistics", statistics),
+        ("icicle", icicle),
+        (
+            "list_statistics",
+            list_view(width, height, Intent::ShowStatistics),
+        ),
+        (
+            "list_icicle",
+            list_view(width, height, Intent::ToggleIcicle),
+        ),
     ]
+}
+
+/// The statistics or the icicle of the demo's listed traces.
+fn list_view(width: u16, height: u16, intent: Intent) -> State {
+    let mut state = loaded_state(width, height);
+    let commands = update(&mut state, Action::Intent(intent));
+    common::answer_trace_set(&mut state, commands);
+    state
+}
+
+#[test]
+fn statistics_and_icicles_at_80x24_and_200x60() {
+    use xray_tui::model::Status;
+    use xray_tui::ui::theme::{self, Palette};
+    for (width, height) in [(80, 24), (200, 60)] {
+        for (name, state) in views(width, height) {
+            if !["statistics", "icicle", "list_statistics", "list_icicle"].contains(&name) {
+                continue;
+            }
+            let buffer = theme::with_palette(Palette::ANSI, || render(&state));
+            let screen = text(&buffer);
+            insta::assert_snapshot!(format!("{name}_{width}x{height}"), screen);
+            let fault = Color::Red;
+            match name {
+                "statistics" | "list_statistics" => {
+                    assert!(screen.contains(" Statistics "), "{screen}");
+                    assert!(screen.contains("Self▼"), "sorted by self time");
+                    // The selected row is highlighted; fault counts are red.
+                    assert_eq!(buffer[(0, 2)].bg, Color::DarkGray);
+                    let (x, y) = common::find(&buffer, "Flt").unwrap();
+                    let faulted =
+                        (y + 1..height - 1).any(|y| (x..x + 3).any(|x| buffer[(x, y)].fg == fault));
+                    assert!(faulted, "{name}: a fault count in red");
+                }
+                _ => {
+                    assert!(screen.contains("░ self time"), "{screen}");
+                    // Frames are their status colour in reverse video.
+                    let frame = (0..height)
+                        .flat_map(|y| (0..width).map(move |x| (x, y)))
+                        .find(|&(x, y)| {
+                            buffer[(x, y)].symbol() == "▏"
+                                && buffer[(x, y)].modifier.contains(Modifier::REVERSED)
+                        })
+                        .expect("a frame");
+                    let ok_or_fault = [
+                        theme::with_palette(Palette::ANSI, || theme::status_color(Status::Ok)),
+                        fault,
+                    ];
+                    assert!(ok_or_fault.contains(&buffer[frame].fg));
+                    let faulted = buffer
+                        .content()
+                        .iter()
+                        .any(|c| c.fg == fault && c.modifier.contains(Modifier::REVERSED));
+                    assert!(faulted, "{name}: a faulted frame");
+                    let shaded = buffer.content().iter().any(|c| c.symbol() == "░");
+                    assert!(shaded, "{name}: self time shaded");
+                }
+            }
+        }
+    }
 }
 
 /// Each row's runs of colour and attributes, for snapshots of how a screen is coloured.

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use xray_tui::app::details::Tab;
 use xray_tui::app::state::PromptPurpose;
-use xray_tui::app::trace_view::{critical_path, fault_root_causes};
+use xray_tui::app::trace_view::{CauseKind, critical_path, root_causes};
 use xray_tui::app::{Action, Command, Intent, State, update};
 use xray_tui::model::{Status, Trace};
 use xray_tui::source::{Collector, files};
@@ -226,7 +226,11 @@ fn jumps_to_problems_parent_and_root_cause() {
         Tab::Exceptions,
         "the root cause opens on its exception"
     );
-    assert_eq!(root_cause, fault_root_causes(&trace)[0]);
+    assert_eq!(
+        root_causes(&trace),
+        (root_causes(&trace).0, CauseKind::Fault)
+    );
+    assert_eq!(root_cause, root_causes(&trace).0[0]);
     press(&mut state, Intent::Parent);
     assert_eq!(Some(view(&state).selected as u32), span.parent);
 
@@ -234,7 +238,7 @@ fn jumps_to_problems_parent_and_root_cause() {
     press(&mut healthy, Intent::RootCause);
     assert_eq!(
         healthy.message.as_ref().unwrap().text,
-        "this trace has no fault"
+        "this trace has no fault, error or throttle"
     );
     press(&mut healthy, Intent::NextProblem);
     assert_eq!(
@@ -438,4 +442,119 @@ fn esc_clears_a_search_before_it_leaves_the_trace() {
 
     key(&mut state, crossterm::event::KeyCode::Esc);
     assert_eq!(state.screen, xray_tui::app::Screen::List);
+}
+
+/// The documents of a trace with each span's status flags rewritten by `change`.
+fn with_statuses(documents: &[String], change: fn(&mut serde_json::Value)) -> Arc<Trace> {
+    fn walk(value: &mut serde_json::Value, change: fn(&mut serde_json::Value)) {
+        change(value);
+        if let Some(children) = value.get_mut("subsegments").and_then(|s| s.as_array_mut()) {
+            for child in children {
+                walk(child, change);
+            }
+        }
+    }
+    let documents = documents
+        .iter()
+        .map(|text| {
+            let mut value: serde_json::Value = serde_json::from_str(text).unwrap();
+            walk(&mut value, change);
+            let text = value.to_string();
+            xray_tui::model::Document {
+                segment: xray_tui::model::Segment::parse(&text).unwrap(),
+                text,
+            }
+        })
+        .collect();
+    Arc::new(Trace::assemble(
+        "1-6968b4f1-00000000000000000000abcd",
+        documents,
+    ))
+}
+
+/// Faults become errors: the trace has errors and no fault.
+fn errors_only(span: &mut serde_json::Value) {
+    if span.get("fault").and_then(|f| f.as_bool()) == Some(true) {
+        span["fault"] = false.into();
+        span["error"] = true.into();
+    }
+}
+
+/// Every fault and error becomes a throttle alone.
+fn throttles_only(span: &mut serde_json::Value) {
+    let flagged = ["fault", "error"]
+        .iter()
+        .any(|k| span.get(*k).and_then(|f| f.as_bool()) == Some(true));
+    if flagged {
+        span["fault"] = false.into();
+        span["error"] = false.into();
+        span["throttle"] = true.into();
+    }
+}
+
+/// `r` with no fault goes to the deepest erroring (or throttled) span that no child explains.
+fn assert_root_cause_of(trace: Arc<Trace>, flag: &str, kind: &str) {
+    assert!(
+        trace.spans.iter().all(|s| !s.segment.fault),
+        "no fault left"
+    );
+    let mut state = common::opened(Arc::clone(&trace), 120, 40);
+    press(&mut state, Intent::RootCause);
+    let selected = view(&state).selected;
+    let is = |i: usize| {
+        let s = &trace.spans[i].segment;
+        if flag == "throttle" {
+            s.throttle
+        } else {
+            s.error
+        }
+    };
+    assert!(is(selected), "the {flag} root cause has the {flag}");
+    assert!(
+        trace.children(selected).all(|c| !is(c)),
+        "no child has the {flag}"
+    );
+    let deepest_cause = (0..trace.spans.len())
+        .filter(|&i| is(i) && trace.children(i).all(|c| !is(c)))
+        .map(|i| trace.spans[i].depth)
+        .max()
+        .unwrap();
+    assert_eq!(trace.spans[selected].depth, deepest_cause);
+    let message = &state.message.as_ref().unwrap().text;
+    assert!(
+        message.starts_with(&format!("root cause of the {kind}")),
+        "{message}"
+    );
+    assert_eq!(view(&state).tab, Tab::Exceptions);
+}
+
+#[test]
+fn root_cause_of_errors_and_throttles_when_nothing_faulted() {
+    let small = [
+        r#"{"trace_id":"1-5f187253-6a106696d56b1f4ef9eba2ed","id":"aaaaaaaaaaaaaaaa","name":"front",
+            "start_time":1.0,"end_time":2.0,"error":true,
+            "subsegments":[{"id":"bbbbbbbbbbbbbbbb","name":"call","start_time":1.1,"end_time":1.9,"error":true,
+               "subsegments":[{"id":"cccccccccccccccc","name":"db","start_time":1.2,"end_time":1.8,"error":true}]},
+              {"id":"dddddddddddddddd","name":"ok","start_time":1.1,"end_time":1.2}]}"#
+            .to_owned(),
+    ];
+    let errors = with_statuses(&small, |_| {});
+    assert_root_cause_of(Arc::clone(&errors), "error", "error");
+    let mut state = common::opened(Arc::clone(&errors), 120, 40);
+    press(&mut state, Intent::RootCause);
+    assert_eq!(
+        selected_name(&state),
+        "db",
+        "the deepest of the chain of errors"
+    );
+    let throttles = with_statuses(&small, throttles_only);
+    assert_root_cause_of(throttles, "throttle", "throttle");
+
+    let big =
+        xray_tui::synthetic::trace_documents("1-6968b4f1-00000000000000000000abcd", 50_000, 7);
+    let errors = with_statuses(&big, errors_only);
+    assert!(errors.spans.len() >= 50_000);
+    assert_root_cause_of(errors, "error", "error");
+    let throttles = with_statuses(&big, throttles_only);
+    assert_root_cause_of(throttles, "throttle", "throttle");
 }

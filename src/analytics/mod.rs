@@ -5,6 +5,8 @@
 pub mod compare;
 pub mod group;
 pub mod histogram;
+pub mod icicle;
+pub mod span_stats;
 pub mod stats;
 pub mod url_pattern;
 

@@ -104,6 +104,13 @@ pub enum Intent {
     MarkSet,
     /// Set A beside the listed traces.
     ShowCompare,
+    /// Span statistics: of the open trace, or of the listed traces.
+    ShowStatistics,
+    /// The icicle: the open trace's (in place of the waterfall), or the listed traces' merged.
+    ToggleIcicle,
+    /// The icicle's frame to the left or right on the same row.
+    FrameLeft,
+    FrameRight,
     /// A click on a row of the screen's list, counted from the first row shown.
     SelectRow(usize),
     /// A click on a tab of the details.
@@ -158,6 +165,11 @@ pub enum Action {
     SourceStatus(SourceStatus),
     /// The X-Ray groups there are, for the group prompt.
     GroupsLoaded(Result<Vec<String>, String>),
+    /// The listed traces fetched for the statistics or the aggregated icicle.
+    TraceSetLoaded {
+        request: RequestId,
+        result: Result<Vec<Arc<Trace>>, String>,
+    },
 }
 
 /// Work for the worker; results come back as [`Action`]s carrying the same request id.
@@ -193,6 +205,11 @@ pub enum Command {
     LoadTrace {
         request: RequestId,
         id: String,
+    },
+    /// Many traces at once, for the statistics or the icicle of the list.
+    LoadTraceSet {
+        request: RequestId,
+        ids: Vec<String>,
     },
     /// These traces may be opened soon: a remote source fetches them ahead.
     Prefetch(Vec<String>),

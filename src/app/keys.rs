@@ -189,7 +189,9 @@ impl Keymap {
                 .find(|b| b.keys.iter().any(|k| k.matches(event)))
                 .map(|b| b.intent)
         };
-        lookup(context).or_else(|| lookup(Context::Global))
+        lookup(context)
+            .or_else(|| context.underneath().and_then(lookup))
+            .or_else(|| lookup(Context::Global))
     }
 
     /// The first key bound to an intent in a context, for hints in the status line.
@@ -201,7 +203,9 @@ impl Keymap {
                 .find_map(|b| b.keys.first())
                 .map(Key::label)
         };
-        first_in(context).or_else(|| first_in(Context::Global))
+        first_in(context)
+            .or_else(|| context.underneath().and_then(first_in))
+            .or_else(|| first_in(Context::Global))
     }
 }
 

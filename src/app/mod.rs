@@ -1,6 +1,7 @@
 //! The app: plain state, the actions that change it, and the pure update function.
 
 pub mod action;
+pub mod analysis;
 pub mod analytics;
 pub mod columns;
 pub mod cursor;

@@ -24,6 +24,10 @@ pub enum Screen {
     Groups,
     /// The marked set (A) beside the listed one (B).
     Compare,
+    /// Span statistics of the open trace or of the listed traces.
+    Stats,
+    /// The listed traces' icicle, merged by path.
+    Flame,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -112,6 +116,16 @@ pub struct TraceList {
     pub scope: Option<String>,
     /// The columns shown, in order (those that do not fit the screen are left out).
     pub columns: Vec<Column>,
+    /// The list narrowed to some traces by id (from the icicle of the listed traces).
+    pub narrowed: Option<Narrowed>,
+}
+
+/// Traces kept by id, which no filter expression can name.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Narrowed {
+    /// What they have in common, in words.
+    pub label: String,
+    pub ids: std::collections::HashSet<String>,
 }
 
 /// How many listed traces have each kind of trouble; counted when the list changes.
@@ -179,6 +193,7 @@ impl Default for TraceList {
             all_spans: false,
             scope: None,
             columns: Column::defaults(),
+            narrowed: None,
         }
     }
 }
@@ -218,6 +233,8 @@ pub struct TraceView {
     /// The selected span's lines for `tab`, built when either changes.
     pub details: Vec<DetailLine>,
     pub details_scroll: usize,
+    /// The icicle shown instead of the waterfall, with the same selection.
+    pub icicle: Option<super::analysis::IcicleView>,
 }
 
 impl TraceView {
@@ -237,6 +254,7 @@ impl TraceView {
             tab: Tab::Overview,
             details: Vec::new(),
             details_scroll: 0,
+            icicle: None,
         }
     }
 
@@ -456,6 +474,7 @@ pub struct State {
     /// When the program started, in epoch seconds: dates of another year show their year.
     /// `None` (as in tests) takes the traces' own years alone.
     pub started_at: Option<f64>,
+    pub analysis: super::analysis::Analysis,
     next_request: RequestId,
 }
 
@@ -514,6 +533,7 @@ impl State {
             keymap: Keymap::shared_default(),
             analytics: Default::default(),
             started_at: None,
+            analysis: Default::default(),
             next_request: 1,
         }
     }

@@ -245,27 +245,64 @@ pub fn hidden(trace: &Trace, index: usize) -> (usize, Status) {
     )
 }
 
-/// X-Ray's root causes of a fault (faulting spans none of whose children fault), deepest first.
-pub fn fault_root_causes(trace: &Trace) -> Vec<usize> {
-    let mut causes = crate::model::root_cause::fault_root_causes(trace);
+/// What `r` goes to: the faults' root causes, or when nothing faulted, the errors' and
+/// throttles' (an erroring or throttled span none of whose children errs or is throttled).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CauseKind {
+    Fault,
+    /// An error, a throttle, or both among the causes.
+    Error,
+    Throttle,
+}
+
+impl CauseKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            CauseKind::Fault => "fault",
+            CauseKind::Error => "error",
+            CauseKind::Throttle => "throttle",
+        }
+    }
+}
+
+/// The root causes `r` steps through, deepest first, and what kind they are: X-Ray's root
+/// causes of the fault, else those of the errors and throttles.
+pub fn root_causes(trace: &Trace) -> (Vec<usize>, CauseKind) {
+    use crate::model::root_cause;
+    let mut causes = root_cause::fault_root_causes(trace);
+    let mut kind = CauseKind::Fault;
+    if causes.is_empty() {
+        causes = root_cause::error_root_causes(trace);
+        let throttled_only = causes.iter().all(|&c| {
+            let segment = &trace.spans[c].segment;
+            segment.throttle && !segment.error
+        });
+        kind = if throttled_only && !causes.is_empty() {
+            CauseKind::Throttle
+        } else {
+            CauseKind::Error
+        };
+    }
     causes.sort_by(|&a, &b| {
         trace.spans[b]
             .depth
             .cmp(&trace.spans[a].depth)
             .then(a.cmp(&b))
     });
-    causes
+    (causes, kind)
 }
 
 /// The root cause to show after `selected`: the deepest first, then the next one each time.
-/// Returns the span, its 1-based position and how many there are.
-pub fn next_fault_root_cause(trace: &Trace, selected: usize) -> Option<(usize, usize, usize)> {
-    let causes = fault_root_causes(trace);
+/// Returns the span, its 1-based position, how many there are, and of what.
+pub fn next_root_cause(trace: &Trace, selected: usize) -> Option<(usize, usize, usize, CauseKind)> {
+    let (causes, kind) = root_causes(trace);
     let next = causes
         .iter()
         .position(|&c| c == selected)
         .map_or(0, |at| (at + 1) % causes.len());
-    causes.get(next).map(|&span| (span, next + 1, causes.len()))
+    causes
+        .get(next)
+        .map(|&span| (span, next + 1, causes.len(), kind))
 }
 
 pub fn parent(view: &mut TraceView, page: usize) {

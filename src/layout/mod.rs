@@ -2,5 +2,6 @@
 
 pub mod columns;
 pub mod graph;
+pub mod icicle;
 pub mod screen;
 pub mod waterfall;

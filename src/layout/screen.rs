@@ -149,6 +149,47 @@ pub fn waterfall(body: Rect) -> WaterfallAreas {
     }
 }
 
+/// The icicle of the open trace: the waterfall's axis line holds the breadcrumb, its rows
+/// the frames, one row per depth.
+pub fn trace_icicle(width: u16, height: u16) -> Rect {
+    waterfall(body(Rect::new(0, 0, width, height))).rows
+}
+
+/// The statistics: a title, a column header, then rows.
+pub fn statistics_rows(width: u16, height: u16) -> usize {
+    list(body(Rect::new(0, 0, width, height))).rows.height as usize
+}
+
+/// The aggregated icicle: a title, the breadcrumb, the frames, and the selected frame's
+/// figures at the foot.
+pub struct FlameAreas {
+    pub title: Rect,
+    pub breadcrumb: Rect,
+    pub frames: Rect,
+    pub footer: Rect,
+}
+
+pub fn flame(body: Rect) -> FlameAreas {
+    let footer_height = if body.height >= 12 { 2 } else { 1 };
+    let [title, breadcrumb, rest] = rows3(body, 1, 1);
+    let [frames, footer, _] = rows3(
+        rest,
+        rest.height.saturating_sub(footer_height),
+        footer_height,
+    );
+    FlameAreas {
+        title,
+        breadcrumb,
+        frames,
+        footer,
+    }
+}
+
+/// The frames' area of the aggregated icicle.
+pub fn flame_frames(width: u16, height: u16) -> Rect {
+    flame(body(Rect::new(0, 0, width, height))).frames
+}
+
 /// The service map: a title, the canvas, and the details of the selected node or edge beside
 /// the canvas (wide terminals) or below it.
 pub struct MapAreas {

@@ -9,7 +9,9 @@ pub mod format;
 pub mod group_by;
 pub mod help;
 pub mod histogram;
+pub mod icicle;
 pub mod service_map;
+pub mod statistics;
 pub mod status;
 pub mod theme;
 pub mod trace_list;
@@ -62,6 +64,8 @@ pub fn render_buffer(state: &State, buf: &mut Buffer, area: Rect) {
         Screen::Map => service_map::render(state, buf, body),
         Screen::Groups => group_by::render(state, buf, body),
         Screen::Compare => compare::render(state, buf, body),
+        Screen::Stats => statistics::render(state, buf, body),
+        Screen::Flame => icicle::render_flame(state, buf, body),
     }
     status::render(state, buf, screen::status_bar(area));
     match &state.overlay {

@@ -332,6 +332,17 @@ fn render_title(state: &State, buf: &mut Buffer, area: Rect) {
     if list.loading {
         pieces.push(("  loading…".into(), theme::muted()));
     }
+    if let Some(narrowed) = &list.narrowed {
+        pieces.push(("  only those through ".into(), theme::muted()));
+        pieces.push((narrowed.label.clone(), theme::search_match()));
+        pieces.push((
+            format!(
+                " ({} lists all)",
+                state.key_label(Context::List, Intent::ClearFilter)
+            ),
+            theme::muted(),
+        ));
+    }
     if let Some(filter) = &list.filter {
         pieces.push(("  filter ".into(), theme::muted()));
         pieces.push((filter.clone(), theme::search_match()));

@@ -36,6 +36,30 @@ pub fn render(state: &State, buf: &mut Buffer, body: Rect) {
         return;
     };
     render_title(state, trace, buf, areas.title);
+    if let Some(icicle) = &view.icicle {
+        super::icicle::render_trace(state, view, trace, icicle, buf, areas.axis, areas.rows);
+    } else {
+        render_waterfall(state, view, trace, buf, &areas);
+    }
+    if areas.details.height > 0 {
+        if areas.details.y == areas.axis.y {
+            // Beside the waterfall: a rule between the two.
+            let x = areas.details.x - 1;
+            for y in areas.details.y..areas.details.y + areas.details.height {
+                buf.set_stringn(x, y, "│", 1, theme::muted());
+            }
+        }
+        details::render(view, trace, buf, areas.details);
+    }
+}
+
+fn render_waterfall(
+    state: &State,
+    view: &TraceView,
+    trace: &Trace,
+    buf: &mut Buffer,
+    areas: &screen::WaterfallAreas,
+) {
     let name_width = name_column_width(areas.rows.width);
     let bars = Rect {
         x: areas.rows.x + name_width + 1,
@@ -55,16 +79,6 @@ pub fn render(state: &State, buf: &mut Buffer, body: Rect) {
         &scale,
         state.ascii,
     );
-    if areas.details.height > 0 {
-        if areas.details.y == areas.axis.y {
-            // Beside the waterfall: a rule between the two.
-            let x = areas.details.x - 1;
-            for y in areas.details.y..areas.details.y + areas.details.height {
-                buf.set_stringn(x, y, "│", 1, theme::muted());
-            }
-        }
-        details::render(view, trace, buf, areas.details);
-    }
 }
 
 fn render_pending(state: &State, view: &TraceView, buf: &mut Buffer, title: Rect, rows: Rect) {

@@ -118,3 +118,22 @@ pub fn type_keys(state: &mut State, text: &str) {
         update(state, Action::Key(event));
     }
 }
+
+/// Answers a request for the listed traces (statistics, icicle) as the worker would, from the
+/// demo data set.
+pub fn answer_trace_set(state: &mut State, commands: Vec<Command>) {
+    let [Command::LoadTraceSet { request, ids }] = commands.as_slice() else {
+        panic!("the listed traces are fetched through the worker: {commands:?}");
+    };
+    let traces = ids
+        .iter()
+        .filter_map(|id| demo().traces.get(id).cloned())
+        .collect();
+    update(
+        state,
+        Action::TraceSetLoaded {
+            request: *request,
+            result: Ok(traces),
+        },
+    );
+}

@@ -29,7 +29,7 @@ const fn bind(
     }
 }
 
-use Context::{Columns, Compare, Global, Groups, List, Map, Trace};
+use Context::{Columns, Compare, Global, Groups, Icicle, List, Map, Stats, Trace};
 
 pub const DEFAULT_BINDINGS: &[DefaultBinding] = &[
     bind(
@@ -255,6 +255,18 @@ pub const DEFAULT_BINDINGS: &[DefaultBinding] = &[
         "compare set A with the listed traces (B)",
     ),
     bind(
+        List,
+        &[ch('#')],
+        Intent::ShowStatistics,
+        "span statistics of the listed traces",
+    ),
+    bind(
+        List,
+        &[ch('i')],
+        Intent::ToggleIcicle,
+        "icicle of the listed traces, merged by path",
+    ),
+    bind(
         Groups,
         &[key(KeyCode::Esc), ch('q'), key(KeyCode::Backspace)],
         Intent::Close,
@@ -429,7 +441,7 @@ pub const DEFAULT_BINDINGS: &[DefaultBinding] = &[
         Trace,
         &[ch('r')],
         Intent::RootCause,
-        "go to the root cause of the fault",
+        "root cause: of the fault, else of errors or throttles",
     ),
     bind(
         Trace,
@@ -502,5 +514,84 @@ pub const DEFAULT_BINDINGS: &[DefaultBinding] = &[
         &[ch('M')],
         Intent::ShowMap,
         "this trace's own service map",
+    ),
+    bind(
+        Trace,
+        &[ch('#')],
+        Intent::ShowStatistics,
+        "span statistics of this trace",
+    ),
+    bind(
+        Trace,
+        &[ch('i')],
+        Intent::ToggleIcicle,
+        "icicle of this trace, or the waterfall again",
+    ),
+    bind(
+        Stats,
+        &[key(KeyCode::Esc), ch('q'), key(KeyCode::Backspace)],
+        Intent::Close,
+        "back to where the statistics were opened",
+    ),
+    bind(
+        Stats,
+        &[key(KeyCode::Tab), ch('l'), key(KeyCode::Right)],
+        Intent::NextDimension,
+        "group by service, operation, or both",
+    ),
+    bind(
+        Stats,
+        &[key(KeyCode::BackTab), ch('h'), key(KeyCode::Left)],
+        Intent::PreviousDimension,
+        "group by the previous of those",
+    ),
+    bind(
+        Stats,
+        &[ch('s')],
+        Intent::SortNext,
+        "sort by the next column",
+    ),
+    bind(
+        Stats,
+        &[ch('S')],
+        Intent::SortReverse,
+        "reverse the sort order",
+    ),
+    bind(
+        Stats,
+        &[key(KeyCode::Enter)],
+        Intent::Open,
+        "those spans in the waterfall (n/N step through them)",
+    ),
+    bind(
+        Icicle,
+        &[key(KeyCode::Esc), ch('q'), key(KeyCode::Backspace)],
+        Intent::Close,
+        "zoom back out (the breadcrumb), then back",
+    ),
+    bind(
+        Icicle,
+        &[key(KeyCode::Enter)],
+        Intent::Open,
+        "zoom into the frame; listed traces: list those that have it",
+    ),
+    bind(Icicle, &[ch('z')], Intent::ZoomIn, "zoom into the frame"),
+    bind(
+        Icicle,
+        &[ch('h'), key(KeyCode::Left)],
+        Intent::FrameLeft,
+        "the frame to the left",
+    ),
+    bind(
+        Icicle,
+        &[ch('l'), key(KeyCode::Right)],
+        Intent::FrameRight,
+        "the frame to the right",
+    ),
+    bind(
+        Icicle,
+        &[ch('i')],
+        Intent::ToggleIcicle,
+        "back to the waterfall (or the list)",
     ),
 ];

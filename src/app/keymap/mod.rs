@@ -25,11 +25,16 @@ pub enum Context {
     Columns,
     Groups,
     Compare,
+    /// Span statistics.
+    Stats,
+    /// An icicle: the open trace's, or the listed traces'. Keys it leaves alone are the
+    /// waterfall's.
+    Icicle,
 }
 
 impl Context {
     /// Every context, in the order the help lists them.
-    pub const ALL: [Context; 7] = [
+    pub const ALL: [Context; 9] = [
         Context::Global,
         Context::List,
         Context::Trace,
@@ -37,6 +42,8 @@ impl Context {
         Context::Columns,
         Context::Groups,
         Context::Compare,
+        Context::Stats,
+        Context::Icicle,
     ];
 
     pub fn title(self) -> &'static str {
@@ -48,6 +55,16 @@ impl Context {
             Context::Columns => "Columns",
             Context::Groups => "Group by",
             Context::Compare => "Compare",
+            Context::Stats => "Statistics",
+            Context::Icicle => "Icicle",
+        }
+    }
+
+    /// The context whose keys apply where this one binds nothing (before those of everywhere).
+    pub fn underneath(self) -> Option<Context> {
+        match self {
+            Context::Icicle => Some(Context::Trace),
+            _ => None,
         }
     }
 }

@@ -81,6 +81,10 @@ const ACTION_NAMES: &[(Intent, &str)] = &[
     (Intent::PreviousDimension, "previous_dimension"),
     (Intent::MarkSet, "mark_set"),
     (Intent::ShowCompare, "show_compare"),
+    (Intent::ShowStatistics, "show_statistics"),
+    (Intent::ToggleIcicle, "toggle_icicle"),
+    (Intent::FrameLeft, "frame_left"),
+    (Intent::FrameRight, "frame_right"),
 ];
 
 /// The name of an action in the configuration; `None` for intents no key is bound to (the
@@ -115,6 +119,8 @@ pub fn context_name(context: Context) -> &'static str {
         Context::Columns => "columns",
         Context::Groups => "groups",
         Context::Compare => "compare",
+        Context::Stats => "statistics",
+        Context::Icicle => "icicle",
     }
 }
 

@@ -17,8 +17,9 @@ pub(super) fn on_intent(state: &mut State, intent: Intent) -> Vec<Command> {
             open_prompt(state, text);
         }
         Intent::ClearFilter => {
-            // The filter first; with none, the group.
-            if state.list.filter.take().is_some() {
+            // The filter (and a narrowing by trace ids) first; with none, the group.
+            let narrowed = state.list.narrowed.take().is_some();
+            if state.list.filter.take().is_some() || narrowed {
                 info(state, "filter cleared");
                 return summaries::load(state);
             }
@@ -64,6 +65,7 @@ pub(super) fn on_intent(state: &mut State, intent: Intent) -> Vec<Command> {
 /// Lists the traces `filter` selects, from the top, and remembers it.
 pub(super) fn apply(state: &mut State, filter: String) -> Vec<Command> {
     state.list.filter = Some(filter.clone());
+    state.list.narrowed = None;
     state.screen = Screen::List;
     state.list.cursor = Cursor::default();
     let mut commands = summaries::load(state);

@@ -2,13 +2,14 @@
 //! and the analytics views it leads to.
 
 use super::super::action::{Command, Intent};
+use super::super::analysis as analysis_state;
 use super::super::analytics::{self, BandMove};
 use super::super::columns::Chooser;
 use super::super::cursor::Step;
 use super::super::keymap::Context;
 use super::super::overlay::Overlay;
 use super::super::state::{Hint, Prompt, PromptPurpose, Screen, State};
-use super::{filters, info, list_page, map, open, summaries, trace};
+use super::{analysis, filters, info, list_page, map, open, summaries, trace};
 use crate::source::TimeRange;
 
 pub(super) fn on_intent(state: &mut State, intent: Intent) -> Vec<Command> {
@@ -65,6 +66,12 @@ pub(super) fn on_intent(state: &mut State, intent: Intent) -> Vec<Command> {
             };
             analytics::move_band(state, how);
             keep_selection_visible(state);
+        }
+        Intent::ShowStatistics => {
+            return analysis::show_list_view(state, analysis_state::Wanted::Statistics);
+        }
+        Intent::ToggleIcicle => {
+            return analysis::show_list_view(state, analysis_state::Wanted::Icicle);
         }
         Intent::ShowGroups => {
             analytics::open_groups(state, None);

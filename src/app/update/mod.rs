@@ -3,6 +3,7 @@
 //! Keys, clicks and intents go first to the overlay on top, if one is open, else to the
 //! screen's own module ([`input`]); results from the worker go to the module of what asked.
 
+mod analysis;
 mod analytics;
 mod complete;
 mod filters;
@@ -34,6 +35,11 @@ pub fn start(state: &mut State) -> Vec<Command> {
 pub fn context(state: &State) -> Context {
     match &state.overlay {
         Some(overlay) => overlay.context(),
+        None if state.screen == Screen::Trace
+            && state.trace.as_ref().is_some_and(|v| v.icicle.is_some()) =>
+        {
+            Context::Icicle
+        }
         None => screen_context(state.screen),
     }
 }
@@ -46,6 +52,8 @@ pub fn screen_context(screen: Screen) -> Context {
         Screen::Map => Context::Map,
         Screen::Groups => Context::Groups,
         Screen::Compare => Context::Compare,
+        Screen::Stats => Context::Stats,
+        Screen::Flame => Context::Icicle,
     }
 }
 
@@ -69,11 +77,15 @@ pub fn update(state: &mut State, action: Action) -> Vec<Command> {
             if let Some(view) = state.trace.as_mut() {
                 trace_view::scroll_to_selection(view, page);
             }
+            analysis::relayout(state);
             Vec::new()
         }
         Action::OpenTrace(id) => trace::open(state, id),
         Action::SummariesLoaded { request, result } => summaries::on_loaded(state, request, result),
         Action::SourceStatus(status) => live::on_source_status(state, status),
+        Action::TraceSetLoaded { request, result } => {
+            analysis::on_trace_set_loaded(state, request, result)
+        }
         Action::GroupsLoaded(result) => prompt::on_groups_loaded(state, result),
         Action::TracesLoaded { request, result } => trace::on_loaded(state, request, result),
         Action::MapLoaded { request, result } => map::on_loaded(state, request, result),

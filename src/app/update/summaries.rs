@@ -89,6 +89,7 @@ fn receive_page(state: &mut State, page: SummaryPage) {
         list.counts = Counts::of(&page.summaries);
         list.summaries = page.summaries;
         list.processed = page.processed;
+        super::analysis::apply_narrowing(state);
         sort(state, None);
     } else {
         if page.scope.is_some() {
@@ -100,7 +101,12 @@ fn receive_page(state: &mut State, page: SummaryPage) {
             (a, b) => a.or(b),
         };
         let first_new = list.summaries.len();
-        list.summaries.extend(page.summaries);
+        let narrowed = list.narrowed.as_ref();
+        list.summaries.extend(
+            page.summaries
+                .into_iter()
+                .filter(|s| narrowed.is_none_or(|n| n.ids.contains(&s.id))),
+        );
         insert_sorted(state, first_new);
     }
     let list = &mut state.list;

@@ -8,10 +8,19 @@ use super::super::details::Tab;
 use super::super::keymap::Context;
 use super::super::overlay::Overlay;
 use super::super::state::{Message, Prompt, PromptPurpose, Screen, Severity, State, TraceView};
-use super::{map, open as open_overlay, trace_view, waterfall_page};
+use super::{analysis, map, open as open_overlay, trace_view, waterfall_page};
 use crate::model::Trace;
 
 pub(super) fn on_intent(state: &mut State, intent: Intent) -> Vec<Command> {
+    if let Some(commands) = analysis::on_trace_icicle_intent(state, intent) {
+        return commands;
+    }
+    let commands = on_waterfall_intent(state, intent);
+    analysis::follow_selection(state);
+    commands
+}
+
+fn on_waterfall_intent(state: &mut State, intent: Intent) -> Vec<Command> {
     if let Some(step) = Step::of(intent, waterfall_page(state)) {
         move_selection(state, step);
         return Vec::new();
@@ -22,6 +31,14 @@ pub(super) fn on_intent(state: &mut State, intent: Intent) -> Vec<Command> {
             Vec::new()
         }
         Intent::ShowMap => map::show(state),
+        Intent::ShowStatistics => {
+            analysis::show_trace_statistics(state);
+            Vec::new()
+        }
+        Intent::ToggleIcicle => {
+            analysis::toggle_trace_icicle(state);
+            Vec::new()
+        }
         Intent::SelectRow(row) => {
             select_row(state, row);
             Vec::new()
@@ -110,8 +127,8 @@ fn on_loaded_trace_intent(state: &mut State, intent: Intent) -> Vec<Command> {
                 )
             });
         }
-        Intent::RootCause => match trace_view::next_fault_root_cause(&trace, view.selected) {
-            Some((span, position, count)) => {
+        Intent::RootCause => match trace_view::next_root_cause(&trace, view.selected) {
+            Some((span, position, count, kind)) => {
                 trace_view::select(view, span, page);
                 trace_view::set_tab(view, Tab::Exceptions);
                 let which = if count > 1 {
@@ -120,9 +137,15 @@ fn on_loaded_trace_intent(state: &mut State, intent: Intent) -> Vec<Command> {
                 } else {
                     String::new()
                 };
-                note = Some((format!("root cause of the fault{which}"), Severity::Info));
+                let what = kind.label();
+                note = Some((format!("root cause of the {what}{which}"), Severity::Info));
             }
-            None => note = Some(("this trace has no fault".into(), Severity::Info)),
+            None => {
+                note = Some((
+                    "this trace has no fault, error or throttle".into(),
+                    Severity::Info,
+                ))
+            }
         },
         Intent::ToggleCriticalPath => {
             let on = trace_view::toggle_critical_path(view);
