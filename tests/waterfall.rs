@@ -117,7 +117,7 @@ fn a_folded_span_shows_the_failure_it_hides() {
     xray_tui::ui::render_buffer(&state, &mut buffer, area);
     let screen = xray_tui::ui::buffer_text(&buffer);
     let row = screen.lines().nth(2).unwrap();
-    assert!(row.contains(&format!("▸DDB +{hidden} ✖")), "{row}");
+    assert!(row.contains(&format!("▸✖ DDB +{hidden} ✖")), "{row}");
 }
 
 #[test]
