@@ -144,7 +144,9 @@ pub async fn render(source: Arc<dyn TraceSource>, request: Request) -> Result<Pr
             | Command::Suspend
             | Command::Save { .. }
             | Command::RememberFilter(_)
-            | Command::LayoutMap { .. } => {}
+            | Command::LayoutMap { .. }
+            | Command::LoadLogs { .. }
+            | Command::CancelLogs => {}
         }
     }
     if let Some(error) = &state.list.error {

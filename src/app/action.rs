@@ -5,6 +5,7 @@ use std::sync::Arc;
 use crossterm::event::KeyEvent;
 
 use crate::model::Trace;
+use crate::model::logs::TraceLogs;
 
 use super::details::Tab;
 use super::map::{MapDrawing, MapModel};
@@ -102,6 +103,8 @@ pub enum Intent {
     MarkSet,
     /// Set A beside the listed traces.
     ShowCompare,
+    /// The logs pane of the whole trace: shown or hidden.
+    ToggleLogs,
     /// A click on a row of the screen's list, counted from the first row shown.
     SelectRow(usize),
     /// A click on a tab of the details.
@@ -156,6 +159,12 @@ pub enum Action {
     SourceStatus(SourceStatus),
     /// The X-Ray groups there are, for the group prompt.
     GroupsLoaded(Result<Vec<String>, String>),
+    /// The log lines of a trace, joined to its spans.
+    LogsLoaded {
+        request: RequestId,
+        trace_id: String,
+        result: Result<Arc<TraceLogs>, String>,
+    },
 }
 
 /// Work for the worker; results come back as [`Action`]s carrying the same request id.
@@ -192,6 +201,13 @@ pub enum Command {
         request: RequestId,
         id: String,
     },
+    /// The log lines of a trace, joined to its spans.
+    LoadLogs {
+        request: RequestId,
+        trace: Arc<Trace>,
+    },
+    /// Stop looking for log lines (the pane was closed).
+    CancelLogs,
     /// These traces may be opened soon: a remote source fetches them ahead.
     Prefetch(Vec<String>),
     /// The X-Ray groups, for the group prompt.

@@ -3,6 +3,7 @@
 use std::cmp::Ordering;
 use std::sync::Arc;
 
+use crate::model::logs::TraceLogs;
 use crate::model::{Trace, TraceSummary};
 use crate::source::TimeRange;
 
@@ -218,6 +219,38 @@ pub struct TraceView {
     /// The selected span's lines for `tab`, built when either changes.
     pub details: Vec<DetailLine>,
     pub details_scroll: usize,
+    /// The trace's log lines and the logs pane.
+    pub logs: LogsView,
+}
+
+/// Where the log lines of the open trace are.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub enum LogsState {
+    /// Not asked for yet: nothing has shown them.
+    #[default]
+    NotAsked,
+    Loading(RequestId),
+    Loaded(Arc<TraceLogs>),
+    /// Why they could not be had, and what to do.
+    Failed(String),
+}
+
+/// The logs pane of the whole trace, and its selected line.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct LogsView {
+    pub state: LogsState,
+    /// The pane is shown (in place of the details).
+    pub open: bool,
+    pub cursor: Cursor,
+}
+
+impl LogsView {
+    pub fn loaded(&self) -> Option<&Arc<TraceLogs>> {
+        match &self.state {
+            LogsState::Loaded(logs) => Some(logs),
+            _ => None,
+        }
+    }
 }
 
 impl TraceView {
@@ -237,6 +270,7 @@ impl TraceView {
             tab: Tab::Overview,
             details: Vec::new(),
             details_scroll: 0,
+            logs: LogsView::default(),
         }
     }
 
@@ -448,6 +482,8 @@ pub struct State {
     /// The key bindings in effect.
     pub keymap: Arc<Keymap>,
     pub analytics: super::analytics::Analytics,
+    /// The log lines of traces already asked for, by trace id: asked once per trace.
+    pub logs_cache: std::collections::HashMap<String, Arc<TraceLogs>>,
     next_request: RequestId,
 }
 
@@ -504,6 +540,7 @@ impl State {
             live: Live::default(),
             keymap: Keymap::shared_default(),
             analytics: Default::default(),
+            logs_cache: Default::default(),
             next_request: 1,
         }
     }

@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use crate::model::graph::{earliest, latest};
+use crate::model::logs::LogLine;
 use crate::model::summary::TraceSummary;
 use crate::model::{Document, Segment, ServiceGraph, Trace};
 
@@ -189,6 +190,8 @@ impl Collector {
             graph,
             problems: self.problems,
             skipped_documents: self.skipped_documents,
+            logs: HashMap::new(),
+            generated_logs: None,
         }
     }
 }
@@ -230,4 +233,21 @@ pub struct Dataset {
     pub graph: ServiceGraph,
     pub problems: Vec<Problem>,
     pub skipped_documents: usize,
+    /// Log lines read with the documents, by the 32 hex digits of their trace id.
+    pub logs: HashMap<String, Vec<LogLine>>,
+    /// Makes the log lines of a trace from the trace itself (the demo's services).
+    pub generated_logs: Option<fn(&Trace) -> Vec<LogLine>>,
+}
+
+impl Dataset {
+    /// The log lines this data set has for a trace.
+    pub fn logs_of(&self, trace: &Trace) -> Vec<LogLine> {
+        let mut lines = crate::model::logs::trace_id_digits(&trace.id)
+            .and_then(|digits| self.logs.get(&digits).cloned())
+            .unwrap_or_default();
+        if let Some(generate) = self.generated_logs {
+            lines.extend(generate(trace));
+        }
+        lines
+    }
 }

@@ -9,6 +9,7 @@ pub mod format;
 pub mod group_by;
 pub mod help;
 pub mod histogram;
+pub mod logs;
 pub mod service_map;
 pub mod status;
 pub mod theme;

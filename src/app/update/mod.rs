@@ -9,6 +9,7 @@ mod filters;
 mod input;
 mod list;
 mod live;
+mod logs;
 mod map;
 mod overlay;
 mod prompt;
@@ -75,6 +76,11 @@ pub fn update(state: &mut State, action: Action) -> Vec<Command> {
         Action::SummariesLoaded { request, result } => summaries::on_loaded(state, request, result),
         Action::SourceStatus(status) => live::on_source_status(state, status),
         Action::GroupsLoaded(result) => prompt::on_groups_loaded(state, result),
+        Action::LogsLoaded {
+            request,
+            trace_id,
+            result,
+        } => logs::on_loaded(state, request, trace_id, result),
         Action::TracesLoaded { request, result } => trace::on_loaded(state, request, result),
         Action::MapLoaded { request, result } => map::on_loaded(state, request, result),
         Action::MapLaidOut { request, drawing } => map::on_laid_out(state, request, drawing),

@@ -8,19 +8,32 @@ use super::super::details::Tab;
 use super::super::keymap::Context;
 use super::super::overlay::Overlay;
 use super::super::state::{Message, Prompt, PromptPurpose, Screen, Severity, State, TraceView};
-use super::{map, open as open_overlay, trace_view, waterfall_page};
+use super::{logs, map, open as open_overlay, trace_view, waterfall_page};
 use crate::model::Trace;
 
 pub(super) fn on_intent(state: &mut State, intent: Intent) -> Vec<Command> {
+    let mut commands = on_screen_intent(state, intent);
+    commands.extend(logs::ensure(state));
+    commands
+}
+
+fn on_screen_intent(state: &mut State, intent: Intent) -> Vec<Command> {
+    let logs_open = state.trace.as_ref().is_some_and(|v| v.logs.open);
+    if logs_open && let Some(step) = Step::of(intent, logs::page(state)) {
+        logs::move_cursor(state, step);
+        return Vec::new();
+    }
     if let Some(step) = Step::of(intent, waterfall_page(state)) {
         move_selection(state, step);
         return Vec::new();
     }
     match intent {
+        Intent::Close if logs_open => logs::close(state),
         Intent::Close => {
             state.screen = Screen::List;
             Vec::new()
         }
+        Intent::ToggleLogs => logs::toggle(state),
         Intent::ShowMap => map::show(state),
         Intent::SelectRow(row) => {
             select_row(state, row);
