@@ -276,3 +276,49 @@ fn snapshots_of_the_logs_pane_and_tab() {
         assert_eq!(buffer[(x, y)].fg, Color::Red);
     }
 }
+
+/// OTLP/JSON logs of the checkout fixture's trace: one by span id, one by service and time,
+/// one of another trace, one with no trace id.
+const CHECKOUT_LOGS: &str = r#"{"resourceLogs":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"checkout"}}]},
+  "scopeLogs":[{"logRecords":[
+    {"timeUnixNano":"1737531826300000000","severityNumber":9,"body":{"stringValue":"reading the order"},
+     "traceId":"6790a1b2c3d4e5f60718293a4b5c6d7e","spanId":"91b8c7d6e5f40312"},
+    {"timeUnixNano":"1737531826900000000","severityText":"ERROR","body":{"stringValue":"payment refused"},
+     "traceId":"6790a1b2c3d4e5f60718293a4b5c6d7e"},
+    {"timeUnixNano":"1737531826900000000","body":{"stringValue":"another trace"},
+     "traceId":"00000000000000000000000000000001","spanId":"91b8c7d6e5f40312"},
+    {"timeUnixNano":"1737531826900000000","body":{"stringValue":"no trace"}}]}]}]}"#;
+
+#[test]
+fn a_file_of_otlp_json_logs_is_joined_to_the_spans_of_its_traces() {
+    let spans = std::fs::read_to_string("tests/fixtures/otel/checkout.otlp.json").unwrap();
+    let text = format!("{}\n{CHECKOUT_LOGS}\n", spans.replace('\n', " "));
+    let mut collector = xray_tui::source::Collector::default();
+    xray_tui::source::files::load_text("checkout.ndjson", &text, &mut collector);
+    let data = collector.finish();
+    assert!(
+        data.problems
+            .iter()
+            .any(|p| p.to_string().contains("1 log records name no trace id")),
+        "{:?}",
+        data.problems
+    );
+    let trace = data.traces.values().next().unwrap();
+    let logs = join(trace, data.logs_of(trace), None);
+    let by_message = |text: &str| {
+        let i = logs.lines.iter().position(|l| l.message == text).unwrap();
+        (
+            logs.lines[i].level,
+            logs.spans[i].map(|s| trace.spans[s as usize].id().to_owned()),
+        )
+    };
+    assert_eq!(logs.lines.len(), 2, "the other trace's line is left out");
+    assert_eq!(
+        by_message("reading the order"),
+        (Level::Info, Some("91b8c7d6e5f40312".to_owned())),
+        "tied by its span id"
+    );
+    let (level, span) = by_message("payment refused");
+    assert_eq!(level, Level::Error);
+    assert!(span.is_some(), "tied by service and time");
+}

@@ -65,6 +65,8 @@ pub struct Collector {
     pub skipped_documents: usize,
     /// The input being read, to group documents that carry no trace id.
     input: String,
+    /// Log lines, by the 32 hex digits of their trace id.
+    logs: HashMap<String, Vec<LogLine>>,
 }
 
 impl Collector {
@@ -142,6 +144,20 @@ impl Collector {
         self.graphs.push(graph);
     }
 
+    /// Keeps a log line for the trace it names; a line naming no trace cannot be placed and
+    /// is counted as left out (the answer is false).
+    pub fn add_log_line(&mut self, line: LogLine) -> bool {
+        let Some(digits) = line
+            .trace_id
+            .as_deref()
+            .and_then(crate::model::logs::trace_id_digits)
+        else {
+            return false;
+        };
+        self.logs.entry(digits).or_default().push(line);
+        true
+    }
+
     /// Only the assembled traces and the problems met, for a source that asked for traces by
     /// id: no summaries or map to work out.
     pub fn into_traces(self) -> (Vec<Trace>, Vec<Problem>) {
@@ -190,7 +206,7 @@ impl Collector {
             graph,
             problems: self.problems,
             skipped_documents: self.skipped_documents,
-            logs: HashMap::new(),
+            logs: self.logs,
             generated_logs: None,
         }
     }
