@@ -16,6 +16,7 @@
 #        screenshots/histogram.png         the list under its response-time histogram, 140x40
 #        screenshots/otel-trace.png        a trace through the OpenTelemetry service, its SERVER
 #                                          span selected and the OTel tab open, 140x40
+#        screenshots/logs.png              a failing checkout with its log lines (L), 140x40
 # The raw captures are kept beside them as *.ansi (ignored by git). XRAY_TUI_BIN=path uses
 # that binary instead of building one.
 #
@@ -264,8 +265,22 @@ tmux_ send-keys -t "$SESSION" -l 'recommendations'
 keys Enter
 wait_for '/recommendations  2/' "the search for the service"
 keys n
-keys '[' '['
+keys '[' '[' '['
 wait_for 'Scope +opentelemetry' "the OTel tab"
 shoot otel-trace
 
-say "done: screenshots/{trace-list,waterfall,help,service-map,trace-list-80x24,group-by,histogram,otel-trace}.png"
+# (9) A failing checkout of the incident with its log lines (L), the last one selected.
+start 140 40 --demo
+wait_for "$LIST_READY" "the trace list"
+keys F
+wait_for 'filter: fault' "the filter prompt"
+keys Enter
+wait_for 'filter fault' "the list of faults"
+keys Enter
+wait_for ' Span .* Duration' "the waterfall's rows"
+keys L
+wait_for ' Logs  [0-9]+ lines' "the logs pane"
+keys G
+shoot logs
+
+say "done: screenshots/{trace-list,waterfall,help,service-map,trace-list-80x24,group-by,histogram,otel-trace,logs}.png"
