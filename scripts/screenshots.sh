@@ -20,6 +20,7 @@
 #                                          operation, 140x40
 #        screenshots/icicle-listed.png     the faults' icicle merged by path, 140x40
 #        screenshots/icicle.png            one failing trace's icicle, the root cause selected
+#        screenshots/logs.png              a failing checkout with its log lines (L), 140x40
 # The raw captures are kept beside them as *.ansi (ignored by git). XRAY_TUI_BIN=path uses
 # that binary instead of building one.
 #
@@ -268,7 +269,7 @@ tmux_ send-keys -t "$SESSION" -l 'recommendations'
 keys Enter
 wait_for '/recommendations  2/' "the search for the service"
 keys n
-keys '[' '['
+keys '[' '[' '['
 wait_for 'Scope +opentelemetry' "the OTel tab"
 shoot otel-trace
 
@@ -304,4 +305,13 @@ keys r
 wait_for 'root cause' "r to select the root cause"
 shoot icicle
 
-say "done: screenshots/{trace-list,waterfall,help,service-map,trace-list-80x24,group-by,histogram,otel-trace,statistics,icicle-listed,icicle}.png"
+
+# (12) A failing checkout of the incident with its log lines (L), the last one selected.
+keys i
+wait_for ' Span .* Duration' "the waterfall's rows"
+keys L
+wait_for ' Logs  [0-9]+ lines' "the logs pane"
+keys G
+shoot logs
+
+say "done: screenshots/{trace-list,waterfall,help,service-map,trace-list-80x24,group-by,histogram,otel-trace,statistics,icicle-listed,icicle,logs}.png"

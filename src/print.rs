@@ -147,6 +147,7 @@ pub async fn render(source: Arc<dyn TraceSource>, request: Request) -> Result<Pr
             | Command::RememberFilter(_)
             | Command::LayoutMap { .. }
             | Command::LoadTraceSet { .. } => {}
+            Command::LoadLogs { .. } | Command::CancelLogs => {}
         }
     }
     if let Some(error) = &state.list.error {

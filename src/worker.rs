@@ -22,6 +22,7 @@ enum Kind {
     TraceSet,
     Map,
     Groups,
+    Logs,
     /// Writing a file: every one runs to its end, none supersedes another.
     Write,
 }
@@ -159,6 +160,45 @@ impl Worker {
             // The source runs (and supersedes) its own prefetching.
             Command::Prefetch(ids) => {
                 self.source.prefetch(ids);
+                return;
+            }
+            Command::LoadLogs { request, trace } => {
+                let found = self.source.logs(Arc::clone(&trace));
+                (
+                    Kind::Logs,
+                    tokio::spawn(async move {
+                        let result = match found.await {
+                            Ok(found) => tokio::task::spawn_blocking({
+                                let trace = Arc::clone(&trace);
+                                move || {
+                                    crate::model::logs::join(
+                                        &trace,
+                                        found.lines,
+                                        found.bytes_scanned,
+                                    )
+                                }
+                            })
+                            .await
+                            .map(Arc::new)
+                            .map_err(|e| format!("joining the log lines failed: {e}")),
+                            Err(error) => Err(error.to_string()),
+                        };
+                        let trace_id = trace.id.clone();
+                        let _ = results.send(Action::LogsLoaded {
+                            request,
+                            trace_id,
+                            result,
+                        });
+                    }),
+                )
+            }
+            Command::CancelLogs => {
+                self.running.retain(|(kind, handle)| {
+                    if *kind == Kind::Logs {
+                        handle.abort();
+                    }
+                    *kind != Kind::Logs
+                });
                 return;
             }
             Command::LoadTrace { request, id } => {

@@ -145,7 +145,7 @@ fn empty_tabs_are_dimmed_not_hidden() {
     ui::details::render(view, view.trace.as_ref().unwrap(), &mut buffer, area);
     let tabs = ui::buffer_text(&buffer).lines().next().unwrap().to_owned();
     assert!(
-        tabs.contains(" SQL ") && tabs.contains(" Exceptions "),
+        tabs.contains(" SQL ") && tabs.contains(" Except "),
         "{tabs}"
     );
     let x = tabs.find(" SQL ").unwrap();

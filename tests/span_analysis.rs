@@ -246,6 +246,8 @@ fn statistics_and_icicle_of_the_listed_traces() {
             .matches
             .is_empty()
     );
+    // The first Esc clears the search, the second goes back to the list.
+    press(&mut state, Intent::Close);
     press(&mut state, Intent::Close);
 
     let commands = press(&mut state, Intent::ToggleIcicle);

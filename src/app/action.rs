@@ -5,6 +5,7 @@ use std::sync::Arc;
 use crossterm::event::KeyEvent;
 
 use crate::model::Trace;
+use crate::model::logs::TraceLogs;
 
 use super::details::Tab;
 use super::map::{MapDrawing, MapModel};
@@ -111,6 +112,8 @@ pub enum Intent {
     /// The icicle's frame to the left or right on the same row.
     FrameLeft,
     FrameRight,
+    /// The logs pane of the whole trace: shown or hidden.
+    ToggleLogs,
     /// A click on a row of the screen's list, counted from the first row shown.
     SelectRow(usize),
     /// A click on a tab of the details.
@@ -170,6 +173,12 @@ pub enum Action {
         request: RequestId,
         result: Result<Vec<Arc<Trace>>, String>,
     },
+    /// The log lines of a trace, joined to its spans.
+    LogsLoaded {
+        request: RequestId,
+        trace_id: String,
+        result: Result<Arc<TraceLogs>, String>,
+    },
 }
 
 /// Work for the worker; results come back as [`Action`]s carrying the same request id.
@@ -211,6 +220,13 @@ pub enum Command {
         request: RequestId,
         ids: Vec<String>,
     },
+    /// The log lines of a trace, joined to its spans.
+    LoadLogs {
+        request: RequestId,
+        trace: Arc<Trace>,
+    },
+    /// Stop looking for log lines (the pane was closed).
+    CancelLogs,
     /// These traces may be opened soon: a remote source fetches them ahead.
     Prefetch(Vec<String>),
     /// The X-Ray groups, for the group prompt.

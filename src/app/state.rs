@@ -3,6 +3,7 @@
 use std::cmp::Ordering;
 use std::sync::Arc;
 
+use crate::model::logs::TraceLogs;
 use crate::model::{Trace, TraceSummary};
 use crate::source::TimeRange;
 
@@ -235,6 +236,38 @@ pub struct TraceView {
     pub details_scroll: usize,
     /// The icicle shown instead of the waterfall, with the same selection.
     pub icicle: Option<super::analysis::IcicleView>,
+    /// The trace's log lines and the logs pane.
+    pub logs: LogsView,
+}
+
+/// Where the log lines of the open trace are.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub enum LogsState {
+    /// Not asked for yet: nothing has shown them.
+    #[default]
+    NotAsked,
+    Loading(RequestId),
+    Loaded(Arc<TraceLogs>),
+    /// Why they could not be had, and what to do.
+    Failed(String),
+}
+
+/// The logs pane of the whole trace, and its selected line.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct LogsView {
+    pub state: LogsState,
+    /// The pane is shown (in place of the details).
+    pub open: bool,
+    pub cursor: Cursor,
+}
+
+impl LogsView {
+    pub fn loaded(&self) -> Option<&Arc<TraceLogs>> {
+        match &self.state {
+            LogsState::Loaded(logs) => Some(logs),
+            _ => None,
+        }
+    }
 }
 
 impl TraceView {
@@ -255,6 +288,7 @@ impl TraceView {
             details: Vec::new(),
             details_scroll: 0,
             icicle: None,
+            logs: LogsView::default(),
         }
     }
 
@@ -475,6 +509,8 @@ pub struct State {
     /// `None` (as in tests) takes the traces' own years alone.
     pub started_at: Option<f64>,
     pub analysis: super::analysis::Analysis,
+    /// The log lines of traces already asked for, by trace id: asked once per trace.
+    pub logs_cache: std::collections::HashMap<String, Arc<TraceLogs>>,
     next_request: RequestId,
 }
 
@@ -534,6 +570,7 @@ impl State {
             analytics: Default::default(),
             started_at: None,
             analysis: Default::default(),
+            logs_cache: Default::default(),
             next_request: 1,
         }
     }

@@ -122,6 +122,9 @@ pub fn rebuild_rows(view: &mut TraceView) {
 /// Rebuilds the details of the selected span.
 pub fn refresh_details(view: &mut TraceView) {
     view.details = match &view.trace {
+        Some(trace) if view.tab == Tab::Logs => {
+            details::logs::lines(trace, view.selected, &view.logs.state)
+        }
         Some(trace) => details::build(trace, view.selected, view.tab),
         None => Vec::new(),
     };
@@ -431,13 +434,24 @@ pub fn set_search(view: &mut TraceView, query: &str) {
         return;
     }
     let needle = query.to_lowercase();
-    let matches = trace
+    let mut matches: Vec<u32> = trace
         .spans
         .iter()
         .enumerate()
         .filter(|(_, span)| span_matches(span, &needle))
         .map(|(i, _)| i as u32)
         .collect();
+    if let Some(logs) = view.logs.loaded() {
+        matches.extend(
+            logs.lines
+                .iter()
+                .zip(&logs.spans)
+                .filter(|(line, _)| line.message.to_lowercase().contains(&needle))
+                .filter_map(|(_, span)| *span),
+        );
+        matches.sort_unstable();
+        matches.dedup();
+    }
     let only_matches = view.search.as_ref().is_some_and(|s| s.only_matches);
     view.search = Some(Search {
         query: query.to_owned(),
@@ -445,6 +459,24 @@ pub fn set_search(view: &mut TraceView, query: &str) {
         only_matches,
     });
     rebuild_rows(view);
+}
+
+/// The trace's log lines came: the search looks in them too, and the Logs tab shows them.
+pub fn logs_arrived(view: &mut TraceView) {
+    match view.search.as_ref().map(|s| s.query.clone()) {
+        Some(query) => set_search(view, &query),
+        None => refresh_details(view),
+    }
+    let scroll = view.details_scroll;
+    refresh_details(view);
+    view.details_scroll = scroll.min(view.details.len().saturating_sub(1));
+}
+
+/// Whether a log line matches the current search.
+pub fn log_matches(view: &TraceView, message: &str) -> bool {
+    view.search
+        .as_ref()
+        .is_some_and(|s| message.to_lowercase().contains(&s.query.to_lowercase()))
 }
 
 /// Jumps to the next (or previous) match after the selection, wrapping.

@@ -2,3 +2,4 @@
 
 pub mod aws_spans;
 pub mod otel;
+pub mod otel_logs;

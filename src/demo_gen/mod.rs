@@ -60,6 +60,7 @@
 
 use serde_json::{Map, Value, json};
 
+pub mod logs;
 mod otel;
 
 use otel::{Recommendations, TranslatedDocument};

@@ -262,6 +262,14 @@ pub fn compare_rows(width: u16, height: u16) -> usize {
     compare(body(Rect::new(0, 0, width, height))).rows.height as usize
 }
 
+/// Lines of the logs pane on screen (it takes the place of the details, below its title).
+pub fn logs_rows(width: u16, height: u16) -> usize {
+    (waterfall(body(Rect::new(0, 0, width, height)))
+        .details
+        .height as usize)
+        .saturating_sub(1)
+}
+
 pub fn waterfall_rows(width: u16, height: u16) -> usize {
     waterfall(body(Rect::new(0, 0, width, height))).rows.height as usize
 }

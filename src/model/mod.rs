@@ -3,6 +3,7 @@
 pub mod graph;
 pub mod graph_stats;
 pub mod lenient;
+pub mod logs;
 pub mod root_cause;
 pub mod segment;
 pub mod summary;

@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use crate::model::graph::{earliest, latest};
+use crate::model::logs::LogLine;
 use crate::model::summary::TraceSummary;
 use crate::model::{Document, Segment, ServiceGraph, Trace};
 
@@ -64,6 +65,8 @@ pub struct Collector {
     pub skipped_documents: usize,
     /// The input being read, to group documents that carry no trace id.
     input: String,
+    /// Log lines, by the 32 hex digits of their trace id.
+    logs: HashMap<String, Vec<LogLine>>,
 }
 
 impl Collector {
@@ -141,6 +144,20 @@ impl Collector {
         self.graphs.push(graph);
     }
 
+    /// Keeps a log line for the trace it names; a line naming no trace cannot be placed and
+    /// is counted as left out (the answer is false).
+    pub fn add_log_line(&mut self, line: LogLine) -> bool {
+        let Some(digits) = line
+            .trace_id
+            .as_deref()
+            .and_then(crate::model::logs::trace_id_digits)
+        else {
+            return false;
+        };
+        self.logs.entry(digits).or_default().push(line);
+        true
+    }
+
     /// Only the assembled traces and the problems met, for a source that asked for traces by
     /// id: no summaries or map to work out.
     pub fn into_traces(self) -> (Vec<Trace>, Vec<Problem>) {
@@ -189,6 +206,8 @@ impl Collector {
             graph,
             problems: self.problems,
             skipped_documents: self.skipped_documents,
+            logs: self.logs,
+            generated_logs: None,
         }
     }
 }
@@ -230,4 +249,21 @@ pub struct Dataset {
     pub graph: ServiceGraph,
     pub problems: Vec<Problem>,
     pub skipped_documents: usize,
+    /// Log lines read with the documents, by the 32 hex digits of their trace id.
+    pub logs: HashMap<String, Vec<LogLine>>,
+    /// Makes the log lines of a trace from the trace itself (the demo's services).
+    pub generated_logs: Option<fn(&Trace) -> Vec<LogLine>>,
+}
+
+impl Dataset {
+    /// The log lines this data set has for a trace.
+    pub fn logs_of(&self, trace: &Trace) -> Vec<LogLine> {
+        let mut lines = crate::model::logs::trace_id_digits(&trace.id)
+            .and_then(|digits| self.logs.get(&digits).cloned())
+            .unwrap_or_default();
+        if let Some(generate) = self.generated_logs {
+            lines.extend(generate(trace));
+        }
+        lines
+    }
 }

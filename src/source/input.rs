@@ -123,7 +123,11 @@ impl Saved {
     /// Reads the documents; the demo's times are moved so that it ends at `now`.
     pub fn load(&self, now: f64) -> Dataset {
         match self {
-            Saved::Demo => demo::load(now),
+            Saved::Demo => {
+                let mut dataset = demo::load(now);
+                dataset.generated_logs = Some(crate::demo_gen::logs::lines_for);
+                dataset
+            }
             Saved::Files(paths) => {
                 let mut collector = Collector::default();
                 files::load_paths(paths, &mut collector);

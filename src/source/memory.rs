@@ -9,7 +9,7 @@ use tokio::sync::OnceCell;
 use crate::model::{ServiceGraph, Trace};
 
 use super::dataset::Dataset;
-use super::{GraphQuery, SourceError, SummaryQuery, SummaryStream, TraceSource};
+use super::{FoundLogs, GraphQuery, SourceError, SummaryQuery, SummaryStream, TraceSource};
 
 type Loader = Arc<dyn Fn() -> Dataset + Send + Sync>;
 
@@ -83,6 +83,17 @@ impl TraceSource for MemorySource {
                 .iter()
                 .filter_map(|id| data.traces.get(id).cloned())
                 .collect())
+        })
+    }
+
+    fn logs(&self, trace: Arc<Trace>) -> BoxFuture<'static, Result<FoundLogs, SourceError>> {
+        let data = self.dataset();
+        Box::pin(async move {
+            let data = data.await?;
+            Ok(FoundLogs {
+                lines: data.logs_of(&trace),
+                bytes_scanned: None,
+            })
         })
     }
 

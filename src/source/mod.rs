@@ -18,6 +18,7 @@ use futures::future::BoxFuture;
 use futures::stream::BoxStream;
 use tokio::sync::watch;
 
+use crate::model::logs::LogLine;
 use crate::model::{ServiceGraph, Trace, TraceSummary};
 
 pub use dataset::{Collector, Dataset};
@@ -87,6 +88,14 @@ pub struct SummaryPage {
     pub scope: Option<String>,
 }
 
+/// The log lines a source found for a trace.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FoundLogs {
+    pub lines: Vec<LogLine>,
+    /// Bytes the query scanned, when the source pays by them (Logs Insights).
+    pub bytes_scanned: Option<f64>,
+}
+
 /// A source of traces. Futures are `'static` so the worker can run and cancel them freely.
 pub trait TraceSource: Send + Sync + 'static {
     /// A short name for the status line ("demo", "3 files", ...).
@@ -118,6 +127,11 @@ pub trait TraceSource: Send + Sync + 'static {
     /// The X-Ray groups there are to choose from; none for sources without groups.
     fn groups(&self) -> BoxFuture<'static, Result<Vec<String>, SourceError>> {
         Box::pin(async { Ok(Vec::new()) })
+    }
+    /// The log lines the source finds for a trace, in any order; the caller joins them to
+    /// its spans. Sources without logs find none.
+    fn logs(&self, _trace: Arc<Trace>) -> BoxFuture<'static, Result<FoundLogs, SourceError>> {
+        Box::pin(async { Ok(FoundLogs::default()) })
     }
     /// Finishes what is under way before the program exits (forwarding sends what is
     /// queued); answers what the user should hear of it.

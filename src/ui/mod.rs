@@ -10,6 +10,7 @@ pub mod group_by;
 pub mod help;
 pub mod histogram;
 pub mod icicle;
+pub mod logs;
 pub mod service_map;
 pub mod statistics;
 pub mod status;

@@ -49,7 +49,11 @@ pub fn render(state: &State, buf: &mut Buffer, body: Rect) {
                 buf.set_stringn(x, y, "│", 1, theme::muted());
             }
         }
-        details::render(view, trace, buf, areas.details);
+        if view.logs.open {
+            super::logs::render(state, view, trace, buf, areas.details);
+        } else {
+            details::render(view, trace, buf, areas.details);
+        }
     }
 }
 

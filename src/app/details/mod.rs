@@ -1,6 +1,7 @@
 //! What the details pane says about one span, tab by tab. Built when the selection or the
 //! tab changes, not per frame; the ui only wraps and draws it.
 
+pub mod logs;
 mod otel;
 
 use serde_json::Value;
@@ -21,6 +22,8 @@ pub enum Tab {
     Exceptions,
     /// The OpenTelemetry span as it arrived, for spans translated from OTLP.
     Otel,
+    /// The log lines tied to the span.
+    Logs,
     Raw,
 }
 
@@ -28,21 +31,27 @@ pub enum Tab {
 /// offset from the pane's left edge and its label (shortened when all do not fit).
 pub fn tab_bar(width: u16) -> Vec<(Tab, u16, &'static str)> {
     // The right end of the bar is kept for the scroll note.
-    let bar = width.saturating_sub(8);
-    let full: usize = Tab::ALL.iter().map(|t| t.title().len() + 3).sum();
-    let short = full > bar as usize;
+    let bar = width.saturating_sub(8) as usize;
+    let length = |title: fn(Tab) -> &'static str| -> usize {
+        Tab::ALL.iter().map(|t| title(*t).len() + 3).sum()
+    };
+    let title: fn(Tab) -> &'static str = if length(Tab::title) <= bar {
+        Tab::title
+    } else if length(Tab::medium_title) <= bar {
+        Tab::medium_title
+    } else {
+        |tab| {
+            let title = tab.title();
+            &title[..title.len().min(4)]
+        }
+    };
     let mut x = 1;
     let mut tabs = Vec::new();
     for tab in Tab::ALL {
-        if x >= bar {
+        if x >= bar as u16 {
             break;
         }
-        let title = tab.title();
-        let title = if short {
-            &title[..title.len().min(4)]
-        } else {
-            title
-        };
+        let title = title(tab);
         tabs.push((tab, x, title));
         x += title.len() as u16 + 3;
     }
@@ -50,7 +59,7 @@ pub fn tab_bar(width: u16) -> Vec<(Tab, u16, &'static str)> {
 }
 
 impl Tab {
-    pub const ALL: [Tab; 9] = [
+    pub const ALL: [Tab; 10] = [
         Tab::Overview,
         Tab::Http,
         Tab::Sql,
@@ -59,6 +68,7 @@ impl Tab {
         Tab::Metadata,
         Tab::Exceptions,
         Tab::Otel,
+        Tab::Logs,
         Tab::Raw,
     ];
 
@@ -72,7 +82,18 @@ impl Tab {
             Tab::Metadata => "Metadata",
             Tab::Exceptions => "Exceptions",
             Tab::Otel => "OTel",
+            Tab::Logs => "Logs",
             Tab::Raw => "JSON",
+        }
+    }
+
+    /// The title where all the full ones do not fit.
+    fn medium_title(self) -> &'static str {
+        match self {
+            Tab::Annotations => "Annot",
+            Tab::Metadata => "Meta",
+            Tab::Exceptions => "Except",
+            other => other.title(),
         }
     }
 
@@ -90,7 +111,8 @@ impl Tab {
     pub fn has_content(self, span: &Span) -> bool {
         let s = &span.segment;
         match self {
-            Tab::Overview | Tab::Raw => true,
+            // Whether it has lines is known once they are asked for.
+            Tab::Overview | Tab::Raw | Tab::Logs => true,
             Tab::Http => s.http.is_some(),
             Tab::Sql => s.sql.is_some(),
             Tab::Aws => s.aws.is_some(),
@@ -132,6 +154,7 @@ pub fn build(trace: &Trace, index: usize, tab: Tab) -> Vec<DetailLine> {
         Tab::Metadata => metadata(span, &mut out),
         Tab::Exceptions => exceptions(trace, span, &mut out),
         Tab::Otel => otel::lines(trace, span, &mut out),
+        Tab::Logs => return logs::lines(trace, index, &Default::default()),
         Tab::Raw => raw(trace, span, &mut out),
     }
     if out.0.is_empty() {

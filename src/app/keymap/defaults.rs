@@ -460,7 +460,7 @@ pub const DEFAULT_BINDINGS: &[DefaultBinding] = &[
         Trace,
         &[ch('/')],
         Intent::Search,
-        "search names, URLs, SQL, annotations, exceptions",
+        "search names, URLs, SQL, annotations, exceptions, logs",
     ),
     bind(Trace, &[ch('n')], Intent::NextMatch, "next match"),
     bind(Trace, &[ch('N')], Intent::PreviousMatch, "previous match"),
@@ -509,6 +509,12 @@ pub const DEFAULT_BINDINGS: &[DefaultBinding] = &[
         "link to the trace in the AWS console (and copy it)",
     ),
     bind(Trace, &[ch('w')], Intent::Save, "save the trace to a file"),
+    bind(
+        Trace,
+        &[ch('L')],
+        Intent::ToggleLogs,
+        "the log lines of the whole trace",
+    ),
     bind(
         Trace,
         &[ch('M')],

@@ -35,6 +35,7 @@ const ACTION_NAMES: &[(Intent, &str)] = &[
     (Intent::ToggleCriticalPath, "toggle_critical_path"),
     (Intent::ZoomIn, "zoom_in"),
     (Intent::ZoomOut, "zoom_out"),
+    (Intent::ToggleLogs, "toggle_logs"),
     (Intent::Search, "search"),
     (Intent::NextMatch, "next_match"),
     (Intent::PreviousMatch, "previous_match"),

@@ -10,6 +10,7 @@ mod filters;
 mod input;
 mod list;
 mod live;
+mod logs;
 mod map;
 mod overlay;
 mod prompt;
@@ -87,6 +88,11 @@ pub fn update(state: &mut State, action: Action) -> Vec<Command> {
             analysis::on_trace_set_loaded(state, request, result)
         }
         Action::GroupsLoaded(result) => prompt::on_groups_loaded(state, result),
+        Action::LogsLoaded {
+            request,
+            trace_id,
+            result,
+        } => logs::on_loaded(state, request, trace_id, result),
         Action::TracesLoaded { request, result } => trace::on_loaded(state, request, result),
         Action::MapLoaded { request, result } => map::on_loaded(state, request, result),
         Action::MapLaidOut { request, drawing } => map::on_laid_out(state, request, drawing),

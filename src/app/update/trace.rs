@@ -8,28 +8,36 @@ use super::super::details::Tab;
 use super::super::keymap::Context;
 use super::super::overlay::Overlay;
 use super::super::state::{Message, Prompt, PromptPurpose, Screen, Severity, State, TraceView};
-use super::{analysis, map, open as open_overlay, trace_view, waterfall_page};
+use super::{analysis, logs, map, open as open_overlay, trace_view, waterfall_page};
 use crate::model::Trace;
 
 pub(super) fn on_intent(state: &mut State, intent: Intent) -> Vec<Command> {
     if let Some(commands) = analysis::on_trace_icicle_intent(state, intent) {
         return commands;
     }
-    let commands = on_waterfall_intent(state, intent);
+    let mut commands = on_screen_intent(state, intent);
     analysis::follow_selection(state);
+    commands.extend(logs::ensure(state));
     commands
 }
 
-fn on_waterfall_intent(state: &mut State, intent: Intent) -> Vec<Command> {
+fn on_screen_intent(state: &mut State, intent: Intent) -> Vec<Command> {
+    let logs_open = state.trace.as_ref().is_some_and(|v| v.logs.open);
+    if logs_open && let Some(step) = Step::of(intent, logs::page(state)) {
+        logs::move_cursor(state, step);
+        return Vec::new();
+    }
     if let Some(step) = Step::of(intent, waterfall_page(state)) {
         move_selection(state, step);
         return Vec::new();
     }
     match intent {
+        Intent::Close if logs_open => logs::close(state),
         Intent::Close => {
             close(state);
             Vec::new()
         }
+        Intent::ToggleLogs => logs::toggle(state),
         Intent::ShowMap => map::show(state),
         Intent::ShowStatistics => {
             analysis::show_trace_statistics(state);

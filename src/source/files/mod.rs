@@ -222,6 +222,28 @@ pub fn load_text(place: &str, text: &str, collector: &mut Collector) {
     load.problems.finish(load.collector);
 }
 
+/// An OTLP/JSON logs request: its lines kept for the traces they name.
+fn load_otlp_logs(load: &mut FileLoad, json: &str, offset: usize) {
+    let read = serde_json::from_str::<serde_json::Value>(json)
+        .map_err(|e| e.to_string())
+        .and_then(|value| crate::codec::otel_logs::read_json(&value));
+    match read {
+        Ok(lines) => {
+            let unplaced = lines
+                .into_iter()
+                .filter(|line| !load.collector.add_log_line(line.clone()))
+                .count();
+            if unplaced > 0 {
+                load.problem_at(
+                    offset,
+                    format!("{unplaced} log records name no trace id; left out"),
+                );
+            }
+        }
+        Err(error) => load.problem_at(offset, error),
+    }
+}
+
 /// The keys that tell the shapes apart; values are skipped unread.
 #[derive(Deserialize)]
 struct Probe {
@@ -240,6 +262,8 @@ struct Probe {
     unprocessed_trace_segments: Option<IgnoredAny>,
     #[serde(rename = "resourceSpans")]
     resource_spans: Option<IgnoredAny>,
+    #[serde(rename = "resourceLogs")]
+    resource_logs: Option<IgnoredAny>,
     #[serde(rename = "traceId")]
     otel_trace_id: Option<IgnoredAny>,
     #[serde(rename = "spanId")]
@@ -310,6 +334,8 @@ fn classify(json: &str, load: &mut FileLoad) {
         }
     } else if probe.resource_spans.is_some() {
         otel::load_request(load, json);
+    } else if probe.resource_logs.is_some() {
+        load_otlp_logs(load, json, offset);
     } else if probe.looks_like_otel_span() {
         // Before the log outputs: a span has `events` of its own.
         otel::load_span(load, json);
