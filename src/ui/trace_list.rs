@@ -341,6 +341,17 @@ fn render_rows(state: &State, cells: &Cells, buf: &mut Buffer, area: Rect, colum
         let text = match (&list.error, list.loading) {
             (Some(error), _) => format!("Could not load traces: {error}"),
             (None, true) => format!("Loading traces from {}…", state.source_label),
+            (None, false) if state.range != crate::source::TimeRange::All => {
+                let widen = state.key_label(Context::List, Intent::ChangeTimeRange);
+                let range = state.range.label();
+                match &list.filter {
+                    Some(_) => format!(
+                        "No trace in the {range} matches the filter: {widen} widens the time range, {} edits the filter.",
+                        state.key_label(Context::List, Intent::Filter)
+                    ),
+                    None => format!("No trace in the {range}: {widen} widens the time range."),
+                }
+            }
             (None, false) if list.filter.is_some() => {
                 format!(
                     "No trace matches the filter: {} edits it, {} clears it.",
