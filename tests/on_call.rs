@@ -58,3 +58,140 @@ fn an_empty_list_after_a_short_time_range_names_the_time_range() {
     assert!(!text.contains("matches the filter"), "{text}");
     assert!(text.contains("t widens the time range"), "{text}");
 }
+
+fn lines(state: &State) -> Vec<String> {
+    screen(state).lines().map(str::to_owned).collect()
+}
+
+/// The demo's list under `filter` typed at `f` and `range` typed at `t`, every trace delivered.
+fn filtered_in_range(width: u16, filter: &str, range: &str) -> State {
+    let mut state = loaded_state(width, 24);
+    press_key(&mut state, "t");
+    type_keys(&mut state, range);
+    let commands = press_key(&mut state, "enter");
+    deliver(&mut state, &commands, common::demo().summaries.clone());
+    press_key(&mut state, "f");
+    type_keys(&mut state, filter);
+    let commands = press_key(&mut state, "enter");
+    deliver(&mut state, &commands, common::demo().summaries.clone());
+    state
+}
+
+#[test]
+fn at_80_columns_the_header_keeps_the_filter_and_time_range_and_shortens_the_counts() {
+    let filter = "service(\"payments\") { fault }";
+    let state = filtered_in_range(80, filter, "6h");
+    let title = &lines(&state)[0];
+    assert!(title.contains(filter), "the whole filter shows:\n{title}");
+    assert!(title.contains("last 6h"), "the time range shows:\n{title}");
+    assert!(!title.contains("faults"), "the counts made room:\n{title}");
+    let short = filtered_in_range(80, "fault", "6h");
+    let title = &lines(&short)[0];
+    assert!(
+        title.contains("last 6h") && title.contains("filter fault"),
+        "{title}"
+    );
+    assert!(
+        title.contains("34 flt 27 err 10 thr 4 run"),
+        "the counts shorten:\n{title}"
+    );
+    let wide = filtered_in_range(200, filter, "6h");
+    let title = &lines(&wide)[0];
+    assert!(
+        title.contains("34 faults · 27 errors"),
+        "room for words:\n{title}"
+    );
+    assert!(title.contains(filter), "{title}");
+}
+
+#[test]
+fn the_header_always_shows_the_sort_direction_and_a_sort_selects_the_top_row() {
+    let mut state = loaded_state(80, 24);
+    press_key(&mut state, "down");
+    for _ in 0..6 {
+        press_key(&mut state, "s");
+        let header = &lines(&state)[1];
+        assert!(
+            header.contains('▼') || header.contains('▲'),
+            "sorted by {:?}, the header names the direction:\n{header}",
+            state.list.sort
+        );
+        assert_eq!(state.list.cursor.selected, 0, "{:?}", state.list.sort);
+        assert_eq!(state.list.cursor.offset, 0, "{:?}", state.list.sort);
+    }
+    press_key(&mut state, "down");
+    press_key(&mut state, "S");
+    assert_eq!(
+        state.list.cursor.selected, 0,
+        "reversing reads from the top too"
+    );
+}
+
+#[test]
+fn after_marking_a_set_the_hint_names_the_compare_key() {
+    let mut state = loaded_state(80, 24);
+    press_key(&mut state, "A");
+    let message = &state.message.as_ref().expect("a hint").text;
+    let compare = state.key_label(
+        xray_tui::app::keymap::Context::List,
+        xray_tui::app::Intent::ShowCompare,
+    );
+    assert_eq!(compare, "B");
+    assert!(message.contains("then B compares"), "{message}");
+}
+
+#[test]
+fn quitting_the_list_asks_first_when_a_filter_or_marks_would_be_lost() {
+    let mut state = loaded_state(80, 24);
+    press_key(&mut state, "q");
+    assert!(state.quit, "nothing to lose: q quits at once");
+
+    let mut state = loaded_state(80, 24);
+    press_key(&mut state, "A");
+    press_key(&mut state, "q");
+    assert!(!state.quit, "the marks would be lost");
+    let message = &state.message.as_ref().expect("a question").text;
+    assert!(message.contains("677 traces marked as A"), "{message}");
+    assert!(message.contains("q again quits"), "{message}");
+    press_key(&mut state, "down");
+    press_key(&mut state, "q");
+    assert!(
+        !state.quit,
+        "another key withdrew the question: it is asked again"
+    );
+    press_key(&mut state, "q");
+    assert!(state.quit, "asked and confirmed");
+
+    let mut state = filtered_in_range(80, "service(\"payments\")", "6h");
+    press_key(&mut state, "ctrl-c");
+    assert!(!state.quit, "the filter would be lost");
+    assert!(lines(&state)[23].contains("the filter service(\"payments\")"));
+    press_key(&mut state, "Q");
+    assert!(state.quit);
+}
+
+#[test]
+fn overlays_take_every_key_and_esc_closes_them() {
+    let mut state = loaded_state(80, 24);
+    press_key(&mut state, "?");
+    assert!(state.overlay.is_some());
+    press_key(&mut state, "q");
+    assert!(!state.quit, "q over the help closes it, it does not quit");
+    assert!(state.overlay.is_none());
+    press_key(&mut state, "?");
+    press_key(&mut state, "esc");
+    assert!(state.overlay.is_none() && !state.quit);
+
+    state.problems.push("demo: a broken segment".into());
+    press_key(&mut state, "!");
+    assert!(state.overlay.is_some(), "the problems popup opens");
+    press_key(&mut state, "esc");
+    assert!(state.overlay.is_none(), "Esc closes the problems popup");
+    press_key(&mut state, "!");
+    press_key(&mut state, "q");
+    assert!(
+        !state.quit,
+        "q over the problems closes them, it does not quit"
+    );
+    assert!(state.overlay.is_none());
+}

@@ -438,6 +438,8 @@ pub struct State {
     /// Offset of the local time zone from UTC, in seconds, for showing times.
     pub utc_offset: i32,
     pub quit: bool,
+    /// Quitting was asked for once and the work it would lose named: the quit key again quits.
+    pub quit_asked: bool,
     /// The time range the list and map look at.
     pub range: TimeRange,
     /// The X-Ray group the list and map look at.
@@ -498,6 +500,7 @@ impl State {
             height,
             utc_offset,
             quit: false,
+            quit_asked: false,
             range: TimeRange::All,
             group: None,
             follow: false,

@@ -262,23 +262,27 @@ fn render_title(state: &State, buf: &mut Buffer, area: Rect) {
         (None, true) => pieces.push((" · all spans in aws/spans".into(), theme::accent())),
         (None, false) => {}
     }
-    for (count, label, status) in [
-        (counts.faults, "faults", Status::Fault),
-        (counts.errors, "errors", Status::Error),
-        (counts.throttles, "throttles", Status::Throttle),
-    ] {
-        if count > 0 {
-            pieces.push((" · ".into(), theme::muted()));
-            pieces.push((format!("{count} {label}"), theme::status(status)));
-        }
+    // The filter and the time range always show: the counts shorten, then go, to make room.
+    let mut filter: Vec<(String, Style)> = Vec::new();
+    if let Some(text) = &list.filter {
+        filter.push(("  filter ".into(), theme::muted()));
+        filter.push((text.clone(), theme::search_match()));
     }
-    if counts.in_progress > 0 {
-        pieces.push((" · ".into(), theme::muted()));
-        pieces.push((
-            format!("{} in progress", counts.in_progress),
-            theme::in_progress(),
-        ));
+    let used: usize = pieces
+        .iter()
+        .chain(&filter)
+        .map(|(text, _)| crate::text::width(text))
+        .sum();
+    let room = usize::from(area.width).saturating_sub(used);
+    let long = count_pieces(counts, false);
+    let short = count_pieces(counts, true);
+    let width = |p: &[(String, Style)]| p.iter().map(|(t, _)| crate::text::width(t)).sum::<usize>();
+    if width(&long) <= room {
+        pieces.extend(long);
+    } else if width(&short) <= room {
+        pieces.extend(short);
     }
+    pieces.extend(filter);
     if state.live.paused {
         pieces.push((
             format!(
@@ -297,12 +301,40 @@ fn render_title(state: &State, buf: &mut Buffer, area: Rect) {
     if list.loading {
         pieces.push(("  loading…".into(), theme::muted()));
     }
-    if let Some(filter) = &list.filter {
-        pieces.push(("  filter ".into(), theme::muted()));
-        pieces.push((filter.clone(), theme::search_match()));
-    }
     let borrowed: Vec<(&str, Style)> = pieces.iter().map(|(s, st)| (s.as_str(), *st)).collect();
     line(buf, area, area.y, &borrowed);
+}
+
+/// The title's counts of failing and unfinished traces, in words or (`short`) abbreviated.
+fn count_pieces(counts: &crate::app::state::Counts, short: bool) -> Vec<(String, Style)> {
+    let mut pieces = Vec::new();
+    for (count, label, letter, style) in [
+        (counts.faults, "faults", "flt", theme::status(Status::Fault)),
+        (counts.errors, "errors", "err", theme::status(Status::Error)),
+        (
+            counts.throttles,
+            "throttles",
+            "thr",
+            theme::status(Status::Throttle),
+        ),
+        (
+            counts.in_progress,
+            "in progress",
+            "run",
+            theme::in_progress(),
+        ),
+    ] {
+        if count > 0 {
+            let (separator, text) = if short {
+                (" ", format!("{count} {letter}"))
+            } else {
+                (" · ", format!("{count} {label}"))
+            };
+            pieces.push((separator.to_owned(), theme::muted()));
+            pieces.push((text, style));
+        }
+    }
+    pieces
 }
 
 fn render_header(state: &State, cells: &Cells, buf: &mut Buffer, area: Rect, columns: &[Shown]) {
@@ -319,6 +351,11 @@ fn render_header(state: &State, cells: &Cells, buf: &mut Buffer, area: Rect, col
         if state.ascii && !arrow.is_empty() && crate::text::width(&title) < usize::from(shown.width)
         {
             title = format!("{} {arrow}", column.title());
+        }
+        // The sort direction outlives truncation: the title gives way, the arrow stays.
+        if !arrow.is_empty() && crate::text::width(&title) > usize::from(shown.width) {
+            let room = usize::from(shown.width).saturating_sub(crate::text::width(arrow));
+            title = format!("{}{arrow}", crate::text::fit(&column.title(), room));
         }
         if *column == Column::Url
             && let Some(host) = &cells.common_host
