@@ -195,3 +195,26 @@ fn overlays_take_every_key_and_esc_closes_them() {
     );
     assert!(state.overlay.is_none());
 }
+
+#[test]
+fn a_filter_error_points_at_its_place_without_overwriting_its_own_text() {
+    for width in [80, 60, 40] {
+        let mut state = loaded_state(width, 24);
+        press_key(&mut state, "f");
+        type_keys(&mut state, "service(\"payments\" { fault }");
+        let hint = state
+            .prompt()
+            .and_then(|p| p.hint.clone())
+            .expect("the prompt explains the error");
+        assert!(hint.error, "{hint:?}");
+        let shown = lines(&state);
+        let line = &shown[22];
+        // Where the message is shortened to fit, its start still reads as written.
+        let start: String = hint.text.chars().take(usize::from(width) / 2 - 4).collect();
+        assert!(
+            line.contains(&start),
+            "{width} columns: the message reads whole:\n{line}"
+        );
+        assert_eq!(line.matches('↓').count(), 1, "{line}");
+    }
+}
