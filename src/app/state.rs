@@ -106,12 +106,22 @@ pub struct TraceList {
     pub counts: Counts,
     /// The filter expression the list is narrowed by.
     pub filter: Option<String>,
+    /// A narrowing the filter language cannot say: only these traces are listed.
+    pub only: Option<OnlyTraces>,
     /// The list searches every span (Transaction Search), not the indexed summaries.
     pub all_spans: bool,
     /// What the source says the list holds ("Transaction Search · summaries for 1% of spans").
     pub scope: Option<String>,
     /// The columns shown, in order (those that do not fit the screen are left out).
     pub columns: Vec<Column>,
+}
+
+/// The traces of a group the filter can only approach: the list keeps to their ids.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OnlyTraces {
+    /// The group, as found in the data (untrusted: clean it before drawing).
+    pub label: String,
+    pub ids: std::collections::HashSet<String>,
 }
 
 /// How many listed traces have each kind of trouble; counted when the list changes.
@@ -176,6 +186,7 @@ impl Default for TraceList {
             error: None,
             counts: Counts::of(&[]),
             filter: None,
+            only: None,
             all_spans: false,
             scope: None,
             columns: Column::defaults(),

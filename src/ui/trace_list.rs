@@ -264,6 +264,11 @@ fn render_title(state: &State, buf: &mut Buffer, area: Rect) {
     }
     // The filter and the time range always show: the counts shorten, then go, to make room.
     let mut filter: Vec<(String, Style)> = Vec::new();
+    if let Some(only) = &list.only {
+        let label = crate::text::fit(&crate::text::clean(&only.label), 24);
+        filter.push(("  only group ".into(), theme::muted()));
+        filter.push((label, theme::search_match()));
+    }
     if let Some(text) = &list.filter {
         filter.push(("  filter ".into(), theme::muted()));
         filter.push((text.clone(), theme::search_match()));

@@ -6,7 +6,7 @@ use super::super::analytics;
 use super::super::cursor::Cursor;
 use super::super::keymap::Context;
 use super::super::overlay::Overlay;
-use super::super::state::{Hint, Prompt, PromptPurpose, Screen, State};
+use super::super::state::{Hint, OnlyTraces, Prompt, PromptPurpose, Screen, State};
 use super::{info, open, summaries};
 use crate::filter::quote;
 
@@ -17,7 +17,7 @@ pub(super) fn on_intent(state: &mut State, intent: Intent) -> Vec<Command> {
             open_prompt(state, text);
         }
         Intent::ClearFilter => {
-            if state.list.filter.take().is_some() {
+            if state.list.filter.take().is_some() | state.list.only.take().is_some() {
                 info(state, "filter cleared");
                 return summaries::load(state);
             }
@@ -56,6 +56,7 @@ pub(super) fn on_intent(state: &mut State, intent: Intent) -> Vec<Command> {
 /// Lists the traces `filter` selects, from the top, and remembers it.
 pub(super) fn apply(state: &mut State, filter: String) -> Vec<Command> {
     state.list.filter = Some(filter.clone());
+    state.list.only = None;
     state.screen = Screen::List;
     state.list.cursor = Cursor::default();
     let mut commands = summaries::load(state);
@@ -76,6 +77,7 @@ pub(super) fn narrow_to_group(
     label: &str,
     filter: Option<String>,
     exact: bool,
+    ids: &[String],
 ) -> Vec<Command> {
     let Some(expression) = filter else {
         info(
@@ -89,7 +91,20 @@ pub(super) fn narrow_to_group(
     };
     let combined = and_with_current(state.list.filter.as_deref(), expression.clone());
     let commands = apply(state, combined);
-    if !exact {
+    if !exact && !ids.is_empty() {
+        // The filter lists a few more: the list keeps to the group's own traces.
+        state.list.only = Some(OnlyTraces {
+            label: label.to_owned(),
+            ids: ids.iter().cloned().collect(),
+        });
+        info(
+            state,
+            format!(
+                "listing the group's {} traces: the filter {expression} alone lists a few more",
+                ids.len()
+            ),
+        );
+    } else if !exact {
         info(
             state,
             format!("closest filter, may list a few more: {expression}"),
