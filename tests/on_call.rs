@@ -218,3 +218,67 @@ fn a_filter_error_points_at_its_place_without_overwriting_its_own_text() {
         assert_eq!(line.matches('↓').count(), 1, "{line}");
     }
 }
+
+fn map_state(width: u16, height: u16) -> State {
+    use std::sync::Arc;
+    use xray_tui::app::Intent;
+    use xray_tui::app::map::{MapModel, lay_out};
+    let mut state = loaded_state(width, height);
+    let commands = update(&mut state, Action::Intent(Intent::ShowMap));
+    let [Command::LoadMap { request, .. }] = commands.as_slice() else {
+        panic!("{commands:?}")
+    };
+    let model = Arc::new(MapModel::of(&common::demo().graph));
+    let drawing = Arc::new(lay_out(model, false, false));
+    update(
+        &mut state,
+        Action::MapLoaded {
+            request: *request,
+            result: Ok(drawing),
+        },
+    );
+    state
+}
+
+#[test]
+fn a_map_drill_down_narrows_the_current_filter_and_esc_goes_back_to_the_map() {
+    use xray_tui::app::Screen;
+    let mut state = map_state(80, 24);
+    // Narrow the list first, then come back to the map.
+    update(&mut state, Action::Intent(xray_tui::app::Intent::Close));
+    press_key(&mut state, "f");
+    type_keys(&mut state, "http.method = \"POST\"");
+    let commands = press_key(&mut state, "enter");
+    deliver(&mut state, &commands, common::demo().summaries.clone());
+    update(&mut state, Action::Intent(xray_tui::app::Intent::ShowMap));
+    assert_eq!(state.screen, Screen::Map);
+    // Walk to a service node (the first may stand for the clients).
+    let mut commands = Vec::new();
+    for _ in 0..20 {
+        commands = press_key(&mut state, "enter");
+        if state.screen == Screen::List {
+            break;
+        }
+        press_key(&mut state, "j");
+    }
+    assert_eq!(
+        state.screen,
+        Screen::List,
+        "Enter on a service lists its traces"
+    );
+    let filter = state.list.filter.clone().unwrap();
+    assert!(
+        filter.starts_with("http.method = \"POST\" AND service("),
+        "the drill-down adds to the filter: {filter}"
+    );
+    deliver(&mut state, &commands, common::demo().summaries.clone());
+    let commands = press_key(&mut state, "esc");
+    assert_eq!(state.screen, Screen::Map, "Esc goes back to the map");
+    assert_eq!(state.list.filter.as_deref(), Some("http.method = \"POST\""));
+    assert!(
+        commands
+            .iter()
+            .any(|c| matches!(c, Command::LoadSummaries { filter: Some(f), .. } if f == "http.method = \"POST\"")),
+        "the list is reloaded under the filter it had: {commands:?}"
+    );
+}

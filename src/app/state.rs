@@ -108,6 +108,8 @@ pub struct TraceList {
     pub filter: Option<String>,
     /// A narrowing the filter language cannot say: only these traces are listed.
     pub only: Option<OnlyTraces>,
+    /// Where the last drill-down came from, and the list as it was: `Esc` goes back there.
+    pub back: Option<DrillBack>,
     /// The list searches every span (Transaction Search), not the indexed summaries.
     pub all_spans: bool,
     /// What the source says the list holds ("Transaction Search · summaries for 1% of spans").
@@ -122,6 +124,14 @@ pub struct OnlyTraces {
     /// The group, as found in the data (untrusted: clean it before drawing).
     pub label: String,
     pub ids: std::collections::HashSet<String>,
+}
+
+/// The screen a drill-down left and the list's narrowing before it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DrillBack {
+    pub screen: Screen,
+    pub filter: Option<String>,
+    pub only: Option<OnlyTraces>,
 }
 
 /// How many listed traces have each kind of trouble; counted when the list changes.
@@ -187,6 +197,7 @@ impl Default for TraceList {
             counts: Counts::of(&[]),
             filter: None,
             only: None,
+            back: None,
             all_spans: false,
             scope: None,
             columns: Column::defaults(),

@@ -6,7 +6,7 @@ use super::super::analytics;
 use super::super::cursor::Cursor;
 use super::super::keymap::Context;
 use super::super::overlay::Overlay;
-use super::super::state::{Hint, OnlyTraces, Prompt, PromptPurpose, Screen, State};
+use super::super::state::{DrillBack, Hint, OnlyTraces, Prompt, PromptPurpose, Screen, State};
 use super::{info, open, summaries};
 use crate::filter::quote;
 
@@ -71,6 +71,33 @@ fn and_with_current(current: Option<&str>, expression: String) -> String {
         .unwrap_or_else(|_| current.map_or(expression, str::to_owned))
 }
 
+/// A drill-down from the screen shown: narrows the current filter by `expression` (at once),
+/// and remembers the way back for `Esc` in the list.
+pub(super) fn drill_down(state: &mut State, expression: String) -> Vec<Command> {
+    let back = DrillBack {
+        screen: state.screen,
+        filter: state.list.filter.clone(),
+        only: state.list.only.clone(),
+    };
+    let combined = and_with_current(state.list.filter.as_deref(), expression);
+    let commands = apply(state, combined);
+    state.list.back = Some(back);
+    commands
+}
+
+/// Goes back to where the last drill-down came from, with the list as it was then.
+pub(super) fn go_back(state: &mut State) -> Vec<Command> {
+    let Some(back) = state.list.back.take() else {
+        return Vec::new();
+    };
+    state.list.filter = back.filter;
+    state.list.cursor = Cursor::default();
+    let commands = summaries::load(state);
+    state.list.only = back.only;
+    state.screen = back.screen;
+    commands
+}
+
 /// Narrows the list to a group by adding its filter to the current one.
 pub(super) fn narrow_to_group(
     state: &mut State,
@@ -89,8 +116,7 @@ pub(super) fn narrow_to_group(
         );
         return Vec::new();
     };
-    let combined = and_with_current(state.list.filter.as_deref(), expression.clone());
-    let commands = apply(state, combined);
+    let commands = drill_down(state, expression.clone());
     if !exact && !ids.is_empty() {
         // The filter lists a few more: the list keeps to the group's own traces.
         state.list.only = Some(OnlyTraces {

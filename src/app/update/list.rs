@@ -38,6 +38,7 @@ pub(super) fn on_intent(state: &mut State, intent: Intent) -> Vec<Command> {
             // A new order is read from its top: the selection goes there.
             summaries::sort(state, None);
         }
+        Intent::Close => return filters::go_back(state),
         Intent::ChooseColumns => {
             let chooser = Chooser::open(&state.list.summaries);
             open(state, Overlay::Columns(chooser));
