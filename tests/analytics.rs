@@ -141,18 +141,54 @@ fn the_incidents_faults_group_under_the_payment_providers_exception() {
     assert!(commands.contains(&Command::RememberFilter(filter.clone())));
     answer(&mut state, &commands);
     assert!(state.list.summaries.len() >= top_count);
-    assert!(
-        state
-            .list
-            .summaries
-            .iter()
-            .all(|s| { s.fault_cause.as_ref().unwrap().service == "api.paymentprovider.example" })
+    assert_eq!(
+        state.list.order.len(),
+        top_count,
+        "the list keeps to the group's own traces"
     );
     let message = &state.message.as_ref().unwrap().text;
     assert!(
-        message.starts_with("closest filter, may list a few more"),
+        message.starts_with(&format!("listing the group's {top_count} traces")),
         "{message}"
     );
+}
+
+#[test]
+fn a_fault_cause_groups_drill_down_lists_exactly_its_traces() {
+    let mut state = loaded_state(80, 24);
+    groups_by(&mut state, &Dimension::FaultCause);
+    let view = state.analytics.groups.as_ref().unwrap();
+    let group = view
+        .groups
+        .iter()
+        .position(|g| g.label.starts_with("requests.exceptions.ReadTimeout"))
+        .expect("the provider's timeouts");
+    let members: std::collections::HashSet<String> =
+        view.groups[group].ids.iter().cloned().collect();
+    let count = view.groups[group].stats.count;
+    for _ in 0..group {
+        press(&mut state, Intent::Down);
+    }
+    let commands = press(&mut state, Intent::Open);
+    answer(&mut state, &commands);
+    let listed: Vec<&xray_tui::model::TraceSummary> = (0..state.list.order.len())
+        .map(|i| state.list.row(i).unwrap())
+        .collect();
+    assert_eq!(listed.len(), count, "as many as the group counts");
+    assert!(
+        listed
+            .iter()
+            .all(|s| s.has_fault && members.contains(&s.id))
+    );
+    let title = text(&render(&state));
+    assert!(
+        title.contains("19 of 677 traces  only group requests.exceptions."),
+        "the header names the narrowing:\n{title}"
+    );
+    // Clearing the filter clears the narrowing too.
+    let commands = press(&mut state, Intent::ClearFilter);
+    answer(&mut state, &commands);
+    assert_eq!(state.list.order.len(), demo().summaries.len());
 }
 
 #[test]

@@ -129,8 +129,10 @@ fn moving_edges_and_drilling_down() {
     );
     assert!(xray_tui::filter::parse(&expected).is_ok());
 
-    // Back on the map (it is kept), find payments and list its faults.
-    press(&mut state, Intent::ShowMap);
+    // Esc goes back to the map (it is kept) with the list as it was; find payments and list
+    // its faults.
+    press(&mut state, Intent::Close);
+    assert_eq!(state.list.filter, None);
     assert_eq!(state.screen, Screen::Map);
     find_node(&mut state, "paym");
     assert_eq!(selected_name(&state), "payments");

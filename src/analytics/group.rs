@@ -187,6 +187,8 @@ pub struct Group {
     pub filter: Option<String>,
     /// The filter lists exactly the group (else a few more traces).
     pub exact: bool,
+    /// The group's traces.
+    pub ids: Vec<String>,
     pub stats: SetStats,
     /// Of all the traces grouped.
     pub share: f64,
@@ -297,6 +299,7 @@ pub fn group_by<'a>(
         .into_values()
         .map(|(value, traces)| Group {
             share: rate(traces.len(), total),
+            ids: traces.iter().map(|s| s.id.clone()).collect(),
             stats: SetStats::of(traces),
             label: value.label,
             filter: value.filter,

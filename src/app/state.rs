@@ -111,6 +111,10 @@ pub struct TraceList {
     pub counts: Counts,
     /// The filter expression the list is narrowed by.
     pub filter: Option<String>,
+    /// A narrowing the filter language cannot say: only these traces are listed.
+    pub only: Option<OnlyTraces>,
+    /// Where the last drill-down came from, and the list as it was: `Esc` goes back there.
+    pub back: Option<DrillBack>,
     /// The list searches every span (Transaction Search), not the indexed summaries.
     pub all_spans: bool,
     /// What the source says the list holds ("Transaction Search · summaries for 1% of spans").
@@ -127,6 +131,22 @@ pub struct Narrowed {
     /// What they have in common, in words.
     pub label: String,
     pub ids: std::collections::HashSet<String>,
+}
+
+/// The traces of a group the filter can only approach: the list keeps to their ids.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OnlyTraces {
+    /// The group, as found in the data (untrusted: clean it before drawing).
+    pub label: String,
+    pub ids: std::collections::HashSet<String>,
+}
+
+/// The screen a drill-down left and the list's narrowing before it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DrillBack {
+    pub screen: Screen,
+    pub filter: Option<String>,
+    pub only: Option<OnlyTraces>,
 }
 
 /// How many listed traces have each kind of trouble; counted when the list changes.
@@ -191,6 +211,8 @@ impl Default for TraceList {
             error: None,
             counts: Counts::of(&[]),
             filter: None,
+            only: None,
+            back: None,
             all_spans: false,
             scope: None,
             columns: Column::defaults(),
@@ -493,6 +515,8 @@ pub struct State {
     /// Offset of the local time zone from UTC, in seconds, for showing times.
     pub utc_offset: i32,
     pub quit: bool,
+    /// Quitting was asked for once and the work it would lose named: the quit key again quits.
+    pub quit_asked: bool,
     /// The time range the list and map look at.
     pub range: TimeRange,
     /// The X-Ray group the list and map look at.
@@ -561,6 +585,7 @@ impl State {
             height,
             utc_offset,
             quit: false,
+            quit_asked: false,
             range: TimeRange::All,
             group: None,
             known_groups: None,

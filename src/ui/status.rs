@@ -269,15 +269,14 @@ fn render_prompt(prompt: &Prompt, buf: &mut Buffer, area: Rect) {
     };
     match hint.column.filter(|c| *c >= scroll) {
         Some(column) => {
-            let x = column_x(column).min(area.x + area.width.saturating_sub(1));
-            let text = format!("↓ {}", hint.text);
-            // Keep the message on screen: it ends at the edge if it would run past it.
-            let width = crate::text::width(&text) as u16;
-            let start = x
-                .min((area.x + area.width).saturating_sub(width))
-                .max(area.x);
-            put(buf, start, y, area.x + area.width - start, &text, style);
-            buf.set_stringn(x, y, "↓", 1, style);
+            let caret = column_x(column).min(area.x + area.width.saturating_sub(1));
+            put_pointing(
+                buf,
+                Rect::new(area.x, y, area.width, 1),
+                caret,
+                &hint.text,
+                style,
+            );
         }
         None => {
             put(
@@ -290,4 +289,20 @@ fn render_prompt(prompt: &Prompt, buf: &mut Buffer, area: Rect) {
             );
         }
     }
+}
+
+/// Draws `text` beside a `↓` at column `caret`: after it where it fits, else before it, else
+/// shortened on the roomier side. The caret never lands on the text.
+fn put_pointing(buf: &mut Buffer, area: Rect, caret: u16, text: &str, style: Style) {
+    let width = crate::text::width(text) as u16;
+    let end = area.x + area.width;
+    let after = end.saturating_sub(caret + 2);
+    let before = caret.saturating_sub(area.x + 1);
+    if width <= after || after >= before {
+        put(buf, caret + 2, area.y, after, text, style);
+    } else {
+        let start = caret.saturating_sub(1 + width.min(before));
+        put(buf, start, area.y, width.min(before), text, style);
+    }
+    buf.set_stringn(caret, area.y, "↓", 1, style);
 }

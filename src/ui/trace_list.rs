@@ -297,23 +297,43 @@ fn render_title(state: &State, buf: &mut Buffer, area: Rect) {
         (None, true) => pieces.push((" · all spans in aws/spans".into(), theme::accent())),
         (None, false) => {}
     }
-    for (n, label, status) in [
-        (counts.faults, "fault", Status::Fault),
-        (counts.errors, "error", Status::Error),
-        (counts.throttles, "throttle", Status::Throttle),
-    ] {
-        if n > 0 {
-            pieces.push((" · ".into(), theme::muted()));
-            pieces.push((count(n, label), theme::status(status)));
-        }
+    // The filter and the time range always show: the counts shorten, then go, to make room.
+    let mut filter: Vec<(String, Style)> = Vec::new();
+    if let Some(only) = &list.only {
+        let label = crate::text::fit(&crate::text::clean(&only.label), 24);
+        filter.push(("  only group ".into(), theme::muted()));
+        filter.push((label, theme::search_match()));
     }
-    if counts.in_progress > 0 {
-        pieces.push((" · ".into(), theme::muted()));
-        pieces.push((
-            format!("{} in progress", counts.in_progress),
-            theme::in_progress(),
+    if let Some(narrowed) = &list.narrowed {
+        filter.push(("  only those through ".into(), theme::muted()));
+        filter.push((narrowed.label.clone(), theme::search_match()));
+        filter.push((
+            format!(
+                " ({} lists all)",
+                state.key_label(Context::List, Intent::ClearFilter)
+            ),
+            theme::muted(),
         ));
     }
+    if let Some(text) = &list.filter {
+        filter.push(("  filter ".into(), theme::muted()));
+        filter.push((text.clone(), theme::search_match()));
+    }
+    let used: usize = pieces
+        .iter()
+        .chain(&filter)
+        .map(|(text, _)| crate::text::width(text))
+        .sum();
+    let room = usize::from(area.width).saturating_sub(used);
+    let long = count_pieces(counts, false);
+    let short = count_pieces(counts, true);
+    let width = |p: &[(String, Style)]| p.iter().map(|(t, _)| crate::text::width(t)).sum::<usize>();
+    if width(&long) <= room {
+        pieces.extend(long);
+    } else if width(&short) <= room {
+        pieces.extend(short);
+    }
+    pieces.extend(filter);
     if state.live.paused {
         pieces.push((
             format!(
@@ -332,23 +352,45 @@ fn render_title(state: &State, buf: &mut Buffer, area: Rect) {
     if list.loading {
         pieces.push(("  loading…".into(), theme::muted()));
     }
-    if let Some(narrowed) = &list.narrowed {
-        pieces.push(("  only those through ".into(), theme::muted()));
-        pieces.push((narrowed.label.clone(), theme::search_match()));
-        pieces.push((
-            format!(
-                " ({} lists all)",
-                state.key_label(Context::List, Intent::ClearFilter)
-            ),
-            theme::muted(),
-        ));
-    }
-    if let Some(filter) = &list.filter {
-        pieces.push(("  filter ".into(), theme::muted()));
-        pieces.push((filter.clone(), theme::search_match()));
-    }
     let borrowed: Vec<(&str, Style)> = pieces.iter().map(|(s, st)| (s.as_str(), *st)).collect();
     line(buf, area, area.y, &borrowed);
+}
+
+/// The title's counts of failing and unfinished traces, in words or (`short`) abbreviated.
+fn count_pieces(counts: &crate::app::state::Counts, short: bool) -> Vec<(String, Style)> {
+    let mut pieces = Vec::new();
+    for (count, label, letter, style) in [
+        (counts.faults, "fault", "flt", theme::status(Status::Fault)),
+        (counts.errors, "error", "err", theme::status(Status::Error)),
+        (
+            counts.throttles,
+            "throttle",
+            "thr",
+            theme::status(Status::Throttle),
+        ),
+        (
+            counts.in_progress,
+            "in progress",
+            "run",
+            theme::in_progress(),
+        ),
+    ] {
+        if count > 0 {
+            let (separator, text) = if short {
+                (" ", format!("{count} {letter}"))
+            } else {
+                let words = if label == "in progress" {
+                    format!("{count} {label}")
+                } else {
+                    crate::text::count::count(count, label)
+                };
+                (" · ", words)
+            };
+            pieces.push((separator.to_owned(), theme::muted()));
+            pieces.push((text, style));
+        }
+    }
+    pieces
 }
 
 fn render_header(state: &State, cells: &Cells, buf: &mut Buffer, area: Rect, columns: &[Shown]) {
@@ -365,6 +407,11 @@ fn render_header(state: &State, cells: &Cells, buf: &mut Buffer, area: Rect, col
         if state.ascii && !arrow.is_empty() && crate::text::width(&title) < usize::from(shown.width)
         {
             title = format!("{} {arrow}", column.title());
+        }
+        // The sort direction outlives truncation: the title gives way, the arrow stays.
+        if !arrow.is_empty() && crate::text::width(&title) > usize::from(shown.width) {
+            let room = usize::from(shown.width).saturating_sub(crate::text::width(arrow));
+            title = format!("{}{arrow}", crate::text::fit(&column.title(), room));
         }
         if *column == Column::Url
             && let Some(host) = &cells.common_host
@@ -387,6 +434,17 @@ fn render_rows(state: &State, cells: &Cells, buf: &mut Buffer, area: Rect, colum
         let text = match (&list.error, list.loading) {
             (Some(error), _) => format!("Could not load traces: {error}"),
             (None, true) => format!("Loading traces from {}…", state.source_label),
+            (None, false) if state.range != crate::source::TimeRange::All => {
+                let widen = state.key_label(Context::List, Intent::ChangeTimeRange);
+                let range = state.range.label();
+                match &list.filter {
+                    Some(_) => format!(
+                        "No trace in the {range} matches the filter: {widen} widens the time range, {} edits the filter.",
+                        state.key_label(Context::List, Intent::Filter)
+                    ),
+                    None => format!("No trace in the {range}: {widen} widens the time range."),
+                }
+            }
             (None, false) if list.filter.is_some() => {
                 format!(
                     "No trace matches the filter: {} edits it, {} clears it.",

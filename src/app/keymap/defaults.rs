@@ -133,6 +133,12 @@ pub const DEFAULT_BINDINGS: &[DefaultBinding] = &[
     ),
     bind(
         List,
+        &[key(KeyCode::Esc)],
+        Intent::Close,
+        "back to where the last drill-down came from",
+    ),
+    bind(
+        List,
         &[ch('t')],
         Intent::ChangeTimeRange,
         "time range: 15m, 6h, 2d, all, or FROM..TO",

@@ -40,7 +40,13 @@ pub(super) fn on_groups_intent(state: &mut State, intent: Intent) -> Vec<Command
             let Some(group) = view.selected_group().cloned() else {
                 return Vec::new();
             };
-            return filters::narrow_to_group(state, &group.label, group.filter, group.exact);
+            return filters::narrow_to_group(
+                state,
+                &group.label,
+                group.filter,
+                group.exact,
+                &group.ids,
+            );
         }
         _ => {}
     }
@@ -71,7 +77,7 @@ pub(super) fn on_compare_intent(state: &mut State, intent: Intent) -> Vec<Comman
             let Some(shift) = view.comparison.shifts.get(view.cursor.selected).cloned() else {
                 return Vec::new();
             };
-            return filters::narrow_to_group(state, &shift.label, shift.filter, shift.exact);
+            return filters::narrow_to_group(state, &shift.label, shift.filter, shift.exact, &[]);
         }
         _ => {}
     }

@@ -6,7 +6,7 @@ use super::super::analytics;
 use super::super::cursor::Cursor;
 use super::super::keymap::Context;
 use super::super::overlay::Overlay;
-use super::super::state::{Hint, Prompt, PromptPurpose, Screen, State};
+use super::super::state::{DrillBack, Hint, OnlyTraces, Prompt, PromptPurpose, Screen, State};
 use super::{info, open, summaries};
 use crate::filter::quote;
 
@@ -17,9 +17,10 @@ pub(super) fn on_intent(state: &mut State, intent: Intent) -> Vec<Command> {
             open_prompt(state, text);
         }
         Intent::ClearFilter => {
-            // The filter (and a narrowing by trace ids) first; with none, the group.
+            // The filter and any narrowing by trace ids first; with none, the group.
             let narrowed = state.list.narrowed.take().is_some();
-            if state.list.filter.take().is_some() || narrowed {
+            let only = state.list.only.take().is_some();
+            if state.list.filter.take().is_some() || narrowed || only {
                 info(state, "filter cleared");
                 return summaries::load(state);
             }
@@ -66,6 +67,7 @@ pub(super) fn on_intent(state: &mut State, intent: Intent) -> Vec<Command> {
 pub(super) fn apply(state: &mut State, filter: String) -> Vec<Command> {
     state.list.filter = Some(filter.clone());
     state.list.narrowed = None;
+    state.list.only = None;
     state.screen = Screen::List;
     state.list.cursor = Cursor::default();
     let mut commands = summaries::load(state);
@@ -80,12 +82,40 @@ fn and_with_current(current: Option<&str>, expression: String) -> String {
         .unwrap_or_else(|_| current.map_or(expression, str::to_owned))
 }
 
+/// A drill-down from the screen shown: narrows the current filter by `expression` (at once),
+/// and remembers the way back for `Esc` in the list.
+pub(super) fn drill_down(state: &mut State, expression: String) -> Vec<Command> {
+    let back = DrillBack {
+        screen: state.screen,
+        filter: state.list.filter.clone(),
+        only: state.list.only.clone(),
+    };
+    let combined = and_with_current(state.list.filter.as_deref(), expression);
+    let commands = apply(state, combined);
+    state.list.back = Some(back);
+    commands
+}
+
+/// Goes back to where the last drill-down came from, with the list as it was then.
+pub(super) fn go_back(state: &mut State) -> Vec<Command> {
+    let Some(back) = state.list.back.take() else {
+        return Vec::new();
+    };
+    state.list.filter = back.filter;
+    state.list.cursor = Cursor::default();
+    let commands = summaries::load(state);
+    state.list.only = back.only;
+    state.screen = back.screen;
+    commands
+}
+
 /// Narrows the list to a group by adding its filter to the current one.
 pub(super) fn narrow_to_group(
     state: &mut State,
     label: &str,
     filter: Option<String>,
     exact: bool,
+    ids: &[String],
 ) -> Vec<Command> {
     let Some(expression) = filter else {
         info(
@@ -97,9 +127,21 @@ pub(super) fn narrow_to_group(
         );
         return Vec::new();
     };
-    let combined = and_with_current(state.list.filter.as_deref(), expression.clone());
-    let commands = apply(state, combined);
-    if !exact {
+    let commands = drill_down(state, expression.clone());
+    if !exact && !ids.is_empty() {
+        // The filter lists a few more: the list keeps to the group's own traces.
+        state.list.only = Some(OnlyTraces {
+            label: label.to_owned(),
+            ids: ids.iter().cloned().collect(),
+        });
+        info(
+            state,
+            format!(
+                "listing the group's {} traces: the filter {expression} alone lists a few more",
+                ids.len()
+            ),
+        );
+    } else if !exact {
         info(
             state,
             format!("closest filter, may list a few more: {expression}"),

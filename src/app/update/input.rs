@@ -14,6 +14,9 @@ pub(super) fn on_key(state: &mut State, key: KeyEvent) -> Vec<Command> {
         return prompt::on_key(state, key);
     }
     let intent = state.keymap.intent_for(context(state), &key);
+    if intent != Some(Intent::Quit) {
+        state.quit_asked = false;
+    }
     if state.overlay.is_some() {
         return overlay::on_intent(state, intent);
     }
@@ -46,7 +49,7 @@ pub(super) fn on_intent(state: &mut State, intent: Intent) -> Vec<Command> {
 /// What the keys of everywhere do, on any screen.
 fn on_global_intent(state: &mut State, intent: Intent) -> Option<Vec<Command>> {
     match intent {
-        Intent::Quit => state.quit = true,
+        Intent::Quit => quit_or_ask(state),
         Intent::Suspend => return Some(vec![Command::Suspend]),
         Intent::ToggleHelp => open(state, Overlay::Help(Cursor::default())),
         Intent::ToggleProblems => {
@@ -65,4 +68,39 @@ fn on_global_intent(state: &mut State, intent: Intent) -> Option<Vec<Command>> {
         _ => return None,
     }
     Some(Vec::new())
+}
+
+/// Quits, unless the list holds work that quitting would lose and this is the first time of
+/// asking: then it names that work and the key that quits anyway.
+pub(super) fn quit_or_ask(state: &mut State) {
+    let work = if state.screen == Screen::List && !state.quit_asked {
+        work_to_lose(state)
+    } else {
+        Vec::new()
+    };
+    if work.is_empty() {
+        state.quit = true;
+        return;
+    }
+    state.quit_asked = true;
+    let quit = state.key_label(super::screen_context(state.screen), Intent::Quit);
+    info(
+        state,
+        format!(
+            "quitting loses {}: {quit} again quits, any other key stays",
+            work.join(" and ")
+        ),
+    );
+}
+
+/// What the list holds that a new start would not bring back.
+fn work_to_lose(state: &State) -> Vec<String> {
+    let mut work = Vec::new();
+    if let Some(filter) = &state.list.filter {
+        work.push(format!("the filter {filter}"));
+    }
+    if let Some(marked) = &state.analytics.marked {
+        work.push(format!("the {} traces marked as A", marked.summaries.len()));
+    }
+    work
 }

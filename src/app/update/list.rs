@@ -30,15 +30,16 @@ pub(super) fn on_intent(state: &mut State, intent: Intent) -> Vec<Command> {
         Intent::Refresh => return summaries::reload(state),
         Intent::ToggleAllSpans => return toggle_all_spans(state),
         Intent::SortNext | Intent::SortReverse => {
-            let keep = state.list.selected_summary().map(|s| s.id.clone());
             if intent == Intent::SortNext {
                 state.list.sort = state.list.sort.next();
                 state.list.descending = state.list.sort.descending_by_default();
             } else {
                 state.list.descending = !state.list.descending;
             }
-            summaries::sort(state, keep.as_deref());
+            // A new order is read from its top: the selection goes there.
+            summaries::sort(state, None);
         }
+        Intent::Close => return filters::go_back(state),
         Intent::ChooseColumns => {
             let chooser = Chooser::open(&state.list.summaries);
             open(state, Overlay::Columns(chooser));

@@ -207,7 +207,7 @@ fn drill_down(state: &mut State, drawing: &MapDrawing, intent: Intent) -> Vec<Co
         (_, Intent::QuickFaults) => format!("service({}) {{ fault }}", quote(&node.name)),
         _ => format!("service({})", quote(&node.name)),
     };
-    filters::apply(state, expression)
+    filters::drill_down(state, expression)
 }
 
 /// Selects the next node whose name contains `text`.

@@ -17,7 +17,7 @@ use crate::layout::screen;
 pub(super) fn on_intent(state: &mut State, intent: Option<Intent>) -> Vec<Command> {
     match intent {
         Some(Intent::Quit) => {
-            state.quit = true;
+            super::input::quit_or_ask(state);
             return Vec::new();
         }
         Some(Intent::Suspend) => return vec![Command::Suspend],

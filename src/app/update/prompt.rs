@@ -156,6 +156,7 @@ fn submit(state: &mut State, prompt: Prompt) -> Vec<Command> {
                 return Vec::new();
             }
             state.list.filter = (!text.is_empty()).then(|| text.clone());
+            state.list.only = None;
             state.list.cursor = Cursor::default();
             let mut commands = summaries::load(state);
             if !text.is_empty() {

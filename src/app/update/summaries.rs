@@ -170,7 +170,9 @@ fn order_of(
 /// Sorts the list, keeping the selected trace selected.
 pub(super) fn sort(state: &mut State, keep: Option<&str>) {
     let list = &mut state.list;
-    let mut order: Vec<u32> = (0..list.summaries.len() as u32).collect();
+    let mut order: Vec<u32> = (0..list.summaries.len() as u32)
+        .filter(|&i| listed(list, i))
+        .collect();
     order.sort_by(order_of(&list.summaries, list.sort, list.descending));
     list.order = order;
     let summaries = &list.summaries;
@@ -188,7 +190,9 @@ pub(super) fn sort(state: &mut State, keep: Option<&str>) {
 fn insert_sorted(state: &mut State, first_new: usize) {
     let list = &mut state.list;
     let compare = order_of(&list.summaries, list.sort, list.descending);
-    let mut new: Vec<u32> = (first_new as u32..list.summaries.len() as u32).collect();
+    let mut new: Vec<u32> = (first_new as u32..list.summaries.len() as u32)
+        .filter(|&i| listed(list, i))
+        .collect();
     new.sort_by(&compare);
     let mut merged = Vec::with_capacity(list.order.len() + new.len());
     let (mut old, mut new) = (list.order.iter().peekable(), new.into_iter().peekable());
@@ -221,4 +225,11 @@ pub(super) fn prefetch_around_selection(state: &State) -> Vec<Command> {
         return Vec::new();
     }
     vec![Command::Prefetch(ids)]
+}
+
+/// Whether the summary at `index` is listed: all are, unless the list keeps to some traces.
+fn listed(list: &crate::app::state::TraceList, index: u32) -> bool {
+    list.only
+        .as_ref()
+        .is_none_or(|only| only.ids.contains(&list.summaries[index as usize].id))
 }
