@@ -328,7 +328,7 @@ fn waterfall_operations(c: &mut Criterion) {
         })
     });
     let view = state.trace.as_mut().unwrap();
-    xray_tui::app::trace_view::set_search(view, "downstream");
+    xray_tui::app::trace_view::set_search(view, "downstream").expect("the query parses");
     c.bench_function("next match among 50,000 spans", |b| {
         b.iter(|| update(&mut state, Action::Intent(Intent::NextMatch)))
     });

@@ -8,6 +8,7 @@ use super::super::keymap::Context;
 use super::super::overlay::Overlay;
 use super::super::state::{Hint, Prompt, PromptPurpose, State};
 use super::{complete, error, filters, info, map, summaries, trace, trace_view, waterfall_page};
+use crate::filter::span_query::QueryError;
 use crate::source::TimeRange;
 
 pub(super) fn on_key(state: &mut State, key: KeyEvent) -> Vec<Command> {
@@ -22,7 +23,7 @@ pub(super) fn on_key(state: &mut State, key: KeyEvent) -> Vec<Command> {
             if purpose == PromptPurpose::Search
                 && let Some(view) = state.trace.as_mut()
             {
-                trace_view::set_search(view, "");
+                let _ = trace_view::set_search(view, "");
             }
             return Vec::new();
         }
@@ -78,7 +79,13 @@ pub(super) fn on_key(state: &mut State, key: KeyEvent) -> Vec<Command> {
         let page = waterfall_page(state);
         let query = prompt.text.clone();
         if let Some(view) = state.trace.as_mut() {
-            trace_view::set_search(view, &query);
+            let result = trace_view::set_search(view, &query);
+            if let Some(prompt) = state.prompt_mut() {
+                prompt.hint = result.err().map(search_hint);
+            }
+            let Some(view) = state.trace.as_mut() else {
+                return Vec::new();
+            };
             if view
                 .search
                 .as_ref()
@@ -153,7 +160,14 @@ fn submit(state: &mut State, prompt: Prompt) -> Vec<Command> {
             let previous = state.key_label(Context::Trace, Intent::PreviousMatch);
             let only = state.key_label(Context::Trace, Intent::ToggleOnlyMatches);
             if let Some(view) = state.trace.as_mut() {
-                trace_view::set_search(view, &prompt.text);
+                if let Err(error) = trace_view::set_search(view, &prompt.text) {
+                    // Not searched: the prompt stays open on the mistake.
+                    state.overlay = Some(Overlay::Prompt(Prompt {
+                        hint: Some(search_hint(error)),
+                        ..prompt
+                    }));
+                    return Vec::new();
+                }
                 let count = view.search.as_ref().map_or(0, |s| s.matches.len());
                 if view.search.is_some() {
                     trace_view::next_match(view, true, page);
@@ -182,6 +196,15 @@ fn submit(state: &mut State, prompt: Prompt) -> Vec<Command> {
                 contents: trace::saved_trace_json(&trace),
             }]
         }
+    }
+}
+
+/// A search query's mistake under the prompt, pointing at its column.
+pub(super) fn search_hint(error: QueryError) -> Hint {
+    Hint {
+        text: error.message,
+        column: Some(error.column),
+        error: true,
     }
 }
 
