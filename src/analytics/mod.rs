@@ -6,6 +6,7 @@ pub mod compare;
 pub mod group;
 pub mod histogram;
 pub mod stats;
+pub mod trace_diff;
 pub mod url_pattern;
 
 /// A number without float noise, as a label shows it: `0.005`, `2`, `1.5`.
