@@ -139,6 +139,7 @@ pub async fn render(source: Arc<dyn TraceSource>, request: Request) -> Result<Pr
                 update(&mut state, Action::MapLoaded { request, result });
             }
             Command::Copy(_)
+            | Command::LoadBaseline { .. }
             | Command::Prefetch(_)
             | Command::LoadGroups
             | Command::Suspend

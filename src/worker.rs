@@ -20,6 +20,7 @@ enum Kind {
     Trace,
     Map,
     Groups,
+    Baseline,
     /// Writing a file: every one runs to its end, none supersedes another.
     Write,
 }
@@ -158,6 +159,16 @@ impl Worker {
             Command::Prefetch(ids) => {
                 self.source.prefetch(ids);
                 return;
+            }
+            Command::LoadBaseline { request, ids } => {
+                let future = self.source.traces(ids);
+                (
+                    Kind::Baseline,
+                    tokio::spawn(async move {
+                        let result = future.await.map_err(|e| e.to_string());
+                        let _ = results.send(Action::BaselineLoaded { request, result });
+                    }),
+                )
             }
             Command::LoadTrace { request, id } => {
                 let future = self.source.traces(vec![id]);

@@ -102,6 +102,12 @@ pub enum Intent {
     MarkSet,
     /// Set A beside the listed traces.
     ShowCompare,
+    /// Mark the open trace as A, for a diff.
+    MarkDiff,
+    /// The open trace (B) against the marked one (A).
+    DiffWithMarked,
+    /// The open trace against the typical trace of its URL pattern.
+    DiffWithTypical,
     /// A click on a row of the screen's list, counted from the first row shown.
     SelectRow(usize),
     /// A click on a tab of the details.
@@ -137,6 +143,11 @@ pub enum Action {
         result: Result<SummaryPage, String>,
     },
     TracesLoaded {
+        request: RequestId,
+        result: Result<Vec<Arc<Trace>>, String>,
+    },
+    /// The traces a typical trace is made of.
+    BaselineLoaded {
         request: RequestId,
         result: Result<Vec<Arc<Trace>>, String>,
     },
@@ -191,6 +202,11 @@ pub enum Command {
     LoadTrace {
         request: RequestId,
         id: String,
+    },
+    /// The traces of one URL pattern, for the typical trace a diff compares with.
+    LoadBaseline {
+        request: RequestId,
+        ids: Vec<String>,
     },
     /// These traces may be opened soon: a remote source fetches them ahead.
     Prefetch(Vec<String>),

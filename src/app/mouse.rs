@@ -68,5 +68,6 @@ pub fn intents_at(state: &State, pointer: Pointer, column: u16, row: u16) -> Vec
         Screen::Map => wheel.map(|intent| vec![intent]).unwrap_or_default(),
         Screen::Groups => rows_of(screen::groups(body).0.rows),
         Screen::Compare => rows_of(screen::compare(body).rows),
+        Screen::Diff => rows_of(screen::list(body).rows),
     }
 }

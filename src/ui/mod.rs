@@ -12,6 +12,7 @@ pub mod histogram;
 pub mod service_map;
 pub mod status;
 pub mod theme;
+pub mod trace_diff;
 pub mod trace_list;
 pub mod waterfall;
 
@@ -62,6 +63,7 @@ pub fn render_buffer(state: &State, buf: &mut Buffer, area: Rect) {
         Screen::Map => service_map::render(state, buf, body),
         Screen::Groups => group_by::render(state, buf, body),
         Screen::Compare => compare::render(state, buf, body),
+        Screen::Diff => trace_diff::render(state, buf, body),
     }
     status::render(state, buf, screen::status_bar(area));
     match &state.overlay {

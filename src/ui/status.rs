@@ -133,6 +133,12 @@ fn render_hints(state: &State, buf: &mut Buffer, area: Rect) {
             (Intent::Close, "back"),
             (Intent::ToggleHelp, "help"),
         ],
+        (_, Screen::Diff) => &[
+            (Intent::Down, "move"),
+            (Intent::SortNext, "order"),
+            (Intent::Close, "back"),
+            (Intent::ToggleHelp, "help"),
+        ],
         (_, Screen::Trace) => &[
             (Intent::Down, "move"),
             (Intent::Close, "back"),

@@ -29,7 +29,7 @@ const fn bind(
     }
 }
 
-use Context::{Columns, Compare, Global, Groups, List, Map, Trace};
+use Context::{Columns, Compare, Diff, Global, Groups, List, Map, Trace};
 
 pub const DEFAULT_BINDINGS: &[DefaultBinding] = &[
     bind(
@@ -480,6 +480,36 @@ pub const DEFAULT_BINDINGS: &[DefaultBinding] = &[
         "link to the trace in the AWS console (and copy it)",
     ),
     bind(Trace, &[ch('w')], Intent::Save, "save the trace to a file"),
+    bind(
+        Trace,
+        &[ch('a')],
+        Intent::MarkDiff,
+        "mark this trace as A for a diff",
+    ),
+    bind(
+        Trace,
+        &[ch('d')],
+        Intent::DiffWithMarked,
+        "diff this trace (B) with the marked one (A)",
+    ),
+    bind(
+        Trace,
+        &[ch('D')],
+        Intent::DiffWithTypical,
+        "diff with the typical trace of its URL pattern",
+    ),
+    bind(
+        Diff,
+        &[key(KeyCode::Esc), ch('q'), key(KeyCode::Backspace)],
+        Intent::Close,
+        "back to the waterfall",
+    ),
+    bind(
+        Diff,
+        &[ch('s')],
+        Intent::SortNext,
+        "tree order, or largest change first",
+    ),
     bind(
         Trace,
         &[ch('M')],

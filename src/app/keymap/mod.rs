@@ -25,11 +25,13 @@ pub enum Context {
     Columns,
     Groups,
     Compare,
+    /// Two traces merged into one tree.
+    Diff,
 }
 
 impl Context {
     /// Every context, in the order the help lists them.
-    pub const ALL: [Context; 7] = [
+    pub const ALL: [Context; 8] = [
         Context::Global,
         Context::List,
         Context::Trace,
@@ -37,6 +39,7 @@ impl Context {
         Context::Columns,
         Context::Groups,
         Context::Compare,
+        Context::Diff,
     ];
 
     pub fn title(self) -> &'static str {
@@ -48,6 +51,7 @@ impl Context {
             Context::Columns => "Columns",
             Context::Groups => "Group by",
             Context::Compare => "Compare",
+            Context::Diff => "Trace diff",
         }
     }
 }

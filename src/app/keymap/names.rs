@@ -80,6 +80,9 @@ const ACTION_NAMES: &[(Intent, &str)] = &[
     (Intent::PreviousDimension, "previous_dimension"),
     (Intent::MarkSet, "mark_set"),
     (Intent::ShowCompare, "show_compare"),
+    (Intent::MarkDiff, "mark_diff"),
+    (Intent::DiffWithMarked, "diff_with_marked"),
+    (Intent::DiffWithTypical, "diff_with_typical"),
 ];
 
 /// The name of an action in the configuration; `None` for intents no key is bound to (the
@@ -114,6 +117,7 @@ pub fn context_name(context: Context) -> &'static str {
         Context::Columns => "columns",
         Context::Groups => "groups",
         Context::Compare => "compare",
+        Context::Diff => "diff",
     }
 }
 

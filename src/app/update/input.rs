@@ -7,7 +7,7 @@ use super::super::action::{Command, Intent};
 use super::super::cursor::Cursor;
 use super::super::overlay::Overlay;
 use super::super::state::{Screen, State};
-use super::{analytics, context, info, list, live, map, open, overlay, prompt, trace};
+use super::{analytics, context, diff, info, list, live, map, open, overlay, prompt, trace};
 
 pub(super) fn on_key(state: &mut State, key: KeyEvent) -> Vec<Command> {
     if matches!(state.overlay, Some(Overlay::Prompt(_))) {
@@ -38,6 +38,7 @@ pub(super) fn on_intent(state: &mut State, intent: Intent) -> Vec<Command> {
         Screen::Map => map::on_intent(state, intent),
         Screen::Groups => analytics::on_groups_intent(state, intent),
         Screen::Compare => analytics::on_compare_intent(state, intent),
+        Screen::Diff => diff::on_intent(state, intent),
     }
 }
 

@@ -5,6 +5,7 @@
 
 mod analytics;
 mod complete;
+mod diff;
 mod filters;
 mod input;
 mod list;
@@ -46,6 +47,7 @@ pub fn screen_context(screen: Screen) -> Context {
         Screen::Map => Context::Map,
         Screen::Groups => Context::Groups,
         Screen::Compare => Context::Compare,
+        Screen::Diff => Context::Diff,
     }
 }
 
@@ -76,6 +78,9 @@ pub fn update(state: &mut State, action: Action) -> Vec<Command> {
         Action::SourceStatus(status) => live::on_source_status(state, status),
         Action::GroupsLoaded(result) => prompt::on_groups_loaded(state, result),
         Action::TracesLoaded { request, result } => trace::on_loaded(state, request, result),
+        Action::BaselineLoaded { request, result } => {
+            diff::on_baseline_loaded(state, request, result)
+        }
         Action::MapLoaded { request, result } => map::on_loaded(state, request, result),
         Action::MapLaidOut { request, drawing } => map::on_laid_out(state, request, drawing),
         Action::Saved(result) => {

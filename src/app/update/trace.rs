@@ -8,7 +8,7 @@ use super::super::details::Tab;
 use super::super::keymap::Context;
 use super::super::overlay::Overlay;
 use super::super::state::{Message, Prompt, PromptPurpose, Screen, Severity, State, TraceView};
-use super::{map, open as open_overlay, trace_view, waterfall_page};
+use super::{diff, map, open as open_overlay, trace_view, waterfall_page};
 use crate::model::Trace;
 
 pub(super) fn on_intent(state: &mut State, intent: Intent) -> Vec<Command> {
@@ -22,6 +22,9 @@ pub(super) fn on_intent(state: &mut State, intent: Intent) -> Vec<Command> {
             Vec::new()
         }
         Intent::ShowMap => map::show(state),
+        Intent::MarkDiff | Intent::DiffWithMarked | Intent::DiffWithTypical => {
+            diff::on_trace_intent(state, intent)
+        }
         Intent::SelectRow(row) => {
             select_row(state, row);
             Vec::new()
