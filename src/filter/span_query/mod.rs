@@ -12,8 +12,10 @@
 //! (`duration>250ms`, `1.5s`, `2m`; seconds without one). Keys are resolved by [`eval`].
 
 mod eval;
+mod translate;
 
 pub use eval::{matches, values_of};
+pub use translate::to_filter;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Op {
