@@ -140,6 +140,7 @@ pub async fn render(source: Arc<dyn TraceSource>, request: Request) -> Result<Pr
             }
             Command::Copy(_)
             | Command::LoadBaseline { .. }
+            | Command::SearchSpans { .. }
             | Command::Prefetch(_)
             | Command::LoadGroups
             | Command::Suspend

@@ -146,6 +146,11 @@ pub enum Action {
         request: RequestId,
         result: Result<Vec<Arc<Trace>>, String>,
     },
+    /// Which of the searched traces have a matching span.
+    SpanSearchDone {
+        request: RequestId,
+        result: Result<SpanSearchResult, String>,
+    },
     /// The traces a typical trace is made of.
     BaselineLoaded {
         request: RequestId,
@@ -167,6 +172,15 @@ pub enum Action {
     SourceStatus(SourceStatus),
     /// The X-Ray groups there are, for the group prompt.
     GroupsLoaded(Result<Vec<String>, String>),
+}
+
+/// What a span search over loaded traces found.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SpanSearchResult {
+    /// Ids of the traces with a matching span.
+    pub matching: Vec<String>,
+    /// Traces searched (those the source had).
+    pub searched: usize,
 }
 
 /// Work for the worker; results come back as [`Action`]s carrying the same request id.
@@ -202,6 +216,12 @@ pub enum Command {
     LoadTrace {
         request: RequestId,
         id: String,
+    },
+    /// Fetch these traces and find those with a span the query matches.
+    SearchSpans {
+        request: RequestId,
+        ids: Vec<String>,
+        query: String,
     },
     /// The traces of one URL pattern, for the typical trace a diff compares with.
     LoadBaseline {

@@ -114,6 +114,18 @@ pub struct TraceList {
     pub scope: Option<String>,
     /// The columns shown, in order (those that do not fit the screen are left out).
     pub columns: Vec<Column>,
+    /// A span search run over the loaded traces: the list shows the traces it found.
+    pub span_search: Option<ListSpanSearch>,
+}
+
+/// A span search the X-Ray filter language cannot say, run over the loaded traces.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ListSpanSearch {
+    pub query: String,
+    pub request: RequestId,
+    /// The traces with a matching span, once searched.
+    pub matching: Option<std::collections::HashSet<String>>,
+    pub searched: usize,
 }
 
 /// How many listed traces have each kind of trouble; counted when the list changes.
@@ -181,6 +193,7 @@ impl Default for TraceList {
             all_spans: false,
             scope: None,
             columns: Column::defaults(),
+            span_search: None,
         }
     }
 }
@@ -311,6 +324,8 @@ pub enum PromptPurpose {
     TimeRange,
     /// An X-Ray group's name; empty for all traces.
     Group,
+    /// A span search over the listed traces.
+    ListSearch,
 }
 
 impl PromptPurpose {
@@ -322,6 +337,7 @@ impl PromptPurpose {
             PromptPurpose::FindNode => "find node: ",
             PromptPurpose::TimeRange => "time range: ",
             PromptPurpose::Group => "group: ",
+            PromptPurpose::ListSearch => "traces with a span: ",
         }
     }
 }

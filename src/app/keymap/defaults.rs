@@ -227,6 +227,12 @@ pub const DEFAULT_BINDINGS: &[DefaultBinding] = &[
     ),
     bind(
         List,
+        &[ch('/')],
+        Intent::Search,
+        "find traces with a matching span",
+    ),
+    bind(
+        List,
         &[ch('A')],
         Intent::MarkSet,
         "mark the listed traces as set A",

@@ -9,6 +9,7 @@ mod diff;
 mod filters;
 mod input;
 mod list;
+mod list_search;
 mod live;
 mod map;
 mod overlay;
@@ -78,6 +79,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Command> {
         Action::SourceStatus(status) => live::on_source_status(state, status),
         Action::GroupsLoaded(result) => prompt::on_groups_loaded(state, result),
         Action::TracesLoaded { request, result } => trace::on_loaded(state, request, result),
+        Action::SpanSearchDone { request, result } => list_search::on_done(state, request, result),
         Action::BaselineLoaded { request, result } => {
             diff::on_baseline_loaded(state, request, result)
         }

@@ -7,7 +7,9 @@ use super::super::cursor::Cursor;
 use super::super::keymap::Context;
 use super::super::overlay::Overlay;
 use super::super::state::{Hint, Prompt, PromptPurpose, State};
-use super::{complete, error, filters, info, map, summaries, trace, trace_view, waterfall_page};
+use super::{
+    complete, error, filters, info, list_search, map, summaries, trace, trace_view, waterfall_page,
+};
 use crate::filter::span_query::QueryError;
 use crate::source::TimeRange;
 
@@ -72,6 +74,13 @@ pub(super) fn on_key(state: &mut State, key: KeyEvent) -> Vec<Command> {
     {
         prompt.hint = filters::hint(&prompt.text, all_spans);
     }
+    if let Some(prompt) = state.prompt_mut()
+        && prompt.purpose == PromptPurpose::ListSearch
+    {
+        prompt.hint = crate::filter::span_query::parse(&prompt.text)
+            .err()
+            .map(search_hint);
+    }
     // Search as you type.
     if let Some(prompt) = state.prompt()
         && prompt.purpose == PromptPurpose::Search
@@ -101,6 +110,7 @@ pub(super) fn on_key(state: &mut State, key: KeyEvent) -> Vec<Command> {
 fn submit(state: &mut State, prompt: Prompt) -> Vec<Command> {
     match prompt.purpose {
         PromptPurpose::FindNode => map::find_node(state, &prompt.text),
+        PromptPurpose::ListSearch => list_search::submit(state, prompt),
         PromptPurpose::Filter => {
             let text = prompt.text.trim().to_owned();
             if let Some(hint) = filters::hint(&text, state.list.all_spans) {

@@ -1,0 +1,126 @@
+//! The list's `/`: a span query said as an X-Ray filter expression where it can be, searched
+//! over the loaded traces where it cannot (and the message says so), with its mistakes
+//! pointed at.
+
+mod common;
+
+use common::{demo, loaded_state};
+use xray_tui::app::action::SpanSearchResult;
+use xray_tui::app::state::PromptPurpose;
+use xray_tui::app::{Action, Command, Intent, State, update};
+use xray_tui::filter::span_query;
+
+fn search(state: &mut State, text: &str) -> Vec<Command> {
+    update(state, Action::Intent(Intent::Search));
+    assert_eq!(state.prompt().unwrap().purpose, PromptPurpose::ListSearch);
+    common::press_key(state, "ctrl-u");
+    common::type_keys(state, text);
+    common::press_key(state, "enter")
+}
+
+fn listed_ids(state: &State) -> Vec<String> {
+    (0..state.list.order.len())
+        .map(|i| state.list.row(i).unwrap().id.clone())
+        .collect()
+}
+
+#[test]
+fn what_x_ray_can_say_becomes_the_list_s_filter() {
+    let mut state = loaded_state(120, 40);
+    let commands = search(&mut state, "service=cart status=fault");
+    let filter = "service(\"cart\") AND fault";
+    assert!(
+        commands.iter().any(|c| matches!(
+            c,
+            Command::LoadSummaries { filter: Some(f), .. } if f == filter
+        )),
+        "{commands:?}"
+    );
+    assert_eq!(state.list.filter.as_deref(), Some(filter));
+    assert!(state.list.span_search.is_none());
+    assert_eq!(
+        state.message.as_ref().unwrap().text,
+        format!("X-Ray lists the traces: filter {filter}")
+    );
+}
+
+#[test]
+fn what_it_cannot_say_is_searched_over_the_loaded_traces() {
+    let mut state = loaded_state(120, 40);
+    let listed = state.list.order.len();
+    let commands = search(&mut state, "name=price-format duration>1ms");
+    let [
+        Command::SearchSpans {
+            request,
+            ids,
+            query,
+        },
+    ] = commands.as_slice()
+    else {
+        panic!("searched in the worker: {commands:?}");
+    };
+    assert_eq!(ids.len(), listed.min(500));
+    assert!(
+        state
+            .message
+            .as_ref()
+            .unwrap()
+            .text
+            .contains(&format!("searching {} loaded traces locally", ids.len()))
+    );
+    // What the worker finds.
+    let parsed = span_query::parse(query).unwrap();
+    let matching: Vec<String> = ids
+        .iter()
+        .filter(|id| {
+            let trace = &demo().traces[*id];
+            (0..trace.spans.len()).any(|i| span_query::matches(&parsed, trace, i))
+        })
+        .cloned()
+        .collect();
+    assert!(!matching.is_empty() && matching.len() < ids.len());
+    update(
+        &mut state,
+        Action::SpanSearchDone {
+            request: *request,
+            result: Ok(SpanSearchResult {
+                matching: matching.clone(),
+                searched: ids.len(),
+            }),
+        },
+    );
+    let mut shown = listed_ids(&state);
+    shown.sort();
+    let mut expected = matching.clone();
+    expected.sort();
+    assert_eq!(shown, expected);
+    assert_eq!(
+        state.message.as_ref().unwrap().text,
+        format!(
+            "{} traces have a span matching \"name=price-format duration>1ms\" (searched {} loaded traces locally)",
+            matching.len(),
+            ids.len()
+        )
+    );
+    // An empty search lists every loaded trace again.
+    let commands = search(&mut state, "");
+    assert!(commands.is_empty());
+    assert_eq!(state.list.order.len(), listed);
+}
+
+#[test]
+fn a_mistake_keeps_the_prompt_open_pointing_at_its_column() {
+    let mut state = loaded_state(120, 40);
+    let commands = search(&mut state, "service=cart duration>soon");
+    assert!(commands.is_empty());
+    let prompt = state.prompt().expect("still open");
+    let hint = prompt.hint.clone().unwrap();
+    assert!(hint.error);
+    assert_eq!(hint.column, Some(22));
+    assert!(
+        hint.text.contains("compares with a duration"),
+        "{}",
+        hint.text
+    );
+    assert!(state.list.filter.is_none());
+}
