@@ -124,3 +124,46 @@ fn a_mistake_keeps_the_prompt_open_pointing_at_its_column() {
     );
     assert!(state.list.filter.is_none());
 }
+
+#[test]
+fn on_the_generated_50_000_span_trace_each_form_finds_what_a_scan_finds() {
+    let trace = xray_tui::synthetic::trace(50_000, 7);
+    let found = |query: &str| -> Vec<usize> {
+        let query = span_query::parse(query).unwrap();
+        (0..trace.spans.len())
+            .filter(|&i| span_query::matches(&query, &trace, i))
+            .collect()
+    };
+    let scan = |keep: &dyn Fn(&xray_tui::model::Span) -> bool| -> Vec<usize> {
+        (0..trace.spans.len())
+            .filter(|&i| keep(&trace.spans[i]))
+            .collect()
+    };
+    let duration = |s: &xray_tui::model::Span| s.end().map(|e| e - s.start());
+    let slow = found("duration>50ms");
+    assert!(!slow.is_empty());
+    assert_eq!(slow, scan(&|s| duration(s).is_some_and(|d| d > 0.05)));
+    assert_eq!(
+        found("duration<=50ms"),
+        scan(&|s| duration(s).is_some_and(|d| d <= 0.05))
+    );
+    let faults = found("status=fault");
+    assert!(!faults.is_empty());
+    assert_eq!(faults, scan(&|s| s.segment.fault));
+    let name = trace.spans[faults[0]].name().to_owned();
+    assert_eq!(
+        found(&format!("name={name} status!=ok")),
+        scan(&|s| s.name() == name && s.status() != xray_tui::model::Status::Ok)
+    );
+    assert_eq!(
+        found("-http.url"),
+        scan(&|s| s
+            .segment
+            .http
+            .as_ref()
+            .and_then(|h| h.request.as_ref())
+            .and_then(|r| r.url.as_ref())
+            .is_none())
+    );
+    assert_eq!(found(&format!("\"{name}\"")), found(&name.to_lowercase()));
+}

@@ -138,21 +138,3 @@ fn mistakes_point_at_their_column() {
     );
     assert_eq!(parse_error("-k=v"), ("-KEY takes no value".into(), 0));
 }
-
-#[test]
-fn generated_trace_finds_what_a_scan_by_hand_finds() {
-    let t = crate::synthetic::trace(2_000, 7);
-    let slow: Vec<usize> = (0..t.spans.len())
-        .filter(|&i| {
-            t.spans[i]
-                .end()
-                .is_some_and(|e| e - t.spans[i].start() > 0.05)
-        })
-        .collect();
-    let query = parse("duration>50ms").unwrap();
-    let found: Vec<usize> = (0..t.spans.len())
-        .filter(|&i| matches(&query, &t, i))
-        .collect();
-    assert_eq!(found, slow);
-    assert!(!found.is_empty());
-}
