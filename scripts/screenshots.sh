@@ -16,6 +16,9 @@
 #        screenshots/histogram.png         the list under its response-time histogram, 140x40
 #        screenshots/otel-trace.png        a trace through the OpenTelemetry service, its SERVER
 #                                          span selected and the OTel tab open, 140x40
+#        screenshots/trace-diff.png        a trace with a fault against the typical trace of
+#                                          its URL pattern (D), 140x40
+#        screenshots/span-search.png       the list's / searched over the loaded traces, 140x40
 # The raw captures are kept beside them as *.ansi (ignored by git). XRAY_TUI_BIN=path uses
 # that binary instead of building one.
 #
@@ -268,4 +271,24 @@ keys '[' '['
 wait_for 'Scope +opentelemetry' "the OTel tab"
 shoot otel-trace
 
-say "done: screenshots/{trace-list,waterfall,help,service-map,trace-list-80x24,group-by,histogram,otel-trace}.png"
+# (9) The first trace with a fault diffed with the typical trace of its URL pattern (D).
+start 140 40 --demo
+wait_for "$LIST_READY" "the trace list"
+repeat "$FAULT_ROW" j
+keys Enter
+wait_for ' Span .* Duration' "the waterfall's rows"
+keys D
+wait_for '^ Trace diff .*median of' "the diff with the typical trace"
+shoot trace-diff
+
+# (10) The list's span search, which the filter language cannot say: the traces with a
+# price-format span slower than 1 ms, searched over the loaded traces.
+start 140 40 --demo
+wait_for "$LIST_READY" "the trace list"
+keys /
+tmux_ send-keys -t "$SESSION" -l 'name=price-format duration>1ms'
+keys Enter
+wait_for 'loaded traces locally\)' "the span search's result"
+shoot span-search
+
+say "done: screenshots/{trace-list,waterfall,help,service-map,trace-list-80x24,group-by,histogram,otel-trace,trace-diff,span-search}.png"
