@@ -282,11 +282,11 @@ wait_for '^ Trace diff .*median of' "the diff with the typical trace"
 shoot trace-diff
 
 # (10) The list's span search, which the filter language cannot say: the traces with a
-# price-format span slower than 1 ms, searched over the loaded traces.
+# price-format span slower than 4 ms, searched over the loaded traces.
 start 140 40 --demo
 wait_for "$LIST_READY" "the trace list"
 keys /
-tmux_ send-keys -t "$SESSION" -l 'name=price-format duration>1ms'
+tmux_ send-keys -t "$SESSION" -l 'name=price-format duration>4ms'
 keys Enter
 wait_for 'loaded traces locally\)' "the span search's result"
 shoot span-search

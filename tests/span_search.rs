@@ -18,6 +18,20 @@ fn search(state: &mut State, text: &str) -> Vec<Command> {
     common::press_key(state, "enter")
 }
 
+/// The list's title line, drawn.
+fn ui_title(state: &State) -> String {
+    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(
+        state.width,
+        state.height,
+    ))
+    .unwrap();
+    terminal
+        .draw(|frame| xray_tui::ui::render(state, frame))
+        .unwrap();
+    let text = xray_tui::ui::buffer_text(terminal.backend().buffer());
+    text.lines().next().unwrap_or_default().to_owned()
+}
+
 fn listed_ids(state: &State) -> Vec<String> {
     (0..state.list.order.len())
         .map(|i| state.list.row(i).unwrap().id.clone())
@@ -88,6 +102,12 @@ fn what_it_cannot_say_is_searched_over_the_loaded_traces() {
                 searched: ids.len(),
             }),
         },
+    );
+    let title = ui_title(&state);
+    assert!(
+        title.contains(&format!("{} traces", matching.len()))
+            && title.contains("with a span matching name=price-format duration>1ms"),
+        "{title}"
     );
     let mut shown = listed_ids(&state);
     shown.sort();

@@ -172,7 +172,10 @@ fn big_d_fetches_the_pattern_s_traces_and_says_how_many_made_the_median() {
     let used = ids.len();
     assert_eq!(
         view.a_label,
-        format!("typical of {pattern} (median of {used} of {listed} listed traces)")
+        format!(
+            "typical of {} (median of {used} of {listed} listed traces)",
+            xray_tui::app::diff::pattern_path(&pattern)
+        )
     );
     assert!(state.message.as_ref().unwrap().text.starts_with(&format!(
         "compared with the median of {used} traces of {pattern}"

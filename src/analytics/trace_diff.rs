@@ -72,27 +72,39 @@ impl TraceDiff {
     }
 }
 
-/// Paths interned into nodes: (parent node, service, operation) → node.
+/// Paths interned into nodes: (parent node, service, operation) → node, the names interned
+/// too, so that looking a span's path up allocates nothing.
 #[derive(Default)]
 struct Paths {
-    index: HashMap<(usize, String, String), usize>,
-    nodes: Vec<(usize, String, String)>,
+    names: HashMap<String, u32>,
+    index: HashMap<(usize, u32, u32), usize>,
+    nodes: Vec<(usize, u32, u32)>,
+    texts: Vec<String>,
 }
 
 const ROOT: usize = usize::MAX;
 
 impl Paths {
-    fn node(&mut self, parent: usize, service: &str, name: &str) -> usize {
-        let key = (parent, service.to_owned(), name.to_owned());
-        if let Some(&node) = self.index.get(&key) {
-            return node;
+    fn name(&mut self, text: &str) -> u32 {
+        if let Some(&id) = self.names.get(text) {
+            return id;
         }
-        self.nodes.push(key.clone());
-        self.index.insert(key, self.nodes.len() - 1);
-        self.nodes.len() - 1
+        self.texts.push(text.to_owned());
+        let id = self.texts.len() as u32 - 1;
+        self.names.insert(text.to_owned(), id);
+        id
     }
 
-    /// Each path's time in one trace.
+    fn node(&mut self, parent: usize, service: &str, name: &str) -> usize {
+        let key = (parent, self.name(service), self.name(name));
+        let nodes = &mut self.nodes;
+        *self.index.entry(key).or_insert_with(|| {
+            nodes.push(key);
+            nodes.len() - 1
+        })
+    }
+
+    /// Each path's time in one trace, by node.
     fn times(&mut self, trace: &Trace) -> HashMap<usize, Timing> {
         let mut node_of = vec![ROOT; trace.spans.len()];
         let mut times: HashMap<usize, Timing> = HashMap::new();
@@ -160,39 +172,36 @@ pub fn diff_with_typical(baseline: &[&Trace], b: &Trace) -> TraceDiff {
 }
 
 fn merge(paths: &Paths, a: &HashMap<usize, Timing>, b: &HashMap<usize, Timing>) -> TraceDiff {
+    let total =
+        |side: &HashMap<usize, Timing>, node: usize| side.get(&node).map_or(0.0, |t| t.total);
+    let change = |node: usize| (total(b, node) - total(a, node)).abs();
     let mut children: HashMap<usize, Vec<usize>> = HashMap::new();
     for (node, (parent, _, _)) in paths.nodes.iter().enumerate() {
         if a.contains_key(&node) || b.contains_key(&node) {
             children.entry(*parent).or_default().push(node);
         }
     }
-    let row = |node: usize, depth: u32| {
-        let (_, service, name) = &paths.nodes[node];
-        DiffRow {
-            depth,
-            service: service.clone(),
-            name: name.clone(),
-            a: a.get(&node).copied(),
-            b: b.get(&node).copied(),
-        }
-    };
-    let mut rows = Vec::new();
+    for kids in children.values_mut() {
+        // Largest change first; the stack below pops the last, so smallest first here.
+        kids.sort_by(|&x, &y| change(x).total_cmp(&change(y)).then(y.cmp(&x)));
+    }
+    let mut rows = Vec::with_capacity(paths.nodes.len());
     let mut stack: Vec<(usize, u32)> = Vec::new();
     let push_children = |stack: &mut Vec<(usize, u32)>, parent: usize, depth: u32| {
-        let Some(kids) = children.get(&parent) else {
-            return;
-        };
-        let mut kids: Vec<(usize, f64)> = kids
-            .iter()
-            .map(|&k| (k, row(k, depth).delta().abs()))
-            .collect();
-        // Largest change first; the stack pops the last, so push smallest first.
-        kids.sort_by(|x, y| x.1.total_cmp(&y.1).then(y.0.cmp(&x.0)));
-        stack.extend(kids.into_iter().map(|(k, _)| (k, depth)));
+        if let Some(kids) = children.get(&parent) {
+            stack.extend(kids.iter().map(|&k| (k, depth)));
+        }
     };
     push_children(&mut stack, ROOT, 0);
     while let Some((node, depth)) = stack.pop() {
-        rows.push(row(node, depth));
+        let (_, service, name) = paths.nodes[node];
+        rows.push(DiffRow {
+            depth,
+            service: paths.texts[service as usize].clone(),
+            name: paths.texts[name as usize].clone(),
+            a: a.get(&node).copied(),
+            b: b.get(&node).copied(),
+        });
         push_children(&mut stack, node, depth + 1);
     }
     TraceDiff { rows }

@@ -105,6 +105,18 @@ pub fn baseline_ids(summaries: &[TraceSummary], pattern: &str, open: &str) -> (u
     (same.len(), ids)
 }
 
+/// A URL pattern without its scheme and host, for a title.
+pub fn pattern_path(pattern: &str) -> &str {
+    let host = url_pattern::host(pattern);
+    match pattern.find("://") {
+        Some(at) => pattern
+            .get(at + 3 + host.len()..)
+            .filter(|path| !path.is_empty())
+            .unwrap_or(pattern),
+        None => pattern,
+    }
+}
+
 /// A trace id short enough for a title: its last 8 characters.
 pub fn short_id(id: &str) -> &str {
     let start = id.len().saturating_sub(8);

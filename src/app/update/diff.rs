@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use super::super::action::{Command, Intent, RequestId};
 use super::super::cursor::Step;
-use super::super::diff::{DiffView, Waiting, baseline_ids, short_id, url_pattern_of};
+use super::super::diff::{DiffView, Waiting, baseline_ids, pattern_path, short_id, url_pattern_of};
 use super::super::keymap::Context;
 use super::super::state::{Screen, State};
 use super::{error, info};
@@ -84,7 +84,7 @@ fn with_typical(state: &mut State, trace: &Arc<Trace>) -> Vec<Command> {
         return Vec::new();
     }
     let request = state.new_request();
-    let label = format!("typical of {pattern}");
+    let label = format!("typical of {}", pattern_path(&pattern));
     let mut view = DiffView::new(label, trace.id.clone(), TraceDiff::default());
     view.waiting = Some(Waiting {
         request,
@@ -131,7 +131,8 @@ pub(super) fn on_baseline_loaded(
     let used = baseline.len();
     let label = format!(
         "typical of {} (median of {used} of {} listed traces)",
-        waiting.pattern, waiting.listed
+        pattern_path(&waiting.pattern),
+        waiting.listed
     );
     let mut view = DiffView::new(
         label,
