@@ -328,7 +328,7 @@ fn waterfall_operations(c: &mut Criterion) {
         })
     });
     let view = state.trace.as_mut().unwrap();
-    xray_tui::app::trace_view::set_search(view, "downstream");
+    xray_tui::app::trace_view::set_search(view, "downstream").expect("the query parses");
     c.bench_function("next match among 50,000 spans", |b| {
         b.iter(|| update(&mut state, Action::Intent(Intent::NextMatch)))
     });
@@ -418,6 +418,57 @@ fn analysis(c: &mut Criterion) {
     );
 }
 
+/// Two generated traces of 50,000 spans diffed, the diff drawn, and a span query run.
+fn diff_and_search(c: &mut Criterion) {
+    let a = Arc::new(xray_tui::synthetic::trace(50_000, 7));
+    let b = Arc::new(xray_tui::synthetic::trace(50_000, 8));
+    c.bench_function("trace diff of two 50,000-span traces", |bench| {
+        bench.iter(|| xray_tui::analytics::trace_diff::diff(&a, &b))
+    });
+    let mut state = with_trace(Arc::clone(&a), 200, 60);
+    update(&mut state, Action::Intent(Intent::MarkDiff));
+    let commands = update(&mut state, Action::OpenTrace(b.id.clone() + "-b"));
+    let Command::LoadTrace { request, .. } = commands[0] else {
+        unreachable!()
+    };
+    let mut renamed = (*b).clone();
+    renamed.id = b.id.clone() + "-b";
+    update(
+        &mut state,
+        Action::TracesLoaded {
+            request,
+            result: Ok(vec![Arc::new(renamed)]),
+        },
+    );
+    update(&mut state, Action::Intent(Intent::DiffWithMarked));
+    assert!(
+        state
+            .diff
+            .view
+            .as_ref()
+            .is_some_and(|v| !v.diff.rows.is_empty())
+    );
+    for _ in 0..500 {
+        update(&mut state, Action::Intent(Intent::Down));
+    }
+    let mut buffer = Buffer::empty(Rect::new(0, 0, 200, 60));
+    c.bench_function(
+        "steady frame: trace diff of 50,000 spans at 200x60",
+        |bench| bench.iter(|| frame(&state, &mut buffer)),
+    );
+    let mut searching = with_trace(Arc::clone(&a), 200, 60);
+    let view = searching.trace.as_mut().unwrap();
+    c.bench_function(
+        "span search status=fault duration>10ms over 50,000 spans",
+        |bench| {
+            bench.iter(|| {
+                xray_tui::app::trace_view::set_search(view, "status=fault duration>10ms")
+                    .expect("the query parses")
+            })
+        },
+    );
+}
+
 criterion_group!(
     benches,
     analysis,
@@ -426,6 +477,7 @@ criterion_group!(
     steady_frames,
     map_frame,
     waterfall_operations,
-    assemble_only
+    assemble_only,
+    diff_and_search
 );
 criterion_main!(benches);

@@ -21,6 +21,9 @@
 #        screenshots/icicle-listed.png     the faults' icicle merged by path, 140x40
 #        screenshots/icicle.png            one failing trace's icicle, the root cause selected
 #        screenshots/logs.png              a failing checkout with its log lines (L), 140x40
+#        screenshots/trace-diff.png        a trace with a fault against the typical trace of
+#                                          its URL pattern (D), 140x40
+#        screenshots/span-search.png       the list's / searched over the loaded traces, 140x40
 # The raw captures are kept beside them as *.ansi (ignored by git). XRAY_TUI_BIN=path uses
 # that binary instead of building one.
 #
@@ -314,4 +317,24 @@ wait_for ' Logs  [0-9]+ lines' "the logs pane"
 keys G
 shoot logs
 
-say "done: screenshots/{trace-list,waterfall,help,service-map,trace-list-80x24,group-by,histogram,otel-trace,statistics,icicle-listed,icicle,logs}.png"
+# (13) The first trace with a fault diffed with the typical trace of its URL pattern (D).
+start 140 40 --demo
+wait_for "$LIST_READY" "the trace list"
+repeat "$FAULT_ROW" j
+keys Enter
+wait_for ' Span .* Duration' "the waterfall's rows"
+keys D
+wait_for '^ Trace diff .*median of' "the diff with the typical trace"
+shoot trace-diff
+
+# (14) The list's span search, which the filter language cannot say: the traces with a
+# price-format span slower than 4 ms, searched over the loaded traces.
+start 140 40 --demo
+wait_for "$LIST_READY" "the trace list"
+keys /
+tmux_ send-keys -t "$SESSION" -l 'name=price-format duration>4ms'
+keys Enter
+wait_for 'loaded traces locally\)' "the span search's result"
+shoot span-search
+
+say "done: screenshots/{trace-list,waterfall,help,service-map,trace-list-80x24,group-by,histogram,otel-trace,statistics,icicle-listed,icicle,logs,trace-diff,span-search}.png"

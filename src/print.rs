@@ -140,6 +140,8 @@ pub async fn render(source: Arc<dyn TraceSource>, request: Request) -> Result<Pr
                 update(&mut state, Action::MapLoaded { request, result });
             }
             Command::Copy(_)
+            | Command::LoadBaseline { .. }
+            | Command::SearchSpans { .. }
             | Command::Prefetch(_)
             | Command::LoadGroups
             | Command::Suspend

@@ -7,9 +7,12 @@ use std::sync::Arc;
 use tokio::sync::mpsc::UnboundedSender;
 use tokio::task::JoinHandle;
 
+use crate::app::action::SpanSearchResult;
 use crate::app::map::{MapDrawing, MapModel, lay_out};
 use crate::app::{Action, Command};
 use crate::clock::now;
+use crate::filter::span_query;
+use crate::model::Trace;
 use futures::StreamExt;
 
 use crate::source::{GraphQuery, SummaryQuery, TimeRange, TraceSource};
@@ -23,6 +26,8 @@ enum Kind {
     Map,
     Groups,
     Logs,
+    Baseline,
+    SpanSearch,
     /// Writing a file: every one runs to its end, none supersedes another.
     Write,
 }
@@ -201,6 +206,33 @@ impl Worker {
                 });
                 return;
             }
+            Command::SearchSpans {
+                request,
+                ids,
+                query,
+            } => {
+                let future = self.source.traces(ids);
+                (
+                    Kind::SpanSearch,
+                    tokio::spawn(async move {
+                        let result = future
+                            .await
+                            .map_err(|e| e.to_string())
+                            .and_then(|traces| search_spans(&traces, &query));
+                        let _ = results.send(Action::SpanSearchDone { request, result });
+                    }),
+                )
+            }
+            Command::LoadBaseline { request, ids } => {
+                let future = self.source.traces(ids);
+                (
+                    Kind::Baseline,
+                    tokio::spawn(async move {
+                        let result = future.await.map_err(|e| e.to_string());
+                        let _ = results.send(Action::BaselineLoaded { request, result });
+                    }),
+                )
+            }
             Command::LoadTrace { request, id } => {
                 let future = self.source.traces(vec![id]);
                 (
@@ -232,6 +264,20 @@ impl Worker {
         });
         self.running.push((kind, task));
     }
+}
+
+/// The traces with a span the query matches.
+fn search_spans(traces: &[Arc<Trace>], query: &str) -> Result<SpanSearchResult, String> {
+    let query = span_query::parse(query).map_err(|e| e.message)?;
+    let matching = traces
+        .iter()
+        .filter(|trace| (0..trace.spans.len()).any(|i| span_query::matches(&query, trace, i)))
+        .map(|trace| trace.id.clone())
+        .collect();
+    Ok(SpanSearchResult {
+        matching,
+        searched: traces.len(),
+    })
 }
 
 /// Which map to draw.

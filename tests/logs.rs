@@ -200,7 +200,7 @@ fn the_search_finds_spans_by_their_log_lines() {
     let mut state = with_logs_pane(&trace, 80, 24);
     let view = state.trace.as_mut().unwrap();
     // Only the log lines say which attempt it was.
-    xray_tui::app::trace_view::set_search(view, "attempt 2 of 2");
+    xray_tui::app::trace_view::set_search(view, "attempt 2 of 2").expect("the query parses");
     let matches = &view.search.as_ref().unwrap().matches;
     assert_eq!(matches.len(), 1, "{matches:?}");
     assert_eq!(trace.spans[matches[0] as usize].name(), PROVIDER);

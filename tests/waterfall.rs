@@ -558,3 +558,58 @@ fn root_cause_of_errors_and_throttles_when_nothing_faulted() {
     let throttles = with_statuses(&big, throttles_only);
     assert_root_cause_of(throttles, "throttle", "throttle");
 }
+
+#[test]
+fn search_takes_key_value_terms_and_points_at_mistakes() {
+    let mut state = open(fixture_trace(LAMBDA));
+    press(&mut state, Intent::Search);
+    type_text(&mut state, "duration>fast");
+    let hint = state.prompt().unwrap().hint.clone().unwrap();
+    assert!(hint.error);
+    assert_eq!(hint.column, Some(9), "{}", hint.text);
+    assert!(view(&state).search.is_none());
+    key(&mut state, crossterm::event::KeyCode::Enter);
+    let prompt = state
+        .prompt()
+        .expect("the prompt stays open on the mistake");
+    assert_eq!(prompt.text, "duration>fast");
+    assert!(
+        prompt
+            .hint
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("compares with a duration")
+    );
+
+    common::press_key(&mut state, "ctrl-u");
+    type_text(&mut state, "-aws.table");
+    assert!(state.prompt().unwrap().hint.is_none());
+    key(&mut state, crossterm::event::KeyCode::Enter);
+    let trace = view(&state).trace.clone().unwrap();
+    let search = view(&state).search.clone().unwrap();
+    let expected: Vec<u32> = (0..trace.spans.len())
+        .filter(|&i| {
+            let s = &trace.spans[i].segment;
+            s.aws.as_ref().and_then(|a| a.table_name.as_ref()).is_none()
+        })
+        .map(|i| i as u32)
+        .collect();
+    assert!(!expected.is_empty());
+    assert_eq!(search.matches, expected);
+    let with_table: Vec<u32> = {
+        press(&mut state, Intent::Search);
+        common::press_key(&mut state, "ctrl-u");
+        type_text(&mut state, "name=DynamoDB aws.table=SCOREKEEP-USER");
+        key(&mut state, crossterm::event::KeyCode::Enter);
+        view(&state).search.clone().unwrap().matches
+    };
+    assert!(!with_table.is_empty());
+    assert!(with_table.iter().all(|m| !expected.contains(m)));
+    let first = view(&state).selected as u32;
+    press(&mut state, Intent::NextMatch);
+    assert!(with_table.contains(&(view(&state).selected as u32)));
+    if with_table.len() > 1 {
+        assert_ne!(view(&state).selected as u32, first);
+    }
+}

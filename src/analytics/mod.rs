@@ -8,6 +8,7 @@ pub mod histogram;
 pub mod icicle;
 pub mod span_stats;
 pub mod stats;
+pub mod trace_diff;
 pub mod url_pattern;
 
 /// A number without float noise, as a label shows it: `0.005`, `2`, `1.5`.

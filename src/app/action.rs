@@ -114,6 +114,12 @@ pub enum Intent {
     FrameRight,
     /// The logs pane of the whole trace: shown or hidden.
     ToggleLogs,
+    /// Mark the open trace as A, for a diff.
+    MarkDiff,
+    /// The open trace (B) against the marked one (A).
+    DiffWithMarked,
+    /// The open trace against the typical trace of its URL pattern.
+    DiffWithTypical,
     /// A click on a row of the screen's list, counted from the first row shown.
     SelectRow(usize),
     /// A click on a tab of the details.
@@ -152,6 +158,16 @@ pub enum Action {
         request: RequestId,
         result: Result<Vec<Arc<Trace>>, String>,
     },
+    /// Which of the searched traces have a matching span.
+    SpanSearchDone {
+        request: RequestId,
+        result: Result<SpanSearchResult, String>,
+    },
+    /// The traces a typical trace is made of.
+    BaselineLoaded {
+        request: RequestId,
+        result: Result<Vec<Arc<Trace>>, String>,
+    },
     /// A key pressed: the overlay on top takes it, else the screen's bindings say what it means.
     Key(KeyEvent),
     /// A trace was written to a file (or could not be).
@@ -179,6 +195,15 @@ pub enum Action {
         trace_id: String,
         result: Result<Arc<TraceLogs>, String>,
     },
+}
+
+/// What a span search over loaded traces found.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SpanSearchResult {
+    /// Ids of the traces with a matching span.
+    pub matching: Vec<String>,
+    /// Traces searched (those the source had).
+    pub searched: usize,
 }
 
 /// Work for the worker; results come back as [`Action`]s carrying the same request id.
@@ -227,6 +252,17 @@ pub enum Command {
     },
     /// Stop looking for log lines (the pane was closed).
     CancelLogs,
+    /// Fetch these traces and find those with a span the query matches.
+    SearchSpans {
+        request: RequestId,
+        ids: Vec<String>,
+        query: String,
+    },
+    /// The traces of one URL pattern, for the typical trace a diff compares with.
+    LoadBaseline {
+        request: RequestId,
+        ids: Vec<String>,
+    },
     /// These traces may be opened soon: a remote source fetches them ahead.
     Prefetch(Vec<String>),
     /// The X-Ray groups, for the group prompt.

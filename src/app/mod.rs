@@ -6,6 +6,7 @@ pub mod analytics;
 pub mod columns;
 pub mod cursor;
 pub mod details;
+pub mod diff;
 pub mod help;
 pub mod keymap;
 pub mod keys;

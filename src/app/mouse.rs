@@ -70,5 +70,6 @@ pub fn intents_at(state: &State, pointer: Pointer, column: u16, row: u16) -> Vec
         Screen::Compare => rows_of(screen::compare(body).rows),
         Screen::Stats => rows_of(screen::list(body).rows),
         Screen::Flame => wheel.map(|intent| vec![intent]).unwrap_or_default(),
+        Screen::Diff => rows_of(screen::list(body).rows),
     }
 }

@@ -29,6 +29,8 @@ pub enum Screen {
     Stats,
     /// The listed traces' icicle, merged by path.
     Flame,
+    /// Two traces merged into one tree.
+    Diff,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -121,6 +123,8 @@ pub struct TraceList {
     pub scope: Option<String>,
     /// The columns shown, in order (those that do not fit the screen are left out).
     pub columns: Vec<Column>,
+    /// A span search run over the loaded traces: the list shows the traces it found.
+    pub span_search: Option<ListSpanSearch>,
     /// The list narrowed to some traces by id (from the icicle of the listed traces).
     pub narrowed: Option<Narrowed>,
 }
@@ -147,6 +151,16 @@ pub struct DrillBack {
     pub screen: Screen,
     pub filter: Option<String>,
     pub only: Option<OnlyTraces>,
+}
+
+/// A span search the X-Ray filter language cannot say, run over the loaded traces.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ListSpanSearch {
+    pub query: String,
+    pub request: RequestId,
+    /// The traces with a matching span, once searched.
+    pub matching: Option<std::collections::HashSet<String>>,
+    pub searched: usize,
 }
 
 /// How many listed traces have each kind of trouble; counted when the list changes.
@@ -217,6 +231,7 @@ impl Default for TraceList {
             scope: None,
             columns: Column::defaults(),
             narrowed: None,
+            span_search: None,
         }
     }
 }
@@ -385,6 +400,8 @@ pub enum PromptPurpose {
     Group,
     /// A trace id to open, in X-Ray or W3C form.
     TraceId,
+    /// A span search over the listed traces.
+    ListSearch,
 }
 
 impl PromptPurpose {
@@ -397,6 +414,7 @@ impl PromptPurpose {
             PromptPurpose::TimeRange => "time range: ",
             PromptPurpose::Group => "group: ",
             PromptPurpose::TraceId => "open trace id: ",
+            PromptPurpose::ListSearch => "traces with a span: ",
         }
     }
 }
@@ -535,6 +553,7 @@ pub struct State {
     pub analysis: super::analysis::Analysis,
     /// The log lines of traces already asked for, by trace id: asked once per trace.
     pub logs_cache: std::collections::HashMap<String, Arc<TraceLogs>>,
+    pub diff: super::diff::Diffs,
     next_request: RequestId,
 }
 
@@ -596,6 +615,7 @@ impl State {
             started_at: None,
             analysis: Default::default(),
             logs_cache: Default::default(),
+            diff: Default::default(),
             next_request: 1,
         }
     }

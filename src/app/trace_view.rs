@@ -4,6 +4,7 @@
 
 use std::sync::Arc;
 
+use crate::filter::span_query::{self, QueryError};
 use crate::model::{Span, Status, Trace};
 
 use super::cursor::{Cursor, Step};
@@ -55,7 +56,8 @@ pub fn reload(view: &mut TraceView, trace: Arc<Trace>) {
                 matches: Vec::new(),
                 ..search.clone()
             });
-            set_search(view, &search.query);
+            // It parsed when it was set.
+            let _ = set_search(view, &search.query);
         }
         None => rebuild_rows(view),
     }
@@ -387,59 +389,30 @@ pub fn toggle_critical_path(view: &mut TraceView) -> bool {
     view.critical.is_some()
 }
 
-/// The text search looks in names, URLs, SQL, AWS calls, annotations and exceptions.
-pub fn span_matches(span: &Span, needle_lower: &str) -> bool {
-    let contains = |text: &str| text.to_lowercase().contains(needle_lower);
-    let s = &span.segment;
-    if contains(s.name()) {
-        return true;
-    }
-    if let Some(request) = s.http.as_ref().and_then(|h| h.request.as_ref())
-        && request.url.as_deref().is_some_and(contains)
-    {
-        return true;
-    }
-    if let Some(sql) = &s.sql
-        && (sql.sanitized_query.as_deref().is_some_and(contains)
-            || sql.url.as_deref().is_some_and(contains))
-    {
-        return true;
-    }
-    if let Some(aws) = &s.aws
-        && (aws.operation.as_deref().is_some_and(contains)
-            || aws.table_name.as_deref().is_some_and(contains))
-    {
-        return true;
-    }
-    if s.annotations
-        .iter()
-        .any(|(k, v)| contains(k) || contains(&v.to_string()))
-    {
-        return true;
-    }
-    if let Some(crate::model::segment::Cause::Details(cause)) = &s.cause {
-        return cause.exceptions.iter().any(|e| {
-            e.message.as_deref().is_some_and(contains) || e.kind.as_deref().is_some_and(contains)
-        });
-    }
-    false
-}
-
-/// Sets the search text; an empty query clears the search.
-pub fn set_search(view: &mut TraceView, query: &str) {
-    let Some(trace) = trace(view) else { return };
-    if query.is_empty() {
+/// Sets the search query (words, phrases and `key=value` terms, see
+/// [`crate::filter::span_query`]); an empty query clears the search. A query that does not
+/// parse clears it too and comes back as the error, with its column.
+pub fn set_search(view: &mut TraceView, query: &str) -> Result<(), QueryError> {
+    let Some(trace) = trace(view) else {
+        return Ok(());
+    };
+    let parsed = match span_query::parse(query) {
+        Ok(parsed) => parsed,
+        Err(error) => {
+            view.search = None;
+            rebuild_rows(view);
+            return Err(error);
+        }
+    };
+    if parsed.is_empty() {
         view.search = None;
         rebuild_rows(view);
-        return;
+        return Ok(());
     }
     let needle = query.to_lowercase();
-    let mut matches: Vec<u32> = trace
-        .spans
-        .iter()
-        .enumerate()
-        .filter(|(_, span)| span_matches(span, &needle))
-        .map(|(i, _)| i as u32)
+    let mut matches: Vec<u32> = (0..trace.spans.len())
+        .filter(|&i| span_query::matches(&parsed, &trace, i))
+        .map(|i| i as u32)
         .collect();
     if let Some(logs) = view.logs.loaded() {
         matches.extend(
@@ -459,12 +432,16 @@ pub fn set_search(view: &mut TraceView, query: &str) {
         only_matches,
     });
     rebuild_rows(view);
+    Ok(())
 }
 
 /// The trace's log lines came: the search looks in them too, and the Logs tab shows them.
 pub fn logs_arrived(view: &mut TraceView) {
     match view.search.as_ref().map(|s| s.query.clone()) {
-        Some(query) => set_search(view, &query),
+        Some(query) => {
+            // The query was taken when it was typed; it still parses.
+            let _ = set_search(view, &query);
+        }
         None => refresh_details(view),
     }
     let scroll = view.details_scroll;

@@ -64,6 +64,7 @@ pub mod insights;
 mod lexer;
 mod parser;
 mod print;
+pub mod span_query;
 
 use std::fmt;
 

@@ -270,6 +270,11 @@ pub fn logs_rows(width: u16, height: u16) -> usize {
         .saturating_sub(1)
 }
 
+/// The trace diff: a title line, a column header, then the merged tree's rows (as the list).
+pub fn diff_rows(width: u16, height: u16) -> usize {
+    list(body(Rect::new(0, 0, width, height))).rows.height as usize
+}
+
 pub fn waterfall_rows(width: u16, height: u16) -> usize {
     waterfall(body(Rect::new(0, 0, width, height))).rows.height as usize
 }

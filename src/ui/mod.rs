@@ -15,6 +15,7 @@ pub mod service_map;
 pub mod statistics;
 pub mod status;
 pub mod theme;
+pub mod trace_diff;
 pub mod trace_list;
 pub mod waterfall;
 
@@ -67,6 +68,7 @@ pub fn render_buffer(state: &State, buf: &mut Buffer, area: Rect) {
         Screen::Compare => compare::render(state, buf, body),
         Screen::Stats => statistics::render(state, buf, body),
         Screen::Flame => icicle::render_flame(state, buf, body),
+        Screen::Diff => trace_diff::render(state, buf, body),
     }
     status::render(state, buf, screen::status_bar(area));
     match &state.overlay {

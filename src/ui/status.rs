@@ -181,6 +181,12 @@ fn hint_line(state: &State) -> Vec<(String, Style)> {
             (Intent::ToggleIcicle, "waterfall"),
             (Intent::ToggleHelp, "help"),
         ],
+        (_, Screen::Diff) => &[
+            (Intent::Down, "move"),
+            (Intent::SortNext, "order"),
+            (Intent::Close, "back"),
+            (Intent::ToggleHelp, "help"),
+        ],
         (_, Screen::Trace) => &[
             (Intent::Down, "move"),
             (Intent::Close, "back"),

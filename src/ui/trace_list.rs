@@ -292,6 +292,15 @@ fn render_title(state: &State, buf: &mut Buffer, area: Rect) {
     if let Some(group) = &state.group {
         pieces.push((format!(" · group {group}"), theme::muted()));
     }
+    if let Some(search) = list.span_search.as_ref().filter(|s| s.matching.is_some()) {
+        pieces.push((
+            format!(
+                " · with a span matching {} (of {} searched)",
+                search.query, search.searched
+            ),
+            theme::accent(),
+        ));
+    }
     match (&list.scope, list.all_spans) {
         (Some(scope), _) => pieces.push((format!(" · {scope}"), theme::accent())),
         (None, true) => pieces.push((" · all spans in aws/spans".into(), theme::accent())),

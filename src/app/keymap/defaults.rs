@@ -29,7 +29,7 @@ const fn bind(
     }
 }
 
-use Context::{Columns, Compare, Global, Groups, Icicle, List, Map, Stats, Trace};
+use Context::{Columns, Compare, Diff, Global, Groups, Icicle, List, Map, Stats, Trace};
 
 pub const DEFAULT_BINDINGS: &[DefaultBinding] = &[
     bind(
@@ -247,6 +247,12 @@ pub const DEFAULT_BINDINGS: &[DefaultBinding] = &[
         &[ch('a')],
         Intent::ShowGroups,
         "group by URL, status, user, root cause…",
+    ),
+    bind(
+        List,
+        &[ch('/')],
+        Intent::Search,
+        "find traces with a matching span",
     ),
     bind(
         List,
@@ -520,6 +526,36 @@ pub const DEFAULT_BINDINGS: &[DefaultBinding] = &[
         &[ch('L')],
         Intent::ToggleLogs,
         "the log lines of the whole trace",
+    ),
+    bind(
+        Trace,
+        &[ch('a')],
+        Intent::MarkDiff,
+        "mark this trace as A for a diff",
+    ),
+    bind(
+        Trace,
+        &[ch('d')],
+        Intent::DiffWithMarked,
+        "diff this trace (B) with the marked one (A)",
+    ),
+    bind(
+        Trace,
+        &[ch('D')],
+        Intent::DiffWithTypical,
+        "diff with the typical trace of its URL pattern",
+    ),
+    bind(
+        Diff,
+        &[key(KeyCode::Esc), ch('q'), key(KeyCode::Backspace)],
+        Intent::Close,
+        "back to the waterfall",
+    ),
+    bind(
+        Diff,
+        &[ch('s')],
+        Intent::SortNext,
+        "tree order, or largest change first",
     ),
     bind(
         Trace,

@@ -30,11 +30,13 @@ pub enum Context {
     /// An icicle: the open trace's, or the listed traces'. Keys it leaves alone are the
     /// waterfall's.
     Icicle,
+    /// Two traces merged into one tree.
+    Diff,
 }
 
 impl Context {
     /// Every context, in the order the help lists them.
-    pub const ALL: [Context; 9] = [
+    pub const ALL: [Context; 10] = [
         Context::Global,
         Context::List,
         Context::Trace,
@@ -44,6 +46,7 @@ impl Context {
         Context::Compare,
         Context::Stats,
         Context::Icicle,
+        Context::Diff,
     ];
 
     pub fn title(self) -> &'static str {
@@ -57,6 +60,7 @@ impl Context {
             Context::Compare => "Compare",
             Context::Stats => "Statistics",
             Context::Icicle => "Icicle",
+            Context::Diff => "Trace diff",
         }
     }
 

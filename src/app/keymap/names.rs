@@ -86,6 +86,9 @@ const ACTION_NAMES: &[(Intent, &str)] = &[
     (Intent::ToggleIcicle, "toggle_icicle"),
     (Intent::FrameLeft, "frame_left"),
     (Intent::FrameRight, "frame_right"),
+    (Intent::MarkDiff, "mark_diff"),
+    (Intent::DiffWithMarked, "diff_with_marked"),
+    (Intent::DiffWithTypical, "diff_with_typical"),
 ];
 
 /// The name of an action in the configuration; `None` for intents no key is bound to (the
@@ -122,6 +125,7 @@ pub fn context_name(context: Context) -> &'static str {
         Context::Compare => "compare",
         Context::Stats => "statistics",
         Context::Icicle => "icicle",
+        Context::Diff => "diff",
     }
 }
 

@@ -7,7 +7,9 @@ use super::super::action::{Command, Intent};
 use super::super::cursor::Cursor;
 use super::super::overlay::Overlay;
 use super::super::state::{Prompt, PromptPurpose, Screen, State};
-use super::{analysis, analytics, context, info, list, live, map, open, overlay, prompt, trace};
+use super::{
+    analysis, analytics, context, diff, info, list, live, map, open, overlay, prompt, trace,
+};
 
 pub(super) fn on_key(state: &mut State, key: KeyEvent) -> Vec<Command> {
     if matches!(state.overlay, Some(Overlay::Prompt(_))) {
@@ -43,6 +45,7 @@ pub(super) fn on_intent(state: &mut State, intent: Intent) -> Vec<Command> {
         Screen::Compare => analytics::on_compare_intent(state, intent),
         Screen::Stats => analysis::on_stats_intent(state, intent),
         Screen::Flame => analysis::on_flame_intent(state, intent),
+        Screen::Diff => diff::on_intent(state, intent),
     }
 }
 

@@ -9,7 +9,7 @@ use super::super::cursor::Step;
 use super::super::keymap::Context;
 use super::super::overlay::Overlay;
 use super::super::state::{Hint, Prompt, PromptPurpose, Screen, State};
-use super::{analysis, filters, info, list_page, map, open, summaries, trace};
+use super::{analysis, filters, info, list_page, list_search, map, open, summaries, trace};
 use crate::source::TimeRange;
 
 pub(super) fn on_intent(state: &mut State, intent: Intent) -> Vec<Command> {
@@ -28,6 +28,7 @@ pub(super) fn on_intent(state: &mut State, intent: Intent) -> Vec<Command> {
             }
         }
         Intent::Refresh => return summaries::reload(state),
+        Intent::Search => list_search::open(state),
         Intent::ToggleAllSpans => return toggle_all_spans(state),
         Intent::SortNext | Intent::SortReverse => {
             if intent == Intent::SortNext {

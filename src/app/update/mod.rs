@@ -6,9 +6,11 @@
 mod analysis;
 mod analytics;
 mod complete;
+mod diff;
 mod filters;
 mod input;
 mod list;
+mod list_search;
 mod live;
 mod logs;
 mod map;
@@ -55,6 +57,7 @@ pub fn screen_context(screen: Screen) -> Context {
         Screen::Compare => Context::Compare,
         Screen::Stats => Context::Stats,
         Screen::Flame => Context::Icicle,
+        Screen::Diff => Context::Diff,
     }
 }
 
@@ -94,6 +97,10 @@ pub fn update(state: &mut State, action: Action) -> Vec<Command> {
             result,
         } => logs::on_loaded(state, request, trace_id, result),
         Action::TracesLoaded { request, result } => trace::on_loaded(state, request, result),
+        Action::SpanSearchDone { request, result } => list_search::on_done(state, request, result),
+        Action::BaselineLoaded { request, result } => {
+            diff::on_baseline_loaded(state, request, result)
+        }
         Action::MapLoaded { request, result } => map::on_loaded(state, request, result),
         Action::MapLaidOut { request, drawing } => map::on_laid_out(state, request, drawing),
         Action::Saved(result) => {

@@ -7,7 +7,10 @@ use super::super::cursor::Cursor;
 use super::super::keymap::Context;
 use super::super::overlay::Overlay;
 use super::super::state::{Hint, Prompt, PromptPurpose, State};
-use super::{complete, error, filters, info, map, summaries, trace, trace_view, waterfall_page};
+use super::{
+    complete, error, filters, info, list_search, map, summaries, trace, trace_view, waterfall_page,
+};
+use crate::filter::span_query::QueryError;
 use crate::source::TimeRange;
 
 pub(super) fn on_key(state: &mut State, key: KeyEvent) -> Vec<Command> {
@@ -22,7 +25,7 @@ pub(super) fn on_key(state: &mut State, key: KeyEvent) -> Vec<Command> {
             if purpose == PromptPurpose::Search
                 && let Some(view) = state.trace.as_mut()
             {
-                trace_view::set_search(view, "");
+                let _ = trace_view::set_search(view, "");
             }
             return Vec::new();
         }
@@ -77,6 +80,10 @@ pub(super) fn on_key(state: &mut State, key: KeyEvent) -> Vec<Command> {
         } else if pasted_trace_id(prompt).is_some() {
             // Offered rather than taken for a filter, a search or a name.
             prompt.hint = Some(trace_id_hint(&prompt.text));
+        } else if prompt.purpose == PromptPurpose::ListSearch {
+            prompt.hint = crate::filter::span_query::parse(&prompt.text)
+                .err()
+                .map(search_hint);
         }
     }
     // Search as you type.
@@ -86,7 +93,13 @@ pub(super) fn on_key(state: &mut State, key: KeyEvent) -> Vec<Command> {
         let page = waterfall_page(state);
         let query = prompt.text.clone();
         if let Some(view) = state.trace.as_mut() {
-            trace_view::set_search(view, &query);
+            let result = trace_view::set_search(view, &query);
+            if let Some(prompt) = state.prompt_mut() {
+                prompt.hint = result.err().map(search_hint);
+            }
+            let Some(view) = state.trace.as_mut() else {
+                return Vec::new();
+            };
             if view
                 .search
                 .as_ref()
@@ -131,7 +144,7 @@ fn submit(state: &mut State, prompt: Prompt) -> Vec<Command> {
         if prompt.purpose == PromptPurpose::Search
             && let Some(view) = state.trace.as_mut()
         {
-            trace_view::set_search(view, "");
+            let _ = trace_view::set_search(view, "");
         }
         return trace::open(state, id);
     }
@@ -145,6 +158,7 @@ fn submit(state: &mut State, prompt: Prompt) -> Vec<Command> {
             Vec::new()
         }
         PromptPurpose::FindNode => map::find_node(state, &prompt.text),
+        PromptPurpose::ListSearch => list_search::submit(state, prompt),
         PromptPurpose::Filter => {
             let text = prompt.text.trim().to_owned();
             if let Some(hint) = filters::hint(&text, state.list.all_spans) {
@@ -217,7 +231,14 @@ fn submit(state: &mut State, prompt: Prompt) -> Vec<Command> {
             let previous = state.key_label(Context::Trace, Intent::PreviousMatch);
             let only = state.key_label(Context::Trace, Intent::ToggleOnlyMatches);
             if let Some(view) = state.trace.as_mut() {
-                trace_view::set_search(view, &prompt.text);
+                if let Err(error) = trace_view::set_search(view, &prompt.text) {
+                    // Not searched: the prompt stays open on the mistake.
+                    state.overlay = Some(Overlay::Prompt(Prompt {
+                        hint: Some(search_hint(error)),
+                        ..prompt
+                    }));
+                    return Vec::new();
+                }
                 let count = view.search.as_ref().map_or(0, |s| s.matches.len());
                 if view.search.is_some() {
                     trace_view::next_match(view, true, page);
@@ -265,6 +286,15 @@ fn unknown_group(state: &State, name: &str) -> Option<String> {
             known.join(", ")
         )
     })
+}
+
+/// A search query's mistake under the prompt, pointing at its column.
+pub(super) fn search_hint(error: QueryError) -> Hint {
+    Hint {
+        text: error.message,
+        column: Some(error.column),
+        error: true,
+    }
 }
 
 /// The X-Ray groups there are, as a hint under the group prompt.

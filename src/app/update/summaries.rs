@@ -6,7 +6,7 @@ use super::super::analytics;
 use super::super::cursor::Cursor;
 use super::super::keymap::Context;
 use super::super::state::{Counts, SortKey, State};
-use super::{error, list, live};
+use super::{error, list, list_search, live};
 use crate::model::TraceSummary;
 use crate::source::SummaryPage;
 
@@ -170,8 +170,9 @@ fn order_of(
 /// Sorts the list, keeping the selected trace selected.
 pub(super) fn sort(state: &mut State, keep: Option<&str>) {
     let list = &mut state.list;
+    let search = list.span_search.as_ref();
     let mut order: Vec<u32> = (0..list.summaries.len() as u32)
-        .filter(|&i| listed(list, i))
+        .filter(|&i| listed(list, i) && list_search::keeps(search, &list.summaries[i as usize].id))
         .collect();
     order.sort_by(order_of(&list.summaries, list.sort, list.descending));
     list.order = order;
@@ -190,8 +191,9 @@ pub(super) fn sort(state: &mut State, keep: Option<&str>) {
 fn insert_sorted(state: &mut State, first_new: usize) {
     let list = &mut state.list;
     let compare = order_of(&list.summaries, list.sort, list.descending);
+    let search = list.span_search.as_ref();
     let mut new: Vec<u32> = (first_new as u32..list.summaries.len() as u32)
-        .filter(|&i| listed(list, i))
+        .filter(|&i| listed(list, i) && list_search::keeps(search, &list.summaries[i as usize].id))
         .collect();
     new.sort_by(&compare);
     let mut merged = Vec::with_capacity(list.order.len() + new.len());

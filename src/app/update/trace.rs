@@ -8,7 +8,7 @@ use super::super::details::Tab;
 use super::super::keymap::Context;
 use super::super::overlay::Overlay;
 use super::super::state::{Message, Prompt, PromptPurpose, Screen, Severity, State, TraceView};
-use super::{analysis, logs, map, open as open_overlay, trace_view, waterfall_page};
+use super::{analysis, diff, logs, map, open as open_overlay, trace_view, waterfall_page};
 use crate::model::Trace;
 
 pub(super) fn on_intent(state: &mut State, intent: Intent) -> Vec<Command> {
@@ -47,6 +47,9 @@ fn on_screen_intent(state: &mut State, intent: Intent) -> Vec<Command> {
             analysis::toggle_trace_icicle(state);
             Vec::new()
         }
+        Intent::MarkDiff | Intent::DiffWithMarked | Intent::DiffWithTypical => {
+            diff::on_trace_intent(state, intent)
+        }
         Intent::SelectRow(row) => {
             select_row(state, row);
             Vec::new()
@@ -65,7 +68,7 @@ fn close(state: &mut State) {
     if let Some(view) = state.trace.as_mut()
         && view.search.is_some()
     {
-        trace_view::set_search(view, "");
+        let _ = trace_view::set_search(view, "");
         trace_view::scroll_to_selection(view, page);
         let key = state.key_label(Context::Trace, Intent::Close);
         state.message = Some(Message {
