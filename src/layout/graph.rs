@@ -32,7 +32,7 @@ mod place;
 mod rank;
 mod route;
 
-pub use cells::edge_cells;
+pub use cells::{EdgeRuns, Window, edge_cells};
 pub use nav::nearest;
 
 /// Blank rows between two items (boxes or passing edges) of one layer.

@@ -8,7 +8,7 @@ use ratatui::style::{Modifier, Style};
 
 use crate::app::map::{MapDrawing, MapModel, box_lines, type_marker};
 use crate::app::state::{MapView, State};
-use crate::layout::graph::NodeBox;
+use crate::layout::graph::{NodeBox, Window};
 use crate::layout::screen;
 use crate::model::Status;
 use crate::model::graph::HistogramEntry;
@@ -60,6 +60,9 @@ pub fn render(state: &State, buf: &mut Buffer, body: Rect) {
     };
     render_edges(view, drawing, buf, &canvas);
     for (index, node_box) in drawing.layout.nodes.iter().enumerate() {
+        if !canvas.shows(node_box) {
+            continue;
+        }
         render_node(
             drawing,
             index,
@@ -82,6 +85,26 @@ struct Canvas {
 }
 
 impl Canvas {
+    /// The canvas cells in view.
+    fn window(&self) -> Window {
+        Window {
+            x: self.scroll.0,
+            y: self.scroll.1,
+            width: self.area.width,
+            height: self.area.height,
+        }
+    }
+
+    /// Whether any of a box is in view.
+    fn shows(&self, node: &NodeBox) -> bool {
+        let (sx, sy) = (u32::from(self.scroll.0), u32::from(self.scroll.1));
+        let (x, y) = (u32::from(node.x), u32::from(node.y));
+        x + u32::from(node.width) > sx
+            && y + u32::from(node.height) > sy
+            && x < sx + u32::from(self.area.width)
+            && y < sy + u32::from(self.area.height)
+    }
+
     /// The screen cell of a canvas cell, when it is in view.
     fn cell(&self, x: u16, y: u16) -> Option<(u16, u16)> {
         let (sx, sy) = self.scroll;
@@ -159,10 +182,7 @@ fn render_title(state: &State, view: &MapView, buf: &mut Buffer, area: Rect) {
 
 fn render_edges(view: &MapView, drawing: &MapDrawing, buf: &mut Buffer, canvas: &Canvas) {
     let model = &drawing.model;
-    for cell in &drawing.edge_cells {
-        if canvas.cell(cell.x, cell.y).is_none() {
-            continue;
-        }
+    for cell in drawing.edge_runs.cells(canvas.window(), drawing.ascii) {
         let status = cell
             .edges
             .iter()

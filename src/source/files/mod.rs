@@ -170,6 +170,17 @@ pub fn load_text(place: &str, text: &str, collector: &mut Collector) {
                 continue;
             }
         }
+        // What get-service-graph and get-trace-graph print starts with its services: read in
+        // one pass too, each field in place (a 10,000-service graph is 140 MB of text).
+        if starts_with_key(rest, "Services") {
+            let mut stream = serde_json::Deserializer::from_str(rest).into_iter::<ServiceGraph>();
+            if let Some(Ok(graph)) = stream.next() {
+                values += 1;
+                load.collector.add_graph(graph);
+                offset += stream.byte_offset();
+                continue;
+            }
+        }
         let mut stream = serde_json::Deserializer::from_str(rest).into_iter::<&RawValue>();
         let error = match stream.next() {
             None => break,
