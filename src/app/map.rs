@@ -16,6 +16,8 @@ pub struct MapNode {
     /// The X-Ray node type (`AWS::EC2::Instance`, `client`, `remote`...); empty when unknown.
     pub kind: String,
     pub root: bool,
+    /// How many services the box stands for: 1, or more for a folded type.
+    pub members: usize,
     pub health: Health,
     pub histogram: Vec<HistogramEntry>,
 }
@@ -47,6 +49,7 @@ impl MapModel {
                     name: service.name.clone().unwrap_or_default(),
                     kind: service.kind.clone().unwrap_or_default(),
                     root: service.root,
+                    members: 1,
                     health: Health::of(
                         service.summary_statistics.as_ref(),
                         &service.response_time_histogram,

@@ -166,6 +166,20 @@ fn render_title(state: &State, view: &MapView, buf: &mut Buffer, area: Rect) {
         String::new()
     };
     let mode = if view.compact { "  compact (z)" } else { "" };
+    let mut scope = String::new();
+    if let Some((centre, hops)) = &view.scope.focus {
+        let whole = view.whole.as_ref().map_or(0, |w| w.nodes.len());
+        scope.push_str(&format!("  focus: {} ±{hops} (of {whole})", centre.name));
+    }
+    if !view.scope.folded.is_empty() {
+        let types: Vec<&str> = view
+            .scope
+            .folded
+            .iter()
+            .map(|kind| type_marker(kind))
+            .collect();
+        scope.push_str(&format!("  folded: {}", types.join(", ")));
+    }
     line(
         buf,
         area,
@@ -175,6 +189,7 @@ fn render_title(state: &State, view: &MapView, buf: &mut Buffer, area: Rect) {
             (&what, theme::accent()),
             (&counts, theme::title()),
             (&faulting, theme::status(Status::Fault)),
+            (&scope, theme::accent()),
             (mode, theme::muted()),
         ],
     );

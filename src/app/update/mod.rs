@@ -10,6 +10,7 @@ mod input;
 mod list;
 mod live;
 mod map;
+mod map_scope;
 mod overlay;
 mod prompt;
 mod summaries;
