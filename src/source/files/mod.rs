@@ -17,6 +17,8 @@ use crate::model::summary::GetTraceSummariesOutput;
 use super::dataset::Collector;
 use super::problem::Problem;
 
+#[cfg(test)]
+mod graph_tests;
 mod load;
 mod otel;
 mod position;
