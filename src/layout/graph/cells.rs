@@ -209,8 +209,8 @@ impl EdgeRuns {
             } else {
                 (window.y, window.y.saturating_add(window.height - 1))
             };
-            let inner_lo = (lo as u32 + 1).max(window_lo as u32);
-            let inner_hi = (hi as u32).saturating_sub(1).min(window_hi as u32);
+            let inner_lo = (lo + 1).max(u32::from(window_lo));
+            let inner_hi = hi.saturating_sub(1).min(u32::from(window_hi));
             for along in inner_lo..=inner_hi {
                 let along = along as u16;
                 let at = if horizontal {
