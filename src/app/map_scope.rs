@@ -6,7 +6,8 @@
 use std::collections::{BTreeSet, HashMap, VecDeque};
 
 use super::map::{MapEdge, MapModel, MapNode, type_marker};
-use crate::model::graph_stats::Health;
+use crate::model::graph::HistogramEntry;
+use crate::model::graph_stats::{Health, percentile};
 
 /// Hops a focus starts with, and the most it widens to.
 pub const FIRST_HOPS: u32 = 1;
@@ -146,6 +147,7 @@ fn fold(model: &MapModel, folded: &BTreeSet<String>) -> MapModel {
                 .iter()
                 .flat_map(|&u| model.nodes[u].histogram.iter().cloned())
                 .collect();
+            with_percentiles(&mut node.health, &node.histogram);
         }
     }
     let mut edges: Vec<MapEdge> = Vec::new();
@@ -163,6 +165,7 @@ fn fold(model: &MapModel, folded: &BTreeSet<String>) -> MapModel {
                 let merged = &mut edges[at];
                 merged.health = sum([&merged.health, &edge.health]);
                 merged.histogram.extend(edge.histogram.iter().cloned());
+                with_percentiles(&mut merged.health, &merged.histogram);
             }
             None => {
                 edge_of.insert((from, to), edges.len());
@@ -177,8 +180,15 @@ fn fold(model: &MapModel, folded: &BTreeSet<String>) -> MapModel {
     MapModel { nodes, edges }
 }
 
+/// Percentiles from the histograms of a group's members put together.
+fn with_percentiles(health: &mut Health, histogram: &[HistogramEntry]) {
+    health.p50 = percentile(histogram, 0.50);
+    health.p90 = percentile(histogram, 0.90);
+    health.p99 = percentile(histogram, 0.99);
+}
+
 /// The health of several nodes or edges together: counts and rates add up, the average is
-/// weighted by requests; percentiles are not known.
+/// weighted by requests; percentiles come from the histograms (`with_percentiles`).
 fn sum<'a>(healths: impl IntoIterator<Item = &'a Health>) -> Health {
     let mut total = Health::default();
     let mut time = 0.0;
@@ -216,7 +226,10 @@ mod tests {
                 average: Some(0.1),
                 ..Health::default()
             },
-            histogram: Vec::new(),
+            histogram: vec![HistogramEntry {
+                value: if name == "q2" { 0.3 } else { 0.2 },
+                count: 5,
+            }],
         }
     }
 
@@ -292,6 +305,8 @@ mod tests {
             (group.members, group.health.requests, group.health.faults),
             (2, 20, 2)
         );
+        assert_eq!(group.health.p50, Some(0.2), "from both members' histograms");
+        assert_eq!(group.health.p99, Some(0.3));
         // c's two calls to queues are one edge to the group.
         assert_eq!(folded.edges.iter().filter(|e| e.to == 5).count(), 1);
     }
