@@ -312,6 +312,19 @@ fn a_late_layout_of_an_older_focus_is_dropped() {
 }
 
 #[test]
+fn keys_pressed_before_the_layout_arrives_keep_the_node_in_focus() {
+    let mut state = map_state(200, 50);
+    find_node(&mut state, "orders");
+    let focus = press(&mut state, Intent::ToggleFocus);
+    let widen = press(&mut state, Intent::WidenFocus);
+    lay_out_requested(&mut state, focus);
+    lay_out_requested(&mut state, widen);
+    assert_eq!(selected_name(&state), "orders");
+    let (_, screen) = render(&state);
+    assert!(screen.contains("focus: orders ±2"), "{screen}");
+}
+
+#[test]
 fn widening_without_a_focus_says_how_to_focus() {
     let mut state = map_state(200, 50);
     assert!(press(&mut state, Intent::WidenFocus).is_empty());

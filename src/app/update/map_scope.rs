@@ -21,7 +21,14 @@ pub(super) fn on_intent(state: &mut State, intent: Intent) -> Vec<Command> {
     let (Some(whole), Some(shown)) = (view.whole.clone(), view.model.clone()) else {
         return Vec::new();
     };
-    let Some(selected) = shown.nodes.get(view.selected) else {
+    // While a new scope is being laid out, the selection is the one it will get.
+    let on_screen = view.drawing().map(|d| Arc::clone(&d.model));
+    let selected = match (view.selecting, &on_screen) {
+        (Some(node), _) => shown.nodes.get(node),
+        (None, Some(model)) => model.nodes.get(view.selected),
+        (None, None) => None,
+    };
+    let Some(selected) = selected else {
         return Vec::new();
     };
     let mut scope = view.scope.clone();
