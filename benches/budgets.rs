@@ -268,6 +268,7 @@ fn generated_map(nodes: usize) -> xray_tui::app::map::MapModel {
             name: format!("service-{i}"),
             kind: "AWS::EC2::Instance".into(),
             root: i < per_layer,
+            members: 1,
             health: health(i),
             histogram: Vec::new(),
         })

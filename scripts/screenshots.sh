@@ -11,6 +11,8 @@
 #                                          root cause selected (its exception below)
 #        screenshots/help.png              the help popup, 140x40
 #        screenshots/service-map.png       the service map, payments selected, 160x45
+#        screenshots/service-map-focus.png the map focused on orders, two hops of callers and
+#                                          callees, 160x45
 #        screenshots/trace-list-80x24.png  the list at 80x24
 #        screenshots/group-by.png          the incident's faults grouped by root cause, 140x40
 #        screenshots/histogram.png         the list under its response-time histogram, 140x40
@@ -232,6 +234,17 @@ keys Enter
 wait_for 'EKS AWS::EKS::Container' "payments selected"
 shoot service-map
 
+# (9) The same map focused on orders (f, then + for two hops of callers and callees).
+keys /
+tmux_ send-keys -t "$SESSION" -l 'orders'
+keys Enter
+wait_for '2 nodes match "orders"' "the search for orders"
+keys n
+wait_for 'EC2 AWS::EC2::Instance' "orders selected (the database matched first)"
+keys f +
+wait_for 'focus: orders ±2' "the focus on orders"
+shoot service-map-focus
+
 # (4) The list at 80x24.
 start 80 24 --demo
 wait_for "$LIST_READY" "the trace list"
@@ -337,4 +350,4 @@ keys Enter
 wait_for 'loaded traces locally\)' "the span search's result"
 shoot span-search
 
-say "done: screenshots/{trace-list,waterfall,help,service-map,trace-list-80x24,group-by,histogram,otel-trace,statistics,icicle-listed,icicle,logs,trace-diff,span-search}.png"
+say "done: screenshots/{trace-list,waterfall,help,service-map,service-map-focus,trace-list-80x24,group-by,histogram,otel-trace,statistics,icicle-listed,icicle,logs,trace-diff,span-search}.png"

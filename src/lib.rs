@@ -20,6 +20,7 @@ pub mod send;
 pub mod source;
 pub mod start;
 pub mod synthetic;
+pub mod synthetic_graph;
 pub mod text;
 pub mod tui;
 pub mod ui;

@@ -13,7 +13,13 @@ const FLOORS: &[&[&str]] = &[
     &["model"],
     // Formats into the model: OTLP through the one OTel → X-Ray translator.
     &["codec"],
-    &["filter", "layout", "synthetic", "demo_gen"],
+    &[
+        "filter",
+        "layout",
+        "synthetic",
+        "synthetic_graph",
+        "demo_gen",
+    ],
     &["analytics"],
     // Reaching X-Ray: the client, and what a failed call means.
     &["aws"],

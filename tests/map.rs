@@ -249,3 +249,253 @@ fn the_panel_counts_in_the_right_number_and_names_a_client_once() {
     assert!(!screen.contains("1 requests"), "{screen}");
     assert!(!screen.contains("client client"), "{screen}");
 }
+
+/// Lays out what the update asked for, as the worker would, and hands it back.
+fn lay_out_requested(state: &mut State, commands: Vec<Command>) {
+    for command in commands {
+        if let Command::LayoutMap {
+            request,
+            model,
+            compact,
+        } = command
+        {
+            let drawing = Arc::new(lay_out(model, compact, false));
+            update(state, Action::MapLaidOut { request, drawing });
+        }
+    }
+}
+
+fn shown_names(state: &State) -> Vec<String> {
+    let view = state.map.as_ref().unwrap();
+    let model = &view.drawing().unwrap().model;
+    model.nodes.iter().map(|n| n.name.clone()).collect()
+}
+
+/// The names of the nodes one call away from `name` in the whole demo map, either way.
+fn neighbours(name: &str) -> Vec<String> {
+    let model = MapModel::of(&demo().graph);
+    let at = model.nodes.iter().position(|n| n.name == name).unwrap();
+    let mut names: Vec<String> = model
+        .edges
+        .iter()
+        .filter_map(|e| match (e.from == at, e.to == at) {
+            (true, _) => Some(model.nodes[e.to].name.clone()),
+            (_, true) => Some(model.nodes[e.from].name.clone()),
+            _ => None,
+        })
+        .collect();
+    names.push(name.to_owned());
+    names.sort();
+    names.dedup();
+    names
+}
+
+#[test]
+fn focus_shows_a_node_with_its_callers_and_callees_and_widens() {
+    let mut state = map_state(200, 50);
+    let whole = shown_names(&state).len();
+    find_node(&mut state, "orders");
+    assert_eq!(selected_name(&state), "orders");
+    let commands = press(&mut state, Intent::ToggleFocus);
+    lay_out_requested(&mut state, commands);
+    let mut shown = shown_names(&state);
+    shown.sort();
+    shown.dedup();
+    assert_eq!(shown, neighbours("orders"));
+    assert_eq!(selected_name(&state), "orders", "the selection stays");
+    assert!(
+        !shown.contains(&"shop-api/prod".to_owned()),
+        "two hops away"
+    );
+    let (_, screen) = render(&state);
+    assert!(screen.contains("focus: orders ±1 (of 20)"), "{screen}");
+
+    let commands = press(&mut state, Intent::WidenFocus);
+    lay_out_requested(&mut state, commands);
+    let wider = shown_names(&state);
+    assert!(wider.len() > shown.len(), "{wider:?}");
+    assert!(wider.contains(&"shop-api/prod".to_owned()));
+    let commands = press(&mut state, Intent::NarrowFocus);
+    lay_out_requested(&mut state, commands);
+    assert_eq!(shown_names(&state).len(), neighbours("orders").len());
+    // Narrower than one hop it does not go.
+    assert!(press(&mut state, Intent::NarrowFocus).is_empty());
+    assert!(
+        state
+            .message
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("already 1 hops")
+    );
+
+    let commands = press(&mut state, Intent::ToggleFocus);
+    lay_out_requested(&mut state, commands);
+    assert_eq!(shown_names(&state).len(), whole);
+    assert_eq!(selected_name(&state), "orders");
+}
+
+#[test]
+fn a_late_layout_of_an_older_focus_is_dropped() {
+    let mut state = map_state(200, 50);
+    find_node(&mut state, "orders");
+    let first = press(&mut state, Intent::ToggleFocus);
+    let second = press(&mut state, Intent::ToggleFocus);
+    lay_out_requested(&mut state, second);
+    lay_out_requested(&mut state, first);
+    assert_eq!(
+        shown_names(&state).len(),
+        20,
+        "the whole map, asked for last"
+    );
+}
+
+#[test]
+fn keys_pressed_before_the_layout_arrives_keep_the_node_in_focus() {
+    let mut state = map_state(200, 50);
+    find_node(&mut state, "orders");
+    let focus = press(&mut state, Intent::ToggleFocus);
+    let widen = press(&mut state, Intent::WidenFocus);
+    lay_out_requested(&mut state, focus);
+    lay_out_requested(&mut state, widen);
+    assert_eq!(selected_name(&state), "orders");
+    let (_, screen) = render(&state);
+    assert!(screen.contains("focus: orders ±2"), "{screen}");
+}
+
+#[test]
+fn widening_without_a_focus_says_how_to_focus() {
+    let mut state = map_state(200, 50);
+    assert!(press(&mut state, Intent::WidenFocus).is_empty());
+    assert_eq!(
+        state.message.as_ref().unwrap().text,
+        "f first focuses on the selected node"
+    );
+}
+
+#[test]
+fn folding_a_type_makes_one_box_and_unfolding_restores_it() {
+    let mut state = map_state(200, 50);
+    find_node(&mut state, "recommendations");
+    let view = state.map.as_ref().unwrap();
+    let model = Arc::clone(&view.drawing().unwrap().model);
+    let kind = model.nodes[view.selected].kind.clone();
+    let members = model.nodes.iter().filter(|n| n.kind == kind).count();
+    assert!(members > 1, "{kind}");
+    let commands = press(&mut state, Intent::FoldType);
+    lay_out_requested(&mut state, commands);
+    let group = xray_tui::app::map_scope::group_name(&kind, members);
+    assert_eq!(selected_name(&state), group, "the group is selected");
+    let shown = shown_names(&state);
+    assert_eq!(shown.len(), 20 - members + 1);
+    let view = state.map.as_ref().unwrap();
+    let node = &view.drawing().unwrap().model.nodes[view.selected];
+    assert_eq!(node.members, members);
+    // A group is no service to list traces of.
+    assert!(press(&mut state, Intent::Open).is_empty());
+    assert!(
+        state
+            .message
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("T unfolds it")
+    );
+
+    let commands = press(&mut state, Intent::FoldType);
+    lay_out_requested(&mut state, commands);
+    assert_eq!(shown_names(&state).len(), 20);
+    assert_eq!(model.nodes[state.map.as_ref().unwrap().selected].kind, kind);
+}
+
+#[test]
+fn search_centres_the_match_and_n_finds_the_next() {
+    let mut state = map_state(80, 24);
+    find_node(&mut state, "payment");
+    let first = selected_name(&state);
+    assert!(first.contains("payment"), "{first}");
+    let view = state.map.as_ref().unwrap();
+    let drawing = view.drawing().unwrap();
+    let node = drawing.layout.nodes[view.selected];
+    let area = Rect::new(0, 0, 80, 24);
+    let canvas = xray_tui::layout::screen::map(xray_tui::layout::screen::body(area)).canvas;
+    let centre_x = node.x + node.width / 2;
+    let centre_y = node.y + node.height / 2;
+    let far = |extent: u16, room: u16| extent.saturating_sub(room);
+    assert_eq!(
+        view.scroll.0,
+        centre_x
+            .saturating_sub(canvas.width / 2)
+            .min(far(drawing.layout.width, canvas.width))
+    );
+    assert_eq!(
+        view.scroll.1,
+        centre_y
+            .saturating_sub(canvas.height / 2)
+            .min(far(drawing.layout.height, canvas.height))
+    );
+    assert!(view.scroll.0 > 0, "the match is off the first screen");
+
+    press(&mut state, Intent::NextMatch);
+    let second = selected_name(&state);
+    assert!(second.contains("payment") && second != first, "{second}");
+    press(&mut state, Intent::PreviousMatch);
+    assert_eq!(selected_name(&state), first);
+}
+
+#[test]
+fn n_without_a_search_says_how_to_search() {
+    let mut state = map_state(80, 24);
+    press(&mut state, Intent::NextMatch);
+    assert_eq!(
+        state.message.as_ref().unwrap().text,
+        "/ finds a node by name first"
+    );
+}
+
+/// The map with `orders` in focus, or with the Lambda types folded, at a size.
+fn scoped_map(width: u16, height: u16, intent: Intent, node: &str) -> State {
+    let mut state = map_state(width, height);
+    find_node(&mut state, node);
+    let commands = press(&mut state, intent);
+    lay_out_requested(&mut state, commands);
+    state.message = None;
+    state
+}
+
+#[test]
+fn focused_and_folded_maps_on_screen() {
+    use ratatui::style::Modifier;
+    use xray_tui::model::Status;
+    use xray_tui::ui::theme;
+    for (width, height) in [(80, 24), (200, 60)] {
+        for (name, intent, node) in [
+            ("focused", Intent::ToggleFocus, "orders"),
+            ("folded", Intent::FoldType, "recommendations"),
+        ] {
+            let state = scoped_map(width, height, intent, node);
+            let (buffer, screen) = render(&state);
+            insta::assert_snapshot!(format!("{name}_map_{width}x{height}"), screen);
+            // The scope is named in the title, in the accent colour.
+            let label = if name == "focused" {
+                "focus: orders"
+            } else {
+                "folded:"
+            };
+            let (x, y) = common::find(&buffer, label).unwrap_or_else(|| panic!("{screen}"));
+            assert_eq!(buffer[(x, y)].fg, theme::accent().fg.unwrap());
+            // The selected box is drawn heavy, in the colour of its health.
+            let view = state.map.as_ref().unwrap();
+            let selected = &view.drawing().unwrap().model.nodes[view.selected];
+            let (x, y) = common::find(&buffer, "┏").unwrap_or_else(|| panic!("{screen}"));
+            assert_eq!(
+                buffer[(x, y)].fg,
+                theme::status(selected.health.status()).fg.unwrap()
+            );
+            assert!(buffer[(x, y)].modifier.contains(Modifier::BOLD));
+            if selected.health.faults > 0 {
+                assert_eq!(selected.health.status(), Status::Fault);
+            }
+        }
+    }
+}

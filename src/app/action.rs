@@ -68,6 +68,14 @@ pub enum Intent {
     NextEdge,
     PreviousEdge,
     ToggleCompact,
+    /// Show only the selected node and its callers and callees a few hops away, or all.
+    ToggleFocus,
+    /// One hop more around the node in focus.
+    WidenFocus,
+    /// One hop fewer around the node in focus.
+    NarrowFocus,
+    /// Fold the selected node's type into one box, or unfold it.
+    FoldType,
     /// Ctrl-Z: back to the shell until `fg`.
     Suspend,
     /// Freeze the views of live data, or let them follow it again.

@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use crate::layout::graph::{BoxSize, EdgeCell, LayoutInput, MapLayout};
+use crate::layout::graph::{BoxSize, EdgeRuns, LayoutInput, MapLayout};
 use crate::model::ServiceGraph;
 use crate::model::graph::HistogramEntry;
 use crate::model::graph_stats::Health;
@@ -16,6 +16,8 @@ pub struct MapNode {
     /// The X-Ray node type (`AWS::EC2::Instance`, `client`, `remote`...); empty when unknown.
     pub kind: String,
     pub root: bool,
+    /// How many services the box stands for: 1, or more for a folded type.
+    pub members: usize,
     pub health: Health,
     pub histogram: Vec<HistogramEntry>,
 }
@@ -47,6 +49,7 @@ impl MapModel {
                     name: service.name.clone().unwrap_or_default(),
                     kind: service.kind.clone().unwrap_or_default(),
                     root: service.root,
+                    members: 1,
                     health: Health::of(
                         service.summary_statistics.as_ref(),
                         &service.response_time_histogram,
@@ -185,13 +188,15 @@ pub fn box_size(node: &MapNode, compact: bool) -> BoxSize {
     }
 }
 
-/// A map ready to draw: the model, its layout and the cells of its edges.
+/// A map ready to draw: the model, its layout and the runs of its edges, from which the cells
+/// in view are made when drawn.
 #[derive(Debug)]
 pub struct MapDrawing {
     pub model: Arc<MapModel>,
     pub compact: bool,
+    pub ascii: bool,
     pub layout: MapLayout,
-    pub edge_cells: Vec<EdgeCell>,
+    pub edge_runs: EdgeRuns,
 }
 
 /// Lays the model out (the slow part: the worker runs it on a blocking thread, once per
@@ -202,11 +207,12 @@ pub fn lay_out(model: Arc<MapModel>, compact: bool, ascii: bool) -> MapDrawing {
         edges: model.edges.iter().map(|e| (e.from, e.to)).collect(),
     };
     let layout = crate::layout::graph::layout(&input);
-    let edge_cells = crate::layout::graph::edge_cells(&layout, ascii);
+    let edge_runs = EdgeRuns::new(&layout);
     MapDrawing {
         model,
         compact,
+        ascii,
         layout,
-        edge_cells,
+        edge_runs,
     }
 }

@@ -11,6 +11,7 @@ pub mod help;
 pub mod keymap;
 pub mod keys;
 pub mod map;
+pub mod map_scope;
 pub mod mouse;
 pub mod overlay;
 pub mod state;

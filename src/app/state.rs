@@ -13,7 +13,8 @@ use super::cursor::Cursor;
 use super::details::{DetailLine, Tab};
 use super::keymap::Context;
 use super::keys::Keymap;
-use super::map::MapDrawing;
+use super::map::{MapDrawing, MapModel};
+use super::map_scope::Scope;
 use super::overlay::Overlay;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -353,6 +354,15 @@ pub struct MapView {
     pub edge: Option<usize>,
     /// Top-left cell of the canvas shown.
     pub scroll: (u16, u16),
+    /// The whole map, as loaded.
+    pub whole: Option<Arc<MapModel>>,
+    /// What of it is shown (focus, folded types), and the model of that.
+    pub scope: Scope,
+    pub model: Option<Arc<MapModel>>,
+    /// The text of the last node search, for the next and previous match.
+    pub search: Option<String>,
+    /// The node to select once the model being laid out arrives.
+    pub selecting: Option<usize>,
 }
 
 impl MapView {
@@ -366,6 +376,11 @@ impl MapView {
             selected: 0,
             edge: None,
             scroll: (0, 0),
+            whole: None,
+            scope: Scope::default(),
+            model: None,
+            search: None,
+            selecting: None,
         }
     }
 

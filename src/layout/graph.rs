@@ -20,8 +20,8 @@
 //! to bottom, in f64; on this machine, on the benchmark's graphs, it took 25 ms for 300 nodes
 //! and 172 ms for 1,000 (its default configuration, before any routing), and without its
 //! transpose step still 12 minutes for 10,000. This module lays out 300 nodes in about
-//! 0.6 ms and 1,000 in about 4 ms, routes included; 1.4 ms and 11 ms with `edge_cells`
-//! (`cargo bench --bench map_layout`).
+//! 1 ms, 1,000 in about 6 ms and 10,000 in about 60 ms, routes and their `EdgeRuns` included
+//! (`cargo bench --bench map_layout`); a frame makes the edge cells of its window only.
 
 use std::ops::Range;
 
@@ -32,7 +32,7 @@ mod place;
 mod rank;
 mod route;
 
-pub use cells::edge_cells;
+pub use cells::{EdgeRuns, Window, edge_cells};
 pub use nav::nearest;
 
 /// Blank rows between two items (boxes or passing edges) of one layer.

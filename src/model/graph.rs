@@ -6,6 +6,7 @@ mod merge;
 mod nodes;
 #[cfg(test)]
 mod tests;
+mod wire;
 
 use std::collections::HashMap;
 
@@ -21,7 +22,7 @@ pub use nodes::{calls_to_inferred_services, inferred_key, is_call, node_key};
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase", default)]
 pub struct ServiceGraph {
-    #[serde(deserialize_with = "lenient::list")]
+    #[serde(deserialize_with = "wire::list")]
     pub services: Vec<ServiceNode>,
     #[serde(
         deserialize_with = "lenient::number",
@@ -44,7 +45,7 @@ pub struct ServiceNode {
     pub reference_id: Option<i64>,
     #[serde(deserialize_with = "lenient::text")]
     pub name: Option<String>,
-    #[serde(deserialize_with = "lenient::list")]
+    #[serde(deserialize_with = "wire::list")]
     pub names: Vec<String>,
     #[serde(
         deserialize_with = "lenient::text",
@@ -61,22 +62,16 @@ pub struct ServiceNode {
     pub end_time: Option<f64>,
     #[serde(deserialize_with = "lenient::flag", skip_serializing_if = "is_false")]
     pub root: bool,
-    #[serde(deserialize_with = "lenient::list")]
+    #[serde(deserialize_with = "wire::list")]
     pub edges: Vec<Edge>,
     #[serde(
-        deserialize_with = "lenient::opt",
+        deserialize_with = "lenient::object",
         skip_serializing_if = "Option::is_none"
     )]
     pub summary_statistics: Option<Statistics>,
-    #[serde(
-        deserialize_with = "lenient::list",
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(deserialize_with = "wire::list", skip_serializing_if = "Vec::is_empty")]
     pub duration_histogram: Vec<HistogramEntry>,
-    #[serde(
-        deserialize_with = "lenient::list",
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(deserialize_with = "wire::list", skip_serializing_if = "Vec::is_empty")]
     pub response_time_histogram: Vec<HistogramEntry>,
 }
 
@@ -90,13 +85,13 @@ pub struct Edge {
     #[serde(deserialize_with = "lenient::number")]
     pub end_time: Option<f64>,
     #[serde(
-        deserialize_with = "lenient::opt",
+        deserialize_with = "lenient::object",
         skip_serializing_if = "Option::is_none"
     )]
     pub summary_statistics: Option<Statistics>,
-    #[serde(deserialize_with = "lenient::list")]
+    #[serde(deserialize_with = "wire::list")]
     pub response_time_histogram: Vec<HistogramEntry>,
-    #[serde(deserialize_with = "lenient::list")]
+    #[serde(deserialize_with = "wire::list")]
     pub aliases: Vec<serde_json::Value>,
 }
 
@@ -104,39 +99,44 @@ pub struct Edge {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase", default)]
 pub struct Statistics {
-    #[serde(deserialize_with = "lenient::or_default")]
+    #[serde(deserialize_with = "wire::count")]
     pub ok_count: i64,
-    #[serde(deserialize_with = "lenient::or_default")]
+    #[serde(deserialize_with = "wire::object_or_default")]
     pub error_statistics: ErrorStatistics,
-    #[serde(deserialize_with = "lenient::or_default")]
+    #[serde(deserialize_with = "wire::object_or_default")]
     pub fault_statistics: FaultStatistics,
-    #[serde(deserialize_with = "lenient::or_default")]
+    #[serde(deserialize_with = "wire::count")]
     pub total_count: i64,
-    #[serde(deserialize_with = "lenient::or_default")]
+    #[serde(deserialize_with = "wire::seconds")]
     pub total_response_time: f64,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase", default)]
 pub struct ErrorStatistics {
+    #[serde(deserialize_with = "wire::count")]
     pub throttle_count: i64,
+    #[serde(deserialize_with = "wire::count")]
     pub other_count: i64,
+    #[serde(deserialize_with = "wire::count")]
     pub total_count: i64,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase", default)]
 pub struct FaultStatistics {
+    #[serde(deserialize_with = "wire::count")]
     pub other_count: i64,
+    #[serde(deserialize_with = "wire::count")]
     pub total_count: i64,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase", default)]
 pub struct HistogramEntry {
-    #[serde(deserialize_with = "lenient::or_default")]
+    #[serde(deserialize_with = "wire::seconds")]
     pub value: f64,
-    #[serde(deserialize_with = "lenient::or_default")]
+    #[serde(deserialize_with = "wire::count")]
     pub count: i64,
 }
 

@@ -6,9 +6,9 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 
-use crate::app::map::{MapDrawing, MapModel, box_lines, kind_label};
+use crate::app::map::{MapDrawing, MapModel, box_lines, kind_label, type_marker};
 use crate::app::state::{MapView, State};
-use crate::layout::graph::NodeBox;
+use crate::layout::graph::{NodeBox, Window};
 use crate::layout::screen;
 use crate::model::Status;
 use crate::model::graph::HistogramEntry;
@@ -61,6 +61,9 @@ pub fn render(state: &State, buf: &mut Buffer, body: Rect) {
     };
     render_edges(view, drawing, buf, &canvas);
     for (index, node_box) in drawing.layout.nodes.iter().enumerate() {
+        if !canvas.shows(node_box) {
+            continue;
+        }
         render_node(
             drawing,
             index,
@@ -83,6 +86,26 @@ struct Canvas {
 }
 
 impl Canvas {
+    /// The canvas cells in view.
+    fn window(&self) -> Window {
+        Window {
+            x: self.scroll.0,
+            y: self.scroll.1,
+            width: self.area.width,
+            height: self.area.height,
+        }
+    }
+
+    /// Whether any of a box is in view.
+    fn shows(&self, node: &NodeBox) -> bool {
+        let (sx, sy) = (u32::from(self.scroll.0), u32::from(self.scroll.1));
+        let (x, y) = (u32::from(node.x), u32::from(node.y));
+        x + u32::from(node.width) > sx
+            && y + u32::from(node.height) > sy
+            && x < sx + u32::from(self.area.width)
+            && y < sy + u32::from(self.area.height)
+    }
+
     /// The screen cell of a canvas cell, when it is in view.
     fn cell(&self, x: u16, y: u16) -> Option<(u16, u16)> {
         let (sx, sy) = self.scroll;
@@ -144,6 +167,20 @@ fn render_title(state: &State, view: &MapView, buf: &mut Buffer, area: Rect) {
         String::new()
     };
     let mode = if view.compact { "  compact (z)" } else { "" };
+    let mut scope = String::new();
+    if let Some((centre, hops)) = &view.scope.focus {
+        let whole = view.whole.as_ref().map_or(0, |w| w.nodes.len());
+        scope.push_str(&format!("  focus: {} ±{hops} (of {whole})", centre.name));
+    }
+    if !view.scope.folded.is_empty() {
+        let types: Vec<&str> = view
+            .scope
+            .folded
+            .iter()
+            .map(|kind| type_marker(kind))
+            .collect();
+        scope.push_str(&format!("  folded: {}", types.join(", ")));
+    }
     line(
         buf,
         area,
@@ -153,6 +190,7 @@ fn render_title(state: &State, view: &MapView, buf: &mut Buffer, area: Rect) {
             (&what, theme::accent()),
             (&counts, theme::title()),
             (&faulting, theme::status(Status::Fault)),
+            (&scope, theme::accent()),
             (mode, theme::muted()),
         ],
     );
@@ -160,10 +198,7 @@ fn render_title(state: &State, view: &MapView, buf: &mut Buffer, area: Rect) {
 
 fn render_edges(view: &MapView, drawing: &MapDrawing, buf: &mut Buffer, canvas: &Canvas) {
     let model = &drawing.model;
-    for cell in &drawing.edge_cells {
-        if canvas.cell(cell.x, cell.y).is_none() {
-            continue;
-        }
+    for cell in drawing.edge_runs.cells(canvas.window(), drawing.ascii) {
         let status = cell
             .edges
             .iter()

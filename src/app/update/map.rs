@@ -6,9 +6,10 @@ use std::sync::Arc;
 use super::super::action::{Command, Intent, RequestId};
 use super::super::keymap::Context;
 use super::super::map::MapDrawing;
+use super::super::map::MapModel;
 use super::super::overlay::Overlay;
 use super::super::state::{MapView, Prompt, PromptPurpose, Screen, State};
-use super::{filters, info, open};
+use super::{filters, info, map_scope, open};
 use crate::filter::quote;
 use crate::layout::screen;
 
@@ -47,6 +48,8 @@ pub(super) fn on_loaded(
     match result {
         Ok(drawing) => {
             view.selected = drawing.model.first_node().unwrap_or(0);
+            view.whole = Some(Arc::clone(&drawing.model));
+            view.model = Some(Arc::clone(&drawing.model));
             let slot = drawing.compact as usize;
             view.drawings[slot] = Some(drawing);
             scroll_to_selection(state);
@@ -62,16 +65,36 @@ pub(super) fn on_laid_out(
     request: RequestId,
     drawing: Arc<MapDrawing>,
 ) -> Vec<Command> {
-    if let Some(view) = state.map.as_mut().filter(|m| m.request == request) {
-        let slot = drawing.compact as usize;
-        view.drawings[slot] = Some(drawing);
-        scroll_to_selection(state);
+    let Some(view) = state.map.as_mut().filter(|m| m.request == request) else {
+        return Vec::new();
+    };
+    // A layout of a focus or folding since changed is dropped.
+    let current =
+        |model: &Arc<MapModel>| view.model.as_ref().is_some_and(|m| Arc::ptr_eq(m, model));
+    if !current(&drawing.model) {
+        return Vec::new();
+    }
+    let slot = drawing.compact as usize;
+    let other = &mut view.drawings[1 - slot];
+    if other.as_ref().is_some_and(|d| !current(&d.model)) {
+        *other = None;
+    }
+    view.drawings[slot] = Some(drawing);
+    match view.selecting.take() {
+        Some(node) => {
+            view.selected = node;
+            let canvas = map_canvas(state);
+            if let Some(view) = state.map.as_mut() {
+                centre_selection(view, canvas);
+            }
+        }
+        None => scroll_to_selection(state),
     }
     Vec::new()
 }
 
 /// The canvas area the map is drawn in, for keeping the selection in view.
-fn map_canvas(state: &State) -> (u16, u16) {
+pub(super) fn map_canvas(state: &State) -> (u16, u16) {
     let area = ratatui::layout::Rect::new(0, 0, state.width, state.height);
     let areas = screen::map(screen::body(area));
     (areas.canvas.width, areas.canvas.height)
@@ -102,6 +125,27 @@ pub(super) fn scroll_to_selection(state: &mut State) {
     view.scroll = (
         fit(view.scroll.0, node.x, node.width, width),
         fit(view.scroll.1, node.y, node.height, height),
+    );
+}
+
+/// Scrolls the map so the selected node's box is in the middle of the canvas, as far as the
+/// canvas's edges allow.
+pub(super) fn centre_selection(view: &mut MapView, (width, height): (u16, u16)) {
+    let Some(drawing) = view.drawing() else {
+        return;
+    };
+    let Some(node) = drawing.layout.nodes.get(view.selected).copied() else {
+        return;
+    };
+    let (canvas_width, canvas_height) = (drawing.layout.width, drawing.layout.height);
+    // Never past the far edge of the map, so a map that fits stays whole.
+    let centre = |start: u16, size: u16, room: u16, extent: u16| -> u16 {
+        let centred = (u32::from(start) + u32::from(size) / 2).saturating_sub(u32::from(room) / 2);
+        centred.min(u32::from(extent.saturating_sub(room))) as u16
+    };
+    view.scroll = (
+        centre(node.x, node.width, width, canvas_width),
+        centre(node.y, node.height, height, canvas_height),
     );
 }
 
@@ -158,9 +202,9 @@ pub(super) fn on_intent(state: &mut State, intent: Intent) -> Vec<Command> {
             let compact = view.compact;
             let request = view.request;
             let missing = view.drawings[compact as usize].is_none();
+            let model = view.model.clone();
             scroll_to_selection(state);
-            if missing {
-                let model = Arc::clone(&drawing.model);
+            if missing && let Some(model) = model {
                 return vec![Command::LayoutMap {
                     request,
                     model,
@@ -169,6 +213,12 @@ pub(super) fn on_intent(state: &mut State, intent: Intent) -> Vec<Command> {
             }
         }
         Intent::Open | Intent::QuickFaults => return drill_down(state, &drawing, intent),
+        Intent::ToggleFocus | Intent::WidenFocus | Intent::NarrowFocus | Intent::FoldType => {
+            return map_scope::on_intent(state, intent);
+        }
+        Intent::NextMatch | Intent::PreviousMatch => {
+            return map_scope::next_match(state, intent == Intent::NextMatch);
+        }
         Intent::Search => {
             open(
                 state,
@@ -188,7 +238,19 @@ fn drill_down(state: &mut State, drawing: &MapDrawing, intent: Intent) -> Vec<Co
     };
     let model = &drawing.model;
     let node = &model.nodes[view.selected];
-    let expression = match (view.edge.map(|e| &model.edges[e]), intent) {
+    let edge = view.edge.map(|e| &model.edges[e]);
+    let ends = edge.map_or(vec![node], |e| {
+        vec![&model.nodes[e.from], &model.nodes[e.to]]
+    });
+    if ends.iter().any(|n| n.members > 1) {
+        let fold_key = state.key_label(Context::Map, Intent::FoldType);
+        info(
+            state,
+            format!("a folded group of services: {fold_key} unfolds it to pick one"),
+        );
+        return Vec::new();
+    }
+    let expression = match (edge, intent) {
         (Some(edge), Intent::Open) => format!(
             "edge({}, {})",
             quote(&model.nodes[edge.from].name),
@@ -210,27 +272,7 @@ fn drill_down(state: &mut State, drawing: &MapDrawing, intent: Intent) -> Vec<Co
     filters::drill_down(state, expression)
 }
 
-/// Selects the next node whose name contains `text`.
+/// Selects the next node whose name contains `text`, centred.
 pub(super) fn find_node(state: &mut State, text: &str) -> Vec<Command> {
-    let needle = text.to_lowercase();
-    let Some(view) = state.map.as_mut() else {
-        return Vec::new();
-    };
-    let Some(drawing) = view.drawing().cloned() else {
-        return Vec::new();
-    };
-    let nodes = &drawing.model.nodes;
-    // The next match after the selection, so searching again finds the next one.
-    let found = (1..=nodes.len())
-        .map(|step| (view.selected + step) % nodes.len())
-        .find(|&i| nodes[i].name.to_lowercase().contains(&needle));
-    match found {
-        Some(node) => {
-            view.selected = node;
-            view.edge = None;
-            scroll_to_selection(state);
-        }
-        None => info(state, format!("no node is called \"{}\"", text)),
-    }
-    Vec::new()
+    map_scope::find_node(state, text)
 }

@@ -14,6 +14,7 @@ mod list_search;
 mod live;
 mod logs;
 mod map;
+mod map_scope;
 mod overlay;
 mod prompt;
 mod summaries;
