@@ -189,6 +189,7 @@ impl Collector {
             graph,
             problems: self.problems,
             skipped_documents: self.skipped_documents,
+            aliases: HashMap::new(),
         }
     }
 }
@@ -230,4 +231,6 @@ pub struct Dataset {
     pub graph: ServiceGraph,
     pub problems: Vec<Problem>,
     pub skipped_documents: usize,
+    /// Other ids that name a trace (the demo's ids from the window before this one).
+    pub aliases: HashMap<String, String>,
 }
