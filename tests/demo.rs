@@ -330,7 +330,7 @@ fn a_refused_cache_shows_its_exception_where_and_when_it_happened() {
 fn ids_stay_the_same_for_hours_while_times_follow_the_clock() {
     let data = demo();
     let later = xray_tui::source::demo::load(FIXED_NOW + 3.0 * 3600.0);
-    let (ids, later_ids) = (sorted_ids(&data), sorted_ids(&later));
+    let (ids, later_ids) = (sorted_ids(data), sorted_ids(&later));
     assert_eq!(ids, later_ids);
     let newest = |d: &xray_tui::source::dataset::Dataset| {
         d.summaries
@@ -339,7 +339,7 @@ fn ids_stay_the_same_for_hours_while_times_follow_the_clock() {
             .fold(f64::MIN, f64::max)
     };
     // The times moved on by three hours, the ids did not.
-    let moved = newest(&later) - newest(&data);
+    let moved = newest(&later) - newest(data);
     assert!(
         (3.0 * 3600.0 - 600.0..=3.0 * 3600.0 + 600.0).contains(&moved),
         "{moved}"
