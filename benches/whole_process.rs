@@ -103,6 +103,7 @@ fn rows() -> Vec<Row> {
 }
 
 /// Wall time and peak RSS (bytes) of one child process.
+#[expect(clippy::zombie_processes, reason = "reaped by wait4, which also gives its rusage")]
 fn run(program: &str, args: &[String]) -> (Duration, u64) {
     let started = Instant::now();
     let child = Command::new(program)
