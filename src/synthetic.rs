@@ -6,6 +6,8 @@ use serde_json::{Value, json};
 
 use crate::model::{Document, Segment, Trace};
 
+pub mod summaries;
+
 /// Spans per document, so each document stays well under 64 KB.
 const SPANS_PER_DOCUMENT: usize = 150;
 

@@ -448,3 +448,28 @@ fn a_missing_file_is_refused_at_start_naming_the_path() {
         assert!(stdout(&output).is_empty(), "no UI, no print");
     }
 }
+
+#[test]
+fn a_demo_id_printed_by_an_earlier_run_still_prints_its_trace() {
+    let data = xray_tui::source::demo::load(xray_tui::clock::now());
+    let (id, trace) = data.traces.iter().next().unwrap();
+    // As a run in the window before this one printed it.
+    let earlier =
+        xray_tui::model::trace_id::shift_epoch(id, -(xray_tui::source::demo::ID_STEP as i64))
+            .unwrap();
+    for asked in [id, &earlier] {
+        let output = run(&[
+            "--demo",
+            "--print",
+            &format!("trace:{asked}"),
+            "--width",
+            "120",
+        ]);
+        assert!(output.status.success(), "{asked}: {}", stderr(&output));
+        assert!(
+            stdout(&output).contains(trace.spans[0].name()),
+            "{}",
+            stdout(&output)
+        );
+    }
+}

@@ -325,3 +325,38 @@ fn a_refused_cache_shows_its_exception_where_and_when_it_happened() {
         "+{offset}"
     );
 }
+
+#[test]
+fn ids_stay_the_same_for_hours_while_times_follow_the_clock() {
+    let data = demo();
+    let later = xray_tui::source::demo::load(FIXED_NOW + 3.0 * 3600.0);
+    let (ids, later_ids) = (sorted_ids(data), sorted_ids(&later));
+    assert_eq!(ids, later_ids);
+    let newest = |d: &xray_tui::source::dataset::Dataset| {
+        d.summaries
+            .iter()
+            .map(|s| s.start_time)
+            .fold(f64::MIN, f64::max)
+    };
+    // The times moved on by three hours, the ids did not.
+    let moved = newest(&later) - newest(data);
+    assert!(
+        (3.0 * 3600.0 - 600.0..=3.0 * 3600.0 + 600.0).contains(&moved),
+        "{moved}"
+    );
+}
+
+#[test]
+fn an_id_from_the_window_before_still_names_its_trace() {
+    let data = demo();
+    let id = data.traces.keys().next().unwrap().clone();
+    let earlier = trace_id::shift_epoch(&id, -(xray_tui::source::demo::ID_STEP as i64)).unwrap();
+    assert!(!data.traces.contains_key(&earlier));
+    assert_eq!(data.aliases.get(&earlier), Some(&id));
+}
+
+fn sorted_ids(data: &xray_tui::source::dataset::Dataset) -> Vec<String> {
+    let mut ids: Vec<String> = data.traces.keys().cloned().collect();
+    ids.sort();
+    ids
+}

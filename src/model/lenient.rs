@@ -5,6 +5,7 @@
 //! failing the whole document. Scalars are read straight from the parser (no intermediate
 //! `Value`), because documents have many of them and traces can have 50,000 spans.
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::marker::PhantomData;
 
@@ -32,7 +33,7 @@ where
 }
 
 /// A scalar as JSON gave it; objects and arrays are skipped unread.
-enum Scalar {
+pub(crate) enum Scalar {
     Bool(bool),
     Number(f64),
     Text(String),
@@ -83,7 +84,7 @@ impl<'de> Visitor<'de> for ScalarVisitor {
     }
 }
 
-fn scalar<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Scalar, D::Error> {
+pub(crate) fn scalar<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Scalar, D::Error> {
     deserializer.deserialize_any(ScalarVisitor)
 }
 
@@ -200,4 +201,140 @@ where
         }
     }
     deserializer.deserialize_any(ObjectVisitor(PhantomData))
+}
+
+/// A boolean given as a JSON boolean; any other shape is `None`.
+pub fn boolean<'de, D>(deserializer: D) -> Result<Option<bool>, D::Error>
+where
+    D: Deserializer<'de>,
+{
+    Ok(match scalar(deserializer)? {
+        Scalar::Bool(b) => Some(b),
+        _ => None,
+    })
+}
+
+/// An object read in place, or its default for any other shape. For types whose own fields
+/// are all lenient.
+pub fn object_or_default<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de> + Default,
+{
+    Ok(object(deserializer)?.unwrap_or_default())
+}
+
+/// A list of objects, each read in place; elements of another shape are skipped, and a value
+/// that is not a list is an empty one. For types whose own fields are all lenient.
+pub fn objects<'de, D, T>(deserializer: D) -> Result<Vec<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    struct Element<T>(Option<T>);
+    impl<'de, T: Deserialize<'de>> Deserialize<'de> for Element<T> {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            object(d).map(Element)
+        }
+    }
+    Ok(sequence::<D, Element<T>>(deserializer)?
+        .into_iter()
+        .filter_map(|e| e.0)
+        .collect())
+}
+
+/// A list of strings; elements of another shape are skipped, and a value that is not a list
+/// is an empty one.
+pub fn strings<'de, D>(deserializer: D) -> Result<Vec<String>, D::Error>
+where
+    D: Deserializer<'de>,
+{
+    struct Element(Option<String>);
+    impl<'de> Deserialize<'de> for Element {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            Ok(Element(match scalar(d)? {
+                Scalar::Text(s) => Some(s),
+                _ => None,
+            }))
+        }
+    }
+    Ok(sequence::<D, Element>(deserializer)?
+        .into_iter()
+        .filter_map(|e| e.0)
+        .collect())
+}
+
+/// An object whose every value is a list of objects (`{"key": [{…}, …]}`), each list read as
+/// [`objects`] reads it; any other shape is an empty map.
+pub fn map_of_objects<'de, D, T>(deserializer: D) -> Result<BTreeMap<String, Vec<T>>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    struct Lists<T>(Vec<T>);
+    impl<'de, T: Deserialize<'de>> Deserialize<'de> for Lists<T> {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            objects(d).map(Lists)
+        }
+    }
+    Ok(
+        object_or_default::<D, BTreeMap<String, Lists<T>>>(deserializer)?
+            .into_iter()
+            .map(|(key, lists)| (key, lists.0))
+            .collect(),
+    )
+}
+
+/// Every element of a list read as `T`, which must accept any shape; a value that is not a
+/// list is an empty one.
+pub fn objects_with<'de, D, T>(deserializer: D) -> Result<Vec<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    sequence(deserializer)
+}
+
+fn sequence<'de, D, T>(deserializer: D) -> Result<Vec<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    struct SequenceVisitor<T>(PhantomData<T>);
+    impl<'de, T: Deserialize<'de>> Visitor<'de> for SequenceVisitor<T> {
+        type Value = Vec<T>;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a list")
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<T>, A::Error> {
+            let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(4096));
+            while let Some(item) = seq.next_element::<T>()? {
+                items.push(item);
+            }
+            Ok(items)
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Vec<T>, A::Error> {
+            while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+            Ok(Vec::new())
+        }
+        fn visit_bool<E: de::Error>(self, _: bool) -> Result<Vec<T>, E> {
+            Ok(Vec::new())
+        }
+        fn visit_i64<E: de::Error>(self, _: i64) -> Result<Vec<T>, E> {
+            Ok(Vec::new())
+        }
+        fn visit_u64<E: de::Error>(self, _: u64) -> Result<Vec<T>, E> {
+            Ok(Vec::new())
+        }
+        fn visit_f64<E: de::Error>(self, _: f64) -> Result<Vec<T>, E> {
+            Ok(Vec::new())
+        }
+        fn visit_str<E: de::Error>(self, _: &str) -> Result<Vec<T>, E> {
+            Ok(Vec::new())
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<Vec<T>, E> {
+            Ok(Vec::new())
+        }
+    }
+    deserializer.deserialize_any(SequenceVisitor(PhantomData))
 }

@@ -43,11 +43,11 @@ pub struct Segment {
     /// `aws` or `remote` for calls to other services; `local` and others are kept as sent.
     #[serde(deserialize_with = "lenient::text")]
     pub namespace: Option<String>,
-    #[serde(deserialize_with = "lenient::opt")]
+    #[serde(deserialize_with = "lenient::boolean")]
     pub traced: Option<bool>,
     #[serde(deserialize_with = "lenient::flag")]
     pub inferred: bool,
-    #[serde(deserialize_with = "lenient::list")]
+    #[serde(deserialize_with = "lenient::strings")]
     pub precursor_ids: Vec<String>,
     #[serde(deserialize_with = "lenient::flag")]
     pub error: bool,
@@ -65,7 +65,7 @@ pub struct Segment {
     pub sql: Option<Box<Sql>>,
     #[serde(deserialize_with = "annotations")]
     pub annotations: BTreeMap<String, AnnotationValue>,
-    #[serde(deserialize_with = "lenient::or_default")]
+    #[serde(deserialize_with = "lenient::object_or_default")]
     pub metadata: BTreeMap<String, Value>,
     #[serde(deserialize_with = "lenient::object")]
     pub service: Option<Service>,
@@ -244,9 +244,9 @@ pub enum Cause {
 pub struct CauseDetails {
     #[serde(deserialize_with = "lenient::text")]
     pub working_directory: Option<String>,
-    #[serde(deserialize_with = "lenient::list")]
+    #[serde(deserialize_with = "lenient::strings")]
     pub paths: Vec<String>,
-    #[serde(deserialize_with = "lenient::list")]
+    #[serde(deserialize_with = "lenient::objects")]
     pub exceptions: Vec<Exception>,
 }
 
@@ -268,7 +268,7 @@ pub struct Exception {
     /// Id of the exception that caused this one (a nested cause).
     #[serde(deserialize_with = "lenient::text")]
     pub cause: Option<String>,
-    #[serde(deserialize_with = "lenient::list")]
+    #[serde(deserialize_with = "lenient::objects")]
     pub stack: Vec<StackFrame>,
 }
 
@@ -303,9 +303,9 @@ pub struct HttpRequest {
     pub user_agent: Option<String>,
     #[serde(deserialize_with = "lenient::text")]
     pub client_ip: Option<String>,
-    #[serde(deserialize_with = "lenient::opt")]
+    #[serde(deserialize_with = "lenient::boolean")]
     pub x_forwarded_for: Option<bool>,
-    #[serde(deserialize_with = "lenient::opt")]
+    #[serde(deserialize_with = "lenient::boolean")]
     pub traced: Option<bool>,
 }
 
@@ -336,7 +336,7 @@ pub struct Aws {
     pub retries: Option<i64>,
     #[serde(deserialize_with = "lenient::text")]
     pub account_id: Option<String>,
-    #[serde(deserialize_with = "lenient::list")]
+    #[serde(deserialize_with = "lenient::strings")]
     pub resource_names: Vec<String>,
     #[serde(deserialize_with = "lenient::object")]
     pub ec2: Option<BTreeMap<String, Value>>,
@@ -415,20 +415,21 @@ fn cause<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Cause>, D:
 fn annotations<'de, D: Deserializer<'de>>(
     deserializer: D,
 ) -> Result<BTreeMap<String, AnnotationValue>, D::Error> {
-    let Value::Object(map) = Value::deserialize(deserializer)? else {
-        return Ok(BTreeMap::new());
-    };
+    struct Annotation(Option<AnnotationValue>);
+    impl<'de> Deserialize<'de> for Annotation {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            Ok(Annotation(match lenient::scalar(d)? {
+                lenient::Scalar::Bool(b) => Some(AnnotationValue::Bool(b)),
+                lenient::Scalar::Number(n) => Some(AnnotationValue::Number(n)),
+                lenient::Scalar::Text(s) => Some(AnnotationValue::String(s)),
+                lenient::Scalar::Other => None,
+            }))
+        }
+    }
+    let map: BTreeMap<String, Annotation> = lenient::object_or_default(deserializer)?;
     Ok(map
         .into_iter()
-        .filter_map(|(key, value)| {
-            let value = match value {
-                Value::Bool(b) => AnnotationValue::Bool(b),
-                Value::Number(n) => AnnotationValue::Number(n.as_f64()?),
-                Value::String(s) => AnnotationValue::String(s),
-                _ => return None,
-            };
-            Some((key, value))
-        })
+        .filter_map(|(key, value)| Some((key, value.0?)))
         .collect())
 }
 

@@ -208,6 +208,7 @@ impl Collector {
             skipped_documents: self.skipped_documents,
             logs: self.logs,
             generated_logs: None,
+            aliases: HashMap::new(),
         }
     }
 }
@@ -249,6 +250,8 @@ pub struct Dataset {
     pub graph: ServiceGraph,
     pub problems: Vec<Problem>,
     pub skipped_documents: usize,
+    /// Other ids that name a trace (the demo's ids from the window before this one).
+    pub aliases: HashMap<String, String>,
     /// Log lines read with the documents, by the 32 hex digits of their trace id.
     pub logs: HashMap<String, Vec<LogLine>>,
     /// Makes the log lines of a trace from the trace itself (the demo's services).

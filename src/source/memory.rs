@@ -81,7 +81,10 @@ impl TraceSource for MemorySource {
             let data = data.await?;
             Ok(ids
                 .iter()
-                .filter_map(|id| data.traces.get(id).cloned())
+                .filter_map(|id| {
+                    let id = data.aliases.get(id).unwrap_or(id);
+                    data.traces.get(id).cloned()
+                })
                 .collect())
         })
     }

@@ -3,6 +3,7 @@
 pub mod aws;
 pub mod dataset;
 pub mod demo;
+mod demo_shift;
 pub mod error;
 pub mod files;
 pub mod input;

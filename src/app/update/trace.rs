@@ -284,8 +284,15 @@ pub(super) fn on_loaded(
         return Vec::new();
     };
     match result {
-        Ok(traces) => match traces.into_iter().find(|t| t.id == view.id) {
-            Some(trace) => trace_view::reload(view, trace),
+        Ok(mut traces) => match traces.iter().position(|t| t.id == view.id) {
+            Some(found) => trace_view::reload(view, traces.swap_remove(found)),
+            // The one trace asked for, known to the source under another id (the demo's
+            // ids of an earlier window): shown under the id it has now.
+            None if traces.len() == 1 => {
+                let trace = traces.remove(0);
+                view.id = trace.id.clone();
+                trace_view::reload(view, trace);
+            }
             None => view.error = Some(format!("trace {} is not in {source}", view.id)),
         },
         Err(message) => view.error = Some(message),

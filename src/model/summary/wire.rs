@@ -14,14 +14,44 @@ use crate::model::trace_id;
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct GetTraceSummariesOutput {
-    #[serde(deserialize_with = "lenient::list")]
-    pub trace_summaries: Vec<WireSummary>,
+    #[serde(deserialize_with = "read_summaries")]
+    pub trace_summaries: Summaries,
     #[serde(default, deserialize_with = "lenient::number")]
     pub approximate_time: Option<f64>,
     #[serde(default, deserialize_with = "lenient::integer")]
     pub traces_processed_count: Option<i64>,
     #[serde(default, deserialize_with = "lenient::text")]
     pub next_token: Option<String>,
+}
+
+/// The summaries of one output, each made into a [`TraceSummary`] as soon as it is read, so
+/// memory holds what is kept and never the whole list as JSON.
+#[derive(Debug, Default)]
+pub struct Summaries {
+    pub kept: Vec<TraceSummary>,
+    /// Summaries skipped for having no usable trace id.
+    pub without_id: usize,
+}
+
+fn read_summaries<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Summaries, D::Error> {
+    struct Element(Option<Option<TraceSummary>>);
+    impl<'de> Deserialize<'de> for Element {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            let wire: Option<WireSummary> = lenient::object(d)?;
+            Ok(Element(wire.map(WireSummary::into_summary)))
+        }
+    }
+    let mut summaries = Summaries::default();
+    for element in lenient::objects_with::<D, Element>(deserializer)? {
+        match element.0 {
+            Some(Some(summary)) => summaries.kept.push(summary),
+            Some(None) => summaries.without_id += 1,
+            None => {}
+        }
+    }
+    Ok(summaries)
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -43,24 +73,24 @@ pub struct WireSummary {
     pub has_throttle: bool,
     #[serde(deserialize_with = "lenient::flag")]
     pub is_partial: bool,
-    #[serde(deserialize_with = "lenient::opt")]
+    #[serde(deserialize_with = "lenient::object")]
     pub http: Option<WireHttp>,
-    #[serde(deserialize_with = "lenient::or_default")]
+    #[serde(deserialize_with = "lenient::map_of_objects")]
     pub annotations: BTreeMap<String, Vec<WireAnnotation>>,
-    #[serde(deserialize_with = "lenient::list")]
+    #[serde(deserialize_with = "lenient::objects")]
     pub users: Vec<WireUser>,
-    #[serde(deserialize_with = "lenient::list")]
+    #[serde(deserialize_with = "lenient::objects")]
     pub service_ids: Vec<WireServiceId>,
-    #[serde(deserialize_with = "lenient::opt")]
+    #[serde(deserialize_with = "lenient::object")]
     pub entry_point: Option<WireServiceId>,
-    #[serde(deserialize_with = "lenient::list")]
+    #[serde(deserialize_with = "lenient::objects")]
     pub fault_root_causes: Vec<WireRootCause>,
 }
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "PascalCase", default)]
 pub struct WireRootCause {
-    #[serde(deserialize_with = "lenient::list")]
+    #[serde(deserialize_with = "lenient::objects")]
     pub services: Vec<WireRootCauseService>,
 }
 
@@ -69,14 +99,14 @@ pub struct WireRootCause {
 pub struct WireRootCauseService {
     #[serde(deserialize_with = "lenient::text")]
     pub name: Option<String>,
-    #[serde(deserialize_with = "lenient::list")]
+    #[serde(deserialize_with = "lenient::objects")]
     pub entity_path: Vec<WireRootCauseEntity>,
 }
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "PascalCase", default)]
 pub struct WireRootCauseEntity {
-    #[serde(deserialize_with = "lenient::list")]
+    #[serde(deserialize_with = "lenient::objects")]
     pub exceptions: Vec<WireRootCauseException>,
 }
 
@@ -119,7 +149,7 @@ pub struct WireHttp {
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "PascalCase", default)]
 pub struct WireAnnotation {
-    #[serde(deserialize_with = "lenient::opt")]
+    #[serde(deserialize_with = "lenient::object")]
     pub annotation_value: Option<WireAnnotationValue>,
 }
 
@@ -128,7 +158,7 @@ pub struct WireAnnotation {
 pub struct WireAnnotationValue {
     #[serde(deserialize_with = "lenient::number")]
     pub number_value: Option<f64>,
-    #[serde(deserialize_with = "lenient::opt")]
+    #[serde(deserialize_with = "lenient::boolean")]
     pub boolean_value: Option<bool>,
     #[serde(deserialize_with = "lenient::text")]
     pub string_value: Option<String>,

@@ -329,13 +329,12 @@ fn classify(json: &str, load: &mut FileLoad) {
     } else if probe.trace_summaries.is_some() {
         match serde_json::from_str::<GetTraceSummariesOutput>(json) {
             Ok(output) => {
-                for summary in output.trace_summaries {
-                    match summary.into_summary() {
-                        Some(summary) => load.collector.add_summary(summary),
-                        None => {
-                            load.problem_at(offset, "a trace summary has no Id; skipped".into())
-                        }
-                    }
+                let summaries = output.trace_summaries;
+                for summary in summaries.kept {
+                    load.collector.add_summary(summary);
+                }
+                for _ in 0..summaries.without_id {
+                    load.problem_at(offset, "a trace summary has no Id; skipped".into());
                 }
             }
             Err(error) => load.unreadable("GetTraceSummaries output", json, &error),
