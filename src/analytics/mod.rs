@@ -2,10 +2,12 @@
 //! dimension with their percentiles and rates, and the comparison of two sets. Pure data: no
 //! terminal, no I/O. Every group and band can be written as a filter expression.
 
+pub mod anomaly;
 pub mod compare;
 pub mod group;
 pub mod histogram;
 pub mod stats;
+pub mod timeline;
 pub mod url_pattern;
 
 /// A number without float noise, as a label shows it: `0.005`, `2`, `1.5`.
