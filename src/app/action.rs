@@ -102,6 +102,19 @@ pub enum Intent {
     MarkSet,
     /// Set A beside the listed traces.
     ShowCompare,
+    /// The Insights screen: anomalies of the fault and error rates.
+    ShowInsights,
+    /// Back to the list as it was before an insight narrowed it.
+    LeaveInsight,
+    /// Show or hide the health sparklines of the listed traces.
+    ToggleHealth,
+    /// Move the sparklines' marked stretch earlier or later, narrow or widen it.
+    MarkEarlier,
+    MarkLater,
+    MarkNarrow,
+    MarkWiden,
+    /// Set the time range to the marked stretch.
+    ApplyMark,
     /// A click on a row of the screen's list, counted from the first row shown.
     SelectRow(usize),
     /// A click on a tab of the details.

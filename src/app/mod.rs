@@ -6,6 +6,7 @@ pub mod columns;
 pub mod cursor;
 pub mod details;
 pub mod help;
+pub mod insights;
 pub mod keymap;
 pub mod keys;
 pub mod map;

@@ -24,6 +24,8 @@ pub enum Screen {
     Groups,
     /// The marked set (A) beside the listed one (B).
     Compare,
+    /// Anomalies of the fault and error rates.
+    Insights,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -448,6 +450,7 @@ pub struct State {
     /// The key bindings in effect.
     pub keymap: Arc<Keymap>,
     pub analytics: super::analytics::Analytics,
+    pub insights: super::insights::InsightsState,
     next_request: RequestId,
 }
 
@@ -504,6 +507,7 @@ impl State {
             live: Live::default(),
             keymap: Keymap::shared_default(),
             analytics: Default::default(),
+            insights: Default::default(),
             next_request: 1,
         }
     }

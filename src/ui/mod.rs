@@ -7,8 +7,10 @@ pub mod details;
 pub mod draw;
 pub mod format;
 pub mod group_by;
+pub mod health;
 pub mod help;
 pub mod histogram;
+pub mod insights;
 pub mod service_map;
 pub mod status;
 pub mod theme;
@@ -62,6 +64,7 @@ pub fn render_buffer(state: &State, buf: &mut Buffer, area: Rect) {
         Screen::Map => service_map::render(state, buf, body),
         Screen::Groups => group_by::render(state, buf, body),
         Screen::Compare => compare::render(state, buf, body),
+        Screen::Insights => insights::render(state, buf, body),
     }
     status::render(state, buf, screen::status_bar(area));
     match &state.overlay {

@@ -126,6 +126,12 @@ fn render_hints(state: &State, buf: &mut Buffer, area: Rect) {
             (Intent::Close, "back"),
             (Intent::ToggleHelp, "help"),
         ],
+        (_, Screen::Insights) => &[
+            (Intent::Down, "move"),
+            (Intent::Open, "narrow"),
+            (Intent::Close, "back"),
+            (Intent::ToggleHelp, "help"),
+        ],
         (_, Screen::Compare) => &[
             (Intent::Down, "move"),
             (Intent::NextDimension, "dimension"),

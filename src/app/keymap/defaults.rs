@@ -29,7 +29,7 @@ const fn bind(
     }
 }
 
-use Context::{Columns, Compare, Global, Groups, List, Map, Trace};
+use Context::{Columns, Compare, Global, Groups, Insights, List, Map, Trace};
 
 pub const DEFAULT_BINDINGS: &[DefaultBinding] = &[
     bind(
@@ -236,6 +236,66 @@ pub const DEFAULT_BINDINGS: &[DefaultBinding] = &[
         &[ch('B')],
         Intent::ShowCompare,
         "compare set A with the listed traces (B)",
+    ),
+    bind(
+        List,
+        &[ch('I')],
+        Intent::ShowInsights,
+        "Insights: fault and error rates out of line",
+    ),
+    bind(
+        List,
+        &[key(KeyCode::Esc)],
+        Intent::LeaveInsight,
+        "back to the Insights, after one narrowed the list",
+    ),
+    bind(
+        List,
+        &[ch('~')],
+        Intent::ToggleHealth,
+        "show or hide the health sparklines of the listed traces",
+    ),
+    bind(
+        List,
+        &[ch('(')],
+        Intent::MarkEarlier,
+        "sparklines: move the marked stretch earlier",
+    ),
+    bind(
+        List,
+        &[ch(')')],
+        Intent::MarkLater,
+        "sparklines: move the marked stretch later",
+    ),
+    bind(
+        List,
+        &[ch(',')],
+        Intent::MarkNarrow,
+        "sparklines: narrow the marked stretch",
+    ),
+    bind(
+        List,
+        &[ch('.')],
+        Intent::MarkWiden,
+        "sparklines: widen the marked stretch",
+    ),
+    bind(
+        List,
+        &[ch('=')],
+        Intent::ApplyMark,
+        "time range: the sparklines' marked stretch",
+    ),
+    bind(
+        Insights,
+        &[key(KeyCode::Esc), ch('q'), key(KeyCode::Backspace)],
+        Intent::Close,
+        "back to the trace list",
+    ),
+    bind(
+        Insights,
+        &[key(KeyCode::Enter)],
+        Intent::Open,
+        "narrow the list to the insight's window and root cause",
     ),
     bind(
         Groups,

@@ -25,11 +25,12 @@ pub enum Context {
     Columns,
     Groups,
     Compare,
+    Insights,
 }
 
 impl Context {
     /// Every context, in the order the help lists them.
-    pub const ALL: [Context; 7] = [
+    pub const ALL: [Context; 8] = [
         Context::Global,
         Context::List,
         Context::Trace,
@@ -37,6 +38,7 @@ impl Context {
         Context::Columns,
         Context::Groups,
         Context::Compare,
+        Context::Insights,
     ];
 
     pub fn title(self) -> &'static str {
@@ -48,6 +50,7 @@ impl Context {
             Context::Columns => "Columns",
             Context::Groups => "Group by",
             Context::Compare => "Compare",
+            Context::Insights => "Insights",
         }
     }
 }

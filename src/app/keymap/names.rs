@@ -80,6 +80,14 @@ const ACTION_NAMES: &[(Intent, &str)] = &[
     (Intent::PreviousDimension, "previous_dimension"),
     (Intent::MarkSet, "mark_set"),
     (Intent::ShowCompare, "show_compare"),
+    (Intent::ShowInsights, "show_insights"),
+    (Intent::LeaveInsight, "leave_insight"),
+    (Intent::ToggleHealth, "toggle_health"),
+    (Intent::MarkEarlier, "mark_earlier"),
+    (Intent::MarkLater, "mark_later"),
+    (Intent::MarkNarrow, "mark_narrow"),
+    (Intent::MarkWiden, "mark_widen"),
+    (Intent::ApplyMark, "apply_mark"),
 ];
 
 /// The name of an action in the configuration; `None` for intents no key is bound to (the
@@ -114,6 +122,7 @@ pub fn context_name(context: Context) -> &'static str {
         Context::Columns => "columns",
         Context::Groups => "groups",
         Context::Compare => "compare",
+        Context::Insights => "insights",
     }
 }
 

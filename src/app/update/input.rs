@@ -7,7 +7,7 @@ use super::super::action::{Command, Intent};
 use super::super::cursor::Cursor;
 use super::super::overlay::Overlay;
 use super::super::state::{Screen, State};
-use super::{analytics, context, info, list, live, map, open, overlay, prompt, trace};
+use super::{analytics, context, info, insights, list, live, map, open, overlay, prompt, trace};
 
 pub(super) fn on_key(state: &mut State, key: KeyEvent) -> Vec<Command> {
     if matches!(state.overlay, Some(Overlay::Prompt(_))) {
@@ -37,6 +37,7 @@ pub(super) fn on_intent(state: &mut State, intent: Intent) -> Vec<Command> {
         Screen::Trace => trace::on_intent(state, intent),
         Screen::Map => map::on_intent(state, intent),
         Screen::Groups => analytics::on_groups_intent(state, intent),
+        Screen::Insights => insights::on_intent(state, intent),
         Screen::Compare => analytics::on_compare_intent(state, intent),
     }
 }

@@ -59,6 +59,18 @@ pub(super) fn on_intent(state: &mut State, intent: Intent) -> Vec<Command> {
             analytics::move_band(state, how);
             keep_selection_visible(state);
         }
+        Intent::ShowInsights => super::super::insights::open(state),
+        Intent::LeaveInsight => return super::insights::leave_insight(state),
+        Intent::ToggleHealth
+        | Intent::MarkEarlier
+        | Intent::MarkLater
+        | Intent::MarkNarrow
+        | Intent::MarkWiden
+        | Intent::ApplyMark => {
+            let commands = super::insights::on_health_intent(state, intent);
+            keep_selection_visible(state);
+            return commands;
+        }
         Intent::ShowGroups => {
             analytics::open_groups(state, None);
             state.screen = Screen::Groups;

@@ -7,6 +7,7 @@ mod analytics;
 mod complete;
 mod filters;
 mod input;
+mod insights;
 mod list;
 mod live;
 mod map;
@@ -46,10 +47,19 @@ pub fn screen_context(screen: Screen) -> Context {
         Screen::Map => Context::Map,
         Screen::Groups => Context::Groups,
         Screen::Compare => Context::Compare,
+        Screen::Insights => Context::Insights,
     }
 }
 
 pub fn update(state: &mut State, action: Action) -> Vec<Command> {
+    let commands = dispatch(state, action);
+    if state.screen == Screen::Map {
+        super::insights::refresh_map_health(state);
+    }
+    commands
+}
+
+fn dispatch(state: &mut State, action: Action) -> Vec<Command> {
     match action {
         Action::Key(key) => input::on_key(state, key),
         Action::Intent(intent) => input::on_intent(state, intent),
@@ -107,7 +117,12 @@ fn error(state: &mut State, text: impl Into<String>) {
 
 /// Rows of the trace list on screen.
 fn list_page(state: &State) -> usize {
-    screen::list_rows_with_histogram(state.width, state.height, state.analytics.histogram_shown)
+    screen::list_rows_with_panels(
+        state.width,
+        state.height,
+        state.analytics.histogram_shown,
+        state.insights.health.is_some(),
+    )
 }
 
 /// Rows of the waterfall on screen.
