@@ -16,6 +16,7 @@
 #        screenshots/histogram.png         the list under its response-time histogram, 140x40
 #        screenshots/otel-trace.png        a trace through the OpenTelemetry service, its SERVER
 #                                          span selected and the OTel tab open, 140x40
+#        screenshots/insights.png          the Insights screen on the demo's outage, 140x40
 # The raw captures are kept beside them as *.ansi (ignored by git). XRAY_TUI_BIN=path uses
 # that binary instead of building one.
 #
@@ -268,4 +269,11 @@ keys '[' '['
 wait_for 'Scope +opentelemetry' "the OTel tab"
 shoot otel-trace
 
-say "done: screenshots/{trace-list,waterfall,help,service-map,trace-list-80x24,group-by,histogram,otel-trace}.png"
+# (9) The Insights screen on the demo: the payment provider's outage, 09:42 to 09:52.
+start 140 40 --demo
+wait_for "$LIST_READY" "the trace list"
+keys I
+wait_for '^Insights · ' "the Insights screen"
+shoot insights
+
+say "done: screenshots/{trace-list,waterfall,help,service-map,trace-list-80x24,group-by,histogram,otel-trace,insights}.png"
