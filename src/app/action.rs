@@ -108,11 +108,9 @@ pub enum Intent {
     LeaveInsight,
     /// Show or hide the health sparklines of the listed traces.
     ToggleHealth,
-    /// Move the sparklines' marked stretch earlier or later, narrow or widen it.
+    /// Move the sparklines' marked stretch earlier or later.
     MarkEarlier,
     MarkLater,
-    MarkNarrow,
-    MarkWiden,
     /// Set the time range to the marked stretch.
     ApplyMark,
     /// A click on a row of the screen's list, counted from the first row shown.

@@ -107,6 +107,18 @@ pub fn render(state: &State, buf: &mut Buffer, body: Rect) {
             theme::keep_readable_on_selection(buf, row_area);
         }
     }
+    // The details follow the rows, not the foot of the screen.
+    let shown = view
+        .insights
+        .len()
+        .saturating_sub(view.cursor.offset)
+        .min(rows) as u16;
+    let top = (areas.rows.y + shown + 1).min(details.y);
+    let details = Rect {
+        y: top,
+        height: details.y + details.height - top,
+        ..details
+    };
     if let Some(insight) = view.selected() {
         render_details(state, insight, buf, details);
     }

@@ -269,18 +269,6 @@ pub const DEFAULT_BINDINGS: &[DefaultBinding] = &[
     ),
     bind(
         List,
-        &[ch(',')],
-        Intent::MarkNarrow,
-        "sparklines: narrow the marked stretch",
-    ),
-    bind(
-        List,
-        &[ch('.')],
-        Intent::MarkWiden,
-        "sparklines: widen the marked stretch",
-    ),
-    bind(
-        List,
         &[ch('=')],
         Intent::ApplyMark,
         "time range: the sparklines' marked stretch",

@@ -85,8 +85,6 @@ const ACTION_NAMES: &[(Intent, &str)] = &[
     (Intent::ToggleHealth, "toggle_health"),
     (Intent::MarkEarlier, "mark_earlier"),
     (Intent::MarkLater, "mark_later"),
-    (Intent::MarkNarrow, "mark_narrow"),
-    (Intent::MarkWiden, "mark_widen"),
     (Intent::ApplyMark, "apply_mark"),
 ];
 

@@ -111,8 +111,6 @@ pub(super) fn on_health_intent(state: &mut State, intent: Intent) -> Vec<Command
     let how = match intent {
         Intent::MarkEarlier => MarkMove::Earlier,
         Intent::MarkLater => MarkMove::Later,
-        Intent::MarkNarrow => MarkMove::Narrow,
-        Intent::MarkWiden => MarkMove::Widen,
         _ => {
             let Some((from, to)) = insights::mark_window(panel) else {
                 return Vec::new();

@@ -61,12 +61,7 @@ pub(super) fn on_intent(state: &mut State, intent: Intent) -> Vec<Command> {
         }
         Intent::ShowInsights => super::super::insights::open(state),
         Intent::LeaveInsight => return super::insights::leave_insight(state),
-        Intent::ToggleHealth
-        | Intent::MarkEarlier
-        | Intent::MarkLater
-        | Intent::MarkNarrow
-        | Intent::MarkWiden
-        | Intent::ApplyMark => {
+        Intent::ToggleHealth | Intent::MarkEarlier | Intent::MarkLater | Intent::ApplyMark => {
             let commands = super::insights::on_health_intent(state, intent);
             keep_selection_visible(state);
             return commands;
