@@ -26,6 +26,7 @@
 #        screenshots/trace-diff.png        a trace with a fault against the typical trace of
 #                                          its URL pattern (D), 140x40
 #        screenshots/span-search.png       the list's / searched over the loaded traces, 140x40
+#        screenshots/insights.png          the Insights screen on the demo's outage, 140x40
 # The raw captures are kept beside them as *.ansi (ignored by git). XRAY_TUI_BIN=path uses
 # that binary instead of building one.
 #
@@ -350,4 +351,11 @@ keys Enter
 wait_for 'loaded traces locally\)' "the span search's result"
 shoot span-search
 
-say "done: screenshots/{trace-list,waterfall,help,service-map,service-map-focus,trace-list-80x24,group-by,histogram,otel-trace,statistics,icicle-listed,icicle,logs,trace-diff,span-search}.png"
+# (15) The Insights screen on the demo: the payment provider's outage, 09:42 to 09:52.
+start 140 40 --demo
+wait_for "$LIST_READY" "the trace list"
+keys I
+wait_for '^Insights · ' "the Insights screen"
+shoot insights
+
+say "done: screenshots/{trace-list,waterfall,help,service-map,service-map-focus,trace-list-80x24,group-by,histogram,otel-trace,statistics,icicle-listed,icicle,logs,trace-diff,span-search,insights}.png"

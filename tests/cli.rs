@@ -128,7 +128,7 @@ fn aws_spans_from_cloudwatch_logs_print_as_a_trace() {
     );
     assert!(lines[2].starts_with(" ▾✖ checkout "), "{text}");
     assert!(lines[3].starts_with(" ├─⇢ shop@pg.internal "), "{text}");
-    assert!(lines[4].starts_with(" └─⇢ payments "), "{text}");
+    assert!(lines[4].starts_with(" └─✖ ⇢ payments "), "{text}");
 }
 
 #[test]

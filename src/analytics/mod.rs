@@ -2,12 +2,14 @@
 //! dimension with their percentiles and rates, and the comparison of two sets. Pure data: no
 //! terminal, no I/O. Every group and band can be written as a filter expression.
 
+pub mod anomaly;
 pub mod compare;
 pub mod group;
 pub mod histogram;
 pub mod icicle;
 pub mod span_stats;
 pub mod stats;
+pub mod timeline;
 pub mod trace_diff;
 pub mod url_pattern;
 

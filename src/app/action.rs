@@ -128,6 +128,17 @@ pub enum Intent {
     DiffWithMarked,
     /// The open trace against the typical trace of its URL pattern.
     DiffWithTypical,
+    /// The Insights screen: anomalies of the fault and error rates.
+    ShowInsights,
+    /// Back to the list as it was before an insight narrowed it.
+    LeaveInsight,
+    /// Show or hide the health sparklines of the listed traces.
+    ToggleHealth,
+    /// Move the sparklines' marked stretch earlier or later.
+    MarkEarlier,
+    MarkLater,
+    /// Set the time range to the marked stretch.
+    ApplyMark,
     /// A click on a row of the screen's list, counted from the first row shown.
     SelectRow(usize),
     /// A click on a tab of the details.

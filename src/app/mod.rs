@@ -8,6 +8,7 @@ pub mod cursor;
 pub mod details;
 pub mod diff;
 pub mod help;
+pub mod insights;
 pub mod keymap;
 pub mod keys;
 pub mod map;

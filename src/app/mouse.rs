@@ -44,7 +44,8 @@ pub fn intents_at(state: &State, pointer: Pointer, column: u16, row: u16) -> Vec
     match state.screen {
         Screen::List => {
             let histogram = state.analytics.histogram_shown;
-            rows_of(screen::list_with_histogram(body, histogram).1.rows)
+            let health = state.insights.health.is_some();
+            rows_of(screen::list_with_panels(body, histogram, health).1.rows)
         }
         Screen::Trace => {
             let areas = screen::waterfall(body);
@@ -71,5 +72,6 @@ pub fn intents_at(state: &State, pointer: Pointer, column: u16, row: u16) -> Vec
         Screen::Stats => rows_of(screen::list(body).rows),
         Screen::Flame => wheel.map(|intent| vec![intent]).unwrap_or_default(),
         Screen::Diff => rows_of(screen::list(body).rows),
+        Screen::Insights => rows_of(screen::insights(body).0.rows),
     }
 }

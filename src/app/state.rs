@@ -32,6 +32,8 @@ pub enum Screen {
     Flame,
     /// Two traces merged into one tree.
     Diff,
+    /// Anomalies of the fault and error rates.
+    Insights,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -569,6 +571,7 @@ pub struct State {
     /// The log lines of traces already asked for, by trace id: asked once per trace.
     pub logs_cache: std::collections::HashMap<String, Arc<TraceLogs>>,
     pub diff: super::diff::Diffs,
+    pub insights: super::insights::InsightsState,
     next_request: RequestId,
 }
 
@@ -631,6 +634,7 @@ impl State {
             analysis: Default::default(),
             logs_cache: Default::default(),
             diff: Default::default(),
+            insights: Default::default(),
             next_request: 1,
         }
     }

@@ -279,6 +279,39 @@ pub fn waterfall_rows(width: u16, height: u16) -> usize {
     waterfall(body(Rect::new(0, 0, width, height))).rows.height as usize
 }
 
+/// Rows the health sparklines take below the list: a title, five sparklines and the time
+/// axis with the marked stretch; none on short screens.
+pub fn health_height(body: Rect) -> u16 {
+    if body.height >= 18 { 7 } else { 0 }
+}
+
+/// The trace list with the histogram above it and the health sparklines below it, each when
+/// shown: the histogram, the list's areas, the sparklines.
+pub fn list_with_panels(body: Rect, histogram: bool, health: bool) -> (Rect, ListAreas, Rect) {
+    let height = if health { health_height(body) } else { 0 };
+    let [rest, health, _] = rows3(body, body.height - height, height);
+    let (histogram, areas) = list_with_histogram(rest, histogram);
+    (histogram, areas, health)
+}
+
+pub fn list_rows_with_panels(width: u16, height: u16, histogram: bool, health: bool) -> usize {
+    list_with_panels(body(Rect::new(0, 0, width, height)), histogram, health)
+        .1
+        .rows
+        .height as usize
+}
+
+/// The Insights screen: the list's areas for the insights, and the selected one's details.
+pub fn insights(body: Rect) -> (ListAreas, Rect) {
+    let details = (body.height / 2).min(12);
+    let [top, details_area, _] = rows3(body, body.height - details, details);
+    (list(top), details_area)
+}
+
+pub fn insights_rows(width: u16, height: u16) -> usize {
+    insights(body(Rect::new(0, 0, width, height))).0.rows.height as usize
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,9 +7,11 @@ pub mod details;
 pub mod draw;
 pub mod format;
 pub mod group_by;
+pub mod health;
 pub mod help;
 pub mod histogram;
 pub mod icicle;
+pub mod insights;
 pub mod logs;
 pub mod service_map;
 pub mod statistics;
@@ -69,6 +71,7 @@ pub fn render_buffer(state: &State, buf: &mut Buffer, area: Rect) {
         Screen::Stats => statistics::render(state, buf, body),
         Screen::Flame => icicle::render_flame(state, buf, body),
         Screen::Diff => trace_diff::render(state, buf, body),
+        Screen::Insights => insights::render(state, buf, body),
     }
     status::render(state, buf, screen::status_bar(area));
     match &state.overlay {

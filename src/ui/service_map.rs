@@ -6,6 +6,7 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 
+use crate::app::insights::HealthPanel;
 use crate::app::map::{MapDrawing, MapModel, box_lines, kind_label, type_marker};
 use crate::app::state::{MapView, State};
 use crate::layout::graph::{NodeBox, Window};
@@ -73,9 +74,21 @@ pub fn render(state: &State, buf: &mut Buffer, body: Rect) {
             buf,
             &canvas,
         );
+        let name = &drawing.model.nodes[index].name;
+        if state.insights.impact.iter().any(|n| n == name) {
+            mark_impacted(node_box, state.ascii, buf, &canvas);
+        }
     }
     if areas.details.height > 0 {
-        render_details(view, &drawing.model, buf, areas.details);
+        let health = state.insights.map_health.as_ref().map(|h| &h.panel);
+        render_details(
+            view,
+            &drawing.model,
+            health,
+            state.utc_offset,
+            buf,
+            areas.details,
+        );
     }
 }
 
@@ -181,6 +194,13 @@ fn render_title(state: &State, view: &MapView, buf: &mut Buffer, area: Rect) {
             .collect();
         scope.push_str(&format!("  folded: {}", types.join(", ")));
     }
+    let impact = if state.insights.impact.is_empty() {
+        ""
+    } else if state.ascii {
+        "  ! the insight's impact"
+    } else {
+        "  ⚑ the insight's impact"
+    };
     line(
         buf,
         area,
@@ -192,6 +212,7 @@ fn render_title(state: &State, view: &MapView, buf: &mut Buffer, area: Rect) {
             (&faulting, theme::status(Status::Fault)),
             (&scope, theme::accent()),
             (mode, theme::muted()),
+            (impact, theme::error()),
         ],
     );
 }
@@ -260,6 +281,15 @@ const ASCII: Border = Border {
     horizontal: "-",
     vertical: "|",
 };
+
+/// A node the narrowed-to insight's failed requests went through: a flag on its top border.
+fn mark_impacted(node_box: &NodeBox, ascii: bool, buf: &mut Buffer, canvas: &Canvas) {
+    if node_box.width < 4 || node_box.height < 2 {
+        return;
+    }
+    let flag = if ascii { "!" } else { "⚑" };
+    canvas.put(buf, node_box.x + 1, node_box.y, flag, theme::error());
+}
 
 fn render_node(
     drawing: &MapDrawing,
@@ -379,7 +409,14 @@ fn render_health_bar(
     }
 }
 
-fn render_details(view: &MapView, model: &MapModel, buf: &mut Buffer, area: Rect) {
+fn render_details(
+    view: &MapView,
+    model: &MapModel,
+    sparklines: Option<&HealthPanel>,
+    utc_offset: i32,
+    buf: &mut Buffer,
+    area: Rect,
+) {
     let rule = "─".repeat(area.width as usize);
     if area.y > 0 && area.x == 0 {
         buf.set_stringn(area.x, area.y, &rule, area.width as usize, theme::muted());
@@ -460,6 +497,21 @@ fn render_details(view: &MapView, model: &MapModel, buf: &mut Buffer, area: Rect
         Style::new(),
     ));
     rows.push((String::new(), Style::new()));
+    let health_rows = match sparklines {
+        Some(panel) if inner.height as usize >= rows.len() + 8 => {
+            let area = Rect {
+                y: inner.y + rows.len() as u16,
+                height: 7,
+                ..inner
+            };
+            super::health::render(panel, utc_offset, buf, area);
+            8
+        }
+        _ => 0,
+    };
+    for _ in 0..health_rows {
+        rows.push((String::new(), Style::new()));
+    }
     let chart_rows = (inner.height as usize)
         .saturating_sub(rows.len() + 1)
         .min(8);
@@ -472,6 +524,9 @@ fn render_details(view: &MapView, model: &MapModel, buf: &mut Buffer, area: Rect
         );
     }
     for (row, (text, style)) in rows.iter().enumerate().take(inner.height as usize) {
+        if text.is_empty() {
+            continue;
+        }
         put(
             buf,
             inner.x,

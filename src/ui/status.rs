@@ -149,6 +149,12 @@ fn hint_line(state: &State) -> Vec<(String, Style)> {
             (Intent::Close, "back"),
             (Intent::ToggleHelp, "help"),
         ],
+        (_, Screen::Insights) => &[
+            (Intent::Down, "move"),
+            (Intent::Open, "narrow"),
+            (Intent::Close, "back"),
+            (Intent::ToggleHelp, "help"),
+        ],
         (_, Screen::Compare) => &[
             (Intent::Down, "move"),
             (Intent::NextDimension, "dimension"),

@@ -243,9 +243,16 @@ fn status_cell(summary: &TraceSummary) -> (String, Style) {
 const FROM_SPANS: &str = " from aws/spans";
 
 pub fn render(state: &State, buf: &mut Buffer, body: Rect) {
-    let (histogram, areas) = screen::list_with_histogram(body, state.analytics.histogram_shown);
+    let (histogram, areas, health) = screen::list_with_panels(
+        body,
+        state.analytics.histogram_shown,
+        state.insights.health.is_some(),
+    );
     render_title(state, buf, areas.title);
     super::histogram::render(state, buf, histogram);
+    if let Some(panel) = &state.insights.health {
+        super::health::render(panel, state.utc_offset, buf, health);
+    }
     let cells = Cells::of(state, areas.rows.height as usize);
     let tag = if state.list.all_spans && body.width >= 80 {
         FROM_SPANS.len() as u16

@@ -29,7 +29,7 @@ const fn bind(
     }
 }
 
-use Context::{Columns, Compare, Diff, Global, Groups, Icicle, List, Map, Stats, Trace};
+use Context::{Columns, Compare, Diff, Global, Groups, Icicle, Insights, List, Map, Stats, Trace};
 
 pub const DEFAULT_BINDINGS: &[DefaultBinding] = &[
     bind(
@@ -277,6 +277,48 @@ pub const DEFAULT_BINDINGS: &[DefaultBinding] = &[
         &[ch('i')],
         Intent::ToggleIcicle,
         "icicle of the listed traces, merged by path",
+    ),
+    bind(
+        List,
+        &[ch('I')],
+        Intent::ShowInsights,
+        "Insights: fault and error rates out of line",
+    ),
+    bind(
+        List,
+        &[ch('~')],
+        Intent::ToggleHealth,
+        "show or hide the health sparklines of the listed traces",
+    ),
+    bind(
+        List,
+        &[ch('(')],
+        Intent::MarkEarlier,
+        "sparklines: move the marked stretch earlier",
+    ),
+    bind(
+        List,
+        &[ch(')')],
+        Intent::MarkLater,
+        "sparklines: move the marked stretch later",
+    ),
+    bind(
+        List,
+        &[ch('=')],
+        Intent::ApplyMark,
+        "time range: the sparklines' marked stretch",
+    ),
+    bind(
+        Insights,
+        &[key(KeyCode::Esc), ch('q'), key(KeyCode::Backspace)],
+        Intent::Close,
+        "back to the trace list",
+    ),
+    bind(
+        Insights,
+        &[key(KeyCode::Enter)],
+        Intent::Open,
+        "narrow the list to the insight's window and root cause",
     ),
     bind(
         Groups,

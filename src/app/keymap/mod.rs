@@ -32,11 +32,12 @@ pub enum Context {
     Icicle,
     /// Two traces merged into one tree.
     Diff,
+    Insights,
 }
 
 impl Context {
     /// Every context, in the order the help lists them.
-    pub const ALL: [Context; 10] = [
+    pub const ALL: [Context; 11] = [
         Context::Global,
         Context::List,
         Context::Trace,
@@ -47,6 +48,7 @@ impl Context {
         Context::Stats,
         Context::Icicle,
         Context::Diff,
+        Context::Insights,
     ];
 
     pub fn title(self) -> &'static str {
@@ -61,6 +63,7 @@ impl Context {
             Context::Stats => "Statistics",
             Context::Icicle => "Icicle",
             Context::Diff => "Trace diff",
+            Context::Insights => "Insights",
         }
     }
 

@@ -93,6 +93,12 @@ const ACTION_NAMES: &[(Intent, &str)] = &[
     (Intent::MarkDiff, "mark_diff"),
     (Intent::DiffWithMarked, "diff_with_marked"),
     (Intent::DiffWithTypical, "diff_with_typical"),
+    (Intent::ShowInsights, "show_insights"),
+    (Intent::LeaveInsight, "leave_insight"),
+    (Intent::ToggleHealth, "toggle_health"),
+    (Intent::MarkEarlier, "mark_earlier"),
+    (Intent::MarkLater, "mark_later"),
+    (Intent::ApplyMark, "apply_mark"),
 ];
 
 /// The name of an action in the configuration; `None` for intents no key is bound to (the
@@ -130,6 +136,7 @@ pub fn context_name(context: Context) -> &'static str {
         Context::Stats => "statistics",
         Context::Icicle => "icicle",
         Context::Diff => "diff",
+        Context::Insights => "insights",
     }
 }
 

@@ -8,7 +8,8 @@ use super::super::cursor::Cursor;
 use super::super::overlay::Overlay;
 use super::super::state::{Prompt, PromptPurpose, Screen, State};
 use super::{
-    analysis, analytics, context, diff, info, list, live, map, open, overlay, prompt, trace,
+    analysis, analytics, context, diff, info, insights, list, live, map, open, overlay, prompt,
+    trace,
 };
 
 pub(super) fn on_key(state: &mut State, key: KeyEvent) -> Vec<Command> {
@@ -42,6 +43,7 @@ pub(super) fn on_intent(state: &mut State, intent: Intent) -> Vec<Command> {
         Screen::Trace => trace::on_intent(state, intent),
         Screen::Map => map::on_intent(state, intent),
         Screen::Groups => analytics::on_groups_intent(state, intent),
+        Screen::Insights => insights::on_intent(state, intent),
         Screen::Compare => analytics::on_compare_intent(state, intent),
         Screen::Stats => analysis::on_stats_intent(state, intent),
         Screen::Flame => analysis::on_flame_intent(state, intent),

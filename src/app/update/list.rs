@@ -40,6 +40,10 @@ pub(super) fn on_intent(state: &mut State, intent: Intent) -> Vec<Command> {
             // A new order is read from its top: the selection goes there.
             summaries::sort(state, None);
         }
+        // Back from an insight's narrowing first, else from the last drill-down.
+        Intent::Close if state.insights.before.is_some() => {
+            return super::insights::leave_insight(state);
+        }
         Intent::Close => return filters::go_back(state),
         Intent::ChooseColumns => {
             let chooser = Chooser::open(&state.list.summaries);
@@ -74,6 +78,13 @@ pub(super) fn on_intent(state: &mut State, intent: Intent) -> Vec<Command> {
         }
         Intent::ToggleIcicle => {
             return analysis::show_list_view(state, analysis_state::Wanted::Icicle);
+        }
+        Intent::ShowInsights => super::super::insights::open(state),
+        Intent::LeaveInsight => return super::insights::leave_insight(state),
+        Intent::ToggleHealth | Intent::MarkEarlier | Intent::MarkLater | Intent::ApplyMark => {
+            let commands = super::insights::on_health_intent(state, intent);
+            keep_selection_visible(state);
+            return commands;
         }
         Intent::ShowGroups => {
             analytics::open_groups(state, None);

@@ -9,6 +9,7 @@ mod complete;
 mod diff;
 mod filters;
 mod input;
+mod insights;
 mod list;
 mod list_search;
 mod live;
@@ -59,10 +60,19 @@ pub fn screen_context(screen: Screen) -> Context {
         Screen::Stats => Context::Stats,
         Screen::Flame => Context::Icicle,
         Screen::Diff => Context::Diff,
+        Screen::Insights => Context::Insights,
     }
 }
 
 pub fn update(state: &mut State, action: Action) -> Vec<Command> {
+    let commands = dispatch(state, action);
+    if state.screen == Screen::Map {
+        super::insights::refresh_map_health(state);
+    }
+    commands
+}
+
+fn dispatch(state: &mut State, action: Action) -> Vec<Command> {
     match action {
         Action::Key(key) => input::on_key(state, key),
         Action::Intent(intent) => input::on_intent(state, intent),
@@ -148,7 +158,12 @@ fn error(state: &mut State, text: impl Into<String>) {
 
 /// Rows of the trace list on screen.
 fn list_page(state: &State) -> usize {
-    screen::list_rows_with_histogram(state.width, state.height, state.analytics.histogram_shown)
+    screen::list_rows_with_panels(
+        state.width,
+        state.height,
+        state.analytics.histogram_shown,
+        state.insights.health.is_some(),
+    )
 }
 
 /// Rows of the waterfall on screen.

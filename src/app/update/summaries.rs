@@ -49,6 +49,7 @@ pub(super) fn on_loaded(
         Ok(page) => {
             receive_page(state, page);
             analytics::refresh(state);
+            super::super::insights::refresh(state);
             // Data that changed while the list loaded may have come too late for it.
             let live = &state.live;
             if !state.list.loading
