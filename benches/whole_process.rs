@@ -165,10 +165,14 @@ const PYTHON_LINES: &str =
     "import json,sys; [json.loads(l) for l in open(sys.argv[1]) if l.strip()]";
 
 fn main() {
-    let wanted: Vec<String> = std::env::args()
+    let mut wanted: Vec<String> = std::env::args()
         .skip(1)
         .filter(|a| !a.starts_with('-'))
         .collect();
+    // `cargo test --all-targets` runs this without `--bench`: the smallest row, as a smoke test.
+    if wanted.is_empty() && !std::env::args().any(|a| a == "--bench") {
+        wanted.push("10k".into());
+    }
     let binary = std::env::var("XRAY_TUI_BIN").unwrap_or(env!("CARGO_BIN_EXE_xray-tui").into());
     let dir = std::env::temp_dir().join("xray-tui-whole-process");
     std::fs::create_dir_all(&dir).unwrap();
