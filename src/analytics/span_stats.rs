@@ -145,9 +145,10 @@ impl StatRow {
     }
 }
 
-/// Sorts rows by a column; ties by self time, then name.
+/// Sorts rows by a column; ties by self time, then name (unique to a row, so the order is
+/// total and an unstable sort gives the same order every time).
 pub fn sort_rows(rows: &mut [StatRow], sort: StatSort, descending: bool) {
-    rows.sort_by(|a, b| {
+    rows.sort_unstable_by(|a, b| {
         let primary = a.compare(b, sort);
         let primary = if descending {
             primary.reverse()
@@ -237,73 +238,103 @@ fn self_times_of(trace: &Trace, starts: &[f64], ends: &[f64]) -> Vec<f64> {
     out
 }
 
+/// A span's flags, read with its times so each segment is visited once.
+const ERROR: u8 = 1;
+const FAULT: u8 = 2;
+const THROTTLE: u8 = 4;
+
+/// Each span's start, end (the trace's end while in progress) and flags, in one pass over the
+/// segments, into buffers reused from trace to trace.
+fn read_spans(trace: &Trace, starts: &mut Vec<f64>, ends: &mut Vec<f64>, flags: &mut Vec<u8>) {
+    starts.clear();
+    ends.clear();
+    flags.clear();
+    let trace_end = trace.end();
+    for span in &trace.spans {
+        let start = span.start();
+        let end = span
+            .end()
+            .unwrap_or_else(|| trace_end.unwrap_or(start).max(start));
+        let segment = &span.segment;
+        starts.push(start);
+        ends.push(end);
+        flags.push(
+            u8::from(segment.error) * ERROR
+                | u8::from(segment.fault) * FAULT
+                | u8::from(segment.throttle) * THROTTLE,
+        );
+    }
+}
+
+fn empty_row(service: &str, operation: &str) -> StatRow {
+    StatRow {
+        service: service.to_owned(),
+        operation: operation.to_owned(),
+        count: 0,
+        total: 0.0,
+        self_time: 0.0,
+        min: f64::INFINITY,
+        max: 0.0,
+        share: 0.0,
+        errors: 0,
+        faults: 0,
+        throttles: 0,
+        spans: Vec::new(),
+    }
+}
+
 /// The statistics of the spans of `traces`, grouped, sorted by self time, largest first.
 pub fn statistics(traces: &[Arc<Trace>], grouping: Grouping) -> Vec<StatRow> {
     let mut rows: Vec<StatRow> = Vec::with_capacity(256);
-    // Names are numbered once, so the rows are found by a pair of numbers.
+    // Names are numbered over all traces, from each trace's own numbering, so no span's name
+    // is read or hashed: only each trace's distinct names are.
     let mut names: foldhash::HashMap<&str, u32> = foldhash::HashMap::default();
-    let mut index: foldhash::HashMap<(u32, u32), usize> = foldhash::HashMap::default();
+    let mut numbers: Vec<u32> = Vec::new();
+    let mut index: foldhash::HashMap<(u32, u32), u32> = foldhash::HashMap::default();
     let largest = traces.iter().map(|t| t.spans.len()).max().unwrap_or(0);
-    let mut name_ids: Vec<u32> = Vec::with_capacity(largest);
+    let (mut starts, mut ends) = (Vec::with_capacity(largest), Vec::with_capacity(largest));
+    let mut flags = Vec::with_capacity(largest);
     let mut members: Vec<u32> = Vec::with_capacity(traces.iter().map(|t| t.spans.len()).sum());
     let mut whole_time = 0.0;
     for trace in traces.iter() {
         whole_time += trace.duration().unwrap_or(0.0);
-        let (starts, ends) = span_times(trace);
+        read_spans(trace, &mut starts, &mut ends, &mut flags);
         let selves = self_times_of(trace, &starts, &ends);
-        name_ids.clear();
-        for (i, span) in trace.spans.iter().enumerate() {
-            let name = span.name();
+        numbers.clear();
+        numbers.extend((0..trace.name_count() as u32).map(|id| {
             let next = names.len() as u32;
-            let operation = *names.entry(name).or_insert(next);
-            name_ids.push(operation);
-            let service = name_ids
-                .get(span.service as usize)
-                .copied()
-                .unwrap_or(u32::MAX);
+            *names.entry(trace.name_of(id)).or_insert(next)
+        }));
+        for (i, span) in trace.spans.iter().enumerate() {
+            let operation = numbers[span.name_id as usize];
+            let service_span = trace.spans.get(span.service as usize);
+            let service = service_span.map_or(u32::MAX, |s| numbers[s.name_id as usize]);
             let key = match grouping {
                 Grouping::Service => (service, u32::MAX),
                 Grouping::Operation => (u32::MAX, operation),
                 Grouping::ServiceOperation => (service, operation),
             };
             let at = *index.entry(key).or_insert_with(|| {
-                let service_name = trace
-                    .spans
-                    .get(span.service as usize)
-                    .map_or("", |s| s.name());
-                let (service_name, operation_name) = match grouping {
-                    Grouping::Service => (service_name, ""),
-                    Grouping::Operation => ("", span.name()),
-                    Grouping::ServiceOperation => (service_name, span.name()),
-                };
-                rows.push(StatRow {
-                    service: service_name.to_owned(),
-                    operation: operation_name.to_owned(),
-                    count: 0,
-                    total: 0.0,
-                    self_time: 0.0,
-                    min: f64::INFINITY,
-                    max: 0.0,
-                    share: 0.0,
-                    errors: 0,
-                    faults: 0,
-                    throttles: 0,
-                    spans: Vec::new(),
+                let service_name = service_span.map_or("", |s| trace.name_of(s.name_id));
+                let operation_name = trace.name_of(span.name_id);
+                rows.push(match grouping {
+                    Grouping::Service => empty_row(service_name, ""),
+                    Grouping::Operation => empty_row("", operation_name),
+                    Grouping::ServiceOperation => empty_row(service_name, operation_name),
                 });
-                rows.len() - 1
+                rows.len() as u32 - 1
             });
-            let row = &mut rows[at];
+            let row = &mut rows[at as usize];
             let duration = ends[i] - starts[i];
             row.count += 1;
             row.total += duration;
             row.self_time += selves[i];
             row.min = row.min.min(duration);
             row.max = row.max.max(duration);
-            let segment = &span.segment;
-            row.errors += segment.error as usize;
-            row.faults += segment.fault as usize;
-            row.throttles += segment.throttle as usize;
-            members.push(at as u32);
+            row.errors += usize::from(flags[i] & ERROR != 0);
+            row.faults += usize::from(flags[i] & FAULT != 0);
+            row.throttles += usize::from(flags[i] & THROTTLE != 0);
+            members.push(at);
         }
     }
     // The spans of each row, gathered once the counts are known (no growing vectors).
@@ -400,6 +431,34 @@ mod tests {
         // auth and cart ran side by side for 2 s: both count them as their own time.
         assert_eq!(services[0].self_time, 12.0);
         assert_eq!(services[0].share, 1.2);
+    }
+
+    #[test]
+    fn traces_whose_names_are_numbered_differently_share_their_rows() {
+        let text = r#"{"trace_id":"1-5f187253-6a106696d56b1f4ef9eba2ee","id":"f000000000000009",
+          "name":"front","start_time":0,"end_time":4,"subsegments":[
+            {"id":"c000000000000009","name":"cart","start_time":0,"end_time":1,"fault":true},
+            {"id":"d000000000000009","name":"db","start_time":1,"end_time":2}]}"#;
+        let other = Arc::new(Trace::assemble(
+            "1-5f187253-6a106696d56b1f4ef9eba2ee",
+            vec![Document {
+                segment: Segment::parse(text).unwrap(),
+                text: text.to_owned(),
+            }],
+        ));
+        assert_ne!(
+            other.spans[1].name_id,
+            small_trace().spans[3].name_id,
+            "cart is numbered apart in each trace"
+        );
+        let rows = statistics(&[small_trace(), other], Grouping::Operation);
+        let count = |name: &str| {
+            let row = rows.iter().find(|r| r.operation == name).unwrap();
+            (row.count, row.total, row.faults, row.spans.clone())
+        };
+        assert_eq!(count("cart"), (3, 7.0, 1, vec![(0, 3), (0, 4), (1, 1)]));
+        assert_eq!(count("db"), (2, 2.0, 0, vec![(0, 2), (1, 2)]));
+        assert_eq!(rows.len(), 4, "front, auth, cart and db once each");
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! typical trace of many: each path's median over the traces that have it, kept when at least
 //! half of them do.
 
-use std::collections::HashMap;
+use std::sync::Arc;
 
 use crate::model::trace::{Span, Trace};
 
@@ -24,8 +24,8 @@ pub enum Change {
 #[derive(Debug, Clone, PartialEq)]
 pub struct DiffRow {
     pub depth: u32,
-    pub service: String,
-    pub name: String,
+    pub service: Arc<str>,
+    pub name: Arc<str>,
     pub a: Option<Timing>,
     pub b: Option<Timing>,
 }
@@ -73,30 +73,34 @@ impl TraceDiff {
 }
 
 /// Paths interned into nodes: (parent node, service, operation) → node, the names interned
-/// too, so that looking a span's path up allocates nothing.
+/// too, so that looking a span's path up allocates nothing and hashes only numbers.
 #[derive(Default)]
 struct Paths {
-    names: HashMap<String, u32>,
-    index: HashMap<(usize, u32, u32), usize>,
+    names: foldhash::HashMap<Arc<str>, u32>,
+    index: foldhash::HashMap<(usize, u32, u32), usize>,
     nodes: Vec<(usize, u32, u32)>,
-    texts: Vec<String>,
+    texts: Vec<Arc<str>>,
 }
 
 const ROOT: usize = usize::MAX;
+
+/// A path's time in one trace, by node; nodes the trace does not have are `None`.
+type Times = Vec<Option<Timing>>;
 
 impl Paths {
     fn name(&mut self, text: &str) -> u32 {
         if let Some(&id) = self.names.get(text) {
             return id;
         }
-        self.texts.push(text.to_owned());
+        let text: Arc<str> = text.into();
+        self.texts.push(Arc::clone(&text));
         let id = self.texts.len() as u32 - 1;
-        self.names.insert(text.to_owned(), id);
+        self.names.insert(text, id);
         id
     }
 
-    fn node(&mut self, parent: usize, service: &str, name: &str) -> usize {
-        let key = (parent, self.name(service), self.name(name));
+    fn node(&mut self, parent: usize, service: u32, name: u32) -> usize {
+        let key = (parent, service, name);
         let nodes = &mut self.nodes;
         *self.index.entry(key).or_insert_with(|| {
             nodes.push(key);
@@ -104,24 +108,31 @@ impl Paths {
         })
     }
 
-    /// Each path's time in one trace, by node.
-    fn times(&mut self, trace: &Trace) -> HashMap<usize, Timing> {
+    /// Each path's time in one trace.
+    fn times(&mut self, trace: &Trace) -> Times {
+        // The trace's own name numbers, turned into these paths' numbers once per name.
+        let names: Vec<u32> = (0..trace.name_count() as u32)
+            .map(|id| self.name(trace.name_of(id)))
+            .collect();
         let mut node_of = vec![ROOT; trace.spans.len()];
-        let mut times: HashMap<usize, Timing> = HashMap::new();
+        let mut times: Times = Vec::new();
         // The table is in tree order: parents come before their children.
         for (i, span) in trace.spans.iter().enumerate() {
             let parent = span
                 .parent
                 .and_then(|p| node_of.get(p as usize).copied())
                 .unwrap_or(ROOT);
-            let service = trace
-                .spans
-                .get(span.service as usize)
-                .unwrap_or(span)
-                .name();
-            let node = self.node(parent, service, span.name());
+            let service = trace.spans.get(span.service as usize).unwrap_or(span);
+            let node = self.node(
+                parent,
+                names[service.name_id as usize],
+                names[span.name_id as usize],
+            );
             node_of[i] = node;
-            let time = times.entry(node).or_insert(Timing {
+            if times.len() <= node {
+                times.resize(self.nodes.len(), None);
+            }
+            let time = times[node].get_or_insert(Timing {
                 total: 0.0,
                 count: 0,
             });
@@ -136,20 +147,30 @@ fn duration(span: &Span) -> f64 {
     span.end().map_or(0.0, |end| end - span.start())
 }
 
+fn timing(times: &Times, node: usize) -> Option<Timing> {
+    times.get(node).copied().flatten()
+}
+
 /// The median of each path over the traces that have it, for paths at least half of them
 /// have.
-fn typical(paths: &mut Paths, traces: &[&Trace]) -> HashMap<usize, Timing> {
-    let mut seen: HashMap<usize, Vec<Timing>> = HashMap::new();
+fn typical(paths: &mut Paths, traces: &[&Trace]) -> Times {
+    let mut seen: Vec<Vec<Timing>> = Vec::new();
     for trace in traces {
-        for (node, time) in paths.times(trace) {
-            seen.entry(node).or_default().push(time);
+        let times = paths.times(trace);
+        seen.resize_with(paths.nodes.len(), Vec::new);
+        for (node, time) in times.into_iter().enumerate() {
+            if let Some(time) = time {
+                seen[node].push(time);
+            }
         }
     }
     seen.into_iter()
-        .filter(|(_, times)| times.len() * 2 >= traces.len())
-        .map(|(node, mut times)| {
+        .map(|mut times| {
+            if times.is_empty() || times.len() * 2 < traces.len() {
+                return None;
+            }
             times.sort_by(|x, y| x.total.total_cmp(&y.total));
-            (node, times[times.len() / 2])
+            Some(times[times.len() / 2])
         })
         .collect()
 }
@@ -171,38 +192,55 @@ pub fn diff_with_typical(baseline: &[&Trace], b: &Trace) -> TraceDiff {
     merge(&paths, &a, &b)
 }
 
-fn merge(paths: &Paths, a: &HashMap<usize, Timing>, b: &HashMap<usize, Timing>) -> TraceDiff {
-    let total =
-        |side: &HashMap<usize, Timing>, node: usize| side.get(&node).map_or(0.0, |t| t.total);
+fn merge(paths: &Paths, a: &Times, b: &Times) -> TraceDiff {
+    let total = |side: &Times, node: usize| timing(side, node).map_or(0.0, |t| t.total);
     let change = |node: usize| (total(b, node) - total(a, node)).abs();
-    let mut children: HashMap<usize, Vec<usize>> = HashMap::new();
-    for (node, (parent, _, _)) in paths.nodes.iter().enumerate() {
-        if a.contains_key(&node) || b.contains_key(&node) {
-            children.entry(*parent).or_default().push(node);
+    let present = |node: usize| timing(a, node).is_some() || timing(b, node).is_some();
+    // Children of each node in one flat table, the top level last: node n's are
+    // children[first[n]..first[n + 1]].
+    let top = paths.nodes.len();
+    let slot = |parent: usize| if parent == ROOT { top } else { parent };
+    let mut first = vec![0usize; top + 2];
+    for (node, &(parent, _, _)) in paths.nodes.iter().enumerate() {
+        if present(node) {
+            first[slot(parent) + 1] += 1;
         }
     }
-    for kids in children.values_mut() {
+    for i in 0..=top {
+        first[i + 1] += first[i];
+    }
+    let mut filled = first.clone();
+    let mut children = vec![0usize; first[top + 1]];
+    for (node, &(parent, _, _)) in paths.nodes.iter().enumerate() {
+        if present(node) {
+            children[filled[slot(parent)]] = node;
+            filled[slot(parent)] += 1;
+        }
+    }
+    for n in 0..=top {
         // Largest change first; the stack below pops the last, so smallest first here.
-        kids.sort_by(|&x, &y| change(x).total_cmp(&change(y)).then(y.cmp(&x)));
+        children[first[n]..first[n + 1]]
+            .sort_by(|&x, &y| change(x).total_cmp(&change(y)).then(y.cmp(&x)));
     }
-    let mut rows = Vec::with_capacity(paths.nodes.len());
-    let mut stack: Vec<(usize, u32)> = Vec::new();
-    let push_children = |stack: &mut Vec<(usize, u32)>, parent: usize, depth: u32| {
-        if let Some(kids) = children.get(&parent) {
-            stack.extend(kids.iter().map(|&k| (k, depth)));
-        }
-    };
-    push_children(&mut stack, ROOT, 0);
+    let mut rows = Vec::with_capacity(children.len());
+    let mut stack: Vec<(usize, u32)> = children[first[top]..first[top + 1]]
+        .iter()
+        .map(|&k| (k, 0))
+        .collect();
     while let Some((node, depth)) = stack.pop() {
         let (_, service, name) = paths.nodes[node];
         rows.push(DiffRow {
             depth,
             service: paths.texts[service as usize].clone(),
             name: paths.texts[name as usize].clone(),
-            a: a.get(&node).copied(),
-            b: b.get(&node).copied(),
+            a: timing(a, node),
+            b: timing(b, node),
         });
-        push_children(&mut stack, node, depth + 1);
+        stack.extend(
+            children[first[node]..first[node + 1]]
+                .iter()
+                .map(|&k| (k, depth + 1)),
+        );
     }
     TraceDiff { rows }
 }

@@ -49,6 +49,9 @@ pub struct Span {
     /// Index of the span of the segment (service) this span belongs to; itself for segments.
     pub service: u32,
     pub detached: Option<Detached>,
+    /// The span's name as a number: spans of one trace with the same name share it, so
+    /// grouping by name never reads the segments (see [`Trace::name_of`]).
+    pub name_id: u32,
 }
 
 impl Span {
@@ -96,6 +99,8 @@ pub struct Trace {
     pub limit_exceeded: bool,
     /// Figures over all spans, worked out once: frames ask for them every time.
     extent: Extent,
+    /// For each name id, the first span with that name.
+    named: Vec<u32>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
@@ -136,15 +141,29 @@ impl Trace {
         let documents = dedupe_documents(documents, &mut notes);
         let (mut nodes, texts) = flatten(documents, &mut notes);
         link_parents(&mut nodes, &mut notes);
-        let spans = order(nodes);
+        let mut spans = order(nodes);
+        let named = number_names(&mut spans);
         Trace {
             id: id.into(),
             documents: texts,
             extent: Extent::of(&spans),
+            named,
             spans,
             notes,
             limit_exceeded: false,
         }
+    }
+
+    /// How many distinct span names the trace has: name ids run from 0 to this.
+    pub fn name_count(&self) -> usize {
+        self.named.len()
+    }
+
+    /// The name a [`Span::name_id`] stands for.
+    pub fn name_of(&self, name_id: u32) -> &str {
+        self.named
+            .get(name_id as usize)
+            .map_or("", |&span| self.spans[span as usize].name())
     }
 
     /// Earliest start over all spans.
@@ -411,6 +430,28 @@ fn break_cycles(nodes: &mut [Node], notes: &mut Vec<Note>) {
     }
 }
 
+/// Numbers the spans' names, the first name seen first; returns each number's first span.
+fn number_names(spans: &mut [Span]) -> Vec<u32> {
+    let mut named = Vec::new();
+    let numbers: Vec<u32> = {
+        let mut ids: foldhash::HashMap<&str, u32> = foldhash::HashMap::default();
+        spans
+            .iter()
+            .enumerate()
+            .map(|(index, span)| {
+                *ids.entry(span.segment.name()).or_insert_with(|| {
+                    named.push(index as u32);
+                    named.len() as u32 - 1
+                })
+            })
+            .collect()
+    };
+    for (span, number) in spans.iter_mut().zip(numbers) {
+        span.name_id = number;
+    }
+    named
+}
+
 /// Orders the nodes depth-first, siblings by start time, into the span table.
 fn order(mut nodes: Vec<Node>) -> Vec<Span> {
     // Start times copied out once: sorting reads them many times.
@@ -466,6 +507,7 @@ fn order(mut nodes: Vec<Node>) -> Vec<Span> {
             document: node.document,
             service,
             detached: node.detached,
+            name_id: 0,
         });
         for &child in children[first[node_index]..first[node_index + 1]]
             .iter()

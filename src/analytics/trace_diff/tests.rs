@@ -30,7 +30,7 @@ fn checkout(db_end: f64, with_cache: bool, with_queue: bool) -> Trace {
 }
 
 fn names(rows: impl Iterator<Item = impl std::ops::Deref<Target = DiffRow>>) -> Vec<String> {
-    rows.map(|r| r.name.clone()).collect()
+    rows.map(|r| r.name.to_string()).collect()
 }
 
 #[test]
@@ -41,7 +41,7 @@ fn marks_spans_only_in_a_only_in_b_and_orders_by_change() {
     let rows: Vec<(u32, &str, Change)> = d
         .rows
         .iter()
-        .map(|r| (r.depth, r.name.as_str(), r.change()))
+        .map(|r| (r.depth, &*r.name, r.change()))
         .collect();
     assert_eq!(
         rows,
@@ -58,7 +58,7 @@ fn marks_spans_only_in_a_only_in_b_and_orders_by_change() {
     assert!((d.rows[1].delta() - 5.0).abs() < 1e-9);
     assert!((d.rows[2].delta() + 1.0).abs() < 1e-9);
     assert_eq!(d.by_change(), [1, 2, 3, 0]);
-    assert!(d.rows.iter().all(|r| r.service == "api"));
+    assert!(d.rows.iter().all(|r| &*r.service == "api"));
 }
 
 #[test]
@@ -70,7 +70,7 @@ fn the_typical_trace_is_the_median_of_each_path() {
     ];
     let refs: Vec<&Trace> = baseline.iter().collect();
     let d = diff_with_typical(&refs, &checkout(8.0, false, true));
-    let db = d.rows.iter().find(|r| r.name == "db").unwrap();
+    let db = d.rows.iter().find(|r| &*r.name == "db").unwrap();
     assert_eq!(db.a.unwrap().total, 2.0, "median of 1, 2 and 8 seconds");
     assert!((db.delta() - 5.0).abs() < 1e-9);
     // The cache is in two of three: typical, and missing from B.
@@ -94,11 +94,11 @@ fn generated_traces_show_the_removed_document_and_the_slower_segment() {
 
     let d = diff(&a, &b);
     assert!(d.only_b().next().is_none());
-    assert!(d.only_a().all(|r| r.service == last.name()));
+    assert!(d.only_a().all(|r| &*r.service == last.name()));
     let removed: u32 = d.only_a().map(|r| r.a.unwrap().count).sum();
     assert_eq!(removed as usize, removed_spans);
     let slowest = &d.rows[d.by_change()[0]];
-    assert_eq!(slowest.name, first["name"].as_str().unwrap());
+    assert_eq!(&*slowest.name, first["name"].as_str().unwrap());
     assert_eq!(slowest.depth, 0);
     assert!((slowest.delta() - 1.0).abs() < 1e-6, "{}", slowest.delta());
 
