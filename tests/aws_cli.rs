@@ -74,8 +74,6 @@ fn print(server: &Server, view: &str, extra: &[&str]) -> Output {
         view,
         "--width",
         "200",
-        "--height",
-        "30",
     ];
     args.extend_from_slice(extra);
     run(with_keys(xray_tui(&args)))
@@ -97,7 +95,7 @@ fn print_list_shows_the_traces_of_the_last_hour() {
     assert!(output.status.success(), "{}", stderr(&output));
     let text = stdout(&output);
     assert!(
-        text.starts_with(" Traces  AWS us-east-1  2 traces"),
+        text.starts_with("Traces of AWS us-east-1\n\nTraces      2 traces\n"),
         "{text}"
     );
     assert!(
@@ -272,7 +270,7 @@ fn a_profile_brings_its_region_and_credentials() {
     let output = run(command);
     assert!(output.status.success(), "{}", stderr(&output));
     assert!(
-        stdout(&output).starts_with(" Traces  AWS (staging)"),
+        stdout(&output).starts_with("Traces of AWS (staging)"),
         "{}",
         stdout(&output)
     );
