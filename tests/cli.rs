@@ -68,7 +68,7 @@ fn print_trace_shows_the_waterfall() {
         "{text}"
     );
     assert!(
-        text.contains("\nStart     2017-07-08 00:23:31.562\n"),
+        text.contains("\nStart     2017-07-08 00:23:31.562 UTC\n"),
         "{text}"
     );
     assert!(text.contains("\nSpans     11 spans\n"), "{text}");

@@ -64,6 +64,7 @@ pub fn report(state: &State, options: &Options) -> Report {
         facts.push(("Of them".into(), troubles.join(", ")));
     }
     facts.push(("Time range".into(), range_text(state)));
+    facts.push(("Times in".into(), super::trace::zone(state.utc_offset)));
     if let Some(filter) = &list.filter {
         facts.push(("Filter".into(), filter.clone()));
     }

@@ -51,7 +51,14 @@ pub fn report(state: &State, options: &Options) -> Report {
         facts.push(("Request".into(), request));
     }
     if let Some(start) = trace.start() {
-        facts.push(("Start".into(), timestamp(start, state.utc_offset)));
+        facts.push((
+            "Start".into(),
+            format!(
+                "{} {}",
+                timestamp(start, state.utc_offset),
+                zone(state.utc_offset)
+            ),
+        ));
     }
     facts.push((
         "Duration".into(),
@@ -69,6 +76,9 @@ pub fn report(state: &State, options: &Options) -> Report {
     let mut spans = count(trace.spans.len(), "span");
     if failing > 0 {
         spans.push_str(&format!(", {failing} failing"));
+    }
+    if trace.limit_exceeded {
+        spans.push_str("; truncated by X-Ray (LimitExceeded), some are missing");
     }
     facts.push(("Spans".into(), spans));
     let mut services: Vec<&str> = Vec::new();
@@ -88,11 +98,6 @@ pub fn report(state: &State, options: &Options) -> Report {
         options.width,
         glyphs,
     )));
-    if trace.limit_exceeded {
-        report.push(Block::Note(
-            "X-Ray cut this trace short (LimitExceeded): some spans are missing.".into(),
-        ));
-    }
     for note in &trace.notes {
         report.push(Block::Note(note.0.clone()));
     }
@@ -100,6 +105,16 @@ pub fn report(state: &State, options: &Options) -> Report {
         push_cause(&mut report, trace, &cause, options);
     }
     report
+}
+
+/// `UTC`, `UTC+01:00`: the zone the times are written in.
+pub fn zone(utc_offset: i32) -> String {
+    if utc_offset == 0 {
+        return "UTC".into();
+    }
+    let sign = if utc_offset < 0 { '-' } else { '+' };
+    let minutes = utc_offset.unsigned_abs() / 60;
+    format!("UTC{sign}{:02}:{:02}", minutes / 60, minutes % 60)
 }
 
 fn status_text(summary: &TraceSummary, options: &Options) -> String {
@@ -133,8 +148,10 @@ fn push_cause(report: &mut Report, trace: &Trace, cause: &RootCause, options: &O
     let arrow = format!(" {} ", options.glyphs.arrow());
     let path: Vec<&str> = cause.services.iter().map(|s| s.name.as_str()).collect();
     let mut facts = vec![("Services".to_owned(), path.join(&arrow))];
-    let entities: Vec<&str> = cause.entities().iter().map(|e| e.name.as_str()).collect();
-    facts.push(("Spans".into(), entities.join(&arrow)));
+    facts.push((
+        "Spans".into(),
+        cause.entity_path_text().replace(" → ", &arrow),
+    ));
     if let Some(span) = trace.spans.get(cause.span) {
         facts.push(("Span id".into(), span.id().to_owned()));
     }
