@@ -337,3 +337,28 @@ fn text_from_the_data_cannot_break_out_of_a_report() {
         "one row:\n{list}"
     );
 }
+
+#[test]
+fn an_empty_list_says_why_it_is_empty() {
+    let text = printed(&["--demo", "--filter", "http.status = 999", "--print", "list"]);
+    assert!(
+        text.trim_end()
+            .ends_with("\n\nNo trace matches the filter."),
+        "{text}"
+    );
+    assert!(trace_ids(&text).is_empty());
+    let text = printed(&[
+        "--demo",
+        "--from",
+        "2001-01-01T00:00:00Z",
+        "--to",
+        "2001-01-01T01:00:00Z",
+        "--print",
+        "list",
+    ]);
+    assert!(
+        text.trim_end()
+            .ends_with("\n\nNo traces in the time range (2001-01-01 00:00:00 to 01:00:00 UTC)."),
+        "{text}"
+    );
+}

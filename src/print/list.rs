@@ -142,7 +142,7 @@ fn range_text(state: &State) -> String {
 fn empty_reason(state: &State) -> String {
     match (&state.list.filter, state.list.processed) {
         (Some(_), Some(processed)) if processed > 0 => "No trace matches the filter.".into(),
-        _ => format!("No traces in {}.", range_text(state)),
+        _ => format!("No traces in the time range ({}).", range_text(state)),
     }
 }
 

@@ -32,7 +32,7 @@ pub enum Format {
     Text,
     /// Markdown: tables, and drawings in fenced code blocks.
     Markdown,
-    /// JSON, for scripts (shapes in README: --print).
+    /// JSON, for scripts (its shapes are in README: Headless output).
     Json,
 }
 
