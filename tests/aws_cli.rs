@@ -385,3 +385,56 @@ fn an_answer_that_is_not_json_is_reported_not_retried() {
     );
     assert_eq!(server.requests_to("/TraceSummaries").len(), 1);
 }
+
+/// GetTraceSummaries in three pages of 40, as a busy hour gives them.
+fn paged_server() -> (Server, Vec<String>) {
+    let ids = aws_server::trace_ids(120, 1_499_472_000);
+    let server = Server::start();
+    let pages: Vec<Vec<String>> = ids.chunks(40).map(<[String]>::to_vec).collect();
+    server.route("/TraceSummaries", move |request| {
+        let page = match request.body.get("NextToken").and_then(|t| t.as_str()) {
+            None => 0,
+            Some("page-2") => 1,
+            Some(_) => 2,
+        };
+        let summaries: Vec<_> = pages[page]
+            .iter()
+            .map(|id| {
+                json!({
+                    "Id": id, "Duration": 0.1, "ResponseTime": 0.1,
+                    "HasFault": false, "HasError": false, "HasThrottle": false,
+                    "Http": {"HttpURL": "https://shop.example/cart", "HttpStatus": 200, "HttpMethod": "GET"},
+                    "Annotations": {}, "Users": [], "ServiceIds": []
+                })
+            })
+            .collect();
+        let mut body = json!({"TraceSummaries": summaries, "TracesProcessedCount": 40});
+        if page < 2 {
+            body["NextToken"] = json!(format!("page-{}", page + 2));
+        }
+        Reply::json(&body)
+    });
+    server.route("/Traces", |_| Reply::json(&fixture(TRACES)));
+    (server, ids)
+}
+
+#[test]
+fn print_list_reads_every_page_and_print_trace_reads_none() {
+    let (server, ids) = paged_server();
+    let output = print(&server, "list", &[]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = stdout(&output);
+    assert!(text.contains("\nTraces      120 traces\n"), "{text}");
+    for id in &ids {
+        assert!(text.contains(id.as_str()), "{id}:\n{text}");
+    }
+    assert_eq!(server.requests_to("/TraceSummaries").len(), 3);
+
+    let (server, _) = paged_server();
+    let output = print(&server, &format!("trace:{TRACE_ID}"), &[]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(
+        server.requests_to("/TraceSummaries").is_empty(),
+        "a trace needs no summaries"
+    );
+}

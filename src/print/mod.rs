@@ -130,6 +130,8 @@ pub async fn render(source: Arc<dyn TraceSource>, request: Request) -> Result<Pr
     };
     for command in commands {
         match command {
+            // Only a list needs the summaries (every page of them).
+            Command::LoadSummaries { .. } if view != View::List => {}
             Command::LoadSummaries {
                 request,
                 filter,
@@ -205,9 +207,18 @@ pub async fn render(source: Arc<dyn TraceSource>, request: Request) -> Result<Pr
         (View::Map, Format::Json) => json_text(&map::json(&state)),
         (View::Map, _) => written(&map::report(&state, &options), format, &options),
     };
+    let empty = match view {
+        View::List => state.list.summaries.is_empty(),
+        View::Trace(_) => state.trace.as_ref().is_none_or(|t| t.trace.is_none()),
+        View::Map => state
+            .map
+            .as_ref()
+            .and_then(|m| m.whole.as_ref())
+            .is_none_or(|m| m.nodes.is_empty()),
+    };
     Ok(Printed {
         text,
-        empty: state.list.summaries.is_empty(),
+        empty,
         problems: state.problems,
     })
 }
