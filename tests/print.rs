@@ -180,6 +180,7 @@ fn ascii_marks_failing_spans_with_ascii_glyphs_and_words() {
     assert!(text.contains("FAULT <- root cause"), "{text}");
     let drawing: String = text.lines().skip_while(|l| *l != "Waterfall").collect();
     assert!(!drawing.contains('█') && !drawing.contains('├'), "{text}");
+    assert!(!text.contains('µ') && text.contains("us  "), "{text}");
 }
 
 #[test]

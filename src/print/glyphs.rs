@@ -31,6 +31,16 @@ impl Glyphs {
         format!("{} {}", self.status(status), status.label())
     }
 
+    /// A duration: `850µs`, or `850us` in ASCII.
+    pub fn duration(self, seconds: f64) -> String {
+        let text = crate::text::duration::format_duration(seconds);
+        if self.ascii {
+            text.replace('µ', "u")
+        } else {
+            text
+        }
+    }
+
     pub fn in_progress(self) -> &'static str {
         if self.ascii { "~" } else { "…" }
     }

@@ -11,7 +11,6 @@ use crate::app::columns::Column;
 use crate::model::{Status, TraceSummary};
 use crate::source::TimeRange;
 use crate::text::count::{count, noun_for};
-use crate::text::duration::format_duration;
 use crate::ui::format::{short_url, timestamp, url_path};
 
 /// The traces in the list's order.
@@ -173,9 +172,12 @@ fn cell(column: &Column, s: &TraceSummary, cells: &Cells) -> String {
             }
         }
         Column::Method => s.http.method.as_deref().unwrap_or_default().to_owned(),
-        Column::ResponseTime => s.response_time.map(format_duration).unwrap_or_default(),
+        Column::ResponseTime => s
+            .response_time
+            .map(|d| cells.glyphs.duration(d))
+            .unwrap_or_default(),
         Column::Duration => match s.duration {
-            Some(d) => format_duration(d),
+            Some(d) => cells.glyphs.duration(d),
             None if s.is_partial => "in progress".into(),
             None => String::new(),
         },

@@ -3,15 +3,14 @@
 
 use serde_json::{Value, json};
 
-use super::Options;
 use super::report::{Block, Report};
 use super::table::{Align, Table};
+use super::{Glyphs, Options};
 use crate::app::State;
 use crate::app::map::{MapModel, MapNode, type_marker};
 use crate::model::graph_stats::Health;
 use crate::source::TimeRange;
 use crate::text::count::count;
-use crate::text::duration::format_duration;
 
 fn model(state: &State) -> Option<&MapModel> {
     state.map.as_ref()?.whole.as_deref()
@@ -56,8 +55,8 @@ fn share(n: i64, health: &Health) -> String {
     }
 }
 
-fn latency(value: Option<f64>) -> String {
-    value.map(format_duration).unwrap_or_default()
+fn latency(value: Option<f64>, glyphs: Glyphs) -> String {
+    value.map(|d| glyphs.duration(d)).unwrap_or_default()
 }
 
 pub fn report(state: &State, options: &Options) -> Report {
@@ -131,8 +130,8 @@ pub fn report(state: &State, options: &Options) -> Report {
             share(h.faults, h),
             share(h.errors, h),
             share(h.throttles, h),
-            latency(h.average),
-            latency(h.p90),
+            latency(h.average, glyphs),
+            latency(h.p90, glyphs),
         ]);
     }
     report.push(Block::Table(nodes));
@@ -160,8 +159,8 @@ pub fn report(state: &State, options: &Options) -> Report {
             share(h.faults, h),
             share(h.errors, h),
             share(h.throttles, h),
-            latency(h.average),
-            latency(h.p90),
+            latency(h.average, glyphs),
+            latency(h.p90, glyphs),
         ]);
     }
     if model.edges.is_empty() {

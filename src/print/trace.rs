@@ -13,7 +13,6 @@ use crate::model::root_cause::{self, ExceptionIndex, RootCause, RootCauseKind};
 use crate::model::segment::Exception;
 use crate::model::{SpanKind, Status, Trace, TraceSummary};
 use crate::text::count::{count, noun_for};
-use crate::text::duration::format_duration;
 use crate::ui::format::{short_url, timestamp};
 
 /// Stack frames shown under an exception before the rest are counted.
@@ -64,7 +63,7 @@ pub fn report(state: &State, options: &Options) -> Report {
         "Duration".into(),
         match (trace.in_progress(), trace.duration()) {
             (true, _) => "in progress".into(),
-            (false, Some(d)) => format_duration(d),
+            (false, Some(d)) => glyphs.duration(d),
             (false, None) => "unknown".into(),
         },
     ));

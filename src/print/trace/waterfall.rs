@@ -4,7 +4,6 @@
 use crate::model::{Status, Trace};
 use crate::print::Glyphs;
 use crate::text;
-use crate::text::duration::format_duration;
 
 /// Deeper than this, a span's depth is written as a number instead of drawn.
 const MAX_DRAWN_DEPTH: usize = 24;
@@ -34,13 +33,13 @@ pub fn lines(trace: &Trace, cause: Option<usize>, width: usize, glyphs: Glyphs) 
     let offsets: Vec<String> = trace
         .spans
         .iter()
-        .map(|s| format!("+{}", format_duration((s.start() - origin).max(0.0))))
+        .map(|s| format!("+{}", glyphs.duration((s.start() - origin).max(0.0))))
         .collect();
     let durations: Vec<String> = trace
         .spans
         .iter()
         .map(|s| match s.end() {
-            Some(end) => format_duration(end - s.start()),
+            Some(end) => glyphs.duration(end - s.start()),
             None if s.segment.in_progress => "running".into(),
             None => "?".into(),
         })
