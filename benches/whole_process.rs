@@ -32,7 +32,7 @@ fn print_list(path: &Path) -> Vec<String> {
         "list",
         "--width",
         "200",
-        "--height",
+        "--limit",
         "60",
     ]
     .map(String::from)
@@ -48,8 +48,6 @@ fn print_trace(path: &Path) -> Vec<String> {
         &id,
         "--width",
         "200",
-        "--height",
-        "60",
     ]
     .map(String::from)
     .to_vec()

@@ -114,9 +114,7 @@ fn main() {
         let xray = best(3, || {
             let mut command = Command::new(&bin);
             command
-                .args([
-                    "--print", "map", "--width", "200", "--height", "60", "--file",
-                ])
+                .args(["--print", "map", "--width", "200", "--file"])
                 .arg(&file);
             command
         });

@@ -133,17 +133,26 @@ pub struct Cli {
     #[arg(long)]
     pub ascii: bool,
 
-    /// Render one view as plain text on stdout and exit: `list`, `trace:<ID>` or `map`.
+    /// Print a report of one view on stdout and exit: `list` (every trace, full ids),
+    /// `trace:<ID>` (facts, the whole waterfall, the root cause and its exception) or `map`
+    /// (a table of services and one of calls).
     #[arg(long, value_name = "VIEW")]
     pub print: Option<String>,
 
-    /// Width of the --print screen.
-    #[arg(long, default_value_t = 120, requires = "print")]
+    /// How --print writes: aligned plain text, Markdown (tables, the waterfall in a code
+    /// block) or JSON.
+    #[arg(long, value_name = "FORMAT", value_enum, default_value_t = crate::print::Format::Text, requires = "print")]
+    pub format: crate::print::Format,
+
+    /// Width of --print's text: the waterfall's bars and the URL column fit in it (ids are
+    /// never cut).
+    #[arg(long, default_value_t = 120, requires = "print", value_parser = clap::value_parser!(u16).range(40..))]
     pub width: u16,
 
-    /// Height of the --print screen.
-    #[arg(long, default_value_t = 40, requires = "print")]
-    pub height: u16,
+    /// With --print list: at most N traces, and a closing line says how many more there are
+    /// (without it, every trace is printed).
+    #[arg(long, value_name = "N", requires = "print", value_parser = clap::value_parser!(u64).range(1..))]
+    pub limit: Option<u64>,
 }
 
 fn parse_since(text: &str) -> Result<f64, String> {

@@ -107,8 +107,9 @@ async fn print_screen(
         range: settings.range,
         group: settings.group,
         ascii: settings.ascii,
+        format: screen.format,
         width: screen.width,
-        height: screen.height,
+        limit: screen.limit,
         utc_offset: event_loop::local_utc_offset(),
         columns: config.columns.clone(),
     };

@@ -29,12 +29,14 @@ pub enum Start {
     Upload(Upload),
 }
 
-/// `--print`'s view and size.
+/// `--print`'s view and how it is written.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Screen {
     pub view: print::View,
+    pub format: print::Format,
     pub width: u16,
-    pub height: u16,
+    /// At most this many traces of a list.
+    pub limit: Option<usize>,
 }
 
 /// How the traces are looked at.
@@ -217,8 +219,9 @@ impl Start {
                 settings,
                 screen: Screen {
                     view: print::View::parse(view).map_err(StartError::Usage)?,
+                    format: cli.format,
                     width: cli.width,
-                    height: cli.height,
+                    limit: cli.limit.map(|n| usize::try_from(n).unwrap_or(usize::MAX)),
                 },
             },
             None => Start::Explore { input, settings },
@@ -463,7 +466,7 @@ mod tests {
     #[test]
     fn print_takes_its_view_and_size() {
         let Start::Print { screen, .. } = start(&[
-            "--demo", "--print", "map", "--width", "80", "--height", "20",
+            "--demo", "--print", "map", "--width", "80", "--format", "markdown",
         ])
         .unwrap() else {
             panic!("not printed");
@@ -472,8 +475,9 @@ mod tests {
             screen,
             Screen {
                 view: print::View::Map,
+                format: print::Format::Markdown,
                 width: 80,
-                height: 20
+                limit: None,
             }
         );
         assert_eq!(

@@ -74,8 +74,6 @@ fn print(server: &Server, view: &str, extra: &[&str]) -> Output {
         view,
         "--width",
         "200",
-        "--height",
-        "30",
     ];
     args.extend_from_slice(extra);
     run(with_keys(xray_tui(&args)))
@@ -97,7 +95,7 @@ fn print_list_shows_the_traces_of_the_last_hour() {
     assert!(output.status.success(), "{}", stderr(&output));
     let text = stdout(&output);
     assert!(
-        text.starts_with(" Traces  AWS us-east-1  2 traces"),
+        text.starts_with("Traces of AWS us-east-1\n\nTraces      2 traces\n"),
         "{text}"
     );
     assert!(
@@ -134,12 +132,12 @@ fn print_trace_shows_the_waterfall_of_batch_get_traces() {
     let output = print(&server, &format!("trace:{TRACE_ID}"), &[]);
     assert!(output.status.success(), "{}", stderr(&output));
     let text = stdout(&output);
-    let lines: Vec<&str> = text.lines().collect();
     assert!(
-        lines[0].starts_with(" Trace  1-5d82881a-0a9126e92a73e971eed891b9  ✓ 200"),
+        text.starts_with("Trace 1-5d82881a-0a9126e92a73e971eed891b9\n\nStatus    ✓ ok, HTTP 200\n"),
         "{text}"
     );
-    assert!(lines[0].contains("/api/user"), "{text}");
+    let request = text.lines().find(|l| l.starts_with("Request ")).unwrap();
+    assert!(request.ends_with("/api/user"), "{text}");
     assert!(
         text.contains("Scorekeep") && text.contains("DynamoDB"),
         "{text}"
@@ -149,7 +147,7 @@ fn print_trace_shows_the_waterfall_of_batch_get_traces() {
 }
 
 #[test]
-fn a_truncated_trace_says_so_in_its_title() {
+fn a_truncated_trace_says_so_beside_its_spans() {
     let server = Server::start();
     server.route("/TraceSummaries", |_| Reply::json(&fixture(SUMMARIES)));
     let mut truncated = fixture(TRACES);
@@ -157,10 +155,11 @@ fn a_truncated_trace_says_so_in_its_title() {
     server.route("/Traces", move |_| Reply::json(&truncated));
     let output = print(&server, &format!("trace:{TRACE_ID}"), &[]);
     assert!(output.status.success(), "{}", stderr(&output));
-    let title = stdout(&output).lines().next().unwrap().to_owned();
+    let text = stdout(&output);
+    let spans = text.lines().find(|l| l.starts_with("Spans ")).unwrap();
     assert!(
-        title.contains("truncated by X-Ray (LimitExceeded)"),
-        "{title}"
+        spans.contains("truncated by X-Ray (LimitExceeded), some are missing"),
+        "{text}"
     );
 }
 
@@ -171,7 +170,7 @@ fn print_map_shows_the_service_graph() {
     assert!(output.status.success(), "{}", stderr(&output));
     let text = stdout(&output);
     assert!(
-        text.starts_with(" Map  service map of AWS us-east-1  4 nodes · 3 edges"),
+        text.starts_with("Service map of AWS us-east-1\n\nMap          4 services, 3 calls\n"),
         "{text}"
     );
     for name in ["xray-sample.elasticbeanstal", "SNS", "awseb-e-dixzws4s9p"] {
@@ -272,7 +271,7 @@ fn a_profile_brings_its_region_and_credentials() {
     let output = run(command);
     assert!(output.status.success(), "{}", stderr(&output));
     assert!(
-        stdout(&output).starts_with(" Traces  AWS (staging)"),
+        stdout(&output).starts_with("Traces of AWS (staging)"),
         "{}",
         stdout(&output)
     );
@@ -385,4 +384,57 @@ fn an_answer_that_is_not_json_is_reported_not_retried() {
         stderr(&output)
     );
     assert_eq!(server.requests_to("/TraceSummaries").len(), 1);
+}
+
+/// GetTraceSummaries in three pages of 40, as a busy hour gives them.
+fn paged_server() -> (Server, Vec<String>) {
+    let ids = aws_server::trace_ids(120, 1_499_472_000);
+    let server = Server::start();
+    let pages: Vec<Vec<String>> = ids.chunks(40).map(<[String]>::to_vec).collect();
+    server.route("/TraceSummaries", move |request| {
+        let page = match request.body.get("NextToken").and_then(|t| t.as_str()) {
+            None => 0,
+            Some("page-2") => 1,
+            Some(_) => 2,
+        };
+        let summaries: Vec<_> = pages[page]
+            .iter()
+            .map(|id| {
+                json!({
+                    "Id": id, "Duration": 0.1, "ResponseTime": 0.1,
+                    "HasFault": false, "HasError": false, "HasThrottle": false,
+                    "Http": {"HttpURL": "https://shop.example/cart", "HttpStatus": 200, "HttpMethod": "GET"},
+                    "Annotations": {}, "Users": [], "ServiceIds": []
+                })
+            })
+            .collect();
+        let mut body = json!({"TraceSummaries": summaries, "TracesProcessedCount": 40});
+        if page < 2 {
+            body["NextToken"] = json!(format!("page-{}", page + 2));
+        }
+        Reply::json(&body)
+    });
+    server.route("/Traces", |_| Reply::json(&fixture(TRACES)));
+    (server, ids)
+}
+
+#[test]
+fn print_list_reads_every_page_and_print_trace_reads_none() {
+    let (server, ids) = paged_server();
+    let output = print(&server, "list", &[]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = stdout(&output);
+    assert!(text.contains("\nTraces      120 traces\n"), "{text}");
+    for id in &ids {
+        assert!(text.contains(id.as_str()), "{id}:\n{text}");
+    }
+    assert_eq!(server.requests_to("/TraceSummaries").len(), 3);
+
+    let (server, _) = paged_server();
+    let output = print(&server, &format!("trace:{TRACE_ID}"), &[]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(
+        server.requests_to("/TraceSummaries").is_empty(),
+        "a trace needs no summaries"
+    );
 }

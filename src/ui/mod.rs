@@ -34,7 +34,7 @@ pub fn render(state: &State, frame: &mut Frame) {
     render_buffer(state, frame.buffer_mut(), area);
 }
 
-/// Draws the whole screen into a buffer (also used for `--print`).
+/// Draws the whole screen into a buffer.
 pub fn render_buffer(state: &State, buf: &mut Buffer, area: Rect) {
     if screen::too_small(area) {
         let size = format!(

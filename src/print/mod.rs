@@ -1,9 +1,16 @@
-//! Headless output: one view rendered by the same ui code into a plain-text screen.
+//! Headless output: one view as a report for an incident channel or a script. The data is
+//! loaded into a `State` exactly as the interactive views load it; the report is then written
+//! from that state as plain text, Markdown or JSON (never a screen grab: full ids, every row,
+//! no key hints).
+
+mod glyphs;
+mod list;
+mod map;
+mod report;
+mod table;
+mod trace;
 
 use std::sync::Arc;
-
-use ratatui::buffer::Buffer;
-use ratatui::layout::Rect;
 
 use crate::app::update::{start, update};
 use crate::app::{Action, Command, State};
@@ -11,8 +18,23 @@ use crate::model::trace_id;
 use futures::StreamExt;
 
 use crate::source::{TimeRange, TraceSource};
-use crate::ui;
 use crate::worker::{MapQuery, summary_query};
+
+pub use glyphs::Glyphs;
+pub use report::{Block, Report};
+pub use table::{Align, Table};
+
+/// How the report is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Format {
+    /// Aligned plain text, `--width` columns wide.
+    #[default]
+    Text,
+    /// Markdown: tables, and drawings in fenced code blocks.
+    Markdown,
+    /// JSON, for scripts (its shapes are in README: Headless output).
+    Json,
+}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum View {
@@ -36,7 +58,7 @@ impl View {
     }
 }
 
-/// A rendered screen, and the problems met while loading its data.
+/// A written report, and the problems met while loading its data.
 pub struct Printed {
     pub text: String,
     pub problems: Vec<String>,
@@ -52,15 +74,21 @@ pub struct Request {
     pub range: TimeRange,
     pub group: Option<String>,
     pub ascii: bool,
+    pub format: Format,
+    /// Width of text output (bars, and the free-text columns that give way).
     pub width: u16,
-    pub height: u16,
+    /// At most this many traces of a list; `None` for all of them.
+    pub limit: Option<usize>,
     /// Offset of the local time zone from UTC, in seconds.
     pub utc_offset: i32,
     /// The list's columns, when configured.
     pub columns: Option<Vec<crate::app::columns::Column>>,
 }
 
-/// Renders the requested view once its data has arrived. `Err` carries the one-line message
+/// The screen the data is loaded for (the size matters to nothing printed).
+const LOAD_SCREEN: (u16, u16) = (120, 40);
+
+/// Writes the requested view once its data has arrived. `Err` carries the one-line message
 /// for stderr.
 pub async fn render(source: Arc<dyn TraceSource>, request: Request) -> Result<Printed, String> {
     let Request {
@@ -69,12 +97,13 @@ pub async fn render(source: Arc<dyn TraceSource>, request: Request) -> Result<Pr
         range,
         group,
         ascii,
+        format,
         width,
-        height,
+        limit,
         utc_offset,
         columns,
     } = request;
-    let mut state = State::new(source.label(), width, height, utc_offset);
+    let mut state = State::new(source.label(), LOAD_SCREEN.0, LOAD_SCREEN.1, utc_offset);
     state.started_at = Some(crate::clock::now());
     state.list.filter = filter;
     state.ascii = ascii;
@@ -101,6 +130,8 @@ pub async fn render(source: Arc<dyn TraceSource>, request: Request) -> Result<Pr
     };
     for command in commands {
         match command {
+            // Only a list needs the summaries (every page of them).
+            Command::LoadSummaries { .. } if view != View::List => {}
             Command::LoadSummaries {
                 request,
                 filter,
@@ -114,13 +145,12 @@ pub async fn render(source: Arc<dyn TraceSource>, request: Request) -> Result<Pr
                     all_spans,
                     ..summary_query(filter, range, group, false)
                 });
-                let rows = crate::layout::screen::list_rows(width, height);
+                // Every page: a report says how many traces there are.
                 while let Some(page) = pages.next().await {
                     let result = page.map_err(|e| e.to_string());
                     let stop = result.as_ref().map_or(true, |p| p.done);
                     update(&mut state, Action::SummariesLoaded { request, result });
-                    // Enough to fill the screen is enough to print it.
-                    if stop || state.list.summaries.len() >= rows {
+                    if stop {
                         break;
                     }
                 }
@@ -163,14 +193,52 @@ pub async fn render(source: Arc<dyn TraceSource>, request: Request) -> Result<Pr
     if let Some(error) = state.map.as_ref().and_then(|m| m.error.clone()) {
         return Err(error);
     }
-    // A notice of problems is for the interactive status bar; stderr gets them instead.
-    state.message = None;
-    let area = Rect::new(0, 0, width, height);
-    let mut buffer = Buffer::empty(area);
-    ui::render_buffer(&state, &mut buffer, area);
+    let glyphs = Glyphs::new(ascii);
+    let options = Options {
+        width: width as usize,
+        limit,
+        glyphs,
+    };
+    let text = match (&view, format) {
+        (View::List, Format::Json) => json_text(&list::json(&state, &options)),
+        (View::List, _) => written(&list::report(&state, &options), format, &options),
+        (View::Trace(_), Format::Json) => json_text(&trace::json(&state)),
+        (View::Trace(_), _) => written(&trace::report(&state, &options), format, &options),
+        (View::Map, Format::Json) => json_text(&map::json(&state)),
+        (View::Map, _) => written(&map::report(&state, &options), format, &options),
+    };
+    let empty = match view {
+        View::List => state.list.summaries.is_empty(),
+        View::Trace(_) => state.trace.as_ref().is_none_or(|t| t.trace.is_none()),
+        View::Map => state
+            .map
+            .as_ref()
+            .and_then(|m| m.whole.as_ref())
+            .is_none_or(|m| m.nodes.is_empty()),
+    };
     Ok(Printed {
-        text: ui::buffer_text(&buffer),
-        empty: state.list.summaries.is_empty(),
+        text,
+        empty,
         problems: state.problems,
     })
+}
+
+/// What every report is written with.
+pub struct Options {
+    pub width: usize,
+    pub limit: Option<usize>,
+    pub glyphs: Glyphs,
+}
+
+fn written(report: &Report, format: Format, options: &Options) -> String {
+    match format {
+        Format::Markdown => report.markdown(),
+        Format::Text | Format::Json => report.text(options.width),
+    }
+}
+
+fn json_text(value: &serde_json::Value) -> String {
+    let mut text = serde_json::to_string_pretty(value).unwrap_or_default();
+    text.push('\n');
+    text
 }

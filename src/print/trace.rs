@@ -1,0 +1,287 @@
+//! `--print trace:ID`: the trace's facts, its whole waterfall (every span, the failing ones
+//! marked in words and glyphs, the root cause pointed at), then the root cause with its
+//! exception.
+
+mod waterfall;
+
+use serde_json::{Value, json};
+
+use super::Options;
+use super::report::{Block, Report};
+use crate::app::State;
+use crate::model::root_cause::{self, ExceptionIndex, RootCause, RootCauseKind};
+use crate::model::segment::Exception;
+use crate::model::{SpanKind, Status, Trace, TraceSummary};
+use crate::text::count::{count, noun_for};
+use crate::ui::format::{short_url, timestamp};
+
+/// Stack frames shown under an exception before the rest are counted.
+const FRAMES: usize = 8;
+
+fn loaded(state: &State) -> Option<&Trace> {
+    state.trace.as_ref()?.trace.as_deref()
+}
+
+/// The root cause a report leads with: the fault's, else the error's, else the slowest path.
+fn main_cause(trace: &Trace) -> Option<RootCause> {
+    [
+        RootCauseKind::Fault,
+        RootCauseKind::Error,
+        RootCauseKind::ResponseTime,
+    ]
+    .into_iter()
+    .find_map(|kind| {
+        let span = *root_cause::root_cause_spans(trace, kind).first()?;
+        Some(root_cause::describe(trace, kind, span))
+    })
+}
+
+pub fn report(state: &State, options: &Options) -> Report {
+    let Some(trace) = loaded(state) else {
+        let id = state.trace.as_ref().map_or("", |t| t.id.as_str());
+        return Report::new(format!("Trace {id}: no data"));
+    };
+    let glyphs = options.glyphs;
+    let summary = TraceSummary::of_trace(trace);
+    let cause = main_cause(trace);
+    let mut report = Report::new(format!("Trace {}", trace.id));
+    let mut facts = vec![("Status".to_owned(), status_text(&summary, options))];
+    if let Some(request) = request_text(&summary) {
+        facts.push(("Request".into(), request));
+    }
+    if let Some(start) = trace.start() {
+        facts.push((
+            "Start".into(),
+            format!(
+                "{} {}",
+                timestamp(start, state.utc_offset),
+                zone(state.utc_offset)
+            ),
+        ));
+    }
+    facts.push((
+        "Duration".into(),
+        match (trace.in_progress(), trace.duration()) {
+            (true, _) => "in progress".into(),
+            (false, Some(d)) => glyphs.duration(d),
+            (false, None) => "unknown".into(),
+        },
+    ));
+    let failing = trace
+        .spans
+        .iter()
+        .filter(|s| s.status() != Status::Ok)
+        .count();
+    let mut spans = count(trace.spans.len(), "span");
+    if failing > 0 {
+        spans.push_str(&format!(", {failing} failing"));
+    }
+    if trace.limit_exceeded {
+        spans.push_str("; truncated by X-Ray (LimitExceeded), some are missing");
+    }
+    facts.push(("Spans".into(), spans));
+    let mut services: Vec<&str> = Vec::new();
+    for service in summary.services.iter() {
+        if !services.contains(&service.name.as_str()) {
+            services.push(&service.name);
+        }
+    }
+    if !services.is_empty() {
+        facts.push(("Services".into(), services.join(", ")));
+    }
+    report.push(Block::Facts(facts));
+    report.push(Block::Heading("Waterfall".into()));
+    report.push(Block::Drawing(waterfall::lines(
+        trace,
+        cause.as_ref().map(|c| c.span),
+        options.width,
+        glyphs,
+    )));
+    for note in &trace.notes {
+        report.push(Block::Note(note.0.clone()));
+    }
+    if let Some(cause) = cause {
+        push_cause(&mut report, trace, &cause, options);
+    }
+    report
+}
+
+/// `UTC`, `UTC+01:00`: the zone the times are written in.
+pub fn zone(utc_offset: i32) -> String {
+    if utc_offset == 0 {
+        return "UTC".into();
+    }
+    let sign = if utc_offset < 0 { '-' } else { '+' };
+    let minutes = utc_offset.unsigned_abs() / 60;
+    format!("UTC{sign}{:02}:{:02}", minutes / 60, minutes % 60)
+}
+
+fn status_text(summary: &TraceSummary, options: &Options) -> String {
+    let mut text = if summary.is_partial && summary.status() == Status::Ok {
+        format!("{} in progress", options.glyphs.in_progress())
+    } else {
+        options.glyphs.status_words(summary.status())
+    };
+    if let Some(code) = summary.http.status {
+        text.push_str(&format!(", HTTP {code}"));
+    }
+    text
+}
+
+fn request_text(summary: &TraceSummary) -> Option<String> {
+    let url = summary.http.url.as_deref().map(short_url);
+    match (summary.http.method.as_deref(), url) {
+        (Some(method), Some(url)) => Some(format!("{method} {url}")),
+        (None, Some(url)) => Some(url.to_owned()),
+        _ => None,
+    }
+}
+
+fn push_cause(report: &mut Report, trace: &Trace, cause: &RootCause, options: &Options) {
+    let heading = match cause.kind {
+        RootCauseKind::Fault => "Root cause of the fault",
+        RootCauseKind::Error => "Root cause of the error",
+        RootCauseKind::ResponseTime => "Where the time went",
+    };
+    report.push(Block::Heading(heading.into()));
+    let arrow = format!(" {} ", options.glyphs.arrow());
+    let path: Vec<&str> = cause.services.iter().map(|s| s.name.as_str()).collect();
+    let mut facts = vec![("Services".to_owned(), path.join(&arrow))];
+    facts.push((
+        "Spans".into(),
+        cause.entity_path_text().replace(" → ", &arrow),
+    ));
+    if let Some(span) = trace.spans.get(cause.span) {
+        facts.push(("Span id".into(), span.id().to_owned()));
+    }
+    if let Some(exception) = cause.exception() {
+        facts.push((
+            "Exception".into(),
+            format!("{}: {}", exception.name, exception.message),
+        ));
+    }
+    report.push(Block::Facts(facts));
+    let exceptions = ExceptionIndex::new(trace).of(cause.span);
+    if !exceptions.is_empty() {
+        report.push(Block::Drawing(exception_lines(&exceptions)));
+    } else if cause.kind != RootCauseKind::ResponseTime {
+        report.push(Block::Note(
+            "No exception was recorded on the root-cause span.".into(),
+        ));
+    }
+}
+
+/// Each exception with its first stack frames; the later ones are the causes of the first.
+fn exception_lines(exceptions: &[&Exception]) -> Vec<String> {
+    let mut lines = Vec::new();
+    for (i, exception) in exceptions.iter().enumerate() {
+        let head = exception_head(exception);
+        lines.push(if i == 0 {
+            head
+        } else {
+            format!("caused by {head}")
+        });
+        for frame in exception.stack.iter().take(FRAMES) {
+            let place = match (&frame.path, frame.line) {
+                (Some(path), Some(line)) => format!(" ({path}:{line})"),
+                (Some(path), None) => format!(" ({path})"),
+                _ => String::new(),
+            };
+            lines.push(format!(
+                "    at {}{place}",
+                frame.label.as_deref().unwrap_or("?")
+            ));
+        }
+        let more = exception.stack.len().saturating_sub(FRAMES)
+            + exception.truncated.unwrap_or(0).max(0) as usize;
+        if more > 0 {
+            lines.push(format!("    … {more} more {}", noun_for(more, "frame")));
+        }
+    }
+    lines
+}
+
+fn exception_head(exception: &Exception) -> String {
+    let kind = exception.kind.as_deref().unwrap_or("exception");
+    let remote = if exception.remote { " (remote)" } else { "" };
+    match exception.message.as_deref() {
+        Some(message) => format!("{kind}{remote}: {message}"),
+        None => format!("{kind}{remote}"),
+    }
+}
+
+/// `{"trace": {..., "spans": [...], "root_cause": {...}}}`: times in epoch seconds,
+/// durations and offsets in seconds.
+pub fn json(state: &State) -> Value {
+    let Some(trace) = loaded(state) else {
+        return json!({ "trace": null });
+    };
+    let summary = TraceSummary::of_trace(trace);
+    let start = trace.start().unwrap_or(0.0);
+    let cause = main_cause(trace);
+    let spans: Vec<Value> = trace
+        .spans
+        .iter()
+        .map(|span| {
+            let kind = match span.kind {
+                SpanKind::Segment => "segment",
+                SpanKind::Inferred => "inferred",
+                SpanKind::Subsegment => "subsegment",
+            };
+            json!({
+                "id": span.id(),
+                "parent_id": span.parent.map(|p| trace.spans[p as usize].id()),
+                "name": span.name(),
+                "kind": kind,
+                "service": trace.spans[span.service as usize].name(),
+                "depth": span.depth,
+                "start": span.start(),
+                "offset": span.start() - start,
+                "duration": span.end().map(|end| end - span.start()),
+                "in_progress": span.segment.in_progress,
+                "status": span.status().label(),
+                "http_status": span.segment.http_status(),
+            })
+        })
+        .collect();
+    let root_cause = cause.map(|cause| {
+        let exceptions: Vec<Value> = ExceptionIndex::new(trace)
+            .of(cause.span)
+            .iter()
+            .map(|e| {
+                json!({
+                    "type": e.kind,
+                    "message": e.message,
+                    "remote": e.remote,
+                    "stack": e.stack.iter().map(|f| json!({
+                        "label": f.label, "path": f.path, "line": f.line,
+                    })).collect::<Vec<_>>(),
+                })
+            })
+            .collect();
+        json!({
+            "kind": cause.kind.label(),
+            "span_id": trace.spans.get(cause.span).map(|s| s.id()),
+            "services": cause.services.iter().map(|s| s.name.as_str()).collect::<Vec<_>>(),
+            "spans": cause.entities().iter().map(|e| e.name.as_str()).collect::<Vec<_>>(),
+            "exceptions": exceptions,
+        })
+    });
+    json!({
+        "trace": {
+            "id": trace.id,
+            "start": trace.start(),
+            "duration": trace.duration(),
+            "in_progress": trace.in_progress(),
+            "status": summary.status().label(),
+            "http": {
+                "method": summary.http.method.as_deref(),
+                "url": summary.http.url.as_deref(),
+                "status": summary.http.status,
+            },
+            "services": summary.services.iter().map(|s| s.name.as_str()).collect::<Vec<_>>(),
+            "spans": spans,
+            "root_cause": root_cause,
+        }
+    })
+}
