@@ -150,6 +150,7 @@ pub async fn render(source: Arc<dyn TraceSource>, request: Request) -> Result<Pr
             | Command::LayoutMap { .. }
             | Command::LoadTraceSet { .. } => {}
             Command::LoadLogs { .. } | Command::CancelLogs => {}
+            Command::LoadInsights { .. } | Command::LoadInsightDetails { .. } => {}
         }
     }
     if let Some(error) = &state.list.error {

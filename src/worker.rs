@@ -26,6 +26,8 @@ enum Kind {
     Map,
     Groups,
     Logs,
+    Insights,
+    InsightDetails,
     Baseline,
     SpanSearch,
     /// Writing a file: every one runs to its end, none supersedes another.
@@ -194,6 +196,33 @@ impl Worker {
                             trace_id,
                             result,
                         });
+                    }),
+                )
+            }
+            Command::LoadInsights {
+                request,
+                range,
+                group,
+            } => {
+                let found = self.source.insights(GraphQuery {
+                    range: range.resolve(now()),
+                    group,
+                });
+                (
+                    Kind::Insights,
+                    tokio::spawn(async move {
+                        let result = found.await.map_err(|e| e.to_string());
+                        let _ = results.send(Action::InsightsLoaded { request, result });
+                    }),
+                )
+            }
+            Command::LoadInsightDetails { request, insight } => {
+                let found = self.source.insight_details(*insight);
+                (
+                    Kind::InsightDetails,
+                    tokio::spawn(async move {
+                        let result = found.await.map(Box::new).map_err(|e| e.to_string());
+                        let _ = results.send(Action::InsightDetailsLoaded { request, result });
                     }),
                 )
             }

@@ -9,7 +9,8 @@ use crate::model::logs::TraceLogs;
 
 use super::details::Tab;
 use super::map::{MapDrawing, MapModel};
-use crate::source::{SourceStatus, SummaryPage, TimeRange};
+use crate::analytics::anomaly::Insight;
+use crate::source::{FoundInsights, SourceStatus, SummaryPage, TimeRange};
 
 pub type RequestId = u64;
 
@@ -208,6 +209,16 @@ pub enum Action {
         request: RequestId,
         result: Result<Vec<Arc<Trace>>, String>,
     },
+    /// The source's own insights (X-Ray Insights).
+    InsightsLoaded {
+        request: RequestId,
+        result: Result<FoundInsights, String>,
+    },
+    /// One of them in full: its timeline and impact graph.
+    InsightDetailsLoaded {
+        request: RequestId,
+        result: Result<Box<Insight>, String>,
+    },
     /// The log lines of a trace, joined to its spans.
     LogsLoaded {
         request: RequestId,
@@ -268,6 +279,17 @@ pub enum Command {
     LoadLogs {
         request: RequestId,
         trace: Arc<Trace>,
+    },
+    /// The source's own insights over a time range and group.
+    LoadInsights {
+        request: RequestId,
+        range: TimeRange,
+        group: Option<String>,
+    },
+    /// One insight in full.
+    LoadInsightDetails {
+        request: RequestId,
+        insight: Box<Insight>,
     },
     /// Stop looking for log lines (the pane was closed).
     CancelLogs,

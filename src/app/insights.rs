@@ -6,6 +6,7 @@ use crate::analytics::timeline::{Buckets, Health, MAX_BUCKETS};
 use crate::model::TraceSummary;
 use crate::source::TimeRange;
 
+use super::action::Command;
 use super::cursor::Cursor;
 use super::state::{Screen, State};
 
@@ -18,6 +19,8 @@ pub struct InsightsState {
     pub impact: Vec<String>,
     pub health: Option<HealthPanel>,
     pub map_health: Option<MapHealth>,
+    /// The source keeps insights of its own (live AWS): they are asked for, not computed.
+    pub from_source: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -33,6 +36,8 @@ pub struct InsightsView {
     pub cursor: Cursor,
     /// Where they come from: `computed from 680 listed traces`.
     pub origin: String,
+    /// What was asked of a source that keeps its own insights.
+    pub asked: Option<super::xray_insights::Asked>,
 }
 
 impl InsightsView {
@@ -70,11 +75,15 @@ pub fn computed(summaries: &[TraceSummary]) -> InsightsView {
         insights,
         cursor: Cursor::default(),
         origin: format!("computed from {} listed traces", summaries.len()),
+        asked: None,
     }
 }
 
-/// Opens the Insights screen on the list as it is.
-pub fn open(state: &mut State) {
+/// Opens the Insights screen: the source's own insights, or those of the list as it is.
+pub fn open(state: &mut State) -> Vec<Command> {
+    if state.insights.from_source {
+        return super::xray_insights::open(state);
+    }
     let keep = state.insights.view.as_ref().map(|v| v.cursor);
     let mut view = computed(&state.list.summaries);
     if let Some(cursor) = keep.filter(|c| c.selected < view.insights.len()) {
@@ -82,6 +91,7 @@ pub fn open(state: &mut State) {
     }
     state.insights.view = Some(view);
     state.screen = Screen::Insights;
+    Vec::new()
 }
 
 /// The health of `summaries`, in as many buckets as a screen `width` wide shows.
@@ -108,15 +118,20 @@ pub fn health_of(summaries: &[TraceSummary], subject: String, width: u16) -> Hea
     }
 }
 
-/// Recomputes what is shown after the list changed.
-pub fn refresh(state: &mut State) {
+/// Recomputes what is shown after the list changed (a source's own insights are asked for
+/// again only when the range or group changed).
+pub fn refresh(state: &mut State) -> Vec<Command> {
     if state.insights.health.is_some() {
         let subject = super::analytics::set_label(state);
         state.insights.health = Some(health_of(&state.list.summaries, subject, state.width));
     }
-    if state.screen == Screen::Insights {
-        open(state);
+    if state.insights.from_source {
+        return super::xray_insights::refresh(state);
     }
+    if state.screen == Screen::Insights {
+        return open(state);
+    }
+    Vec::new()
 }
 
 pub fn toggle_health(state: &mut State) {

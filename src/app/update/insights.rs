@@ -6,6 +6,7 @@ use super::super::cursor::{Cursor, Step};
 use super::super::insights::{self, Before, MarkMove};
 use super::super::keymap::Context;
 use super::super::state::{Screen, State};
+use super::super::xray_insights;
 use super::{info, summaries};
 use crate::layout::screen;
 use crate::source::TimeRange;
@@ -25,11 +26,11 @@ pub(super) fn on_intent(state: &mut State, intent: Intent) -> Vec<Command> {
         if position < view.insights.len() {
             view.cursor.select(position, view.insights.len(), page);
         }
-        return Vec::new();
+        return xray_insights::details_of_selected(state);
     }
     if let Some(step) = Step::of(intent, page) {
         view.cursor.step(step, view.insights.len(), page);
-        return Vec::new();
+        return xray_insights::details_of_selected(state);
     }
     match intent {
         Intent::Close => state.screen = Screen::List,

@@ -98,6 +98,13 @@ fn dispatch(state: &mut State, action: Action) -> Vec<Command> {
         Action::OpenTrace(id) => trace::open(state, id),
         Action::SummariesLoaded { request, result } => summaries::on_loaded(state, request, result),
         Action::SourceStatus(status) => live::on_source_status(state, status),
+        Action::InsightsLoaded { request, result } => {
+            super::xray_insights::on_loaded(state, request, result)
+        }
+        Action::InsightDetailsLoaded { request, result } => {
+            super::xray_insights::on_details_loaded(state, request, result);
+            Vec::new()
+        }
         Action::TraceSetLoaded { request, result } => {
             analysis::on_trace_set_loaded(state, request, result)
         }
