@@ -56,6 +56,9 @@ pub struct HealthPanel {
     pub incident: Option<(usize, usize)>,
     /// The marked stretch, first and last bucket.
     pub mark: (usize, usize),
+    /// Where the series come from when the source keeps them (X-Ray's time series), and
+    /// what was asked; `None` when computed from the listed traces.
+    pub asked: Option<super::xray_health::SeriesAsked>,
 }
 
 /// How the marked stretch moves.
@@ -96,10 +99,28 @@ pub fn open(state: &mut State) -> Vec<Command> {
 
 /// The health of `summaries`, in as many buckets as a screen `width` wide shows.
 pub fn health_of(summaries: &[TraceSummary], subject: String, width: u16) -> HealthPanel {
-    let most = (width.saturating_sub(22) as usize).clamp(10, MAX_BUCKETS);
-    let buckets = Buckets::of(summaries, most);
+    let buckets = Buckets::of(summaries, buckets_for(width));
     let health = Health::of(summaries, buckets);
-    let incident = anomaly::detect(summaries)
+    panel_of(health, subject, &anomaly::detect(summaries))
+}
+
+/// As many buckets as a screen `width` wide shows.
+pub fn buckets_for(width: u16) -> usize {
+    (width.saturating_sub(22) as usize).clamp(10, MAX_BUCKETS)
+}
+
+/// Sparklines of `health`, the largest of `insights` tinted and marked.
+pub fn panel_of(health: Health, subject: String, insights: &[Insight]) -> HealthPanel {
+    let Some(buckets) = health.buckets else {
+        return HealthPanel {
+            subject,
+            health,
+            incident: None,
+            mark: (0, 0),
+            asked: None,
+        };
+    };
+    let incident = insights
         .iter()
         .max_by(|a, b| (a.affected).cmp(&b.affected))
         .and_then(|insight| {
@@ -115,18 +136,21 @@ pub fn health_of(summaries: &[TraceSummary], subject: String, width: u16) -> Hea
         health,
         incident,
         mark,
+        asked: None,
     }
 }
 
 /// Recomputes what is shown after the list changed (a source's own insights are asked for
 /// again only when the range or group changed).
 pub fn refresh(state: &mut State) -> Vec<Command> {
+    if state.insights.from_source {
+        let mut commands = super::xray_health::refresh_list(state);
+        commands.extend(super::xray_insights::refresh(state));
+        return commands;
+    }
     if state.insights.health.is_some() {
         let subject = super::analytics::set_label(state);
         state.insights.health = Some(health_of(&state.list.summaries, subject, state.width));
-    }
-    if state.insights.from_source {
-        return super::xray_insights::refresh(state);
     }
     if state.screen == Screen::Insights {
         return open(state);
@@ -134,14 +158,16 @@ pub fn refresh(state: &mut State) -> Vec<Command> {
     Vec::new()
 }
 
-pub fn toggle_health(state: &mut State) {
-    state.insights.health = match state.insights.health {
-        Some(_) => None,
-        None => {
-            let subject = super::analytics::set_label(state);
-            Some(health_of(&state.list.summaries, subject, state.width))
-        }
-    };
+pub fn toggle_health(state: &mut State) -> Vec<Command> {
+    if state.insights.health.take().is_some() {
+        return Vec::new();
+    }
+    let subject = super::analytics::set_label(state);
+    state.insights.health = Some(health_of(&state.list.summaries, subject, state.width));
+    if state.insights.from_source {
+        return super::xray_health::ask_list(state);
+    }
+    Vec::new()
 }
 
 pub fn move_mark(panel: &mut HealthPanel, how: MarkMove) {
@@ -176,19 +202,17 @@ pub struct MapHealth {
 const MAP_PANEL_WIDTH: u16 = crate::layout::screen::MAP_DETAILS_WIDTH;
 
 /// Computes the selected node's or edge's sparklines when the selection changed: the listed
-/// traces that went through the node, or through both ends of the edge.
-pub fn refresh_map_health(state: &mut State) {
+/// traces that went through the node, or through both ends of the edge; X-Ray's time series
+/// of the node or edge are asked for where the source keeps them.
+pub fn refresh_map_health(state: &mut State) -> Vec<Command> {
     let Some(subject) = map_subject(state) else {
         state.insights.map_health = None;
-        return;
+        return Vec::new();
     };
-    if state
-        .insights
-        .map_health
-        .as_ref()
-        .is_some_and(|h| h.subject == subject)
-    {
-        return;
+    if state.insights.map_health.as_ref().is_some_and(|h| {
+        h.subject == subject && super::xray_health::still_current(state, h.panel.asked.as_ref())
+    }) {
+        return Vec::new();
     }
     let through = |s: &TraceSummary, name: &str| s.services.iter().any(|x| x.name == name);
     let summaries: Vec<TraceSummary> = state
@@ -204,6 +228,15 @@ pub fn refresh_map_health(state: &mut State) {
     };
     let panel = health_of(&summaries, label, MAP_PANEL_WIDTH + 22 - 4);
     state.insights.map_health = Some(MapHealth { subject, panel });
+    if state.insights.from_source {
+        return super::xray_health::ask_map(state);
+    }
+    Vec::new()
+}
+
+/// The map's panels hold this many buckets.
+pub fn map_buckets() -> usize {
+    buckets_for(MAP_PANEL_WIDTH + 22 - 4)
 }
 
 fn map_subject(state: &State) -> Option<(String, Option<String>)> {

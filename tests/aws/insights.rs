@@ -449,7 +449,7 @@ fn insights_request(commands: &[Command]) -> u64 {
 }
 
 /// Where `needle` starts on screen.
-fn find(buffer: &Buffer, needle: &str) -> (u16, u16) {
+pub(super) fn find(buffer: &Buffer, needle: &str) -> (u16, u16) {
     for y in 0..buffer.area.height {
         let row: Vec<&str> = (0..buffer.area.width)
             .map(|x| buffer[(x, y)].symbol())

@@ -582,3 +582,30 @@ pub fn impact_service(reference: i32, name: &str, kind: &str, calls: &[i32]) -> 
         "AccountId": "123456789012", "Edges": edges,
     })
 }
+
+/// A TimeSeriesServiceStatistics entry of a service: its counts, the sum of its response
+/// times and a histogram of them.
+pub fn service_period(
+    time: f64,
+    total: i64,
+    faults: i64,
+    errors: i64,
+    throttles: i64,
+    histogram: &[(f64, i64)],
+) -> Value {
+    let histogram: Vec<Value> = histogram
+        .iter()
+        .map(|(value, count)| serde_json::json!({"Value": value, "Count": count}))
+        .collect();
+    serde_json::json!({
+        "Timestamp": time,
+        "ServiceSummaryStatistics": {
+            "OkCount": total - faults - errors,
+            "ErrorStatistics": {"ThrottleCount": throttles, "OtherCount": errors - throttles, "TotalCount": errors},
+            "FaultStatistics": {"OtherCount": faults, "TotalCount": faults},
+            "TotalCount": total,
+            "TotalResponseTime": 0.1 * total as f64
+        },
+        "ResponseTimeHistogram": histogram
+    })
+}

@@ -101,8 +101,7 @@ pub(super) fn leave_insight(state: &mut State) -> Vec<Command> {
 
 pub(super) fn on_health_intent(state: &mut State, intent: Intent) -> Vec<Command> {
     if intent == Intent::ToggleHealth {
-        insights::toggle_health(state);
-        return Vec::new();
+        return insights::toggle_health(state);
     }
     let Some(panel) = state.insights.health.as_mut() else {
         let show = state.key_label(Context::List, Intent::ToggleHealth);

@@ -65,9 +65,9 @@ pub fn screen_context(screen: Screen) -> Context {
 }
 
 pub fn update(state: &mut State, action: Action) -> Vec<Command> {
-    let commands = dispatch(state, action);
+    let mut commands = dispatch(state, action);
     if state.screen == Screen::Map {
-        super::insights::refresh_map_health(state);
+        commands.extend(super::insights::refresh_map_health(state));
     }
     commands
 }
@@ -100,6 +100,15 @@ fn dispatch(state: &mut State, action: Action) -> Vec<Command> {
         Action::SourceStatus(status) => live::on_source_status(state, status),
         Action::InsightsLoaded { request, result } => {
             super::xray_insights::on_loaded(state, request, result)
+        }
+        Action::HealthLoaded { request, result } => {
+            if let Some(said) = super::xray_health::on_loaded(state, request, result) {
+                error(
+                    state,
+                    format!("sparklines computed from the listed traces: {said}"),
+                );
+            }
+            Vec::new()
         }
         Action::InsightDetailsLoaded { request, result } => {
             super::xray_insights::on_details_loaded(state, request, result);

@@ -11,6 +11,7 @@ mod calls;
 mod config;
 mod convert;
 mod graphs;
+mod health;
 mod insights;
 mod poll;
 mod pump;
@@ -32,11 +33,13 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 use crate::analytics::anomaly::Insight;
+use crate::analytics::timeline::Health;
 use crate::aws::{Connection, Progress};
 use crate::model::{ServiceGraph, Trace};
 
 use super::{
-    FoundInsights, GraphQuery, SourceError, SourceStatus, SummaryQuery, SummaryStream, TraceSource,
+    FoundInsights, GraphQuery, SeriesQuery, SourceError, SourceStatus, SummaryQuery, SummaryStream,
+    TraceSource,
 };
 use account::AccountCache;
 use backoff::Throttle;
@@ -228,6 +231,11 @@ impl TraceSource for AwsSource {
         query: GraphQuery,
     ) -> BoxFuture<'static, Result<FoundInsights, SourceError>> {
         Box::pin(insights::insights(Arc::clone(&self.session.caller), query))
+    }
+
+    /// GetTimeSeriesServiceStatistics, every window and page.
+    fn time_series(&self, query: SeriesQuery) -> BoxFuture<'static, Result<Health, SourceError>> {
+        Box::pin(health::time_series(Arc::clone(&self.session.caller), query))
     }
 
     /// GetInsight, GetInsightEvents and GetInsightImpactGraph.
