@@ -499,3 +499,28 @@ fn focused_and_folded_maps_on_screen() {
         }
     }
 }
+
+#[test]
+fn the_side_panel_s_sparklines_draw_every_bucket_to_the_newest() {
+    let state = map_state(200, 50);
+    let (buffer, text) = render(&state);
+    let panel = &state
+        .insights
+        .map_health
+        .as_ref()
+        .expect("sparklines")
+        .panel;
+    let series = panel
+        .health
+        .series(xray_tui::analytics::timeline::Measure::FaultRate);
+    let (x, y) = common::find(&buffer, "fault %").unwrap_or_else(|| panic!("{text}"));
+    let bars: Vec<&str> = (x + 11..200)
+        .map(|c| buffer[(c, y)].symbol())
+        .take_while(|s| *s != "↑")
+        .collect();
+    let column = ((42 - 19) / series.len() as u16).clamp(1, 6) as usize;
+    let drawn = bars.iter().filter(|s| "▁▂▃▄▅▆▇█".contains(**s)).count();
+    assert_eq!(drawn, series.iter().flatten().count() * column, "{text}");
+    // The newest bucket is on screen.
+    assert!(series.last().unwrap().is_some());
+}

@@ -122,7 +122,11 @@ pub fn panel_of(health: Health, subject: String, insights: &[Insight]) -> Health
     };
     let incident = insights
         .iter()
-        .max_by(|a, b| (a.affected).cmp(&b.affected))
+        .max_by(|a, b| {
+            a.affected
+                .cmp(&b.affected)
+                .then(a.start.total_cmp(&b.start))
+        })
         .and_then(|insight| {
             let first = buckets.index(insight.start.max(buckets.start))?;
             let end = insight.end.unwrap_or(f64::INFINITY) - buckets.width / 2.0;
@@ -198,8 +202,13 @@ pub struct MapHealth {
     pub panel: HealthPanel,
 }
 
-/// Sparkline panels in the map's side panel are this wide.
-const MAP_PANEL_WIDTH: u16 = crate::layout::screen::MAP_DETAILS_WIDTH;
+/// Sparkline panels in the map's side panel are this wide: the side panel but its border and
+/// margin.
+const MAP_PANEL_WIDTH: u16 = crate::layout::screen::MAP_DETAILS_WIDTH - 2;
+/// The width whose buckets ([`buckets_for`]) fit the map's panel: a panel draws its bars in
+/// its width but 19 columns of labels and peaks, and a range can take one bucket more than
+/// asked.
+const MAP_BUCKETS_WIDTH: u16 = MAP_PANEL_WIDTH + 22 - 19 - 1;
 
 /// Computes the selected node's or edge's sparklines when the selection changed: the listed
 /// traces that went through the node, or through both ends of the edge; X-Ray's time series
@@ -226,7 +235,7 @@ pub fn refresh_map_health(state: &mut State) -> Vec<Command> {
         Some(to) => format!("{} → {to}", subject.0),
         None => subject.0.clone(),
     };
-    let panel = health_of(&summaries, label, MAP_PANEL_WIDTH + 22 - 4);
+    let panel = health_of(&summaries, label, MAP_BUCKETS_WIDTH);
     state.insights.map_health = Some(MapHealth { subject, panel });
     if state.insights.from_source {
         return super::xray_health::ask_map(state);
@@ -236,7 +245,7 @@ pub fn refresh_map_health(state: &mut State) -> Vec<Command> {
 
 /// The map's panels hold this many buckets.
 pub fn map_buckets() -> usize {
-    buckets_for(MAP_PANEL_WIDTH + 22 - 4)
+    buckets_for(MAP_BUCKETS_WIDTH)
 }
 
 fn map_subject(state: &State) -> Option<(String, Option<String>)> {

@@ -237,7 +237,10 @@ async fn the_list_s_sparklines_on_live_aws_are_x_ray_s_series_of_its_filter() {
         let panel = state.insights.health.as_ref().unwrap();
         let buckets = panel.health.buckets.unwrap();
         let minute_15 = buckets.index(FROM + 900.0).unwrap();
-        assert_eq!(panel.health.series(Measure::FaultRate)[minute_15], Some(0.5));
+        assert_eq!(
+            panel.health.series(Measure::FaultRate)[minute_15],
+            Some(0.5)
+        );
         // The incident X-Ray's minutes show is tinted and marked.
         let (first, last) = panel.incident.expect("the incident");
         assert_eq!(buckets.bounds(first).0, FROM + 720.0);
