@@ -653,3 +653,46 @@ async fn snapshots_of_x_ray_s_insight_with_its_timeline() {
         );
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_worker_asks_the_source_and_a_newer_request_supersedes_the_older() {
+    let server = Server::start();
+    let from = recent();
+    // The first answer comes late; the second request is answered at once.
+    server.script(
+        INSIGHT_SUMMARIES,
+        [
+            Reply::json(&json!({"InsightSummaries": []})).after(Duration::from_millis(500)),
+            Reply::json(
+                &json!({"InsightSummaries": [insight(OUTAGE, "ACTIVE", from + 60.0,
+                from + 120.0, "payments", &["payments"])]}),
+            ),
+        ],
+    );
+    let (sender, mut results) = tokio::sync::mpsc::unbounded_channel();
+    let mut worker = xray_tui::worker::Worker::new(std::sync::Arc::new(source(&server)), sender);
+    let ask = |request| Command::LoadInsights {
+        request,
+        range: TimeRange::Between(from, from + HOUR),
+        group: Some("checkout".into()),
+    };
+    worker.run(vec![ask(1)]);
+    server.wait_for_requests(INSIGHT_SUMMARIES, 1, Duration::from_secs(5));
+    worker.run(vec![ask(2)]);
+    let action = tokio::time::timeout(Duration::from_secs(5), results.recv())
+        .await
+        .unwrap()
+        .unwrap();
+    let Action::InsightsLoaded { request, result } = action else {
+        panic!("{action:?}");
+    };
+    assert_eq!(request, 2);
+    assert_eq!(result.unwrap().insights[0].id.as_deref(), Some(OUTAGE));
+    // The older request was stopped: nothing more comes.
+    let more = tokio::time::timeout(Duration::from_millis(800), results.recv()).await;
+    assert!(more.is_err(), "{more:?}");
+    for request in server.requests_to(INSIGHT_SUMMARIES) {
+        assert_eq!(request.body["GroupName"], "checkout");
+        assert_eq!(request.seconds("StartTime"), from);
+    }
+}
