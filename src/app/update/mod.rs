@@ -102,11 +102,9 @@ fn dispatch(state: &mut State, action: Action) -> Vec<Command> {
             super::xray_insights::on_loaded(state, request, result)
         }
         Action::HealthLoaded { request, result } => {
+            // X-Ray's words say what still works (the computed sparklines).
             if let Some(said) = super::xray_health::on_loaded(state, request, result) {
-                error(
-                    state,
-                    format!("sparklines computed from the listed traces: {said}"),
-                );
+                error(state, said);
             }
             Vec::new()
         }
