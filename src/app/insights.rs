@@ -17,6 +17,8 @@ pub struct InsightsState {
     pub before: Option<Before>,
     /// The services of the insight the list is narrowed to: the map marks them.
     pub impact: Vec<String>,
+    /// The calls of that insight's impact graph, caller first (X-Ray's): the map marks them.
+    pub impact_edges: Vec<(String, String)>,
     pub health: Option<HealthPanel>,
     pub map_health: Option<MapHealth>,
     /// The source keeps insights of its own (live AWS): they are asked for, not computed.

@@ -66,6 +66,7 @@ fn narrow_to_selected(state: &mut State) -> Vec<Command> {
     };
     state.insights.before = Some(before);
     state.insights.impact = insight.impacted.clone();
+    state.insights.impact_edges = insight.impact_edges.clone();
     state.range = TimeRange::Between(from, to);
     state.list.filter = filter;
     state.list.cursor = Cursor::default();
@@ -93,6 +94,7 @@ pub(super) fn leave_insight(state: &mut State) -> Vec<Command> {
     state.list.filter = before.filter;
     state.list.cursor = Cursor::default();
     state.insights.impact.clear();
+    state.insights.impact_edges.clear();
     state.map = None;
     let commands = summaries::load(state);
     state.screen = Screen::Insights;
