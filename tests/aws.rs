@@ -769,6 +769,8 @@ mod all_spans;
 mod health;
 #[path = "aws/insights.rs"]
 mod insights;
+#[path = "aws/insights_screen.rs"]
+mod insights_screen;
 #[path = "aws/print.rs"]
 mod print;
 #[path = "aws/transaction_search.rs"]

@@ -251,7 +251,7 @@ async fn the_list_s_sparklines_on_live_aws_are_x_ray_s_series_of_its_filter() {
         insta::assert_snapshot!(format!("aws_health_{width}x{height}"), screen);
         assert!(screen.contains("Health over time"), "{screen}");
         assert!(screen.contains("· X-Ray ·"), "{screen}");
-        let (x, y) = super::insights::find(&buffer, "fault %");
+        let (x, y) = super::insights_screen::find(&buffer, "fault %");
         let tinted: Vec<_> = (x + 11..width)
             .map(|c| &buffer[(c, y)])
             .filter(|c| c.bg != Color::Reset)
