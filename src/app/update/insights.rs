@@ -55,7 +55,19 @@ fn narrow_to_selected(state: &mut State) -> Vec<Command> {
         filter: state.list.filter.clone(),
         range: state.range,
     });
-    let newest = state.list.counts.last.max(insight.start);
+    // An active insight runs to the newest moment known: of the listed traces, of X-Ray's
+    // timeline, or the end of a fixed range.
+    let range_end = match before.range {
+        TimeRange::Between(_, to) => to,
+        _ => 0.0,
+    };
+    let newest = state
+        .list
+        .counts
+        .last
+        .max(insight.start)
+        .max(insight.events.last().map_or(0.0, |e| e.time))
+        .max(range_end);
     let (from, to) = insight.window(newest);
     let filter = match &insight.filter {
         Some(expression) => Some(
