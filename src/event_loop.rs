@@ -101,6 +101,7 @@ pub async fn run_on(
     state.range = options.range;
     state.group = options.group;
     state.follow = options.follow;
+    state.insights.from_source = source.has_insights();
     state.keymap = options.keymap;
     if let Some(columns) = options.columns.filter(|c| !c.is_empty()) {
         state.list.columns = columns;

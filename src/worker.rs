@@ -7,7 +7,7 @@ use std::sync::Arc;
 use tokio::sync::mpsc::UnboundedSender;
 use tokio::task::JoinHandle;
 
-use crate::app::action::SpanSearchResult;
+use crate::app::action::{HealthOf, SpanSearchResult};
 use crate::app::map::{MapDrawing, MapModel, lay_out};
 use crate::app::{Action, Command};
 use crate::clock::now;
@@ -15,7 +15,7 @@ use crate::filter::span_query;
 use crate::model::Trace;
 use futures::StreamExt;
 
-use crate::source::{GraphQuery, SummaryQuery, TimeRange, TraceSource};
+use crate::source::{GraphQuery, SeriesQuery, SummaryQuery, TimeRange, TraceSource};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 enum Kind {
@@ -26,6 +26,10 @@ enum Kind {
     Map,
     Groups,
     Logs,
+    Insights,
+    InsightDetails,
+    ListHealth,
+    MapHealth,
     Baseline,
     SpanSearch,
     /// Writing a file: every one runs to its end, none supersedes another.
@@ -194,6 +198,59 @@ impl Worker {
                             trace_id,
                             result,
                         });
+                    }),
+                )
+            }
+            Command::LoadInsights {
+                request,
+                range,
+                group,
+            } => {
+                let found = self.source.insights(GraphQuery {
+                    range: range.resolve(now()),
+                    group,
+                });
+                (
+                    Kind::Insights,
+                    tokio::spawn(async move {
+                        let result = found.await.map_err(|e| e.to_string());
+                        let _ = results.send(Action::InsightsLoaded { request, result });
+                    }),
+                )
+            }
+            Command::LoadHealth {
+                request,
+                of,
+                range,
+                group,
+                entity,
+                buckets,
+            } => {
+                let series = self.source.time_series(SeriesQuery {
+                    range: range.resolve(now()),
+                    group,
+                    entity,
+                    buckets,
+                });
+                let kind = match of {
+                    HealthOf::List => Kind::ListHealth,
+                    HealthOf::Map => Kind::MapHealth,
+                };
+                (
+                    kind,
+                    tokio::spawn(async move {
+                        let result = series.await.map_err(|e| e.to_string());
+                        let _ = results.send(Action::HealthLoaded { request, result });
+                    }),
+                )
+            }
+            Command::LoadInsightDetails { request, insight } => {
+                let found = self.source.insight_details(*insight);
+                (
+                    Kind::InsightDetails,
+                    tokio::spawn(async move {
+                        let result = found.await.map(Box::new).map_err(|e| e.to_string());
+                        let _ = results.send(Action::InsightDetailsLoaded { request, result });
                     }),
                 )
             }

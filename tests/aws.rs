@@ -765,6 +765,12 @@ async fn credentials_that_ran_out_say_how_to_refresh_them() {
 // Files under tests/aws/ are modules of this test, not tests of their own.
 #[path = "aws/all_spans.rs"]
 mod all_spans;
+#[path = "aws/health.rs"]
+mod health;
+#[path = "aws/insights.rs"]
+mod insights;
+#[path = "aws/insights_screen.rs"]
+mod insights_screen;
 #[path = "aws/print.rs"]
 mod print;
 #[path = "aws/transaction_search.rs"]

@@ -499,3 +499,58 @@ fn focused_and_folded_maps_on_screen() {
         }
     }
 }
+
+#[test]
+fn the_side_panel_s_sparklines_draw_every_bucket_to_the_newest() {
+    let state = map_state(200, 50);
+    let (buffer, text) = render(&state);
+    let panel = &state
+        .insights
+        .map_health
+        .as_ref()
+        .expect("sparklines")
+        .panel;
+    let series = panel
+        .health
+        .series(xray_tui::analytics::timeline::Measure::FaultRate);
+    let (x, y) = common::find(&buffer, "fault %").unwrap_or_else(|| panic!("{text}"));
+    let bars: Vec<&str> = (x + 11..200)
+        .map(|c| buffer[(c, y)].symbol())
+        .take_while(|s| *s != "↑")
+        .collect();
+    let column = ((42 - 19) / series.len() as u16).clamp(1, 6) as usize;
+    let drawn = bars.iter().filter(|s| "▁▂▃▄▅▆▇█".contains(**s)).count();
+    assert_eq!(drawn, series.iter().flatten().count() * column, "{text}");
+    // The newest bucket is on screen.
+    assert!(series.last().unwrap().is_some());
+}
+
+#[test]
+fn the_calls_of_an_insight_s_impact_graph_are_marked_on_the_map() {
+    let mut state = map_state(200, 50);
+    let (before, _) = render(&state);
+    let model = &state.map.as_ref().unwrap().drawing().unwrap().model;
+    let quiet = model
+        .edges
+        .iter()
+        .find(|e| e.health.faults == 0 && e.from != 0 && e.to != 0)
+        .expect("an edge without faults, away from the entry");
+    let call = (
+        model.nodes[quiet.from].name.clone(),
+        model.nodes[quiet.to].name.clone(),
+    );
+    state.insights.impact_edges = vec![call.clone()];
+    let (after, text) = render(&state);
+    let changed: Vec<_> = after
+        .content
+        .iter()
+        .zip(&before.content)
+        .filter(|(a, b)| a != b)
+        .map(|(a, _)| a)
+        .collect();
+    assert!(!changed.is_empty(), "{call:?} is not marked:\n{text}");
+    for cell in changed {
+        assert_eq!(cell.fg, ratatui::style::Color::Red, "{call:?}");
+        assert!(cell.modifier.contains(ratatui::style::Modifier::BOLD));
+    }
+}

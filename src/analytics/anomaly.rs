@@ -76,9 +76,9 @@ pub struct AnomalousService {
     pub name: String,
     /// Failed requests above what the baseline expects, over the insight's window.
     pub excess: f64,
-    pub baseline: f64,
-    /// The rate over the insight's window.
-    pub rate: f64,
+    /// The baseline and the rate over the insight's window, when they are known (X-Ray
+    /// names its anomalous services without them).
+    pub rates: Option<(f64, f64)>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -93,8 +93,9 @@ pub struct Insight {
     /// Requests in the window that failed, and all the requests in it.
     pub affected: usize,
     pub requests: usize,
-    /// The overall rate's baseline and its rate over the window.
-    pub baseline: f64,
+    /// The overall rate's baseline (not known for X-Ray's insights) and its rate over the
+    /// window.
+    pub baseline: Option<f64>,
     pub rate: f64,
     /// Most out of line (the largest rise of the rate) first.
     pub top: Vec<AnomalousService>,
@@ -105,6 +106,23 @@ pub struct Insight {
     /// X-Ray's own summary, when the insight comes from AWS.
     pub summary: Option<String>,
     pub id: Option<String>,
+    /// X-Ray's timeline of the insight (GetInsightEvents), oldest first.
+    pub events: Vec<InsightEvent>,
+    /// The calls between the impacted services, caller first (GetInsightImpactGraph).
+    pub impact_edges: Vec<(String, String)>,
+}
+
+/// One moment of an insight's timeline, as X-Ray tells it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InsightEvent {
+    /// Epoch seconds.
+    pub time: f64,
+    pub summary: String,
+    /// Client requests that faulted, and all of them, at that moment.
+    pub affected: usize,
+    pub requests: usize,
+    /// The most anomalous services at that moment.
+    pub top: Vec<String>,
 }
 
 impl Insight {
@@ -313,16 +331,12 @@ fn insight_of(group: Vec<Stretch>, summaries: &[TraceSummary], buckets: &Buckets
             Some(AnomalousService {
                 name: name.clone(),
                 excess: failed as f64 - through.len() as f64 * s.baseline,
-                baseline: s.baseline,
-                rate,
+                rates: Some((s.baseline, rate)),
             })
         })
         .collect();
-    top.sort_by(|a, b| {
-        (b.rate - b.baseline)
-            .total_cmp(&(a.rate - a.baseline))
-            .then(a.name.cmp(&b.name))
-    });
+    let rise = |s: &AnomalousService| s.rates.map_or(0.0, |(baseline, rate)| rate - baseline);
+    top.sort_by(|a, b| rise(b).total_cmp(&rise(a)).then(a.name.cmp(&b.name)));
     top.dedup_by(|a, b| a.name == b.name);
     let root_cause = most_common_cause(&failed).or_else(|| deepest(&top, summaries));
     let impacted: BTreeSet<String> = failed
@@ -345,13 +359,15 @@ fn insight_of(group: Vec<Stretch>, summaries: &[TraceSummary], buckets: &Buckets
         root_cause,
         affected: failed.len(),
         requests: in_window.len(),
-        baseline: overall_baseline,
+        baseline: Some(overall_baseline),
         rate: failed.len() as f64 / in_window.len().max(1) as f64,
         top,
         impacted: impacted.into_iter().collect(),
         filter,
         summary: None,
         id: None,
+        events: Vec::new(),
+        impact_edges: Vec::new(),
     }
 }
 

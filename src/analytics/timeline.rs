@@ -161,8 +161,24 @@ impl Health {
         }
     }
 
-    /// Health from counts already made elsewhere (X-Ray's time series).
-    pub fn from_parts(buckets: Buckets, tallies: Vec<Tally>, p90: Vec<Option<f64>>) -> Health {
+    /// Health from counts already made elsewhere (X-Ray's time series): each point's counts
+    /// go to the bucket of its time, and the p90 of a bucket is read from its points'
+    /// response-time histograms together.
+    pub fn of_points(points: &[Point], buckets: Buckets) -> Health {
+        let mut tallies = vec![Tally::default(); buckets.count];
+        let mut histograms: Vec<Vec<(f64, u64)>> = vec![Vec::new(); buckets.count];
+        for point in points {
+            let Some(at) = buckets.index(point.time) else {
+                continue;
+            };
+            let tally = &mut tallies[at];
+            tally.requests += point.tally.requests;
+            tally.faults += point.tally.faults;
+            tally.errors += point.tally.errors;
+            tally.throttles += point.tally.throttles;
+            histograms[at].extend(point.histogram.iter().copied());
+        }
+        let p90 = histograms.into_iter().map(histogram_p90).collect();
         Health {
             buckets: Some(buckets),
             tallies,
@@ -199,9 +215,77 @@ impl Health {
     }
 }
 
+/// Counts made elsewhere for one moment: X-Ray's statistics of a period.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Point {
+    /// Epoch seconds: the start of the period.
+    pub time: f64,
+    pub tally: Tally,
+    /// Response times in seconds, and how many requests took each.
+    pub histogram: Vec<(f64, u64)>,
+}
+
+/// The response time that 90% of the histogram's requests took at most (nearest rank).
+fn histogram_p90(mut entries: Vec<(f64, u64)>) -> Option<f64> {
+    entries.retain(|(value, count)| value.is_finite() && *count > 0);
+    entries.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
+    let total: u64 = entries.iter().map(|(_, c)| c).sum();
+    let rank = (total * 9).div_ceil(10).max(1);
+    let mut seen = 0;
+    entries.into_iter().find_map(|(value, count)| {
+        seen += count;
+        (seen >= rank).then_some(value)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn points_are_added_up_by_bucket_and_their_histograms_give_the_p90() {
+        let buckets = Buckets {
+            start: 0.0,
+            width: 300.0,
+            count: 2,
+        };
+        let tally = |requests, faults| Tally {
+            requests,
+            faults,
+            errors: 1,
+            throttles: 0,
+        };
+        let points = [
+            Point {
+                time: 0.0,
+                tally: tally(10, 1),
+                histogram: vec![(0.1, 9), (2.0, 1)],
+            },
+            Point {
+                time: 60.0,
+                tally: tally(10, 3),
+                histogram: vec![(0.2, 8), (3.0, 2)],
+            },
+            Point {
+                time: 900.0,
+                tally: tally(99, 99),
+                histogram: vec![(9.0, 1)],
+            },
+        ];
+        let health = Health::of_points(&points, buckets);
+        assert_eq!(health.tallies[0], tally(20, 4).with_errors(2));
+        assert_eq!(health.tallies[1], Tally::default());
+        // 20 requests: the 18th fastest took 2 s.
+        assert_eq!(health.p90, vec![Some(2.0), None]);
+        assert_eq!(histogram_p90(vec![(0.5, 1)]), Some(0.5));
+    }
+
+    impl Tally {
+        fn with_errors(mut self, errors: usize) -> Tally {
+            self.errors = errors;
+            self
+        }
+    }
 
     #[test]
     fn thirty_minutes_are_cut_into_minutes() {

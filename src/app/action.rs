@@ -9,7 +9,9 @@ use crate::model::logs::TraceLogs;
 
 use super::details::Tab;
 use super::map::{MapDrawing, MapModel};
-use crate::source::{SourceStatus, SummaryPage, TimeRange};
+use crate::analytics::anomaly::Insight;
+use crate::analytics::timeline::Health;
+use crate::source::{FoundInsights, SourceStatus, SummaryPage, TimeRange};
 
 pub type RequestId = u64;
 
@@ -208,6 +210,21 @@ pub enum Action {
         request: RequestId,
         result: Result<Vec<Arc<Trace>>, String>,
     },
+    /// The source's own insights (X-Ray Insights).
+    InsightsLoaded {
+        request: RequestId,
+        result: Result<FoundInsights, String>,
+    },
+    /// The source's own health over time (X-Ray's time series), for the list or the map.
+    HealthLoaded {
+        request: RequestId,
+        result: Result<Health, String>,
+    },
+    /// One of them in full: its timeline and impact graph.
+    InsightDetailsLoaded {
+        request: RequestId,
+        result: Result<Box<Insight>, String>,
+    },
     /// The log lines of a trace, joined to its spans.
     LogsLoaded {
         request: RequestId,
@@ -223,6 +240,14 @@ pub struct SpanSearchResult {
     pub matching: Vec<String>,
     /// Traces searched (those the source had).
     pub searched: usize,
+}
+
+/// Whose sparklines: the list's or the map's selection (a newer request for one does not
+/// stop the other's).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HealthOf {
+    List,
+    Map,
 }
 
 /// Work for the worker; results come back as [`Action`]s carrying the same request id.
@@ -268,6 +293,27 @@ pub enum Command {
     LoadLogs {
         request: RequestId,
         trace: Arc<Trace>,
+    },
+    /// The source's own insights over a time range and group.
+    LoadInsights {
+        request: RequestId,
+        range: TimeRange,
+        group: Option<String>,
+    },
+    /// The source's own health over time of the list or the map's selection.
+    LoadHealth {
+        request: RequestId,
+        of: HealthOf,
+        range: TimeRange,
+        group: Option<String>,
+        /// `service("checkout")`, `edge("web", "checkout")` or the list's filter.
+        entity: Option<String>,
+        buckets: usize,
+    },
+    /// One insight in full.
+    LoadInsightDetails {
+        request: RequestId,
+        insight: Box<Insight>,
     },
     /// Stop looking for log lines (the pane was closed).
     CancelLogs,

@@ -6,6 +6,7 @@ use crate::analytics::timeline::{Buckets, Health, MAX_BUCKETS};
 use crate::model::TraceSummary;
 use crate::source::TimeRange;
 
+use super::action::Command;
 use super::cursor::Cursor;
 use super::state::{Screen, State};
 
@@ -16,8 +17,12 @@ pub struct InsightsState {
     pub before: Option<Before>,
     /// The services of the insight the list is narrowed to: the map marks them.
     pub impact: Vec<String>,
+    /// The calls of that insight's impact graph, caller first (X-Ray's): the map marks them.
+    pub impact_edges: Vec<(String, String)>,
     pub health: Option<HealthPanel>,
     pub map_health: Option<MapHealth>,
+    /// The source keeps insights of its own (live AWS): they are asked for, not computed.
+    pub from_source: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -33,6 +38,8 @@ pub struct InsightsView {
     pub cursor: Cursor,
     /// Where they come from: `computed from 680 listed traces`.
     pub origin: String,
+    /// What was asked of a source that keeps its own insights.
+    pub asked: Option<super::xray_insights::Asked>,
 }
 
 impl InsightsView {
@@ -51,6 +58,9 @@ pub struct HealthPanel {
     pub incident: Option<(usize, usize)>,
     /// The marked stretch, first and last bucket.
     pub mark: (usize, usize),
+    /// Where the series come from when the source keeps them (X-Ray's time series), and
+    /// what was asked; `None` when computed from the listed traces.
+    pub asked: Option<super::xray_health::SeriesAsked>,
 }
 
 /// How the marked stretch moves.
@@ -70,11 +80,15 @@ pub fn computed(summaries: &[TraceSummary]) -> InsightsView {
         insights,
         cursor: Cursor::default(),
         origin: format!("computed from {} listed traces", summaries.len()),
+        asked: None,
     }
 }
 
-/// Opens the Insights screen on the list as it is.
-pub fn open(state: &mut State) {
+/// Opens the Insights screen: the source's own insights, or those of the list as it is.
+pub fn open(state: &mut State) -> Vec<Command> {
+    if state.insights.from_source {
+        return super::xray_insights::open(state);
+    }
     let keep = state.insights.view.as_ref().map(|v| v.cursor);
     let mut view = computed(&state.list.summaries);
     if let Some(cursor) = keep.filter(|c| c.selected < view.insights.len()) {
@@ -82,16 +96,39 @@ pub fn open(state: &mut State) {
     }
     state.insights.view = Some(view);
     state.screen = Screen::Insights;
+    Vec::new()
 }
 
 /// The health of `summaries`, in as many buckets as a screen `width` wide shows.
 pub fn health_of(summaries: &[TraceSummary], subject: String, width: u16) -> HealthPanel {
-    let most = (width.saturating_sub(22) as usize).clamp(10, MAX_BUCKETS);
-    let buckets = Buckets::of(summaries, most);
+    let buckets = Buckets::of(summaries, buckets_for(width));
     let health = Health::of(summaries, buckets);
-    let incident = anomaly::detect(summaries)
+    panel_of(health, subject, &anomaly::detect(summaries))
+}
+
+/// As many buckets as a screen `width` wide shows.
+pub fn buckets_for(width: u16) -> usize {
+    (width.saturating_sub(22) as usize).clamp(10, MAX_BUCKETS)
+}
+
+/// Sparklines of `health`, the largest of `insights` tinted and marked.
+pub fn panel_of(health: Health, subject: String, insights: &[Insight]) -> HealthPanel {
+    let Some(buckets) = health.buckets else {
+        return HealthPanel {
+            subject,
+            health,
+            incident: None,
+            mark: (0, 0),
+            asked: None,
+        };
+    };
+    let incident = insights
         .iter()
-        .max_by(|a, b| (a.affected).cmp(&b.affected))
+        .max_by(|a, b| {
+            a.affected
+                .cmp(&b.affected)
+                .then(a.start.total_cmp(&b.start))
+        })
         .and_then(|insight| {
             let first = buckets.index(insight.start.max(buckets.start))?;
             let end = insight.end.unwrap_or(f64::INFINITY) - buckets.width / 2.0;
@@ -105,28 +142,38 @@ pub fn health_of(summaries: &[TraceSummary], subject: String, width: u16) -> Hea
         health,
         incident,
         mark,
+        asked: None,
     }
 }
 
-/// Recomputes what is shown after the list changed.
-pub fn refresh(state: &mut State) {
+/// Recomputes what is shown after the list changed (a source's own insights are asked for
+/// again only when the range or group changed).
+pub fn refresh(state: &mut State) -> Vec<Command> {
+    if state.insights.from_source {
+        let mut commands = super::xray_health::refresh_list(state);
+        commands.extend(super::xray_insights::refresh(state));
+        return commands;
+    }
     if state.insights.health.is_some() {
         let subject = super::analytics::set_label(state);
         state.insights.health = Some(health_of(&state.list.summaries, subject, state.width));
     }
     if state.screen == Screen::Insights {
-        open(state);
+        return open(state);
     }
+    Vec::new()
 }
 
-pub fn toggle_health(state: &mut State) {
-    state.insights.health = match state.insights.health {
-        Some(_) => None,
-        None => {
-            let subject = super::analytics::set_label(state);
-            Some(health_of(&state.list.summaries, subject, state.width))
-        }
-    };
+pub fn toggle_health(state: &mut State) -> Vec<Command> {
+    if state.insights.health.take().is_some() {
+        return Vec::new();
+    }
+    let subject = super::analytics::set_label(state);
+    state.insights.health = Some(health_of(&state.list.summaries, subject, state.width));
+    if state.insights.from_source {
+        return super::xray_health::ask_list(state);
+    }
+    Vec::new()
 }
 
 pub fn move_mark(panel: &mut HealthPanel, how: MarkMove) {
@@ -157,23 +204,26 @@ pub struct MapHealth {
     pub panel: HealthPanel,
 }
 
-/// Sparkline panels in the map's side panel are this wide.
-const MAP_PANEL_WIDTH: u16 = crate::layout::screen::MAP_DETAILS_WIDTH;
+/// Sparkline panels in the map's side panel are this wide: the side panel but its border and
+/// margin.
+const MAP_PANEL_WIDTH: u16 = crate::layout::screen::MAP_DETAILS_WIDTH - 2;
+/// The width whose buckets ([`buckets_for`]) fit the map's panel: a panel draws its bars in
+/// its width but 19 columns of labels and peaks, and a range can take one bucket more than
+/// asked.
+const MAP_BUCKETS_WIDTH: u16 = MAP_PANEL_WIDTH + 22 - 19 - 1;
 
 /// Computes the selected node's or edge's sparklines when the selection changed: the listed
-/// traces that went through the node, or through both ends of the edge.
-pub fn refresh_map_health(state: &mut State) {
+/// traces that went through the node, or through both ends of the edge; X-Ray's time series
+/// of the node or edge are asked for where the source keeps them.
+pub fn refresh_map_health(state: &mut State) -> Vec<Command> {
     let Some(subject) = map_subject(state) else {
         state.insights.map_health = None;
-        return;
+        return Vec::new();
     };
-    if state
-        .insights
-        .map_health
-        .as_ref()
-        .is_some_and(|h| h.subject == subject)
-    {
-        return;
+    if state.insights.map_health.as_ref().is_some_and(|h| {
+        h.subject == subject && super::xray_health::still_current(state, h.panel.asked.as_ref())
+    }) {
+        return Vec::new();
     }
     let through = |s: &TraceSummary, name: &str| s.services.iter().any(|x| x.name == name);
     let summaries: Vec<TraceSummary> = state
@@ -187,8 +237,17 @@ pub fn refresh_map_health(state: &mut State) {
         Some(to) => format!("{} → {to}", subject.0),
         None => subject.0.clone(),
     };
-    let panel = health_of(&summaries, label, MAP_PANEL_WIDTH + 22 - 4);
+    let panel = health_of(&summaries, label, MAP_BUCKETS_WIDTH);
     state.insights.map_health = Some(MapHealth { subject, panel });
+    if state.insights.from_source {
+        return super::xray_health::ask_map(state);
+    }
+    Vec::new()
+}
+
+/// The map's panels hold this many buckets.
+pub fn map_buckets() -> usize {
+    buckets_for(MAP_BUCKETS_WIDTH)
 }
 
 fn map_subject(state: &State) -> Option<(String, Option<String>)> {

@@ -18,6 +18,8 @@ pub mod overlay;
 pub mod state;
 pub mod trace_view;
 pub mod update;
+pub mod xray_health;
+pub mod xray_insights;
 
 pub use action::{Action, Command, Intent, Pointer, RequestId};
 pub use state::{Screen, State};

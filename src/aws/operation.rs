@@ -9,6 +9,12 @@ pub enum Operation {
     GetServiceGraph,
     GetTraceGraph,
     GetGroups,
+    // X-Ray Insights and the health over time of the map's services.
+    GetInsightSummaries,
+    GetInsight,
+    GetInsightEvents,
+    GetInsightImpactGraph,
+    GetTimeSeriesServiceStatistics,
     PutTraceSegments,
     PutTelemetryRecords,
     // Transaction Search: where spans go, and reading them back from aws/spans.
@@ -34,6 +40,11 @@ impl Operation {
             Operation::GetServiceGraph => "GetServiceGraph",
             Operation::GetTraceGraph => "GetTraceGraph",
             Operation::GetGroups => "GetGroups",
+            Operation::GetInsightSummaries => "GetInsightSummaries",
+            Operation::GetInsight => "GetInsight",
+            Operation::GetInsightEvents => "GetInsightEvents",
+            Operation::GetInsightImpactGraph => "GetInsightImpactGraph",
+            Operation::GetTimeSeriesServiceStatistics => "GetTimeSeriesServiceStatistics",
             Operation::PutTraceSegments => "PutTraceSegments",
             Operation::PutTelemetryRecords => "PutTelemetryRecords",
             Operation::GetTraceSegmentDestination => "GetTraceSegmentDestination",
@@ -76,6 +87,11 @@ impl Operation {
             Operation::GetServiceGraph
             | Operation::GetTraceGraph
             | Operation::GetRetrievedTracesGraph => "open the map again to retry",
+            Operation::GetInsightSummaries
+            | Operation::GetInsight
+            | Operation::GetInsightEvents
+            | Operation::GetInsightImpactGraph => "open the Insights screen again to retry",
+            Operation::GetTimeSeriesServiceStatistics => "show the sparklines again to retry",
             Operation::PutTraceSegments
             | Operation::PutTelemetryRecords
             | Operation::OtlpTraces => "send again",
@@ -117,6 +133,15 @@ impl Operation {
                 "the indexed summaries still work; searching all spans needs it"
             }
             Operation::StopQuery => "everything works, but a query the user left runs to its end",
+            Operation::GetInsightSummaries
+            | Operation::GetInsight
+            | Operation::GetInsightEvents
+            | Operation::GetInsightImpactGraph => {
+                "the Insights screen computes its insights from the listed traces instead"
+            }
+            Operation::GetTimeSeriesServiceStatistics => {
+                "the sparklines are computed from the listed traces instead"
+            }
             _ => return None,
         })
     }

@@ -180,6 +180,9 @@ pub async fn render(source: Arc<dyn TraceSource>, request: Request) -> Result<Pr
             | Command::LayoutMap { .. }
             | Command::LoadTraceSet { .. } => {}
             Command::LoadLogs { .. } | Command::CancelLogs => {}
+            Command::LoadInsights { .. }
+            | Command::LoadInsightDetails { .. }
+            | Command::LoadHealth { .. } => {}
         }
     }
     if let Some(error) = &state.list.error {

@@ -19,6 +19,8 @@ use futures::future::BoxFuture;
 use futures::stream::BoxStream;
 use tokio::sync::watch;
 
+use crate::analytics::anomaly::Insight;
+use crate::analytics::timeline::Health;
 use crate::model::logs::LogLine;
 use crate::model::{ServiceGraph, Trace, TraceSummary};
 
@@ -97,6 +99,28 @@ pub struct FoundLogs {
     pub bytes_scanned: Option<f64>,
 }
 
+/// The insights a source keeps of its own (X-Ray Insights), over a time range and group.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FoundInsights {
+    /// Newest first.
+    pub insights: Vec<Insight>,
+    /// The group asked for, when X-Ray Insights are off for it.
+    pub disabled_for: Option<String>,
+}
+
+/// What health over time is asked for.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SeriesQuery {
+    /// Epoch seconds; `None` for the source's default range.
+    pub range: Option<(f64, f64)>,
+    pub group: Option<String>,
+    /// Whose requests: `service("checkout")`, `edge("web", "checkout")`, or a filter
+    /// expression; `None` for every service of the group.
+    pub entity: Option<String>,
+    /// At most this many buckets.
+    pub buckets: usize,
+}
+
 /// A source of traces. Futures are `'static` so the worker can run and cancel them freely.
 pub trait TraceSource: Send + Sync + 'static {
     /// A short name for the status line ("demo", "3 files", ...).
@@ -133,6 +157,30 @@ pub trait TraceSource: Send + Sync + 'static {
     /// its spans. Sources without logs find none.
     fn logs(&self, _trace: Arc<Trace>) -> BoxFuture<'static, Result<FoundLogs, SourceError>> {
         Box::pin(async { Ok(FoundLogs::default()) })
+    }
+    /// Whether the source keeps insights and health over time of its own (live AWS: X-Ray
+    /// Insights and time series); for the others they are computed from the listed traces.
+    fn has_insights(&self) -> bool {
+        false
+    }
+    /// The source's own insights over a time range and group.
+    fn insights(
+        &self,
+        _query: GraphQuery,
+    ) -> BoxFuture<'static, Result<FoundInsights, SourceError>> {
+        Box::pin(async { Ok(FoundInsights::default()) })
+    }
+    /// One of those insights again, in full: its timeline and its impact graph.
+    fn insight_details(
+        &self,
+        insight: Insight,
+    ) -> BoxFuture<'static, Result<Insight, SourceError>> {
+        Box::pin(async move { Ok(insight) })
+    }
+    /// Health over time that the source keeps of its own (X-Ray's time series, where
+    /// [`TraceSource::has_insights`]); the others' is computed from their traces.
+    fn time_series(&self, _query: SeriesQuery) -> BoxFuture<'static, Result<Health, SourceError>> {
+        Box::pin(async { Ok(Health::default()) })
     }
     /// Finishes what is under way before the program exits (forwarding sends what is
     /// queued); answers what the user should hear of it.

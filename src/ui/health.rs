@@ -47,8 +47,13 @@ pub fn render(panel: &HealthPanel, utc_offset: i32, buf: &mut Buffer, area: Rect
     let count = panel.health.len().max(1) as u16;
     let column = ((area.width - LABEL - VALUE) / count).clamp(1, 6);
     let width = |b: usize| (b as u16).saturating_mul(column);
+    let origin = panel
+        .asked
+        .as_ref()
+        .map(|a| format!("{} · ", a.origin()))
+        .unwrap_or_default();
     let title = format!(
-        "Health over time · {} · {} per bar",
+        "Health over time · {origin}{} · {} per bar",
         panel.subject,
         format_duration(buckets.width)
     );

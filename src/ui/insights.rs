@@ -9,6 +9,7 @@ use crate::analytics::anomaly::{Insight, InsightState, Kind};
 use crate::app::action::Intent;
 use crate::app::keymap::Context;
 use crate::app::state::State;
+use crate::app::xray_insights::Notice;
 use crate::layout::screen;
 use crate::model::Status;
 use crate::text::duration::format_duration;
@@ -50,8 +51,13 @@ pub fn render(state: &State, buf: &mut Buffer, body: Rect) {
             clock(t, state.utc_offset)
         }
     };
+    let loading = if view.asked.as_ref().is_some_and(|a| a.loading) {
+        " · loading…"
+    } else {
+        ""
+    };
     let title = format!(
-        "Insights · {} · {} · {}",
+        "Insights · {} · {} · {}{loading}",
         view.insights.len(),
         view.origin,
         crate::app::analytics::set_label(state)
@@ -76,15 +82,44 @@ pub fn render(state: &State, buf: &mut Buffer, body: Rect) {
         .max(x + width)
         .min(end);
     }
+    let notice = view
+        .asked
+        .as_ref()
+        .and_then(|a| a.notice.as_ref())
+        .map(Notice::lines)
+        .unwrap_or_default();
     if view.insights.is_empty() {
-        put(
-            buf,
-            areas.rows.x + 1,
-            areas.rows.y,
-            areas.rows.width.saturating_sub(1),
-            "no insight: no fault or error rate departs from its baseline",
-            theme::muted(),
-        );
+        let empty = match &view.asked {
+            None => "no insight: no fault or error rate departs from its baseline".to_owned(),
+            Some(asked) if asked.loading => "asking X-Ray for its insights…".to_owned(),
+            Some(_) if !notice.is_empty() => String::new(),
+            Some(_) => "X-Ray found no insight in this group over this time range".to_owned(),
+        };
+        let width = areas.rows.width.saturating_sub(1);
+        let quiet = view.asked.as_ref().is_none_or(|a| a.notice.is_none());
+        let lines = std::iter::once((empty, quiet))
+            .chain(notice.into_iter().map(|l| (l, false)))
+            .filter(|(l, _)| !l.is_empty())
+            .flat_map(|(l, quiet)| {
+                crate::text::wrap(&l, width as usize)
+                    .into_iter()
+                    .map(move |l| (l, quiet))
+            });
+        for (row, (text, quiet)) in lines.enumerate().take(areas.rows.height as usize) {
+            let style = if quiet {
+                theme::muted()
+            } else {
+                theme::error()
+            };
+            put(
+                buf,
+                areas.rows.x + 1,
+                areas.rows.y + row as u16,
+                width,
+                &text,
+                style,
+            );
+        }
         return;
     }
     let rows = areas.rows.height as usize;
@@ -113,14 +148,25 @@ pub fn render(state: &State, buf: &mut Buffer, body: Rect) {
         .len()
         .saturating_sub(view.cursor.offset)
         .min(rows) as u16;
-    let top = (areas.rows.y + shown + 1).min(details.y);
+    let mut top = (areas.rows.y + shown + 1).min(details.y);
+    let bottom = details.y + details.height;
+    let wrapped = notice
+        .iter()
+        .flat_map(|l| crate::text::wrap(l, details.width as usize));
+    for text in wrapped {
+        if top + 2 >= bottom {
+            break;
+        }
+        line(buf, details, top, &[(&text, theme::error())]);
+        top += 1;
+    }
     let details = Rect {
         y: top,
-        height: details.y + details.height - top,
+        height: bottom - top,
         ..details
     };
     if let Some(insight) = view.selected() {
-        render_details(state, insight, buf, details);
+        render_details(state, insight, &time, buf, details);
     }
 }
 
@@ -157,22 +203,69 @@ fn render_row(insight: &Insight, time: &dyn Fn(f64) -> String, buf: &mut Buffer,
     }
 }
 
-fn render_details(state: &State, insight: &Insight, buf: &mut Buffer, area: Rect) {
+/// X-Ray's events of the insight, the newest that fit above the last line; the next row.
+fn render_timeline(
+    insight: &Insight,
+    time: &dyn Fn(f64) -> String,
+    buf: &mut Buffer,
+    area: Rect,
+) -> u16 {
+    let bottom = area.y + area.height;
+    let mut y = area.y;
+    if insight.events.is_empty() || area.height < 3 {
+        return y;
+    }
+    line(buf, area, y, &[("Timeline", theme::header())]);
+    y += 1;
+    let room = (bottom - y - 1) as usize;
+    let skip = insight.events.len().saturating_sub(room.max(1));
+    for event in insight.events.iter().skip(skip) {
+        if y + 1 >= bottom {
+            break;
+        }
+        let when = format!("  {:<10}", time(event.time));
+        let impact = format!(
+            "{:<13}",
+            format!("{}/{} req", event.affected, event.requests)
+        );
+        line(
+            buf,
+            area,
+            y,
+            &[
+                (&when, theme::muted()),
+                (&impact, kind_style(insight.kind())),
+                (&event.summary, Style::new()),
+            ],
+        );
+        y += 1;
+    }
+    y
+}
+
+fn render_details(
+    state: &State,
+    insight: &Insight,
+    time: &dyn Fn(f64) -> String,
+    buf: &mut Buffer,
+    area: Rect,
+) {
     if area.height < 2 {
         return;
     }
     let mut y = area.y;
     let bottom = area.y + area.height;
     let window = match insight.end {
-        Some(end) => format_duration(end - insight.start),
+        Some(end) => format!("over {}", format_duration(end - insight.start)),
         None => "ongoing".into(),
     };
+    let rates = match insight.baseline {
+        Some(baseline) => format!("{} → {}", percent(baseline), percent(insight.rate)),
+        None => percent(insight.rate),
+    };
     let heading = format!(
-        "{} rate {} → {} over {} · {} requests affected",
+        "{} rate {rates} {window} · {} requests affected",
         insight.kind().label(),
-        percent(insight.baseline),
-        percent(insight.rate),
-        window,
         insight.affected
     );
     line(
@@ -192,16 +285,19 @@ fn render_details(state: &State, insight: &Insight, buf: &mut Buffer, area: Rect
         line(buf, area, y, &[("Top anomalous services", theme::header())]);
         y += 1;
     }
-    let room = (bottom.saturating_sub(y)).saturating_sub(1) as usize;
+    // The timeline, when there is one, shares the room with the services.
+    let timeline = if insight.events.is_empty() { 0 } else { 2 };
+    let room = (bottom.saturating_sub(y)).saturating_sub(1 + timeline) as usize;
     for service in insight.top.iter().take(room.max(1)) {
         if y >= bottom {
             break;
         }
-        let rates = format!(
-            "{:>5} → {:<5}",
-            percent(service.baseline),
-            percent(service.rate)
-        );
+        let rates = match service.rates {
+            Some((baseline, rate)) => {
+                format!("{:>5} → {:<5}", percent(baseline), percent(rate))
+            }
+            None => "•".to_owned(),
+        };
         line(
             buf,
             area,
@@ -215,6 +311,16 @@ fn render_details(state: &State, insight: &Insight, buf: &mut Buffer, area: Rect
         );
         y += 1;
     }
+    y = render_timeline(
+        insight,
+        time,
+        buf,
+        Rect {
+            y,
+            height: bottom - y,
+            ..area
+        },
+    );
     if y < bottom {
         let narrow = state.key_label(Context::Insights, Intent::Open);
         let impacted = insight.impacted.join(", ");

@@ -60,7 +60,7 @@ pub fn render(state: &State, buf: &mut Buffer, body: Rect) {
         area: areas.canvas,
         scroll: view.scroll,
     };
-    render_edges(view, drawing, buf, &canvas);
+    render_edges(view, drawing, &state.insights.impact_edges, buf, &canvas);
     for (index, node_box) in drawing.layout.nodes.iter().enumerate() {
         if !canvas.shows(node_box) {
             continue;
@@ -217,8 +217,26 @@ fn render_title(state: &State, view: &MapView, buf: &mut Buffer, area: Rect) {
     );
 }
 
-fn render_edges(view: &MapView, drawing: &MapDrawing, buf: &mut Buffer, canvas: &Canvas) {
+/// The edges, coloured by their health; those of the insight's impact graph (`impact`, by the
+/// names of their ends) bold in the fault colour.
+fn render_edges(
+    view: &MapView,
+    drawing: &MapDrawing,
+    impact: &[(String, String)],
+    buf: &mut Buffer,
+    canvas: &Canvas,
+) {
     let model = &drawing.model;
+    let impacted: Vec<bool> = model
+        .edges
+        .iter()
+        .map(|edge| {
+            let name = |i: usize| model.nodes.get(i).map(|n| n.name.as_str());
+            impact
+                .iter()
+                .any(|(from, to)| name(edge.from) == Some(from) && name(edge.to) == Some(to))
+        })
+        .collect();
     for cell in drawing.edge_runs.cells(canvas.window(), drawing.ascii) {
         let status = cell
             .edges
@@ -233,6 +251,8 @@ fn render_edges(view: &MapView, drawing: &MapDrawing, buf: &mut Buffer, canvas: 
             .any(|&e| model.edges[e].from == view.selected || model.edges[e].to == view.selected);
         if view.edge.is_some_and(|e| cell.edges.contains(&e)) {
             style = theme::accent().add_modifier(Modifier::BOLD);
+        } else if cell.edges.iter().any(|&e| impacted[e]) {
+            style = theme::status(Status::Fault).add_modifier(Modifier::BOLD);
         } else if !touches_selection && status == Status::Ok {
             style = style.add_modifier(Modifier::DIM);
         }

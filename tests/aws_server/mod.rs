@@ -517,3 +517,95 @@ pub fn transaction_search(server: &Server, percent: f64) {
         }]}))
     });
 }
+
+/// The paths of X-Ray Insights and of the time series of the map's services.
+pub const INSIGHT_SUMMARIES: &str = "/InsightSummaries";
+pub const INSIGHT: &str = "/Insight";
+pub const INSIGHT_EVENTS: &str = "/InsightEvents";
+pub const INSIGHT_IMPACT_GRAPH: &str = "/InsightImpactGraph";
+pub const TIME_SERIES: &str = "/TimeSeriesServiceStatistics";
+
+/// A ServiceId as X-Ray's model shapes it.
+pub fn service_id(name: &str, kind: &str) -> Value {
+    serde_json::json!({"Name": name, "Names": [name], "AccountId": "123456789012", "Type": kind})
+}
+
+/// RequestImpactStatistics: faulted, ok and all requests.
+pub fn impact(faults: i64, total: i64) -> Value {
+    serde_json::json!({"FaultCount": faults, "OkCount": total - faults, "TotalCount": total})
+}
+
+/// An InsightSummary (GetInsightSummaries) or, without `LastUpdateTime`, an Insight
+/// (GetInsight), as the API reference shapes them: times in epoch seconds, state `ACTIVE` or
+/// `CLOSED`, the one category `FAULT`.
+pub fn insight(id: &str, state: &str, start: f64, end: f64, root: &str, top: &[&str]) -> Value {
+    let top: Vec<Value> = top
+        .iter()
+        .map(|name| serde_json::json!({"ServiceId": service_id(name, "AWS::ECS::Container")}))
+        .collect();
+    serde_json::json!({
+        "InsightId": id,
+        "GroupARN": "arn:aws:xray:us-east-1:123456789012:group/Default/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+        "GroupName": "Default",
+        "RootCauseServiceId": service_id(root, "remote"),
+        "Categories": ["FAULT"],
+        "State": state,
+        "StartTime": start,
+        "EndTime": end,
+        "Summary": format!("Faults rose on {root}"),
+        "ClientRequestImpactStatistics": impact(120, 520),
+        "RootCauseServiceRequestImpactStatistics": impact(118, 130),
+        "TopAnomalousServices": top,
+        "LastUpdateTime": end,
+    })
+}
+
+/// An InsightEvent of GetInsightEvents.
+pub fn insight_event(time: f64, summary: &str, faults: i64, total: i64, top: &str) -> Value {
+    serde_json::json!({
+        "Summary": summary,
+        "EventTime": time,
+        "ClientRequestImpactStatistics": impact(faults, total),
+        "RootCauseServiceRequestImpactStatistics": impact(faults, faults + 3),
+        "TopAnomalousServices": [{"ServiceId": service_id(top, "AWS::ECS::Container")}],
+    })
+}
+
+/// An InsightImpactGraphService: its reference id, name, type and the reference ids it calls.
+pub fn impact_service(reference: i32, name: &str, kind: &str, calls: &[i32]) -> Value {
+    let edges: Vec<Value> = calls
+        .iter()
+        .map(|r| serde_json::json!({"ReferenceId": r}))
+        .collect();
+    serde_json::json!({
+        "ReferenceId": reference, "Type": kind, "Name": name, "Names": [name],
+        "AccountId": "123456789012", "Edges": edges,
+    })
+}
+
+/// A TimeSeriesServiceStatistics entry of a service: its counts, the sum of its response
+/// times and a histogram of them.
+pub fn service_period(
+    time: f64,
+    total: i64,
+    faults: i64,
+    errors: i64,
+    throttles: i64,
+    histogram: &[(f64, i64)],
+) -> Value {
+    let histogram: Vec<Value> = histogram
+        .iter()
+        .map(|(value, count)| serde_json::json!({"Value": value, "Count": count}))
+        .collect();
+    serde_json::json!({
+        "Timestamp": time,
+        "ServiceSummaryStatistics": {
+            "OkCount": total - faults - errors,
+            "ErrorStatistics": {"ThrottleCount": throttles, "OtherCount": errors - throttles, "TotalCount": errors},
+            "FaultStatistics": {"OtherCount": faults, "TotalCount": faults},
+            "TotalCount": total,
+            "TotalResponseTime": 0.1 * total as f64
+        },
+        "ResponseTimeHistogram": histogram
+    })
+}

@@ -6,6 +6,7 @@ use super::super::cursor::{Cursor, Step};
 use super::super::insights::{self, Before, MarkMove};
 use super::super::keymap::Context;
 use super::super::state::{Screen, State};
+use super::super::xray_insights;
 use super::{info, summaries};
 use crate::layout::screen;
 use crate::source::TimeRange;
@@ -25,11 +26,11 @@ pub(super) fn on_intent(state: &mut State, intent: Intent) -> Vec<Command> {
         if position < view.insights.len() {
             view.cursor.select(position, view.insights.len(), page);
         }
-        return Vec::new();
+        return xray_insights::details_of_selected(state);
     }
     if let Some(step) = Step::of(intent, page) {
         view.cursor.step(step, view.insights.len(), page);
-        return Vec::new();
+        return xray_insights::details_of_selected(state);
     }
     match intent {
         Intent::Close => state.screen = Screen::List,
@@ -54,7 +55,19 @@ fn narrow_to_selected(state: &mut State) -> Vec<Command> {
         filter: state.list.filter.clone(),
         range: state.range,
     });
-    let newest = state.list.counts.last.max(insight.start);
+    // An active insight runs to the newest moment known: of the listed traces, of X-Ray's
+    // timeline, or the end of a fixed range.
+    let range_end = match before.range {
+        TimeRange::Between(_, to) => to,
+        _ => 0.0,
+    };
+    let newest = state
+        .list
+        .counts
+        .last
+        .max(insight.start)
+        .max(insight.events.last().map_or(0.0, |e| e.time))
+        .max(range_end);
     let (from, to) = insight.window(newest);
     let filter = match &insight.filter {
         Some(expression) => Some(
@@ -65,6 +78,7 @@ fn narrow_to_selected(state: &mut State) -> Vec<Command> {
     };
     state.insights.before = Some(before);
     state.insights.impact = insight.impacted.clone();
+    state.insights.impact_edges = insight.impact_edges.clone();
     state.range = TimeRange::Between(from, to);
     state.list.filter = filter;
     state.list.cursor = Cursor::default();
@@ -92,6 +106,7 @@ pub(super) fn leave_insight(state: &mut State) -> Vec<Command> {
     state.list.filter = before.filter;
     state.list.cursor = Cursor::default();
     state.insights.impact.clear();
+    state.insights.impact_edges.clear();
     state.map = None;
     let commands = summaries::load(state);
     state.screen = Screen::Insights;
@@ -100,8 +115,7 @@ pub(super) fn leave_insight(state: &mut State) -> Vec<Command> {
 
 pub(super) fn on_health_intent(state: &mut State, intent: Intent) -> Vec<Command> {
     if intent == Intent::ToggleHealth {
-        insights::toggle_health(state);
-        return Vec::new();
+        return insights::toggle_health(state);
     }
     let Some(panel) = state.insights.health.as_mut() else {
         let show = state.key_label(Context::List, Intent::ToggleHealth);

@@ -79,7 +79,7 @@ pub(super) fn on_intent(state: &mut State, intent: Intent) -> Vec<Command> {
         Intent::ToggleIcicle => {
             return analysis::show_list_view(state, analysis_state::Wanted::Icicle);
         }
-        Intent::ShowInsights => super::super::insights::open(state),
+        Intent::ShowInsights => return super::super::insights::open(state),
         Intent::LeaveInsight => return super::insights::leave_insight(state),
         Intent::ToggleHealth | Intent::MarkEarlier | Intent::MarkLater | Intent::ApplyMark => {
             let commands = super::insights::on_health_intent(state, intent);

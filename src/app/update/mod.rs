@@ -65,9 +65,9 @@ pub fn screen_context(screen: Screen) -> Context {
 }
 
 pub fn update(state: &mut State, action: Action) -> Vec<Command> {
-    let commands = dispatch(state, action);
+    let mut commands = dispatch(state, action);
     if state.screen == Screen::Map {
-        super::insights::refresh_map_health(state);
+        commands.extend(super::insights::refresh_map_health(state));
     }
     commands
 }
@@ -98,6 +98,20 @@ fn dispatch(state: &mut State, action: Action) -> Vec<Command> {
         Action::OpenTrace(id) => trace::open(state, id),
         Action::SummariesLoaded { request, result } => summaries::on_loaded(state, request, result),
         Action::SourceStatus(status) => live::on_source_status(state, status),
+        Action::InsightsLoaded { request, result } => {
+            super::xray_insights::on_loaded(state, request, result)
+        }
+        Action::HealthLoaded { request, result } => {
+            // X-Ray's words say what still works (the computed sparklines).
+            if let Some(said) = super::xray_health::on_loaded(state, request, result) {
+                error(state, said);
+            }
+            Vec::new()
+        }
+        Action::InsightDetailsLoaded { request, result } => {
+            super::xray_insights::on_details_loaded(state, request, result);
+            Vec::new()
+        }
         Action::TraceSetLoaded { request, result } => {
             analysis::on_trace_set_loaded(state, request, result)
         }

@@ -49,15 +49,16 @@ pub(super) fn on_loaded(
         Ok(page) => {
             receive_page(state, page);
             analytics::refresh(state);
-            super::super::insights::refresh(state);
+            let mut commands = super::super::insights::refresh(state);
             // Data that changed while the list loaded may have come too late for it.
             let live = &state.live;
             if !state.list.loading
                 && !live.paused
                 && live.latest_generation != live.shown_generation
             {
-                return live::refresh_live_views(state);
+                commands.extend(live::refresh_live_views(state));
             }
+            return commands;
         }
         Err(message) => {
             state.list.loading = false;

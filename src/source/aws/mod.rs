@@ -11,6 +11,8 @@ mod calls;
 mod config;
 mod convert;
 mod graphs;
+mod health;
+mod insights;
 mod poll;
 mod pump;
 mod retrieval;
@@ -30,10 +32,15 @@ use futures::future::BoxFuture;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
+use crate::analytics::anomaly::Insight;
+use crate::analytics::timeline::Health;
 use crate::aws::{Connection, Progress};
 use crate::model::{ServiceGraph, Trace};
 
-use super::{GraphQuery, SourceError, SourceStatus, SummaryQuery, SummaryStream, TraceSource};
+use super::{
+    FoundInsights, GraphQuery, SeriesQuery, SourceError, SourceStatus, SummaryQuery, SummaryStream,
+    TraceSource,
+};
 use account::AccountCache;
 use backoff::Throttle;
 use calls::Caller;
@@ -212,6 +219,31 @@ impl TraceSource for AwsSource {
 
     fn groups(&self) -> BoxFuture<'static, Result<Vec<String>, SourceError>> {
         Box::pin(graphs::groups(Arc::clone(&self.session.caller)))
+    }
+
+    fn has_insights(&self) -> bool {
+        true
+    }
+
+    /// GetInsightSummaries, every page.
+    fn insights(
+        &self,
+        query: GraphQuery,
+    ) -> BoxFuture<'static, Result<FoundInsights, SourceError>> {
+        Box::pin(insights::insights(Arc::clone(&self.session.caller), query))
+    }
+
+    /// GetTimeSeriesServiceStatistics, every window and page.
+    fn time_series(&self, query: SeriesQuery) -> BoxFuture<'static, Result<Health, SourceError>> {
+        Box::pin(health::time_series(Arc::clone(&self.session.caller), query))
+    }
+
+    /// GetInsight, GetInsightEvents and GetInsightImpactGraph.
+    fn insight_details(
+        &self,
+        insight: Insight,
+    ) -> BoxFuture<'static, Result<Insight, SourceError>> {
+        Box::pin(insights::details(Arc::clone(&self.session.caller), insight))
     }
 }
 
