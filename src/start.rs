@@ -198,6 +198,7 @@ impl Start {
                 connect: connect.clone(),
                 time_range_type: cli.time_range_type,
                 sampling: cli.sampling,
+                log_groups: config.logs.clone(),
                 tuning: Tuning::default(),
             }),
         };
@@ -340,6 +341,7 @@ mod tests {
                 },
                 time_range_type: Some(crate::source::aws::TimeRangeType::Event),
                 sampling: true,
+                log_groups: Default::default(),
                 tuning: Tuning::default(),
             })
         );

@@ -767,6 +767,8 @@ async fn credentials_that_ran_out_say_how_to_refresh_them() {
 mod all_spans;
 #[path = "aws/print.rs"]
 mod print;
+#[path = "aws/trace_logs.rs"]
+mod trace_logs;
 #[path = "aws/transaction_search.rs"]
 mod transaction_search;
 

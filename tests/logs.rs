@@ -171,6 +171,60 @@ fn closing_the_pane_before_the_lines_come_cancels_the_query() {
 }
 
 #[test]
+fn the_pane_shows_the_querys_progress_and_a_failure_is_asked_again_when_it_reopens() {
+    let trace = timed_out_checkout();
+    let mut state = loaded_state(100, 30);
+    open_trace(&mut state, &trace.id);
+    let commands = update(&mut state, Action::Intent(Intent::ToggleLogs));
+    let [Command::LoadLogs { request, .. }] = commands.as_slice() else {
+        panic!("{commands:?}");
+    };
+    let request = *request;
+    update(
+        &mut state,
+        Action::SourceStatus(xray_tui::source::SourceStatus {
+            activity: "querying 3 log groups for the trace's logs · 4 s · 12 lines so far".into(),
+            ..Default::default()
+        }),
+    );
+    let screen = ui::buffer_text(&render(&state));
+    assert!(
+        screen.contains("Loading the trace's log lines: querying 3 log groups for the trace's"),
+        "{screen}"
+    );
+    update(
+        &mut state,
+        Action::LogsLoaded {
+            request,
+            trace_id: trace.id.clone(),
+            result: Err("the Logs Insights query for the trace's log lines failed".into()),
+        },
+    );
+    update(&mut state, Action::Intent(Intent::ToggleLogs));
+    let commands = update(&mut state, Action::Intent(Intent::ToggleLogs));
+    assert!(
+        matches!(commands.as_slice(), [Command::LoadLogs { .. }]),
+        "asked again: {commands:?}"
+    );
+}
+
+#[test]
+fn opening_another_trace_cancels_the_lines_on_their_way() {
+    let trace = timed_out_checkout();
+    let mut state = loaded_state(80, 24);
+    open_trace(&mut state, &trace.id);
+    update(&mut state, Action::Intent(Intent::ToggleLogs));
+    let commands = update(&mut state, Action::OpenTrace(first_fault_trace_id()));
+    assert!(
+        matches!(
+            commands.as_slice(),
+            [Command::CancelLogs, Command::LoadTrace { .. }]
+        ),
+        "{commands:?}"
+    );
+}
+
+#[test]
 fn a_failure_says_what_happened_in_the_pane() {
     let trace = timed_out_checkout();
     let mut state = loaded_state(80, 24);

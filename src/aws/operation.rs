@@ -114,9 +114,13 @@ impl Operation {
                 "everything works, but a retrieval the user left runs to its end"
             }
             Operation::StartQuery | Operation::GetQueryResults => {
-                "the indexed summaries still work; searching all spans needs it"
+                "traces and the indexed summaries still work; searching all spans and a trace's log \
+                 lines need it"
             }
-            Operation::StopQuery => "everything works, but a query the user left runs to its end",
+            Operation::StopQuery => {
+                "everything works, but a query the user left (a list, a trace's log lines) runs \
+                 to its end"
+            }
             _ => return None,
         })
     }

@@ -95,6 +95,8 @@ pub struct FoundLogs {
     pub lines: Vec<LogLine>,
     /// Bytes the query scanned, when the source pays by them (Logs Insights).
     pub bytes_scanned: Option<f64>,
+    /// What the user should know of how they were found (log groups left out).
+    pub notes: Vec<String>,
 }
 
 /// A source of traces. Futures are `'static` so the worker can run and cancel them freely.

@@ -35,6 +35,10 @@ pub(super) fn close(state: &mut State) -> Vec<Command> {
         return Vec::new();
     };
     view.logs.open = false;
+    // Lines that could not be had are asked for again when the pane opens next.
+    if matches!(view.logs.state, LogsState::Failed(_)) && view.tab != Tab::Logs {
+        view.logs.state = LogsState::NotAsked;
+    }
     if matches!(view.logs.state, LogsState::Loading(_)) && view.tab != Tab::Logs {
         view.logs.state = LogsState::NotAsked;
         return vec![Command::CancelLogs];

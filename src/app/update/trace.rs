@@ -7,7 +7,9 @@ use super::super::cursor::Step;
 use super::super::details::Tab;
 use super::super::keymap::Context;
 use super::super::overlay::Overlay;
-use super::super::state::{Message, Prompt, PromptPurpose, Screen, Severity, State, TraceView};
+use super::super::state::{
+    LogsState, Message, Prompt, PromptPurpose, Screen, Severity, State, TraceView,
+};
 use super::{analysis, diff, logs, map, open as open_overlay, trace_view, waterfall_page};
 use crate::model::Trace;
 
@@ -268,9 +270,17 @@ pub(super) fn open(state: &mut State, id: String) -> Vec<Command> {
     {
         return Vec::new();
     }
+    // The log lines of the trace left behind are no longer waited for (a query is stopped).
+    let mut commands = match &state.trace {
+        Some(view) if matches!(view.logs.state, LogsState::Loading(_)) => {
+            vec![Command::CancelLogs]
+        }
+        _ => Vec::new(),
+    };
     let request = state.new_request();
     state.trace = Some(TraceView::new(id.clone(), request));
-    vec![Command::LoadTrace { request, id }]
+    commands.push(Command::LoadTrace { request, id });
+    commands
 }
 
 /// The traces `request` asked for, or why they could not be had.

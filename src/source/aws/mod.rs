@@ -11,6 +11,7 @@ mod calls;
 mod config;
 mod convert;
 mod graphs;
+mod logs_query;
 mod poll;
 mod pump;
 mod retrieval;
@@ -19,6 +20,7 @@ mod spans_error;
 mod status;
 mod summaries;
 mod times;
+mod trace_logs;
 mod traces;
 mod windows;
 
@@ -33,7 +35,9 @@ use tokio::task::JoinHandle;
 use crate::aws::{Connection, Progress};
 use crate::model::{ServiceGraph, Trace};
 
-use super::{GraphQuery, SourceError, SourceStatus, SummaryQuery, SummaryStream, TraceSource};
+use super::{
+    FoundLogs, GraphQuery, SourceError, SourceStatus, SummaryQuery, SummaryStream, TraceSource,
+};
 use account::AccountCache;
 use backoff::Throttle;
 use calls::Caller;
@@ -43,6 +47,7 @@ use traces::{Reach, TraceCache};
 
 pub use config::{AwsOptions, TimeRangeType, Tuning};
 pub use spans_error::{Ended, SpansError};
+pub use trace_logs::LogsError;
 
 /// Seconds looked at when nothing says otherwise: X-Ray needs a range, and the console shows
 /// the last hour.
@@ -212,6 +217,12 @@ impl TraceSource for AwsSource {
 
     fn groups(&self) -> BoxFuture<'static, Result<Vec<String>, SourceError>> {
         Box::pin(graphs::groups(Arc::clone(&self.session.caller)))
+    }
+
+    /// A Logs Insights query over the log groups the trace names.
+    fn logs(&self, trace: Arc<Trace>) -> BoxFuture<'static, Result<FoundLogs, SourceError>> {
+        let session = Arc::clone(&self.session);
+        Box::pin(async move { trace_logs::logs(&session, &trace).await })
     }
 }
 
