@@ -376,3 +376,67 @@ fn a_file_of_otlp_json_logs_is_joined_to_the_spans_of_its_traces() {
     assert_eq!(level, Level::Error);
     assert!(span.is_some(), "tied by service and time");
 }
+
+#[test]
+fn a_live_sources_newer_data_asks_for_the_lines_again_and_keeps_the_old_ones_meanwhile() {
+    let trace = timed_out_checkout();
+    let mut state = with_logs_pane(&trace, 100, 30);
+    let before = state
+        .trace
+        .as_ref()
+        .unwrap()
+        .logs
+        .loaded()
+        .unwrap()
+        .lines
+        .len();
+    let commands = update(
+        &mut state,
+        Action::SourceStatus(xray_tui::source::SourceStatus {
+            generation: 1,
+            ..Default::default()
+        }),
+    );
+    let Some(Command::LoadTrace { request, .. }) = commands
+        .iter()
+        .find(|c| matches!(c, Command::LoadTrace { .. }))
+    else {
+        panic!("the open trace is asked again: {commands:?}");
+    };
+    let commands = update(
+        &mut state,
+        Action::TracesLoaded {
+            request: *request,
+            result: Ok(vec![Arc::clone(&trace)]),
+        },
+    );
+    let [Command::LoadLogs { request, .. }] = commands.as_slice() else {
+        panic!("its lines are asked again: {commands:?}");
+    };
+    let view = state.trace.as_ref().unwrap();
+    assert_eq!(
+        view.logs.loaded().map(|l| l.lines.len()),
+        Some(before),
+        "the old lines stay meanwhile"
+    );
+    let mut lines = xray_tui::demo_gen::logs::lines_for(&trace);
+    lines.push(xray_tui::model::logs::LogLine {
+        time: trace.start().unwrap(),
+        message: "a line that came later".into(),
+        trace_id: Some(trace.id.clone()),
+        ..Default::default()
+    });
+    update(
+        &mut state,
+        Action::LogsLoaded {
+            request: *request,
+            trace_id: trace.id.clone(),
+            result: Ok(Arc::new(join(&trace, lines, None))),
+        },
+    );
+    let view = state.trace.as_ref().unwrap();
+    assert_eq!(view.logs.refreshing, None);
+    let logs = view.logs.loaded().unwrap();
+    assert_eq!(logs.lines.len(), before + 1);
+    assert!(ui::buffer_text(&render(&state)).contains("a line that came later"));
+}

@@ -290,9 +290,11 @@ pub(super) fn on_loaded(
     result: Result<Vec<Arc<Trace>>, String>,
 ) -> Vec<Command> {
     let source = state.source_label.clone();
+    let live = state.live.latest_generation > 0;
     let Some(view) = state.trace.as_mut().filter(|v| v.request == request) else {
         return Vec::new();
     };
+    let shown_anew = live && view.trace.is_some() && result.is_ok();
     match result {
         Ok(mut traces) => match traces.iter().position(|t| t.id == view.id) {
             Some(found) => trace_view::reload(view, traces.swap_remove(found)),
@@ -306,6 +308,9 @@ pub(super) fn on_loaded(
             None => view.error = Some(format!("trace {} is not in {source}", view.id)),
         },
         Err(message) => view.error = Some(message),
+    }
+    if shown_anew {
+        return logs::refresh(state);
     }
     Vec::new()
 }
