@@ -3,6 +3,7 @@
 //! carries; a text message gives the level word it starts with or has among its first
 //! tab-separated fields (Lambda's runtimes write `time\trequest\tLEVEL\tmessage`).
 
+use chrono::NaiveDateTime;
 use serde_json::{Map, Value};
 
 use crate::model::logs::{Level, LogLine};
@@ -29,6 +30,41 @@ const LEVEL_KEYS: &[&str] = &[
 ];
 const MESSAGE_KEYS: &[&str] = &["message", "msg", "body"];
 
+/// A row of Logs Insights results, its fields by name (`@timestamp`, `@message`, `@log`,
+/// `@logStream`, `@xrayTraceId`, `@xraySegmentId`), as a log line that says where it was read
+/// (`GROUP STREAM`); `None` without a `@timestamp` that can be read.
+pub fn insights_row<'a>(field: impl Fn(&str) -> Option<&'a str>) -> Option<LogLine> {
+    let time = insights_timestamp(field("@timestamp")?)?;
+    let mut line = line(time, field("@message").unwrap_or_default());
+    let group = field("@log").map(group_of);
+    if line.trace_id.is_none() {
+        line.trace_id = field("@xrayTraceId").map(str::to_owned);
+    }
+    if line.span_id.is_none() {
+        line.span_id = field("@xraySegmentId").map(str::to_owned);
+    }
+    line.source = match (group, field("@logStream")) {
+        (Some(group), Some(stream)) => Some(format!("{group} {stream}")),
+        (group, stream) => group.or(stream).map(str::to_owned),
+    };
+    Some(line)
+}
+
+/// The log group of Logs Insights' `@log`, which is `ACCOUNT:GROUP`.
+pub fn group_of(log: &str) -> &str {
+    match log.split_once(':') {
+        Some((account, group)) if account.bytes().all(|b| b.is_ascii_digit()) => group,
+        _ => log,
+    }
+}
+
+/// Logs Insights' `@timestamp`, UTC: `2023-11-14 22:13:20.500`, in epoch seconds.
+pub fn insights_timestamp(text: &str) -> Option<f64> {
+    let time = NaiveDateTime::parse_from_str(text.trim(), "%Y-%m-%d %H:%M:%S%.f").ok()?;
+    let time = time.and_utc();
+    Some(time.timestamp() as f64 + f64::from(time.timestamp_subsec_millis()) / 1000.0)
+}
+
 /// `time` in epoch seconds; `message` as the event has it.
 pub fn line(time: f64, message: &str) -> LogLine {
     let message = message.trim_end_matches(['\n', '\r']);
@@ -41,8 +77,29 @@ pub fn line(time: f64, message: &str) -> LogLine {
         time,
         level: text_level(message),
         message: text_message(message),
+        trace_id: xray_id_in_text(message),
         ..LogLine::default()
     }
+}
+
+/// The first X-Ray trace id written anywhere in a text (`… XRAY TraceId: 1-5759e988-… …`).
+fn xray_id_in_text(text: &str) -> Option<String> {
+    const LENGTH: usize = 35;
+    let bytes = text.as_bytes();
+    let is_id = |at: usize| {
+        let id = &bytes[at..at + LENGTH];
+        id.starts_with(b"1-")
+            && id[10] == b'-'
+            && id[2..10].iter().chain(&id[11..]).all(u8::is_ascii_hexdigit)
+            && bytes
+                .get(at + LENGTH)
+                .is_none_or(|b| !b.is_ascii_hexdigit())
+            && (at == 0 || !bytes[at - 1].is_ascii_alphanumeric())
+    };
+    (0..bytes.len().saturating_sub(LENGTH - 1))
+        .filter(|at| bytes[*at] == b'1')
+        .find(|at| is_id(*at))
+        .map(|at| text[at..at + LENGTH].to_owned())
 }
 
 /// A Lambda runtime's line without what the pane shows apart (the time, the level) or what
@@ -209,5 +266,16 @@ mod tests {
         assert_eq!(line(1.0, "a\tb").message, "a b");
         assert_eq!(line(1.0, "START RequestId: c0ffee").level, Level::Unknown);
         assert_eq!(line(1.0, "{not json").message, "{not json");
+        assert_eq!(
+            line(1.0, "REPORT Duration: 2 ms XRAY TraceId: 1-5759e988-bd862e3fe1be46a994272793\tSegmentId: 53995c3f42cd8ad8")
+                .trace_id
+                .as_deref(),
+            Some("1-5759e988-bd862e3fe1be46a994272793")
+        );
+        assert_eq!(
+            line(1.0, "x1-5759e988-bd862e3fe1be46a994272793").trace_id,
+            None
+        );
+        assert_eq!(line(1.0, "1-5759e988-bd86").trace_id, None);
     }
 }

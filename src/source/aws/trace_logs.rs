@@ -10,10 +10,9 @@ mod query;
 
 use std::collections::HashMap;
 
-use chrono::NaiveDateTime;
-
 use super::Session;
 use super::logs_query::{self, Outcome, Query, Row, bytes};
+use crate::codec::log_event;
 use crate::model::Trace;
 use crate::model::logs::LogLine;
 use crate::source::{FoundLogs, SourceError};
@@ -141,34 +140,14 @@ fn line(row: &Row, services: &HashMap<&str, &str>) -> Option<LogLine> {
             .find(|(field, _)| field == name)
             .map(|(_, value)| value.as_str())
     };
-    let time = timestamp(field("@timestamp")?)?;
-    let mut line = crate::codec::log_event::line(time, field("@message").unwrap_or_default());
-    // `@log` is "ACCOUNT:GROUP".
-    let group = field("@log").map(|log| match log.split_once(':') {
-        Some((account, group)) if account.bytes().all(|b| b.is_ascii_digit()) => group,
-        _ => log,
-    });
+    let mut line = log_event::insights_row(field)?;
     if line.service.is_none() {
-        line.service = group.and_then(|g| services.get(g)).map(|s| (*s).to_owned());
+        line.service = field("@log")
+            .map(log_event::group_of)
+            .and_then(|group| services.get(group))
+            .map(|service| (*service).to_owned());
     }
-    if line.trace_id.is_none() {
-        line.trace_id = field("@xrayTraceId").map(str::to_owned);
-    }
-    if line.span_id.is_none() {
-        line.span_id = field("@xraySegmentId").map(str::to_owned);
-    }
-    line.source = match (group, field("@logStream")) {
-        (Some(group), Some(stream)) => Some(format!("{group} {stream}")),
-        (group, stream) => group.or(stream).map(str::to_owned),
-    };
     Some(line)
-}
-
-/// Logs Insights' `@timestamp`, UTC: `2023-11-14 22:13:20.500`.
-fn timestamp(text: &str) -> Option<f64> {
-    let time = NaiveDateTime::parse_from_str(text.trim(), "%Y-%m-%d %H:%M:%S%.f").ok()?;
-    let time = time.and_utc();
-    Some(time.timestamp() as f64 + f64::from(time.timestamp_subsec_millis()) / 1000.0)
 }
 
 #[cfg(test)]
