@@ -73,6 +73,12 @@ impl LogStore {
             .unwrap_or_default()
     }
 
+    /// Traces with lines kept, and the most lines one of them has.
+    pub fn extent(&self) -> (usize, usize) {
+        let most = self.lines.values().map(Vec::len).max().unwrap_or(0);
+        (self.lines.len(), most)
+    }
+
     /// Whether lines arrived since the last call.
     pub fn take_changed(&mut self) -> bool {
         std::mem::take(&mut self.changed)
