@@ -353,7 +353,7 @@ fn a_file_of_otlp_json_logs_is_joined_to_the_spans_of_its_traces() {
     assert!(
         data.problems
             .iter()
-            .any(|p| p.to_string().contains("1 log records name no trace id")),
+            .any(|p| p.to_string().contains("1 log record names no trace id")),
         "{:?}",
         data.problems
     );

@@ -31,5 +31,8 @@ fuzz_target!(|data: &[u8]| {
         }
     }
     let (traces, most) = store.lock().unwrap().logs.extent();
-    assert!(traces <= 3 && most <= MAX_LINES_PER_TRACE, "{traces} {most}");
+    assert!(
+        traces <= 3 && most <= MAX_LINES_PER_TRACE,
+        "{traces} {most}"
+    );
 });
