@@ -64,10 +64,10 @@ impl Operation {
         match self {
             Operation::GetTraceSummaries
             | Operation::GetTraceSegmentDestination
-            | Operation::GetIndexingRules
-            | Operation::StartQuery
-            | Operation::GetQueryResults
-            | Operation::StopQuery => "reload the list to retry",
+            | Operation::GetIndexingRules => "reload the list to retry",
+            Operation::StartQuery | Operation::GetQueryResults | Operation::StopQuery => {
+                "reload the list (or close and open the logs pane) to retry"
+            }
             Operation::GetGroups => "try again",
             Operation::BatchGetTraces
             | Operation::StartTraceRetrieval

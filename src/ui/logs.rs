@@ -82,10 +82,11 @@ pub fn render(state: &State, view: &TraceView, trace: &Trace, buf: &mut Buffer, 
 }
 
 /// What the source is doing while the lines are on their way ("querying 3 log groups for the
-/// trace's logs · 4 s · 12 lines so far"), when it says.
+/// trace's logs · 4 s · 12 lines so far"), when it says; a live listener's activity is its
+/// counts, not work under way.
 fn loading(state: &State) -> String {
     let activity = state.live.activity.trim();
-    if activity.is_empty() {
+    if activity.is_empty() || state.live.latest_generation > 0 {
         format!("Loading the trace's log lines from {}…", state.source_label)
     } else {
         format!("Loading the trace's log lines: {activity}")
