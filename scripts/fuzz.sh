@@ -21,7 +21,7 @@ seconds=${1:-60}
 shift || true
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-    targets=(filter_parser documents file_loader render service_map datagrams)
+    targets=(filter_parser documents file_loader render service_map datagrams otlp_logs)
 fi
 sanitizer=${FUZZ_SANITIZER:-address}
 timeout=${FUZZ_TIMEOUT:-10}
@@ -230,7 +230,7 @@ EOF
 
 seed_filter
 json_dict
-for target in documents file_loader render service_map datagrams; do
+for target in documents file_loader render service_map datagrams otlp_logs; do
     seed_json_targets "$target"
 done
 

@@ -35,6 +35,9 @@ pub struct Config {
     pub keys: BTreeMap<String, KeysEntry>,
     /// How the listener translates OpenTelemetry spans: `[opentelemetry]`.
     pub opentelemetry: OpenTelemetry,
+    /// Log groups by the service that writes to them, searched for a trace's log lines on live
+    /// AWS: `[logs]`, `service = ["/ecs/service"]`.
+    pub logs: BTreeMap<String, Vec<String>>,
 }
 
 /// Which span attributes become X-Ray annotations, as the X-Ray exporter's settings of the same
@@ -89,6 +92,7 @@ impl Default for Config {
             columns: None,
             keys: BTreeMap::new(),
             opentelemetry: OpenTelemetry::default(),
+            logs: BTreeMap::new(),
         }
     }
 }
@@ -354,6 +358,12 @@ close = ["backspace", "esc"]
         assert!(config.columns.is_some());
         assert!(!config.keys.is_empty());
         assert_eq!(config.opentelemetry.indexed_attributes, ["customer_tier"]);
+        assert_eq!(
+            config.logs.get("checkout").map(Vec::len),
+            Some(2),
+            "{:?}",
+            config.logs
+        );
         // The commented-out depth is one that parses.
         let colors = example
             .lines()

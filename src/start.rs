@@ -200,6 +200,7 @@ impl Start {
                 connect: connect.clone(),
                 time_range_type: cli.time_range_type,
                 sampling: cli.sampling,
+                log_groups: config.logs.clone(),
                 tuning: Tuning::default(),
             }),
         };
@@ -343,6 +344,7 @@ mod tests {
                 },
                 time_range_type: Some(crate::source::aws::TimeRangeType::Event),
                 sampling: true,
+                log_groups: Default::default(),
                 tuning: Tuning::default(),
             })
         );

@@ -179,8 +179,9 @@ impl Worker {
                         let result = match found.await {
                             Ok(found) => tokio::task::spawn_blocking({
                                 let trace = Arc::clone(&trace);
-                                move || {
-                                    crate::model::logs::join(
+                                move || crate::model::logs::TraceLogs {
+                                    notes: found.notes,
+                                    ..crate::model::logs::join(
                                         &trace,
                                         found.lines,
                                         found.bytes_scanned,

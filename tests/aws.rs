@@ -773,6 +773,8 @@ mod insights;
 mod insights_screen;
 #[path = "aws/print.rs"]
 mod print;
+#[path = "aws/trace_logs.rs"]
+mod trace_logs;
 #[path = "aws/transaction_search.rs"]
 mod transaction_search;
 

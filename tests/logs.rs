@@ -171,6 +171,60 @@ fn closing_the_pane_before_the_lines_come_cancels_the_query() {
 }
 
 #[test]
+fn the_pane_shows_the_querys_progress_and_a_failure_is_asked_again_when_it_reopens() {
+    let trace = timed_out_checkout();
+    let mut state = loaded_state(100, 30);
+    open_trace(&mut state, &trace.id);
+    let commands = update(&mut state, Action::Intent(Intent::ToggleLogs));
+    let [Command::LoadLogs { request, .. }] = commands.as_slice() else {
+        panic!("{commands:?}");
+    };
+    let request = *request;
+    update(
+        &mut state,
+        Action::SourceStatus(xray_tui::source::SourceStatus {
+            activity: "querying 3 log groups for the trace's logs · 4 s · 12 lines so far".into(),
+            ..Default::default()
+        }),
+    );
+    let screen = ui::buffer_text(&render(&state));
+    assert!(
+        screen.contains("Loading the trace's log lines: querying 3 log groups for the trace's"),
+        "{screen}"
+    );
+    update(
+        &mut state,
+        Action::LogsLoaded {
+            request,
+            trace_id: trace.id.clone(),
+            result: Err("the Logs Insights query for the trace's log lines failed".into()),
+        },
+    );
+    update(&mut state, Action::Intent(Intent::ToggleLogs));
+    let commands = update(&mut state, Action::Intent(Intent::ToggleLogs));
+    assert!(
+        matches!(commands.as_slice(), [Command::LoadLogs { .. }]),
+        "asked again: {commands:?}"
+    );
+}
+
+#[test]
+fn opening_another_trace_cancels_the_lines_on_their_way() {
+    let trace = timed_out_checkout();
+    let mut state = loaded_state(80, 24);
+    open_trace(&mut state, &trace.id);
+    update(&mut state, Action::Intent(Intent::ToggleLogs));
+    let commands = update(&mut state, Action::OpenTrace(first_fault_trace_id()));
+    assert!(
+        matches!(
+            commands.as_slice(),
+            [Command::CancelLogs, Command::LoadTrace { .. }]
+        ),
+        "{commands:?}"
+    );
+}
+
+#[test]
 fn a_failure_says_what_happened_in_the_pane() {
     let trace = timed_out_checkout();
     let mut state = loaded_state(80, 24);
@@ -299,7 +353,7 @@ fn a_file_of_otlp_json_logs_is_joined_to_the_spans_of_its_traces() {
     assert!(
         data.problems
             .iter()
-            .any(|p| p.to_string().contains("1 log records name no trace id")),
+            .any(|p| p.to_string().contains("1 log record names no trace id")),
         "{:?}",
         data.problems
     );
@@ -321,4 +375,156 @@ fn a_file_of_otlp_json_logs_is_joined_to_the_spans_of_its_traces() {
     let (level, span) = by_message("payment refused");
     assert_eq!(level, Level::Error);
     assert!(span.is_some(), "tied by service and time");
+}
+
+#[test]
+fn a_live_sources_newer_data_asks_for_the_lines_again_and_keeps_the_old_ones_meanwhile() {
+    let trace = timed_out_checkout();
+    let mut state = with_logs_pane(&trace, 100, 30);
+    let before = state
+        .trace
+        .as_ref()
+        .unwrap()
+        .logs
+        .loaded()
+        .unwrap()
+        .lines
+        .len();
+    let commands = update(
+        &mut state,
+        Action::SourceStatus(xray_tui::source::SourceStatus {
+            generation: 1,
+            ..Default::default()
+        }),
+    );
+    let Some(Command::LoadTrace { request, .. }) = commands
+        .iter()
+        .find(|c| matches!(c, Command::LoadTrace { .. }))
+    else {
+        panic!("the open trace is asked again: {commands:?}");
+    };
+    let commands = update(
+        &mut state,
+        Action::TracesLoaded {
+            request: *request,
+            result: Ok(vec![Arc::clone(&trace)]),
+        },
+    );
+    let [Command::LoadLogs { request, .. }] = commands.as_slice() else {
+        panic!("its lines are asked again: {commands:?}");
+    };
+    let view = state.trace.as_ref().unwrap();
+    assert_eq!(
+        view.logs.loaded().map(|l| l.lines.len()),
+        Some(before),
+        "the old lines stay meanwhile"
+    );
+    let mut lines = xray_tui::demo_gen::logs::lines_for(&trace);
+    lines.push(xray_tui::model::logs::LogLine {
+        time: trace.start().unwrap(),
+        message: "a line that came later".into(),
+        trace_id: Some(trace.id.clone()),
+        ..Default::default()
+    });
+    update(
+        &mut state,
+        Action::LogsLoaded {
+            request: *request,
+            trace_id: trace.id.clone(),
+            result: Ok(Arc::new(join(&trace, lines, None))),
+        },
+    );
+    let view = state.trace.as_ref().unwrap();
+    assert_eq!(view.logs.refreshing, None);
+    let logs = view.logs.loaded().unwrap();
+    assert_eq!(logs.lines.len(), before + 1);
+    assert!(ui::buffer_text(&render(&state)).contains("a line that came later"));
+}
+
+/// What `aws logs filter-log-events` prints of an application's log group: JSON and text
+/// lines of the checkout trace, a line of no trace, and an event without its time (line 7).
+const APP_EVENTS: &str = r#"{
+  "events": [
+    {"logStreamName": "checkout/1", "timestamp": 1737531826300, "message": "{\"level\":\"INFO\",\"message\":\"reading the order\",\"traceId\":\"6790a1b2c3d4e5f60718293a4b5c6d7e\",\"spanId\":\"91b8c7d6e5f40312\"}\n"},
+    {"logStreamName": "checkout/1", "timestamp": 1737531826900, "message": "2025-01-22T07:43:46.900Z\tERROR\tpayment refused trace=1-6790a1b2-c3d4e5f60718293a4b5c6d7e\n"},
+    {"logStreamName": "checkout/1", "timestamp": 1737531827000, "message": "health check ok"},
+    {"logStreamName": "checkout/1", "timestamp": 1737531827100, "message": "{\"message\":\"another trace\",\"trace_id\":\"1-00000000-000000000000000000000001\"}"},
+    {"logStreamName": "checkout/1", "message": "no time"}
+  ],
+  "searchedLogStreams": []
+}
+"#;
+
+/// What `aws logs get-query-results` prints of a query over the same group; the second row has
+/// no @timestamp (line 5).
+const APP_ROWS: &str = r#"{
+  "status": "Complete",
+  "results": [
+    [{"field": "@timestamp", "value": "2025-01-22 07:43:46.400"}, {"field": "@message", "value": "WARN slow query"}, {"field": "@log", "value": "123456789012:/ecs/checkout"}, {"field": "@xrayTraceId", "value": "1-6790a1b2-c3d4e5f60718293a4b5c6d7e"}],
+    [{"field": "@message", "value": "no time"}]
+  ],
+  "statistics": {"recordsMatched": 2.0, "recordsScanned": 10.0, "bytesScanned": 900.0}
+}
+"#;
+
+#[test]
+fn what_aws_logs_prints_of_an_applications_group_is_read_as_log_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        "tests/fixtures/otel/checkout.otlp.json",
+        dir.path().join("checkout.otlp.json"),
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("events.json"), APP_EVENTS).unwrap();
+    std::fs::write(dir.path().join("rows.json"), APP_ROWS).unwrap();
+    let mut collector = xray_tui::source::Collector::default();
+    xray_tui::source::files::load_paths(&[dir.path().to_path_buf()], &mut collector);
+    let data = collector.finish();
+    let prefix = format!("{}/", dir.path().display());
+    let mut problems: Vec<String> = data
+        .problems
+        .iter()
+        .map(|p| p.to_string().replace(&prefix, ""))
+        .collect();
+    problems.sort();
+    assert_eq!(
+        problems,
+        [
+            "events.json:1:1: 1 log line names no trace id; left out (a line shows with the \
+             trace it names)",
+            "events.json:7:5: a log line without a time (an event's timestamp, a row's \
+             @timestamp); skipped",
+            "rows.json:5:5: a log line without a time (an event's timestamp, a row's \
+             @timestamp); skipped",
+        ]
+    );
+    let trace = data.traces.values().next().unwrap();
+    let logs = join(trace, data.logs_of(trace), None);
+    let lines: Vec<(&str, Level, Option<&str>)> = logs
+        .lines
+        .iter()
+        .zip(&logs.spans)
+        .map(|(line, span)| {
+            let span = span.map(|s| trace.spans[s as usize].id());
+            (line.message.as_str(), line.level, span)
+        })
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            ("reading the order", Level::Info, Some("91b8c7d6e5f40312")),
+            ("WARN slow query", Level::Warn, None),
+            (
+                "payment refused trace=1-6790a1b2-c3d4e5f60718293a4b5c6d7e",
+                Level::Error,
+                None
+            ),
+        ],
+        "in time order, the other trace's line left out"
+    );
+    assert_eq!(
+        logs.lines[1].source.as_deref(),
+        Some("/ecs/checkout"),
+        "a row says its group"
+    );
 }

@@ -2,6 +2,7 @@
 //! `partial_success` for spans X-Ray would refuse, 400 for what does not decode, 413 over
 //! the size limit (gzip bombs included), 415 for other content types, 404 and 405 for
 //! other paths and methods; JSON answered in JSON. A taken port leaves the rest working.
+//! Logs at `/v1/logs` and over gRPC are taken and refused the same way.
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream, UdpSocket};
@@ -11,8 +12,14 @@ use bytes::Bytes;
 use http::{Request, StatusCode};
 use http_body_util::{BodyExt, Full};
 use hyper_util::rt::TokioIo;
+use opentelemetry_proto::tonic::collector::logs::v1::logs_service_client::LogsServiceClient;
+use opentelemetry_proto::tonic::collector::logs::v1::{
+    ExportLogsServiceRequest, ExportLogsServiceResponse,
+};
 use opentelemetry_proto::tonic::collector::trace::v1::ExportTraceServiceResponse;
 use opentelemetry_proto::tonic::collector::trace::v1::trace_service_client::TraceServiceClient;
+use opentelemetry_proto::tonic::common::v1::{AnyValue, any_value};
+use opentelemetry_proto::tonic::logs::v1::{LogRecord, ResourceLogs, ScopeLogs};
 use opentelemetry_proto::tonic::trace::v1::{ResourceSpans, ScopeSpans, Span};
 use prost::Message;
 use xray_tui::codec::otel::ExportTraceServiceRequest;
@@ -600,4 +607,165 @@ fn the_configured_attributes_become_annotations() {
         segment.metadata["default"].get("note").is_some(),
         "the others stay metadata"
     );
+}
+
+/// One protobuf logs request: a record of trace `n` with a span id, and one without a trace.
+fn logs_request(n: u8) -> ExportLogsServiceRequest {
+    let record = |trace_id: Vec<u8>, body: &str, severity: i32| LogRecord {
+        time_unix_nano: START,
+        severity_number: severity,
+        body: Some(AnyValue {
+            value: Some(any_value::Value::StringValue(body.into())),
+        }),
+        trace_id,
+        span_id: if severity > 0 {
+            vec![0, 0, 0, 0, 0, 0, 1, 2]
+        } else {
+            Vec::new()
+        },
+        ..LogRecord::default()
+    };
+    ExportLogsServiceRequest {
+        resource_logs: vec![ResourceLogs {
+            scope_logs: vec![ScopeLogs {
+                log_records: vec![
+                    record(good_trace_id(n), "charged", 17),
+                    record(Vec::new(), "idle", 0),
+                ],
+                ..ScopeLogs::default()
+            }],
+            ..ResourceLogs::default()
+        }],
+    }
+}
+
+fn trace_lines(listener: &ListenerSource, n: u8) -> Vec<String> {
+    let id = xray_tui::codec::otel::ids::xray_trace_id(&good_trace_id(n));
+    listener.settle();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
+    let trace = std::sync::Arc::new(xray_tui::model::Trace::assemble(id, Vec::new()));
+    let found = runtime.block_on(listener.logs(trace)).unwrap();
+    found.lines.into_iter().map(|l| l.message).collect()
+}
+
+#[test]
+fn logs_are_taken_at_v1_logs_in_protobuf_json_and_gzip_and_over_grpc() {
+    let (listener, http) = start();
+    let protobuf = send(
+        http,
+        "POST",
+        "/v1/logs",
+        &[("content-type", "application/x-protobuf")],
+        logs_request(1).encode_to_vec(),
+    );
+    assert_eq!(protobuf.status, StatusCode::OK);
+    assert_eq!(protobuf.content_type, "application/x-protobuf");
+    assert_eq!(
+        ExportLogsServiceResponse::decode(protobuf.body.clone()).unwrap(),
+        ExportLogsServiceResponse::default()
+    );
+    assert_eq!(trace_lines(&listener, 1), ["charged"]);
+
+    let json = serde_json::json!({"resourceLogs": [{"scopeLogs": [{"logRecords": [{
+        "timeUnixNano": START.to_string(), "severityText": "WARN", "body": {"stringValue": "slow"},
+        "traceId": xray_tui::codec::otel::ids::hex(&good_trace_id(2)), "spanId": "0000000000000102"
+    }]}]}]});
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    encoder.write_all(json.to_string().as_bytes()).unwrap();
+    let answer = send(
+        http,
+        "POST",
+        "/v1/logs",
+        &[
+            ("content-type", "application/json"),
+            ("content-encoding", "gzip"),
+        ],
+        encoder.finish().unwrap(),
+    );
+    assert_eq!(
+        (answer.status, &answer.body[..]),
+        (StatusCode::OK, &b"{}"[..])
+    );
+    assert_eq!(trace_lines(&listener, 2), ["slow"]);
+
+    let grpc = listener.otlp_grpc().unwrap().unwrap();
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        let mut client = LogsServiceClient::connect(format!("http://{grpc}"))
+            .await
+            .unwrap();
+        client.export(logs_request(3)).await.unwrap();
+    });
+    assert_eq!(trace_lines(&listener, 3), ["charged"]);
+    assert_eq!(listener.counters().log_records, 5);
+    problems(&listener, "1 log record without a trace id");
+}
+
+#[test]
+fn logs_that_do_not_decode_or_come_wrongly_are_refused_as_traces_are() {
+    let (listener, http) = start();
+    let broken = send(
+        http,
+        "POST",
+        "/v1/logs",
+        &[("content-type", "application/x-protobuf")],
+        vec![0xff, 0xff, 0xff],
+    );
+    assert_eq!(broken.status, StatusCode::BAD_REQUEST);
+    let status = failure(&broken);
+    assert_eq!(status.code, 3, "INVALID_ARGUMENT");
+    assert!(
+        status.message.contains("not an OTLP protobuf logs request"),
+        "{}",
+        status.message
+    );
+    let array = send(
+        http,
+        "POST",
+        "/v1/logs",
+        &[("content-type", "application/json")],
+        b"[1, 2]".to_vec(),
+    );
+    assert_eq!(array.status, StatusCode::BAD_REQUEST);
+    assert_eq!(array.content_type, "application/json");
+    assert!(String::from_utf8_lossy(&array.body).contains("expected a JSON object"));
+    let text = send(
+        http,
+        "POST",
+        "/v1/logs",
+        &[("content-type", "text/plain")],
+        b"hello".to_vec(),
+    );
+    assert_eq!(text.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    let get = send(http, "GET", "/v1/logs", &[], vec![]);
+    assert_eq!(get.status, StatusCode::METHOD_NOT_ALLOWED);
+    problems(&listener, "GET /v1/logs: only POST is taken");
+    let metrics = send(
+        http,
+        "POST",
+        "/v1/metrics",
+        &[("content-type", "application/x-protobuf")],
+        vec![],
+    );
+    assert_eq!(metrics.status, StatusCode::NOT_FOUND);
+    assert!(String::from_utf8_lossy(&metrics.body).contains("logs to POST /v1/logs"));
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    encoder
+        .write_all(&vec![0u8; MAX_BODY + 1024 * 1024])
+        .unwrap();
+    let bomb = send(
+        http,
+        "POST",
+        "/v1/logs",
+        &[
+            ("content-type", "application/x-protobuf"),
+            ("content-encoding", "gzip"),
+        ],
+        encoder.finish().unwrap(),
+    );
+    assert_eq!(bomb.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(listener.counters().malformed, 6);
+    assert_eq!(listener.counters().log_records, 0);
 }

@@ -368,3 +368,88 @@ fn broken_otlp_datagrams_are_counted_and_explained_and_the_rest_still_arrives() 
         "{problems}"
     );
 }
+
+/// Runs send_otel_logs.py in `mode`; returns what it printed (the trace id, the spans' ids).
+fn send_logs_with_otel(mode: &str, listener: &ListenerSource) -> serde_json::Value {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/python/send_otel_logs.py");
+    let output = Command::new(python())
+        .arg(script)
+        .arg(mode)
+        .arg(address_for(mode, listener).to_string())
+        .output()
+        .expect("python runs");
+    assert!(
+        output.status.success(),
+        "the OpenTelemetry logs script failed in {mode}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).expect("the script prints JSON")
+}
+
+fn logs_arrive_beside_their_spans(mode: &str) {
+    let listener = start(None);
+    let sent = send_logs_with_otel(mode, &listener);
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while listener.counters().log_records < 3 && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    wait_for_documents(&listener, 2);
+    assert_eq!(
+        listener.counters().log_records,
+        3,
+        "{:?}",
+        listener.counters()
+    );
+    let trace = trace(&listener, sent["trace_id"].as_str().unwrap());
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
+    let found = runtime.block_on(listener.logs(Arc::clone(&trace))).unwrap();
+    let logs = xray_tui::model::logs::join(&trace, found.lines, None);
+    let joined: Vec<(&str, Option<&str>, xray_tui::model::logs::Level)> = logs
+        .lines
+        .iter()
+        .zip(&logs.spans)
+        .map(|(line, span)| {
+            let span = span.map(|s| trace.spans[s as usize].id());
+            (line.message.as_str(), span, line.level)
+        })
+        .collect();
+    use xray_tui::model::logs::Level;
+    assert_eq!(
+        joined,
+        [
+            ("cart c-42 loaded", sent["server"].as_str(), Level::Info),
+            (
+                "card declined by the issuer",
+                sent["charge"].as_str(),
+                Level::Error
+            ),
+        ],
+        "{mode}: each line beside the span that was current; the line outside the trace is not \
+         in it"
+    );
+    assert_eq!(logs.lines[0].service.as_deref(), Some("checkout"));
+    let status = listener.status().unwrap();
+    let problems = || status.borrow().problems.join("\n");
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while !problems().contains("log record") && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let problems = problems();
+    assert!(
+        problems.contains("1 log record without a trace id"),
+        "{problems}"
+    );
+}
+
+#[test]
+fn the_python_sdks_logs_over_otlp_http_join_their_spans() {
+    logs_arrive_beside_their_spans("http");
+    logs_arrive_beside_their_spans("http-gzip");
+}
+
+#[test]
+fn the_python_sdks_logs_over_otlp_grpc_join_their_spans() {
+    logs_arrive_beside_their_spans("grpc");
+}

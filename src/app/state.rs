@@ -299,6 +299,8 @@ pub struct LogsView {
     /// The pane is shown (in place of the details).
     pub open: bool,
     pub cursor: Cursor,
+    /// The lines asked for again (a live source's newer data), the loaded ones shown meanwhile.
+    pub refreshing: Option<RequestId>,
 }
 
 impl LogsView {

@@ -75,10 +75,10 @@ impl Operation {
         match self {
             Operation::GetTraceSummaries
             | Operation::GetTraceSegmentDestination
-            | Operation::GetIndexingRules
-            | Operation::StartQuery
-            | Operation::GetQueryResults
-            | Operation::StopQuery => "reload the list to retry",
+            | Operation::GetIndexingRules => "reload the list to retry",
+            Operation::StartQuery | Operation::GetQueryResults | Operation::StopQuery => {
+                "reload the list (or close and open the logs pane) to retry"
+            }
             Operation::GetGroups => "try again",
             Operation::BatchGetTraces
             | Operation::StartTraceRetrieval
@@ -130,9 +130,13 @@ impl Operation {
                 "everything works, but a retrieval the user left runs to its end"
             }
             Operation::StartQuery | Operation::GetQueryResults => {
-                "the indexed summaries still work; searching all spans needs it"
+                "traces and the indexed summaries still work; searching all spans and a trace's log \
+                 lines need it"
             }
-            Operation::StopQuery => "everything works, but a query the user left runs to its end",
+            Operation::StopQuery => {
+                "everything works, but a query the user left (a list, a trace's log lines) runs \
+                 to its end"
+            }
             Operation::GetInsightSummaries
             | Operation::GetInsight
             | Operation::GetInsightEvents

@@ -1,8 +1,14 @@
-//! OTLP/JSON logs (`{"resourceLogs": …}`, as an OpenTelemetry collector's file exporter or a
-//! `/v1/logs` request writes them) into log lines. Every field is optional; what is not a
-//! log record is skipped.
+//! OTLP logs into log lines: OTLP/JSON (`{"resourceLogs": …}`, as an OpenTelemetry
+//! collector's file exporter or a `/v1/logs` request writes them), and the protobuf
+//! `ExportLogsServiceRequest` of `/v1/logs` and the gRPC LogsService. Every field is optional;
+//! what is not a log record is skipped.
 
+use opentelemetry_proto::tonic::common::v1::AnyValue;
+use opentelemetry_proto::tonic::logs::v1::LogRecord;
+use prost::Message;
 use serde_json::Value;
+
+pub use opentelemetry_proto::tonic::collector::logs::v1::ExportLogsServiceRequest;
 
 use crate::model::logs::{Level, LogLine};
 
@@ -28,6 +34,92 @@ pub fn read_json(request: &Value) -> Result<Vec<LogLine>, String> {
         }
     }
     Ok(lines)
+}
+
+/// A `/v1/logs` body in protobuf.
+pub fn decode_protobuf(bytes: &[u8]) -> Result<ExportLogsServiceRequest, String> {
+    ExportLogsServiceRequest::decode(bytes)
+        .map_err(|error| format!("not an OTLP protobuf logs request: {error}"))
+}
+
+/// A `/v1/logs` body in JSON; an object without `resourceLogs` is an empty request.
+pub fn decode_json(text: &str) -> Result<Vec<LogLine>, String> {
+    let value: Value = serde_json::from_str(text)
+        .map_err(|error| format!("not an OTLP/JSON logs request: {error}"))?;
+    if !value.is_object() {
+        return Err("not an OTLP/JSON logs request: expected a JSON object".into());
+    }
+    if value.get("resourceLogs").is_none() {
+        return Ok(Vec::new());
+    }
+    read_json(&value)
+}
+
+/// The log records of one protobuf logs request.
+pub fn read_protobuf(request: &ExportLogsServiceRequest) -> Vec<LogLine> {
+    let mut lines = Vec::new();
+    for resource in &request.resource_logs {
+        let service = resource
+            .resource
+            .as_ref()
+            .and_then(|r| crate::codec::otel::attributes_text(&r.attributes, "service.name"));
+        for scope in &resource.scope_logs {
+            for record in &scope.log_records {
+                lines.push(protobuf_line(record, service.clone()));
+            }
+        }
+    }
+    lines
+}
+
+/// The number of log records in a request.
+pub fn record_count(request: &ExportLogsServiceRequest) -> usize {
+    request
+        .resource_logs
+        .iter()
+        .flat_map(|r| &r.scope_logs)
+        .map(|s| s.log_records.len())
+        .sum()
+}
+
+fn protobuf_line(record: &LogRecord, service: Option<String>) -> LogLine {
+    let nanos = [record.time_unix_nano, record.observed_time_unix_nano]
+        .into_iter()
+        .find(|n| *n > 0)
+        .unwrap_or(0);
+    let message = body_text(record.body.as_ref());
+    let level = match record.severity_number {
+        number if number > 0 => Level::from_severity_number(number),
+        _ => Some(Level::parse(&record.severity_text))
+            .filter(|l| *l != Level::Unknown)
+            .unwrap_or_else(|| Level::from_message(&message)),
+    };
+    let id = |bytes: &[u8]| {
+        (!bytes.is_empty() && bytes.iter().any(|b| *b != 0))
+            .then(|| crate::codec::otel::ids::hex(bytes))
+    };
+    LogLine {
+        time: nanos as f64 / 1e9,
+        level,
+        message,
+        service: crate::codec::otel::attributes_text(&record.attributes, "service.name")
+            .or(service),
+        trace_id: id(&record.trace_id),
+        span_id: id(&record.span_id),
+        source: None,
+    }
+}
+
+/// A body as text: a string as it is, anything else as JSON.
+fn body_text(body: Option<&AnyValue>) -> String {
+    use opentelemetry_proto::tonic::common::v1::any_value::Value as Any;
+    match body.and_then(|b| b.value.as_ref()) {
+        None => String::new(),
+        Some(Any::StringValue(text)) => text.clone(),
+        Some(_) => {
+            serde_json::to_string(&crate::codec::otel::value::json(body)).unwrap_or_default()
+        }
+    }
 }
 
 fn record_line(record: &Value, service: Option<String>) -> LogLine {

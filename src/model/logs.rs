@@ -100,6 +100,8 @@ pub struct TraceLogs {
     pub spans: Vec<Option<u32>>,
     /// Bytes the query scanned, when the source counts them (Logs Insights).
     pub bytes_scanned: Option<f64>,
+    /// What the user should know of how the lines were found (log groups left out).
+    pub notes: Vec<String>,
 }
 
 impl TraceLogs {
@@ -145,6 +147,7 @@ pub fn join(trace: &Trace, lines: Vec<LogLine>, bytes_scanned: Option<f64>) -> T
         lines,
         spans,
         bytes_scanned,
+        notes: Vec::new(),
     }
 }
 

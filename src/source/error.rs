@@ -31,6 +31,9 @@ pub enum SourceError {
     /// Transaction Search: `aws/spans` gave nothing, or cannot be asked this.
     #[error(transparent)]
     Spans(#[from] super::aws::SpansError),
+    /// The log lines of a trace could not be read from CloudWatch Logs.
+    #[error(transparent)]
+    Logs(#[from] super::aws::LogsError),
     /// What came back could not be read.
     #[error("{place} could not be read: {message}")]
     Data { place: String, message: String },

@@ -96,6 +96,7 @@ impl TraceSource for MemorySource {
             Ok(FoundLogs {
                 lines: data.logs_of(&trace),
                 bytes_scanned: None,
+                notes: Vec::new(),
             })
         })
     }

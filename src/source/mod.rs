@@ -97,6 +97,8 @@ pub struct FoundLogs {
     pub lines: Vec<LogLine>,
     /// Bytes the query scanned, when the source pays by them (Logs Insights).
     pub bytes_scanned: Option<f64>,
+    /// What the user should know of how they were found (log groups left out).
+    pub notes: Vec<String>,
 }
 
 /// The insights a source keeps of its own (X-Ray Insights), over a time range and group.

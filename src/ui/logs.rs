@@ -55,7 +55,7 @@ pub fn render(state: &State, view: &TraceView, trace: &Trace, buf: &mut Buffer, 
         LogsState::NotAsked | LogsState::Loading(_) => notice(
             buf,
             body,
-            &format!("Loading the trace's log lines from {}…", state.source_label),
+            &loading(state),
             &format!("{close} or Esc: stop and close"),
             theme::muted(),
         ),
@@ -74,7 +74,43 @@ pub fn render(state: &State, view: &TraceView, trace: &Trace, buf: &mut Buffer, 
              (live AWS: the log groups the trace names, and [logs] groups in config.toml).",
             theme::muted(),
         ),
-        LogsState::Loaded(logs) => rows(view, trace, logs, buf, body),
+        LogsState::Loaded(logs) => {
+            let body = notes(logs, buf, body);
+            rows(view, trace, logs, buf, body);
+        }
+    }
+}
+
+/// What the source is doing while the lines are on their way ("querying 3 log groups for the
+/// trace's logs · 4 s · 12 lines so far"), when it says; a live listener's activity is its
+/// counts, not work under way.
+fn loading(state: &State) -> String {
+    let activity = state.live.activity.trim();
+    if activity.is_empty() || state.live.latest_generation > 0 {
+        format!("Loading the trace's log lines from {}…", state.source_label)
+    } else {
+        format!("Loading the trace's log lines: {activity}")
+    }
+}
+
+/// The notes of how the lines were found, one row each above them; the rows left.
+fn notes(logs: &TraceLogs, buf: &mut Buffer, area: Rect) -> Rect {
+    let shown = (logs.notes.len() as u16).min(area.height / 2);
+    for (y, note) in (area.y..).zip(logs.notes.iter().take(shown as usize)) {
+        let width = area.width.saturating_sub(2);
+        put(
+            buf,
+            area.x + 1,
+            y,
+            width,
+            &format!("⚠ {note}"),
+            theme::status(crate::model::Status::Throttle),
+        );
+    }
+    Rect {
+        y: area.y + shown,
+        height: area.height - shown,
+        ..area
     }
 }
 
@@ -126,8 +162,12 @@ fn rows(view: &TraceView, trace: &Trace, logs: &TraceLogs, buf: &mut Buffer, are
     let start = trace.start().unwrap_or(0.0);
     let span_width = (area.width / 6).clamp(8, 24);
     let cursor = view.logs.cursor;
+    // Notes above the lines take rows the cursor's page counts: the selection stays in sight.
+    let first = cursor
+        .offset
+        .max((cursor.selected + 1).saturating_sub(area.height as usize));
     for row in 0..area.height {
-        let index = cursor.offset + row as usize;
+        let index = first + row as usize;
         let Some(log) = logs.lines.get(index) else {
             break;
         };

@@ -325,8 +325,8 @@ async fn logs_throttling_is_waited_out_and_denied_or_missing_logs_say_what_to_do
     assert_eq!(error, SourceError::AccessDenied(Operation::StartQuery));
     assert_eq!(
         error.to_string(),
-        "AWS denied logs:StartQuery — the indexed summaries still work; searching all spans \
-         needs it; add it to your IAM policy (see README: Live AWS)"
+        "AWS denied logs:StartQuery — traces and the indexed summaries still work; searching all \
+         spans and a trace's log lines need it; add it to your IAM policy (see README: Live AWS)"
     );
 
     let server = Server::start();

@@ -35,6 +35,10 @@ pub(super) fn close(state: &mut State) -> Vec<Command> {
         return Vec::new();
     };
     view.logs.open = false;
+    // Lines that could not be had are asked for again when the pane opens next.
+    if matches!(view.logs.state, LogsState::Failed(_)) && view.tab != Tab::Logs {
+        view.logs.state = LogsState::NotAsked;
+    }
     if matches!(view.logs.state, LogsState::Loading(_)) && view.tab != Tab::Logs {
         view.logs.state = LogsState::NotAsked;
         return vec![Command::CancelLogs];
@@ -75,8 +79,23 @@ pub(super) fn on_loaded(
         .trace
         .as_ref()
         .is_some_and(|v| v.logs.state == LogsState::Loading(request));
+    let refreshed = state
+        .trace
+        .as_ref()
+        .is_some_and(|v| v.logs.refreshing == Some(request));
     if let Ok(logs) = &result {
         state.logs_cache.insert(trace_id, Arc::clone(logs));
+    }
+    if refreshed && let Some(view) = state.trace.as_mut() {
+        view.logs.refreshing = None;
+        // A failure to refresh keeps the lines shown.
+        if let Ok(logs) = result {
+            let cursor = view.logs.cursor;
+            view.logs.state = LogsState::Loaded(logs);
+            view.logs.cursor = cursor;
+            trace_view::logs_arrived(view);
+        }
+        return Vec::new();
     }
     if !current {
         return Vec::new();
@@ -91,6 +110,33 @@ pub(super) fn on_loaded(
         }
     }
     Vec::new()
+}
+
+/// A live source's trace was shown anew: the lines asked for are asked for again, joined to the
+/// trace as it is now (new spans, new lines); those shown stay until the new ones come.
+pub(super) fn refresh(state: &mut State) -> Vec<Command> {
+    state.logs_cache.clear();
+    let Some(view) = state.trace.as_ref() else {
+        return Vec::new();
+    };
+    let Some(trace) = view.trace.clone() else {
+        return Vec::new();
+    };
+    let loading = match view.logs.state {
+        LogsState::Loading(_) => true,
+        LogsState::Loaded(_) => false,
+        LogsState::NotAsked | LogsState::Failed(_) => return Vec::new(),
+    };
+    let request = state.new_request();
+    let Some(view) = state.trace.as_mut() else {
+        return Vec::new();
+    };
+    if loading {
+        view.logs.state = LogsState::Loading(request);
+    } else {
+        view.logs.refreshing = Some(request);
+    }
+    vec![Command::LoadLogs { request, trace }]
 }
 
 fn show(state: &mut State, logs: Arc<TraceLogs>) {

@@ -7,7 +7,9 @@ use super::super::cursor::Step;
 use super::super::details::Tab;
 use super::super::keymap::Context;
 use super::super::overlay::Overlay;
-use super::super::state::{Message, Prompt, PromptPurpose, Screen, Severity, State, TraceView};
+use super::super::state::{
+    LogsState, Message, Prompt, PromptPurpose, Screen, Severity, State, TraceView,
+};
 use super::{analysis, diff, logs, map, open as open_overlay, trace_view, waterfall_page};
 use crate::model::Trace;
 
@@ -268,9 +270,17 @@ pub(super) fn open(state: &mut State, id: String) -> Vec<Command> {
     {
         return Vec::new();
     }
+    // The log lines of the trace left behind are no longer waited for (a query is stopped).
+    let mut commands = match &state.trace {
+        Some(view) if matches!(view.logs.state, LogsState::Loading(_)) => {
+            vec![Command::CancelLogs]
+        }
+        _ => Vec::new(),
+    };
     let request = state.new_request();
     state.trace = Some(TraceView::new(id.clone(), request));
-    vec![Command::LoadTrace { request, id }]
+    commands.push(Command::LoadTrace { request, id });
+    commands
 }
 
 /// The traces `request` asked for, or why they could not be had.
@@ -280,9 +290,11 @@ pub(super) fn on_loaded(
     result: Result<Vec<Arc<Trace>>, String>,
 ) -> Vec<Command> {
     let source = state.source_label.clone();
+    let live = state.live.latest_generation > 0;
     let Some(view) = state.trace.as_mut().filter(|v| v.request == request) else {
         return Vec::new();
     };
+    let shown_anew = live && view.trace.is_some() && result.is_ok();
     match result {
         Ok(mut traces) => match traces.iter().position(|t| t.id == view.id) {
             Some(found) => trace_view::reload(view, traces.swap_remove(found)),
@@ -296,6 +308,9 @@ pub(super) fn on_loaded(
             None => view.error = Some(format!("trace {} is not in {source}", view.id)),
         },
         Err(message) => view.error = Some(message),
+    }
+    if shown_anew {
+        return logs::refresh(state);
     }
     Vec::new()
 }

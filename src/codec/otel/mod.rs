@@ -21,13 +21,21 @@ pub mod original;
 mod segment;
 mod sql;
 mod stacktrace;
-mod value;
+pub(crate) mod value;
 
 #[cfg(test)]
 mod tests;
 
 pub use decode::{decode_json, decode_protobuf, span_count, span_kind_number, status_code_number};
 pub use opentelemetry_proto::tonic::collector::trace::v1::ExportTraceServiceRequest;
+
+/// An attribute's value as text (strings as they are, numbers and booleans written out).
+pub fn attributes_text(
+    pairs: &[opentelemetry_proto::tonic::common::v1::KeyValue],
+    key: &str,
+) -> Option<String> {
+    attributes::Attributes::new(pairs).text(key)
+}
 
 use annotations::Indexing;
 use segment::{Input, RESOURCE_REPEAT_LIMIT, Resource};

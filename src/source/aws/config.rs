@@ -23,6 +23,9 @@ pub struct AwsOptions {
     pub time_range_type: Option<TimeRangeType>,
     /// Ask GetTraceSummaries for a sample of the traces.
     pub sampling: bool,
+    /// Log groups by the service that writes to them (the configuration's `[logs]`), searched
+    /// for a trace's log lines beside the groups the trace names.
+    pub log_groups: std::collections::BTreeMap<String, Vec<String>>,
     pub tuning: Tuning,
 }
 

@@ -13,6 +13,7 @@ mod convert;
 mod graphs;
 mod health;
 mod insights;
+mod logs_query;
 mod poll;
 mod pump;
 mod retrieval;
@@ -21,6 +22,7 @@ mod spans_error;
 mod status;
 mod summaries;
 mod times;
+mod trace_logs;
 mod traces;
 mod windows;
 
@@ -38,8 +40,8 @@ use crate::aws::{Connection, Progress};
 use crate::model::{ServiceGraph, Trace};
 
 use super::{
-    FoundInsights, GraphQuery, SeriesQuery, SourceError, SourceStatus, SummaryQuery, SummaryStream,
-    TraceSource,
+    FoundInsights, FoundLogs, GraphQuery, SeriesQuery, SourceError, SourceStatus, SummaryQuery,
+    SummaryStream, TraceSource,
 };
 use account::AccountCache;
 use backoff::Throttle;
@@ -50,6 +52,7 @@ use traces::{Reach, TraceCache};
 
 pub use config::{AwsOptions, TimeRangeType, Tuning};
 pub use spans_error::{Ended, SpansError};
+pub use trace_logs::LogsError;
 
 /// Seconds looked at when nothing says otherwise: X-Ray needs a range, and the console shows
 /// the last hour.
@@ -244,6 +247,12 @@ impl TraceSource for AwsSource {
         insight: Insight,
     ) -> BoxFuture<'static, Result<Insight, SourceError>> {
         Box::pin(insights::details(Arc::clone(&self.session.caller), insight))
+    }
+
+    /// A Logs Insights query over the log groups the trace names.
+    fn logs(&self, trace: Arc<Trace>) -> BoxFuture<'static, Result<FoundLogs, SourceError>> {
+        let session = Arc::clone(&self.session);
+        Box::pin(async move { trace_logs::logs(&session, &trace).await })
     }
 }
 

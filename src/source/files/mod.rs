@@ -246,12 +246,12 @@ fn load_otlp_logs(load: &mut FileLoad, json: &str, offset: usize) {
                 .into_iter()
                 .filter(|line| !load.collector.add_log_line(line.clone()))
                 .count();
-            if unplaced > 0 {
-                load.problem_at(
-                    offset,
-                    format!("{unplaced} log records name no trace id; left out"),
-                );
-            }
+            let names = match unplaced {
+                0 => return,
+                1 => "log record names",
+                _ => "log records name",
+            };
+            load.problem_at(offset, format!("{unplaced} {names} no trace id; left out"));
         }
         Err(error) => load.problem_at(offset, error),
     }

@@ -1,11 +1,14 @@
 //! OpenTelemetry in files: OTLP/JSON trace requests (one document, or one per line as the
 //! Collector's `file` exporter writes them), and Transaction Search's `aws/spans` spans, on
 //! their own or in what `aws logs filter-log-events`, `get-log-events` and
-//! `get-query-results` print. The spans of a file are translated together at its end.
+//! `get-query-results` print. The spans of a file are translated together at its end. What
+//! `aws logs` prints of an application's log group (no message is a span) is read as log
+//! lines, kept for the traces they name.
 
 use crate::codec::aws_spans;
 use crate::codec::aws_spans::logs::{self, LogEventsOutput, NoMessage, QueryResultsOutput};
 use crate::codec::otel::{Piece, TranslateOptions, decode_json, translate, translate_each};
+use crate::model::logs::LogLine;
 
 use super::load::FileLoad;
 use super::position::byte_of;
@@ -53,21 +56,27 @@ pub fn load_span(load: &mut FileLoad, json: &str) {
     }
 }
 
+/// Why an event or a row was skipped.
+fn skipped(why: NoMessage) -> String {
+    match why {
+        NoMessage::NotAnEvent => "a log event without a message; skipped",
+        NoMessage::NotARow => "a Logs Insights row that is not a list of fields; skipped",
+        NoMessage::NotInRow => {
+            "a Logs Insights row without @message; skipped (have the query ask for it: \
+             `fields @message`)"
+        }
+        NoMessage::NoTime => {
+            "a log line without a time (an event's timestamp, a row's @timestamp); skipped"
+        }
+    }
+    .to_owned()
+}
+
 /// A span from the message of a log event or a row that starts at `offset`.
 fn load_message(load: &mut FileLoad, message: Result<String, NoMessage>, offset: usize) {
     let message = match message {
         Ok(message) => message,
-        Err(why) => {
-            let why = match why {
-                NoMessage::NotAnEvent => "a log event without a message; skipped",
-                NoMessage::NotARow => "a Logs Insights row that is not a list of fields; skipped",
-                NoMessage::NotInRow => {
-                    "a Logs Insights row without @message; skipped (have the query ask for it: \
-                     `fields @message`)"
-                }
-            };
-            return load.problem_at(offset, why.to_owned());
-        }
+        Err(why) => return load.problem_at(offset, skipped(why)),
     };
     match aws_spans::read(&message) {
         Ok(read) => gather(load, read, offset),
@@ -85,36 +94,84 @@ fn gather(load: &mut FileLoad, read: aws_spans::ReadSpan, offset: usize) {
     load.spans.push(read, offset);
 }
 
-/// What `aws logs filter-log-events` or `get-log-events` prints.
+/// What `aws logs filter-log-events` or `get-log-events` prints: the spans of `aws/spans`, or
+/// when no message is one, log lines.
 pub fn load_log_events(load: &mut FileLoad, json: &str) {
     match serde_json::from_str::<LogEventsOutput>(json) {
         Ok(output) => {
+            let spans = output.events.iter().any(|event| {
+                logs::event_message(event.get()).is_ok_and(|message| logs::is_span(&message))
+            });
+            let mut unplaced = 0;
             for event in output.events {
                 let offset = load.offset_of(event.get());
-                load_message(load, logs::event_message(event.get()), offset);
+                if spans {
+                    load_message(load, logs::event_message(event.get()), offset);
+                } else {
+                    unplaced += load_line(load, logs::event_line(event.get()), offset);
+                }
             }
+            said_unplaced(load, unplaced, load.offset_of(json));
         }
         Err(error) => load.unreadable("CloudWatch Logs events", json, &error),
     }
 }
 
-/// What `aws logs get-query-results` prints.
+/// What `aws logs get-query-results` prints: spans, or log lines as [`load_log_events`].
 pub fn load_query_results(load: &mut FileLoad, json: &str) {
     match serde_json::from_str::<QueryResultsOutput>(json) {
         Ok(output) => {
+            let spans = output.results.iter().any(|row| {
+                logs::row_message(row.get()).is_ok_and(|message| logs::is_span(&message))
+            });
+            let mut unplaced = 0;
             for row in output.results {
                 let offset = load.offset_of(row.get());
-                load_message(load, logs::row_message(row.get()), offset);
+                if spans {
+                    load_message(load, logs::row_message(row.get()), offset);
+                } else {
+                    unplaced += load_line(load, logs::row_line(row.get()), offset);
+                }
             }
+            said_unplaced(load, unplaced, load.offset_of(json));
         }
         Err(error) => load.unreadable("Logs Insights results", json, &error),
     }
 }
 
-/// One row of Logs Insights results written as an object with `@message`.
+/// One row of Logs Insights results written as an object with `@message`: a span, or a log
+/// line.
 pub fn load_row_object(load: &mut FileLoad, json: &str) {
     let offset = load.offset_of(json);
-    load_message(load, logs::row_object_message(json), offset);
+    let message = logs::row_object_message(json);
+    if message.as_deref().is_ok_and(|m| !logs::is_span(m)) {
+        let unplaced = load_line(load, logs::row_object_line(json), offset);
+        return said_unplaced(load, unplaced, offset);
+    }
+    load_message(load, message, offset);
+}
+
+/// A log line kept for the trace it names; answers 1 for a line that names none.
+fn load_line(load: &mut FileLoad, line: Result<LogLine, NoMessage>, offset: usize) -> usize {
+    match line {
+        Ok(line) => usize::from(!load.collector.add_log_line(line)),
+        Err(why) => {
+            load.problem_at(offset, skipped(why));
+            0
+        }
+    }
+}
+
+fn said_unplaced(load: &mut FileLoad, unplaced: usize, offset: usize) {
+    let names = match unplaced {
+        0 => return,
+        1 => "log line names",
+        _ => "log lines name",
+    };
+    load.problem_at(
+        offset,
+        format!("{unplaced} {names} no trace id; left out (a line shows with the trace it names)"),
+    );
 }
 
 /// Translates the spans gathered from the file; a problem is placed at the span's record.

@@ -117,6 +117,9 @@ impl Board {
         if counters.spans > 0 {
             parts.push(format!("{} spans", counters.spans));
         }
+        if counters.log_records > 0 {
+            parts.push(format!("{} log records", counters.log_records));
+        }
         for (name, _) in self.failed_otlp() {
             parts.push(format!("{name} off (!)"));
         }

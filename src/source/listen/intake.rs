@@ -10,10 +10,12 @@ use base64::engine::general_purpose::STANDARD as BASE64;
 
 use crate::codec::otel::{self, ExportTraceServiceRequest, TranslateOptions};
 use crate::model::Segment;
+use crate::model::logs::LogLine;
 
 use super::Forwarders;
 use super::acceptance::{self, Acceptance, MAX_SPANS_PER_REQUEST};
 use super::datagram::{self, Body};
+use super::log_store::MAX_LINES_PER_TRACE;
 use super::recorder::Recorder;
 use super::store::{Store, Via};
 
@@ -152,6 +154,28 @@ impl Intake {
             self.store().warn(from, &acceptance.message);
         }
         acceptance
+    }
+
+    /// One OTLP logs request's lines, by whichever input: kept for the traces they name.
+    /// Lines that name no trace, or come past a trace's most, are said among the problems.
+    pub fn logs_request(&self, from: &str, records: usize, lines: Vec<LogLine>) {
+        let mut store = self.store();
+        store.arrived_log_records(u64::try_from(records).unwrap_or(u64::MAX));
+        let taken = store.logs.receive(lines);
+        if taken.without_trace > 0 {
+            let problem = format!(
+                "{} without a trace id: only a trace's lines are shown, beside its spans",
+                crate::text::count::count(taken.without_trace, "log record")
+            );
+            store.warn(from, &problem);
+        }
+        if taken.over > 0 {
+            let problem = format!(
+                "{} dropped: a trace keeps {MAX_LINES_PER_TRACE} lines at most",
+                crate::text::count::count(taken.over, "log record")
+            );
+            store.warn(from, &problem);
+        }
     }
 
     fn record<'a>(&self, documents: impl IntoIterator<Item = &'a str>) {

@@ -9,6 +9,7 @@ pub mod board;
 pub mod datagram;
 pub mod intake;
 pub mod kernel_drops;
+pub mod log_store;
 pub mod otlp;
 pub mod recorder;
 pub mod store;
@@ -28,7 +29,9 @@ use crate::model::{ServiceGraph, Trace};
 use crate::send::forward::Forwarder;
 use crate::send::otlp::OtlpForwarder;
 
-use super::{GraphQuery, SourceError, SourceStatus, SummaryQuery, SummaryStream, TraceSource};
+use super::{
+    FoundLogs, GraphQuery, SourceError, SourceStatus, SummaryQuery, SummaryStream, TraceSource,
+};
 use board::Board;
 use intake::{Intake, lock};
 use recorder::Recorder;
@@ -244,6 +247,17 @@ impl TraceSource for ListenerSource {
 
     fn status(&self) -> Option<watch::Receiver<SourceStatus>> {
         Some(self.status.clone())
+    }
+
+    /// The lines OTLP logs requests brought for the trace, so far.
+    fn logs(&self, trace: Arc<Trace>) -> BoxFuture<'static, Result<FoundLogs, SourceError>> {
+        let lines = lock(&self.store).logs.of_trace(&trace.id);
+        Box::pin(async move {
+            Ok(FoundLogs {
+                lines,
+                ..FoundLogs::default()
+            })
+        })
     }
 
     fn finish(&self) -> BoxFuture<'static, Option<String>> {

@@ -8,6 +8,8 @@ use crate::model::summary::{SharedValues, TraceSummary};
 use crate::model::{Document, Segment, Trace};
 use crate::source::Dataset;
 
+use super::log_store::LogStore;
+
 /// The inputs things arrive on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Via {
@@ -34,6 +36,8 @@ pub struct Counters {
     pub spans: u64,
     /// Spans answered as rejected: over the per-request limit, or with ids X-Ray refuses.
     pub rejected_spans: u64,
+    /// Log records that arrived in OTLP logs requests, over any input.
+    pub log_records: u64,
     pub documents: u64,
     pub malformed: u64,
     pub traces_seen: u64,
@@ -74,6 +78,8 @@ pub struct Store {
     /// Traces evicted and not yet freed: freeing a large trace takes a while, better done
     /// with the store unlocked ([`Store::take_evicted`]).
     evicted: Vec<Entry>,
+    /// The log lines of OTLP logs requests, by trace.
+    pub logs: LogStore,
 }
 
 /// Evicted traces, freed when this is dropped.
@@ -94,6 +100,7 @@ impl Store {
             snapshot: None,
             shared: SharedValues::default(),
             evicted: Vec::new(),
+            logs: LogStore::new(max_traces),
         }
     }
 
@@ -127,6 +134,11 @@ impl Store {
     pub fn arrived_spans(&mut self, spans: u64, rejected: u64) {
         self.counters.spans += spans;
         self.counters.rejected_spans += rejected;
+    }
+
+    /// Counts the records of an OTLP logs request.
+    pub fn arrived_log_records(&mut self, records: u64) {
+        self.counters.log_records += records;
     }
 
     /// Something that arrived and carried nothing usable, and why, with where it came from.
@@ -261,8 +273,12 @@ impl Store {
             changed = true;
         }
         if changed {
-            self.generation += 1;
             self.snapshot = None;
+        }
+        // New log lines change what the logs pane shows, not the traces.
+        changed |= self.logs.take_changed();
+        if changed {
+            self.generation += 1;
         }
         changed
     }

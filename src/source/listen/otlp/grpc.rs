@@ -1,5 +1,6 @@
-//! OTLP/gRPC: the `TraceService/Export` call over HTTP/2, gzip accepted, answered with the
-//! same `partial_success` as OTLP/HTTP; its body read within the same limits.
+//! OTLP/gRPC: the `TraceService/Export` and `LogsService/Export` calls over HTTP/2, gzip
+//! accepted, traces answered with the same `partial_success` as OTLP/HTTP; their bodies read
+//! within the same limits.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -8,6 +9,12 @@ use std::time::Duration;
 use http_body_util::Full;
 use hyper::body::Incoming;
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+use opentelemetry_proto::tonic::collector::logs::v1::logs_service_server::{
+    LogsService, LogsServiceServer,
+};
+use opentelemetry_proto::tonic::collector::logs::v1::{
+    ExportLogsServiceRequest, ExportLogsServiceResponse,
+};
 use opentelemetry_proto::tonic::collector::trace::v1::trace_service_server::{
     TraceService, TraceServiceServer,
 };
@@ -62,18 +69,60 @@ impl TraceService for Traces {
     }
 }
 
-pub fn service(shared: Arc<Shared>) -> TraceServiceServer<Traces> {
-    TraceServiceServer::new(Traces { shared })
-        .accept_compressed(CompressionEncoding::Gzip)
-        .max_decoding_message_size(MAX_MESSAGE)
+pub struct Logs {
+    shared: Arc<Shared>,
 }
 
-pub async fn serve(
-    stream: TcpStream,
-    peer: SocketAddr,
-    shared: Arc<Shared>,
-    service: TraceServiceServer<Traces>,
-) {
+#[tonic::async_trait]
+impl LogsService for Logs {
+    async fn export(
+        &self,
+        request: tonic::Request<ExportLogsServiceRequest>,
+    ) -> Result<tonic::Response<ExportLogsServiceResponse>, tonic::Status> {
+        let from = request
+            .extensions()
+            .get::<Peer>()
+            .map_or_else(|| "a gRPC client".to_owned(), |peer| peer.0.to_string());
+        let intake = Arc::clone(&self.shared.intake);
+        let request = request.into_inner();
+        tokio::task::spawn_blocking(move || {
+            let records = crate::codec::otel_logs::record_count(&request);
+            let lines = crate::codec::otel_logs::read_protobuf(&request);
+            intake.logs_request(&from, records, lines);
+        })
+        .await
+        .map_err(|_| tonic::Status::unavailable("the listener is stopping"))?;
+        Ok(tonic::Response::new(ExportLogsServiceResponse {
+            partial_success: None,
+        }))
+    }
+}
+
+/// The two services one gRPC input answers.
+#[derive(Clone)]
+pub struct Services {
+    traces: TraceServiceServer<Traces>,
+    logs: LogsServiceServer<Logs>,
+}
+
+/// Calls to this service are logs; every other call goes to the traces' service, which
+/// answers what it does not know as gRPC does.
+const LOGS_SERVICE: &str = "/opentelemetry.proto.collector.logs.v1.LogsService/";
+
+pub fn service(shared: Arc<Shared>) -> Services {
+    Services {
+        traces: TraceServiceServer::new(Traces {
+            shared: Arc::clone(&shared),
+        })
+        .accept_compressed(CompressionEncoding::Gzip)
+        .max_decoding_message_size(MAX_MESSAGE),
+        logs: LogsServiceServer::new(Logs { shared })
+            .accept_compressed(CompressionEncoding::Gzip)
+            .max_decoding_message_size(MAX_MESSAGE),
+    }
+}
+
+pub async fn serve(stream: TcpStream, peer: SocketAddr, shared: Arc<Shared>, service: Services) {
     let per_call = hyper::service::service_fn(move |request: http::Request<Incoming>| {
         let service = service.clone();
         let shared = Arc::clone(&shared);
@@ -108,7 +157,7 @@ async fn call(
     request: http::Request<Incoming>,
     peer: SocketAddr,
     shared: &Shared,
-    mut service: TraceServiceServer<Traces>,
+    mut service: Services,
 ) -> http::Response<tonic::body::Body> {
     let (mut parts, body) = request.into_parts();
     parts.extensions.insert(Peer(peer));
@@ -127,8 +176,14 @@ async fn call(
     let Ok(_decoding) = shared.decoding.acquire().await else {
         return tonic::Status::unavailable("the listener is stopping").into_http();
     };
+    let logs = parts.uri.path().starts_with(LOGS_SERVICE);
     let request = http::Request::from_parts(parts, Full::new(held.bytes.clone()));
-    match service.call(request).await {
+    let answer = if logs {
+        service.logs.call(request).await
+    } else {
+        service.traces.call(request).await
+    };
+    match answer {
         Ok(answer) => answer,
         Err(never) => match never {},
     }

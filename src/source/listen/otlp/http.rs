@@ -1,5 +1,5 @@
-//! OTLP/HTTP: `POST /v1/traces`, protobuf or JSON, gzip or not, answered as the OTLP
-//! specification says. Whatever is refused is counted under the listener's problems with
+//! OTLP/HTTP: `POST /v1/traces` and `POST /v1/logs`, protobuf or JSON, gzip or not, answered
+//! as the OTLP specification says. Whatever is refused is counted under the listener's problems with
 //! the sender's address and the reason.
 
 use std::convert::Infallible;
@@ -18,6 +18,8 @@ use tokio::net::TcpStream;
 use bytes::Bytes;
 
 use crate::codec::otel::{self, ExportTraceServiceRequest};
+use crate::codec::otel_logs;
+use crate::model::logs::LogLine;
 
 use super::super::store::Via;
 use super::Shared;
@@ -25,6 +27,23 @@ use super::body::{self, MAX_BODY, Refusal};
 use super::reply::{self, Encoding, Reply};
 
 pub const PATH: &str = "/v1/traces";
+pub const LOGS_PATH: &str = "/v1/logs";
+
+/// What a request carries, told by its path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Signal {
+    Traces,
+    Logs,
+}
+
+impl Signal {
+    fn path(self) -> &'static str {
+        match self {
+            Signal::Traces => PATH,
+            Signal::Logs => LOGS_PATH,
+        }
+    }
+}
 
 /// Time a client has to send a request's headers, the first and each after.
 const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
@@ -63,7 +82,7 @@ async fn answer(request: Request<Incoming>, peer: SocketAddr, shared: Arc<Shared
 
 async fn take(request: Request<Incoming>, from: &str, shared: &Shared) -> Result<Reply, Refused> {
     let (parts, body) = request.into_parts();
-    let (encoding, gzip) = check(&parts)?;
+    let (signal, encoding, gzip) = check(&parts)?;
     let fail = |refusal: Refusal| {
         let (reason, status) = describe(refusal);
         let advice = if status == StatusCode::PAYLOAD_TOO_LARGE {
@@ -102,14 +121,43 @@ async fn take(request: Request<Incoming>, from: &str, shared: &Shared) -> Result
         } else {
             held.bytes.clone()
         };
-        let request = decode(encoding, &bytes).map_err(Refusal::Broken)?;
-        Ok(intake.otlp_request(&from, request))
+        match signal {
+            Signal::Traces => {
+                let request = decode(encoding, &bytes).map_err(Refusal::Broken)?;
+                Ok(Some(intake.otlp_request(&from, request)))
+            }
+            Signal::Logs => {
+                let (records, lines) = decode_logs(encoding, &bytes).map_err(Refusal::Broken)?;
+                intake.logs_request(&from, records, lines);
+                Ok(None)
+            }
+        }
     })
     .await;
     match taken {
-        Ok(Ok(acceptance)) => Ok(reply::accepted(encoding, &acceptance)),
+        Ok(Ok(Some(acceptance))) => Ok(reply::accepted(encoding, &acceptance)),
+        Ok(Ok(None)) => Ok(reply::accepted_logs(encoding)),
         Ok(Err(refusal)) => Err(fail(refusal)),
         Err(_) => Err(fail(Refusal::Busy)),
+    }
+}
+
+/// A logs request's records and their lines.
+fn decode_logs(encoding: Encoding, bytes: &[u8]) -> Result<(usize, Vec<LogLine>), String> {
+    match encoding {
+        Encoding::Protobuf => {
+            let request = otel_logs::decode_protobuf(bytes)?;
+            Ok((
+                otel_logs::record_count(&request),
+                otel_logs::read_protobuf(&request),
+            ))
+        }
+        Encoding::Json => match std::str::from_utf8(bytes) {
+            Ok(text) => otel_logs::decode_json(text).map(|lines| (lines.len(), lines)),
+            Err(error) => Err(format!(
+                "not an OTLP/JSON logs request: not UTF-8 ({error})"
+            )),
+        },
     }
 }
 
@@ -125,26 +173,34 @@ fn decode(encoding: Encoding, bytes: &[u8]) -> Result<ExportTraceServiceRequest,
     }
 }
 
-/// The request's encoding and whether it is gzip, or why it is not an OTLP request.
-fn check(parts: &http::request::Parts) -> Result<(Encoding, bool), Refused> {
+/// What the request carries, its encoding and whether it is gzip, or why it is not an OTLP
+/// request.
+fn check(parts: &http::request::Parts) -> Result<(Signal, Encoding, bool), Refused> {
     let path = parts.uri.path();
-    if path != PATH {
-        let reason = format!(
-            "{} {} is not {PATH}",
-            parts.method,
-            crate::text::fit(path, 60)
-        );
-        let reply = reply::plain(
-            StatusCode::NOT_FOUND,
-            &format!("{reason}: OTLP traces go to POST {PATH}"),
-        );
-        return Err(Refused {
-            reason,
-            reply: Box::new(reply),
-        });
-    }
+    let signal = match path {
+        PATH => Signal::Traces,
+        LOGS_PATH => Signal::Logs,
+        _ => {
+            let reason = format!(
+                "{} {} is neither {PATH} nor {LOGS_PATH}",
+                parts.method,
+                crate::text::fit(path, 60)
+            );
+            let reply = reply::plain(
+                StatusCode::NOT_FOUND,
+                &format!(
+                    "{reason}: OTLP traces go to POST {PATH}, logs to POST {LOGS_PATH} \
+                     (metrics are not taken)"
+                ),
+            );
+            return Err(Refused {
+                reason,
+                reply: Box::new(reply),
+            });
+        }
+    };
     if parts.method != Method::POST {
-        let reason = format!("{} {PATH}: only POST is taken", parts.method);
+        let reason = format!("{} {}: only POST is taken", parts.method, signal.path());
         let mut reply = reply::plain(StatusCode::METHOD_NOT_ALLOWED, &reason);
         reply
             .headers_mut()
@@ -168,9 +224,13 @@ fn check(parts: &http::request::Parts) -> Result<(Encoding, bool), Refused> {
         });
     };
     match parts.headers.get(CONTENT_ENCODING).map(HeaderValue::to_str) {
-        None => Ok((encoding, false)),
-        Some(Ok(coding)) if coding.trim().eq_ignore_ascii_case("gzip") => Ok((encoding, true)),
-        Some(Ok(coding)) if coding.trim().eq_ignore_ascii_case("identity") => Ok((encoding, false)),
+        None => Ok((signal, encoding, false)),
+        Some(Ok(coding)) if coding.trim().eq_ignore_ascii_case("gzip") => {
+            Ok((signal, encoding, true))
+        }
+        Some(Ok(coding)) if coding.trim().eq_ignore_ascii_case("identity") => {
+            Ok((signal, encoding, false))
+        }
         Some(coding) => {
             let reason = format!(
                 "content encoding {:?}: only gzip is taken",

@@ -6,6 +6,7 @@ use bytes::Bytes;
 use http::header::{CONTENT_TYPE, HeaderValue};
 use http::{Response, StatusCode};
 use http_body_util::Full;
+use opentelemetry_proto::tonic::collector::logs::v1::ExportLogsServiceResponse;
 use opentelemetry_proto::tonic::collector::trace::v1::ExportTraceServiceResponse;
 use prost::Message;
 
@@ -68,6 +69,18 @@ pub fn accepted(encoding: Encoding, acceptance: &Acceptance) -> Reply {
         }
         .to_string()
         .into_bytes(),
+    };
+    respond(StatusCode::OK, encoding.content_type(), body)
+}
+
+/// 200 to a logs request: every record was taken.
+pub fn accepted_logs(encoding: Encoding) -> Reply {
+    let body = match encoding {
+        Encoding::Protobuf => ExportLogsServiceResponse {
+            partial_success: None,
+        }
+        .encode_to_vec(),
+        Encoding::Json => b"{}".to_vec(),
     };
     respond(StatusCode::OK, encoding.content_type(), body)
 }
