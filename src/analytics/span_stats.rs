@@ -258,10 +258,11 @@ fn read_spans(trace: &Trace, starts: &mut Vec<f64>, ends: &mut Vec<f64>, flags: 
         let segment = &span.segment;
         starts.push(start);
         ends.push(end);
+        let flag = |set: bool, bit: u8| if set { bit } else { 0 };
         flags.push(
-            u8::from(segment.error) * ERROR
-                | u8::from(segment.fault) * FAULT
-                | u8::from(segment.throttle) * THROTTLE,
+            flag(segment.error, ERROR)
+                | flag(segment.fault, FAULT)
+                | flag(segment.throttle, THROTTLE),
         );
     }
 }
