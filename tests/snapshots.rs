@@ -66,7 +66,9 @@ fn waterfall_of_an_incident_trace() {
         // The root segment's bar starts at the left of the time axis and is red (a fault).
         let trace = state.trace.as_ref().unwrap().trace.as_ref().unwrap();
         assert!(trace.spans[0].segment.fault);
-        let bar_x = xray_tui::layout::waterfall::name_column_width(width) + 1;
+        // The bars begin under the time axis's first tick.
+        let axis = screen.lines().nth(1).unwrap();
+        let bar_x = axis.chars().position(|c| c == '┊').unwrap() as u16;
         // Full where a child covers the time, shaded where the span waits on nothing.
         assert!(["█", "░"].contains(&buffer[(bar_x, 2)].symbol()));
         assert_eq!(buffer[(bar_x, 2)].fg, Color::Red);
@@ -686,4 +688,59 @@ fn a_failing_span_has_a_mark_without_colour() {
     let screen = text(&buffer);
     assert!(screen.contains("▾✖ checkout"), "{screen}");
     assert!(screen.contains("⧗ a-name-long"), "{screen}");
+}
+
+/// A chain of `depth` nested subsegments named `level-1` … under a root named `level-0`.
+fn nested_trace(depth: usize) -> std::sync::Arc<xray_tui::model::Trace> {
+    use xray_tui::model::{Document, Segment, Trace};
+    let mut inner = String::new();
+    for level in (1..=depth).rev() {
+        let children = if inner.is_empty() {
+            String::new()
+        } else {
+            format!(r#","subsegments":[{inner}]"#)
+        };
+        inner = format!(
+            r#"{{"id":"{level:016x}","name":"level-{level}","start_time":{s},"end_time":{e}{children}}}"#,
+            s = level as f64,
+            e = 100.0 - level as f64
+        );
+    }
+    let text = format!(
+        r#"{{"trace_id":"1-5f187253-6a106696d56b1f4ef9eba2ed","id":"f000000000000000","name":"level-0","start_time":0,"end_time":100,"subsegments":[{inner}]}}"#
+    );
+    let document = Document {
+        segment: Segment::parse(&text).unwrap(),
+        text,
+    };
+    std::sync::Arc::new(Trace::assemble(
+        "1-5f187253-6a106696d56b1f4ef9eba2ed",
+        vec![document],
+    ))
+}
+
+#[test]
+fn depth_reads_true_at_every_width() {
+    for width in [40, 60, 80, 200] {
+        let state = common::opened(nested_trace(14), width, 24);
+        let buffer = render(&state);
+        let screen = text(&buffer);
+        let mut last_column = None;
+        // Below the title and the axis, one row a level.
+        for (level, line) in screen.lines().skip(2).take(14).enumerate() {
+            let Some(at) = line.find('▾').or_else(|| line.find("lev")) else {
+                break;
+            };
+            let column = line[..at].chars().count();
+            let labelled = line.contains(&format!("{level}›"));
+            if let Some(parent) = last_column {
+                assert!(
+                    column > parent || labelled,
+                    "at {width} columns level {level} sits at its parent's indent without its depth:\n{screen}"
+                );
+            }
+            last_column = Some(column);
+        }
+        assert!(last_column.is_some(), "{screen}");
+    }
 }

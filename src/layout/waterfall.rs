@@ -73,13 +73,31 @@ pub fn nice_step(raw: f64) -> f64 {
 }
 
 /// Width of the name column of the waterfall for a terminal of this width.
-pub fn name_column_width(total: u16) -> u16 {
-    (total * 2 / 5).clamp(24.min(total), 64)
+/// Columns the bars keep before the name column grows past its base.
+const BARS_KEPT: u16 = 50;
+
+/// The name column: two fifths of the rows; on wide terminals it grows to what the names want
+/// (`wanted`), up to three fifths, while the bars keep at least [`BARS_KEPT`] columns.
+pub fn name_column_width(total: u16, wanted: u16) -> u16 {
+    let base = (total * 2 / 5).clamp(24.min(total), 64);
+    let most = (total * 3 / 5)
+        .min(total.saturating_sub(BARS_KEPT))
+        .max(base);
+    wanted.clamp(base, most)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_name_column_grows_for_long_names_only_where_the_bars_keep_room() {
+        assert_eq!(name_column_width(80, 70), 32, "80 columns: two fifths");
+        assert_eq!(name_column_width(120, 20), 48, "short names: two fifths");
+        assert_eq!(name_column_width(120, 60), 60, "long names: what they want");
+        assert_eq!(name_column_width(120, 100), 70, "the bars keep 50 columns");
+        assert_eq!(name_column_width(200, 150), 120, "never past three fifths");
+    }
 
     #[test]
     fn bars_cover_at_least_one_column_inside_the_scale() {

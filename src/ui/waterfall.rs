@@ -4,10 +4,12 @@
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
+use unicode_width::UnicodeWidthStr;
 
 use crate::app::state::{State, TraceView};
 use crate::app::trace_view;
 use crate::layout::screen;
+
 use crate::layout::waterfall::{TimeScale, name_column_width};
 use crate::model::{Span, SpanKind, Status, Trace};
 use crate::text::count::count;
@@ -64,7 +66,9 @@ fn render_waterfall(
     buf: &mut Buffer,
     areas: &screen::WaterfallAreas,
 ) {
-    let name_width = name_column_width(areas.rows.width);
+    let visible = view.rows.get(view.offset..).unwrap_or(&[]);
+    let visible = &visible[..visible.len().min(areas.rows.height as usize)];
+    let name_width = name_column_width(areas.rows.width, wanted_name_width(trace, visible));
     let bars = Rect {
         x: areas.rows.x + name_width + 1,
         width: areas.rows.width.saturating_sub(name_width + 2),
@@ -279,6 +283,13 @@ fn render_rows(
         .as_ref()
         .map(|s| s.matches.as_slice())
         .unwrap_or(&[]);
+    let visible = view.rows.get(view.offset..).unwrap_or(&[]);
+    let visible = &visible[..visible.len().min(area.height as usize)];
+    let guide_layout = GuideLayout::for_rows(
+        trace,
+        visible,
+        name_width.saturating_sub(DURATION_WIDTH + 1),
+    );
     for row in 0..area.height {
         let Some(&index) = view.rows.get(view.offset + row as usize) else {
             break;
@@ -306,6 +317,7 @@ fn render_rows(
             matched: matches.binary_search(&(index as u32)).is_ok(),
             base,
             ascii,
+            guides: guide_layout,
         };
         render_name(trace, &row_view, buf, area.x, y, name_width);
         for &tick in &ticks {
@@ -328,10 +340,63 @@ struct Row<'a> {
     base: Style,
     /// `--ascii`: the fold marker becomes a letter, so it stands apart from the name.
     ascii: bool,
+    guides: GuideLayout,
 }
 
-/// Tree guides (`│ ├─ └─`) for a span, the last `levels` levels only.
-fn guides(trace: &Trace, index: usize, levels: usize) -> String {
+/// Columns the visible rows' names would like: guides, marks, the name and the duration.
+fn wanted_name_width(trace: &Trace, rows: &[u32]) -> u16 {
+    let widest = rows
+        .iter()
+        .filter_map(|&i| trace.spans.get(i as usize))
+        .map(|s| s.depth as usize * 2 + UnicodeWidthStr::width(s.name()) + 4)
+        .max()
+        .unwrap_or(0);
+    (widest as u16).saturating_add(DURATION_WIDTH + 2)
+}
+
+/// How the visible rows' tree guides are drawn: one width for every row on screen, so the
+/// guides line up from row to row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct GuideLayout {
+    /// Columns a level takes: 2 (`├─`), or 1 (`├`) when the deepest row would not fit.
+    step: usize,
+    /// Levels drawn as guides; deeper rows begin with their depth as a number instead.
+    levels: usize,
+    /// Columns kept on every row for that number (0 when every row's depth fits).
+    label_width: usize,
+}
+
+impl GuideLayout {
+    /// Guides take at most half of `text_width`.
+    fn for_rows(trace: &Trace, rows: &[u32], text_width: u16) -> GuideLayout {
+        let room = (text_width as usize / 2).max(2);
+        let deepest = rows
+            .iter()
+            .filter_map(|&i| trace.spans.get(i as usize))
+            .map(|s| s.depth as usize)
+            .max()
+            .unwrap_or(0);
+        let step = if deepest * 2 <= room { 2 } else { 1 };
+        let levels = room / step;
+        if deepest <= levels {
+            return GuideLayout {
+                step,
+                levels,
+                label_width: 0,
+            };
+        }
+        let label_width = deepest.to_string().len() + 1;
+        GuideLayout {
+            step,
+            levels: levels.saturating_sub(label_width.div_ceil(step)).max(1),
+            label_width,
+        }
+    }
+}
+
+/// Tree guides (`│ ├─ └─`) for a span. A span deeper than the layout's levels begins with its
+/// depth (`12›`), followed by the guides of its nearest levels, so depth always reads true.
+fn guides(trace: &Trace, index: usize, layout: GuideLayout) -> String {
     let spans = &trace.spans;
     let is_last = |i: usize| {
         let end = i + spans[i].subtree_len as usize;
@@ -341,29 +406,39 @@ fn guides(trace: &Trace, index: usize, levels: usize) -> String {
         }
     };
     let depth = spans[index].depth as usize;
-    let shown = depth.min(levels);
+    let label = if depth > layout.levels {
+        format!(
+            "{:>width$}",
+            format!("{depth}›"),
+            width = layout.label_width
+        )
+    } else {
+        " ".repeat(layout.label_width)
+    };
+    let shown = depth.min(layout.levels);
+    let wide = layout.step == 2;
     let mut parts: Vec<&str> = Vec::with_capacity(shown);
     let mut current = index;
     for level in 0..shown {
         let last = is_last(current);
-        parts.push(match (level, last) {
-            (0, true) => "└─",
-            (0, false) => "├─",
-            (_, true) => "  ",
-            (_, false) => "│ ",
+        parts.push(match (level, last, wide) {
+            (0, true, true) => "└─",
+            (0, false, true) => "├─",
+            (_, true, true) => "  ",
+            (_, false, true) => "│ ",
+            (0, true, false) => "└",
+            (0, false, false) => "├",
+            (_, true, false) => " ",
+            (_, false, false) => "│",
         });
         match spans[current].parent {
             Some(p) => current = p as usize,
             None => break,
         }
     }
-    let mut out = String::with_capacity(shown * 6 + 1);
+    let mut out = label;
     for part in parts.iter().rev() {
         out.push_str(part);
-    }
-    if depth > shown {
-        // Deeper than there is room for: the outermost guide becomes a marker.
-        out.replace_range(..out.chars().next().map_or(0, char::len_utf8), "…");
     }
     out
 }
@@ -371,8 +446,7 @@ fn guides(trace: &Trace, index: usize, levels: usize) -> String {
 fn render_name(trace: &Trace, row: &Row, buf: &mut Buffer, x: u16, y: u16, width: u16) {
     let (span, base) = (row.span, row.base);
     let text_width = width.saturating_sub(DURATION_WIDTH + 1);
-    // Guides take at most half of the name column.
-    let prefix = guides(trace, row.index, text_width as usize / 4);
+    let prefix = guides(trace, row.index, row.guides);
     let mut at = put(
         buf,
         x + 1,
