@@ -483,28 +483,38 @@ fn quick_filters_write_the_expression_for_the_selected_trace() {
         "responsetime > {}",
         (summary.response_time.unwrap() * 1000.0).floor() / 1000.0
     );
-    assert_eq!(state.prompt().unwrap().text, expected);
+    // Applied at once, with no prompt to confirm, as the map's drill-downs are.
+    assert!(state.prompt().is_none());
+    assert_eq!(state.list.filter.as_deref(), Some(expected.as_str()));
     assert!(xray_tui::filter::parse(&expected).is_ok());
-    prompt_key(&mut state, crossterm::event::KeyCode::Esc);
+    let message = &state.message.as_ref().unwrap().text;
+    assert!(message.contains("Esc goes back"), "{message}");
+    // Esc goes back to the list as it was.
+    press(&mut state, Intent::Close);
+    assert_eq!(state.list.filter, None);
 
+    let summary = state.list.selected_summary().unwrap().clone();
     press(&mut state, Intent::QuickUrl);
-    let url = state.prompt().unwrap().text.clone();
+    let url = state.list.filter.clone().unwrap();
     assert_eq!(
         url,
         format!("http.url = \"{}\"", summary.http.url.as_deref().unwrap())
     );
-    prompt_key(&mut state, crossterm::event::KeyCode::Enter);
-    // A second quick filter is added to the first.
+    // A second quick filter is added to the first, and Esc undoes only the second.
     press(&mut state, Intent::QuickFaults);
-    assert_eq!(state.prompt().unwrap().text, format!("{url} AND fault"));
+    assert_eq!(
+        state.list.filter.clone().unwrap(),
+        format!("{url} AND fault")
+    );
+    press(&mut state, Intent::Close);
+    assert_eq!(state.list.filter.as_deref(), Some(url.as_str()));
     press_service(&mut state);
 }
 
 fn press_service(state: &mut State) {
-    prompt_key(state, crossterm::event::KeyCode::Esc);
     press(state, Intent::ClearFilter);
     press(state, Intent::QuickService);
-    let text = state.prompt().unwrap().text.clone();
+    let text = state.list.filter.clone().unwrap();
     assert_eq!(
         text,
         format!(
@@ -539,8 +549,9 @@ fn the_faults_key_narrows_the_whole_current_filter() {
         press_key(&mut state, "enter");
         assert_eq!(state.list.filter.as_deref(), Some(current));
         press(&mut state, Intent::QuickFaults);
-        assert_eq!(state.prompt().unwrap().text, expected, "{current}");
-        prompt_key(&mut state, crossterm::event::KeyCode::Esc);
+        assert_eq!(state.list.filter.as_deref(), Some(expected), "{current}");
+        press(&mut state, Intent::Close);
+        assert_eq!(state.list.filter.as_deref(), Some(current), "{current}");
     }
 }
 

@@ -50,9 +50,17 @@ pub(super) fn on_intent(state: &mut State, intent: Intent) -> Vec<Command> {
             }
         },
         _ => match quick_filter(state, intent) {
+            // Applied at once, as the map's drill-downs are; Esc goes back.
             Some(expression) => {
-                let text = and_with_current(state.list.filter.as_deref(), expression);
-                open_prompt(state, text);
+                let commands = drill_down(state, expression);
+                let back = state.key_label(Context::List, Intent::Close);
+                let edit = state.key_label(Context::List, Intent::Filter);
+                let filter = state.list.filter.clone().unwrap_or_default();
+                info(
+                    state,
+                    format!("filter: {filter} · {back} goes back, {edit} edits it"),
+                );
+                return commands;
             }
             None => info(
                 state,
