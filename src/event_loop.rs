@@ -102,6 +102,7 @@ pub async fn run_on(
     state.group = options.group;
     state.follow = options.follow;
     state.insights.from_source = source.has_insights();
+    state.map_follows_filter = source.map_follows_filter();
     state.keymap = options.keymap;
     if let Some(columns) = options.columns.filter(|c| !c.is_empty()) {
         state.list.columns = columns;

@@ -123,10 +123,11 @@ impl Worker {
                 trace,
                 range,
                 group,
+                filter,
             } => {
                 let source = Arc::clone(&self.source);
                 let ascii = self.ascii;
-                let query = MapQuery::new(trace, range, group);
+                let query = MapQuery::new(trace, range, group, filter);
                 (
                     Kind::Map,
                     tokio::spawn(async move {
@@ -210,6 +211,7 @@ impl Worker {
                 let found = self.source.insights(GraphQuery {
                     range: range.resolve(now()),
                     group,
+                    filter: None,
                 });
                 (
                     Kind::Insights,
@@ -349,12 +351,18 @@ pub enum MapQuery {
 
 impl MapQuery {
     /// The map a `LoadMap` command asks for, its time range resolved now.
-    pub fn new(trace: Option<String>, range: TimeRange, group: Option<String>) -> MapQuery {
+    pub fn new(
+        trace: Option<String>,
+        range: TimeRange,
+        group: Option<String>,
+        filter: Option<String>,
+    ) -> MapQuery {
         match trace {
             Some(id) => MapQuery::Trace(id),
             None => MapQuery::Services(GraphQuery {
                 range: range.resolve(now()),
                 group,
+                filter,
             }),
         }
     }

@@ -271,6 +271,7 @@ async fn a_group_is_applied_through_the_filter_expression_and_the_map_request() 
         .service_graph(GraphQuery {
             range: Some((FROM, FROM + HOUR)),
             group: Some("checkout".into()),
+            ..GraphQuery::default()
         })
         .await
         .unwrap();
@@ -634,6 +635,7 @@ async fn the_service_map_merges_windows_by_node() {
         .service_graph(GraphQuery {
             range: Some((FROM, to)),
             group: None,
+            ..GraphQuery::default()
         })
         .await
         .unwrap();

@@ -554,3 +554,83 @@ fn the_calls_of_an_insight_s_impact_graph_are_marked_on_the_map() {
         assert!(cell.modifier.contains(ratatui::style::Modifier::BOLD));
     }
 }
+
+/// The map the list's filter asks for, answered as the demo's source would.
+fn map_of_filter(state: &mut State) -> Arc<MapModel> {
+    let commands = press(state, Intent::ShowMap);
+    let [
+        Command::LoadMap {
+            request,
+            trace: None,
+            filter,
+            ..
+        },
+    ] = commands.as_slice()
+    else {
+        panic!("{commands:?}")
+    };
+    assert_eq!(
+        filter, &state.list.filter,
+        "the map is asked with the list's filter"
+    );
+    let graph = xray_tui::source::query::graph_of(demo(), None, filter.as_deref()).unwrap();
+    let model = Arc::new(MapModel::of(&graph));
+    let drawing = Arc::new(lay_out(Arc::clone(&model), false, false));
+    let request = *request;
+    update(
+        state,
+        Action::MapLoaded {
+            request,
+            result: Ok(drawing),
+        },
+    );
+    model
+}
+
+#[test]
+fn the_map_follows_the_lists_filter_and_says_so() {
+    let whole = MapModel::of(&demo().graph);
+    let mut state = loaded_state(200, 50);
+    press(&mut state, Intent::Filter);
+    common::type_keys(&mut state, "service(\"recommendations\")");
+    common::press_key(&mut state, "enter");
+    let model = map_of_filter(&mut state);
+    let names: Vec<&str> = model.nodes.iter().map(|n| n.name.as_str()).collect();
+    assert!(names.contains(&"recommendations"), "{names:?}");
+    assert!(
+        model.nodes.len() < whole.nodes.len(),
+        "only the services of the listed traces: {names:?}"
+    );
+    assert!(!names.contains(&"payments"), "{names:?}");
+    let (_, text) = render(&state);
+    let title = text.lines().next().unwrap();
+    assert!(
+        title.contains("map of the traces matching service(\"recommendations\")"),
+        "{title}"
+    );
+
+    // Another filter asks for another map; no filter, the whole one again.
+    press(&mut state, Intent::Close);
+    press(&mut state, Intent::ClearFilter);
+    let model = map_of_filter(&mut state);
+    assert_eq!(model.nodes.len(), whole.nodes.len());
+    let (_, text) = render(&state);
+    assert!(
+        text.lines().next().unwrap().contains("service map of"),
+        "{text}"
+    );
+
+    // Where the source cannot narrow its map (X-Ray's GetServiceGraph), the title says so.
+    state.map_follows_filter = false;
+    press(&mut state, Intent::Close);
+    press(&mut state, Intent::QuickFaults);
+    map_of_filter(&mut state);
+    let (_, text) = render(&state);
+    assert!(
+        text.lines()
+            .next()
+            .unwrap()
+            .contains("every service: X-Ray's map does not follow the filter"),
+        "{text}"
+    );
+}

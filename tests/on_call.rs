@@ -250,7 +250,28 @@ fn a_map_drill_down_narrows_the_current_filter_and_esc_goes_back_to_the_map() {
     type_keys(&mut state, "http.method = \"POST\"");
     let commands = press_key(&mut state, "enter");
     deliver(&mut state, &commands, common::demo().summaries.clone());
-    update(&mut state, Action::Intent(xray_tui::app::Intent::ShowMap));
+    // The map follows the list's filter: it is asked for again, with the filter.
+    let commands = update(&mut state, Action::Intent(xray_tui::app::Intent::ShowMap));
+    let [
+        Command::LoadMap {
+            request,
+            filter: Some(filter),
+            ..
+        },
+    ] = commands.as_slice()
+    else {
+        panic!("{commands:?}")
+    };
+    let graph = xray_tui::source::query::graph_of(common::demo(), None, Some(filter)).unwrap();
+    let model = std::sync::Arc::new(xray_tui::app::map::MapModel::of(&graph));
+    let drawing = std::sync::Arc::new(xray_tui::app::map::lay_out(model, false, false));
+    update(
+        &mut state,
+        Action::MapLoaded {
+            request: *request,
+            result: Ok(drawing),
+        },
+    );
     assert_eq!(state.screen, Screen::Map);
     // Walk to a service node (the first may stand for the clients).
     let mut commands = Vec::new();

@@ -273,6 +273,8 @@ pub enum Command {
         trace: Option<String>,
         range: TimeRange,
         group: Option<String>,
+        /// The list's filter, for the sources whose map it can narrow.
+        filter: Option<String>,
     },
     /// Lay the same map out again (compact or not).
     LayoutMap {

@@ -345,6 +345,8 @@ impl TraceView {
 /// The service map, or one trace's map.
 #[derive(Debug, Clone)]
 pub struct MapView {
+    /// The list's filter the map was asked with (the service map only).
+    pub filter: Option<String>,
     /// The trace whose map this is; `None` for the service map of the whole source.
     pub trace: Option<String>,
     pub request: RequestId,
@@ -372,6 +374,7 @@ pub struct MapView {
 impl MapView {
     pub fn new(trace: Option<String>, request: RequestId) -> MapView {
         MapView {
+            filter: None,
             trace,
             request,
             drawings: [None, None],
@@ -563,6 +566,9 @@ pub struct State {
     /// Keep the list open to traces that arrive later (`--follow`).
     pub follow: bool,
     pub live: Live,
+    /// The source can narrow the service map to the list's filter (not X-Ray's
+    /// GetServiceGraph).
+    pub map_follows_filter: bool,
     /// The key bindings in effect.
     pub keymap: Arc<Keymap>,
     pub analytics: super::analytics::Analytics,
@@ -630,6 +636,7 @@ impl State {
             known_groups: None,
             follow: false,
             live: Live::default(),
+            map_follows_filter: true,
             keymap: Keymap::shared_default(),
             analytics: Default::default(),
             started_at: None,

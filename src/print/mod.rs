@@ -164,8 +164,9 @@ pub async fn render(source: Arc<dyn TraceSource>, request: Request) -> Result<Pr
                 trace,
                 range,
                 group,
+                filter,
             } => {
-                let query = MapQuery::new(trace, range, group);
+                let query = MapQuery::new(trace, range, group, filter);
                 let result = crate::worker::load_map(Arc::clone(&source), query, ascii).await;
                 update(&mut state, Action::MapLoaded { request, result });
             }

@@ -108,9 +108,9 @@ impl TraceSource for MemorySource {
         let data = self.dataset();
         Box::pin(async move {
             let data = data.await?;
-            Ok(match query.range {
-                None => data.graph.clone(),
-                Some(range) => super::query::graph_of_traces_in(&data, range),
+            Ok(match (query.range, &query.filter) {
+                (None, None) => data.graph.clone(),
+                (range, filter) => super::query::graph_of(&data, range, filter.as_deref())?,
             })
         })
     }

@@ -56,6 +56,9 @@ pub struct GraphQuery {
     /// Epoch seconds; `None` for everything the source has.
     pub range: Option<(f64, f64)>,
     pub group: Option<String>,
+    /// Only the traces this filter expression selects, where the source can narrow its map
+    /// ([`TraceSource::map_follows_filter`]).
+    pub filter: Option<String>,
 }
 
 /// What a source is doing, for the status line; live sources also say when their data changed.
@@ -164,6 +167,11 @@ pub trait TraceSource: Send + Sync + 'static {
     /// Insights and time series); for the others they are computed from the listed traces.
     fn has_insights(&self) -> bool {
         false
+    }
+    /// Whether the service map can be narrowed to the traces a filter selects (X-Ray's
+    /// GetServiceGraph cannot).
+    fn map_follows_filter(&self) -> bool {
+        true
     }
     /// The source's own insights over a time range and group.
     fn insights(

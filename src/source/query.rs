@@ -50,12 +50,19 @@ pub fn summaries(data: &Dataset, query: &SummaryQuery) -> Result<SummaryPage, So
     })
 }
 
-/// The map computed from the traces that started in `range`.
-pub fn graph_of_traces_in(data: &Dataset, (from, to): (f64, f64)) -> ServiceGraph {
-    let in_range = data
-        .summaries
-        .iter()
-        .filter(|s| s.start_time >= from && s.start_time <= to)
-        .filter_map(|s| data.traces.get(&s.id));
-    ServiceGraph::from_traces(in_range.map(Arc::as_ref))
+/// The map computed from the traces that started in `range` (all of them for `None`) and that
+/// `filter` selects.
+pub fn graph_of(
+    data: &Dataset,
+    range: Option<(f64, f64)>,
+    filter: Option<&str>,
+) -> Result<ServiceGraph, SourceError> {
+    let query = SummaryQuery {
+        filter: filter.map(str::to_owned),
+        range,
+        ..SummaryQuery::default()
+    };
+    let listed = summaries(data, &query)?.summaries;
+    let traces = listed.iter().filter_map(|s| data.traces.get(&s.id));
+    Ok(ServiceGraph::from_traces(traces.map(Arc::as_ref)))
 }

@@ -156,9 +156,19 @@ impl Canvas {
 }
 
 fn render_title(state: &State, view: &MapView, buf: &mut Buffer, area: Rect) {
-    let what = match &view.trace {
-        Some(id) => format!(" map of trace {} ", crate::text::fit_end(id, 11)),
-        None => format!(" service map of {} ", state.source_label),
+    let what = match (&view.trace, &view.filter) {
+        (Some(id), _) => format!(" map of trace {} ", crate::text::fit_end(id, 11)),
+        (None, Some(filter)) if state.map_follows_filter => {
+            format!(
+                " map of the traces matching {} ",
+                crate::text::fit(filter, 40)
+            )
+        }
+        (None, Some(_)) => format!(
+            " service map of {}, every service: X-Ray's map does not follow the filter ",
+            state.source_label
+        ),
+        (None, None) => format!(" service map of {} ", state.source_label),
     };
     let counts = view
         .drawing()

@@ -34,6 +34,7 @@ pub(super) fn group(name: &str) -> GraphQuery {
     GraphQuery {
         range: Some((from, from + HOUR)),
         group: Some(name.to_owned()),
+        ..GraphQuery::default()
     }
 }
 
@@ -127,6 +128,7 @@ async fn a_range_older_than_thirty_days_is_asked_from_the_oldest_day_x_ray_keeps
     let query = GraphQuery {
         range: Some((FROM - 400.0 * 86400.0, FROM)),
         group: None,
+        ..GraphQuery::default()
     };
     let found = found(&source(&server), query).await.unwrap();
     assert_eq!(found, FoundInsights::default());
@@ -237,6 +239,7 @@ async fn found_one(server: &Server, source: &impl TraceSource, from: f64) -> Ins
     let query = GraphQuery {
         range: Some((from - 10.0 * HOUR, from)),
         group: None,
+        ..GraphQuery::default()
     };
     found(source, query).await.unwrap().insights.remove(0)
 }

@@ -87,6 +87,7 @@ async fn the_screen_shows_x_ray_s_insight_and_enter_narrows_the_list_to_it() {
     let query = GraphQuery {
         range: range.resolve(xray_tui::clock::now()),
         group,
+        ..GraphQuery::default()
     };
     let result = found(&source, query).await.map_err(|e| e.to_string());
     update(&mut state, Action::InsightsLoaded { request, result });

@@ -19,20 +19,29 @@ pub(super) fn show(state: &mut State) -> Vec<Command> {
         Screen::Trace => state.trace.as_ref().map(|t| t.id.clone()),
         _ => None,
     };
+    // The service map shows the listed traces: it follows the list's filter.
+    let filter = match trace {
+        None => state.list.filter.clone(),
+        Some(_) => None,
+    };
     state.screen = Screen::Map;
     if let Some(view) = &state.map
         && view.trace == trace
+        && view.filter == filter
         && view.error.is_none()
     {
         return Vec::new();
     }
     let request = state.new_request();
-    state.map = Some(MapView::new(trace.clone(), request));
+    let mut view = MapView::new(trace.clone(), request);
+    view.filter = filter.clone();
+    state.map = Some(view);
     vec![Command::LoadMap {
         request,
         trace,
         range: state.range,
         group: state.group.clone(),
+        filter,
     }]
 }
 

@@ -228,6 +228,10 @@ impl TraceSource for AwsSource {
         true
     }
 
+    fn map_follows_filter(&self) -> bool {
+        false
+    }
+
     /// GetInsightSummaries, every page.
     fn insights(
         &self,

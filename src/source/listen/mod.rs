@@ -235,13 +235,15 @@ impl TraceSource for ListenerSource {
         Box::pin(async move {
             tokio::task::spawn_blocking(move || {
                 let snapshot = lock(&store).snapshot();
-                match query.range {
-                    Some(range) => super::query::graph_of_traces_in(&snapshot, range),
-                    None => ServiceGraph::from_traces(snapshot.traces.values().map(Arc::as_ref)),
+                match (query.range, query.filter.as_deref()) {
+                    (None, None) => Ok(ServiceGraph::from_traces(
+                        snapshot.traces.values().map(Arc::as_ref),
+                    )),
+                    (range, filter) => super::query::graph_of(&snapshot, range, filter),
                 }
             })
             .await
-            .map_err(|e| SourceError::Other(format!("drawing the map failed: {e}")))
+            .map_err(|e| SourceError::Other(format!("drawing the map failed: {e}")))?
         })
     }
 
