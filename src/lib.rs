@@ -125,7 +125,15 @@ async fn print_screen(
             ))
         })
         .map_err(StartError::Print)?;
-    print!("{}", printed.text);
+    // A reader that stops early (`| head`) is not an error: the rest is simply not wanted.
+    if let Err(error) =
+        std::io::Write::write_all(&mut std::io::stdout().lock(), printed.text.as_bytes())
+        && error.kind() != std::io::ErrorKind::BrokenPipe
+    {
+        return Err(StartError::Print(format!(
+            "writing the report failed: {error}"
+        )));
+    }
     for problem in &printed.problems {
         warn(Some(problem));
     }
