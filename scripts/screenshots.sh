@@ -110,12 +110,13 @@ fi
 export TZ=UTC
 # The demo moves in time to end now, so trace ids change from second to second; rows keep
 # their order though. Find the first trace with a fault by its row in the list.
-list="$("$BIN" --demo --print list --width 200 --height 700)"
-fault_line="$(grep -n -m1 -E '^[0-9:]{8} ✖' <<<"$list" | cut -d: -f1)" ||
-    die "no trace with a fault (✖) in the demo list"
-# Line 1 is the title, line 2 the column header: the first row (index 0) is line 3.
-FAULT_ROW=$((fault_line - 3))
-rows_total=$(grep -cE '^[0-9:]{8} ' <<<"$list")
+list="$("$BIN" --demo --print list --format json)"
+read -r FAULT_ROW rows_total < <(python3 -c '
+import json, sys
+traces = json.load(sys.stdin)["traces"]
+faults = [i for i, t in enumerate(traces) if t["status"] == "fault"]
+print(faults[0] if faults else -1, len(traces))' <<<"$list")
+[[ $FAULT_ROW -ge 0 ]] || die "no trace with a fault in the demo list"
 
 # --- tmux ----------------------------------------------------------------------------------
 
@@ -196,8 +197,7 @@ shoot() {
 mkdir -p "$OUT"
 # The list is ready when its title has the count --print found (it says "0 traces  loading…"
 # before).
-LIST_READY="^$(head -n1 <<<"$list" | grep -oE ' Traces  demo  [0-9]+ traces')"
-[[ $LIST_READY != "^" ]] || die "unexpected title from --print list: $(head -n1 <<<"$list")"
+LIST_READY="^ Traces  demo  $rows_total traces"
 
 # (1) The list at 140x40, the selection on the first trace with a fault, mid-screen: go past
 # it, then come back up, so the rows of the incident fill the screen around it.
@@ -251,12 +251,10 @@ start 80 24 --demo
 wait_for "$LIST_READY" "the trace list"
 shoot trace-list-80x24
 
-# (6) The faults (F, Enter) grouped by their root cause (a opens on it for a list of faults).
+# (6) The faults (F) grouped by their root cause (a opens on it for a list of faults).
 start 140 40 --demo
 wait_for "$LIST_READY" "the trace list"
 keys F
-wait_for 'filter: fault' "the filter prompt"
-keys Enter
 wait_for 'filter fault' "the list of faults"
 keys a
 wait_for '^ Group by  fault root cause' "the faults grouped by root cause"
@@ -290,12 +288,10 @@ keys '[' '[' '['
 wait_for 'Scope +opentelemetry' "the OTel tab"
 shoot otel-trace
 
-# (9) The span statistics of the incident's faults (F, Enter, #), by service and operation.
+# (9) The span statistics of the incident's faults (F, #), by service and operation.
 start 140 40 --demo
 wait_for "$LIST_READY" "the trace list"
 keys F
-wait_for 'filter: fault' "the filter prompt"
-keys Enter
 wait_for 'filter fault' "the list of faults"
 keys '#'
 wait_for '^ Statistics  by service ' "the statistics of the faults"
