@@ -103,17 +103,10 @@ pub fn report(state: &State, options: &Options) -> Report {
     report.push(Block::Facts(facts));
 
     report.push(Block::Heading("Services".into()));
-    let mut nodes = Table::new(&[
+    let mut nodes = Table::new(&with_health(&[
         ("Service", Align::Left),
         ("Type", Align::Left),
-        ("Status", Align::Left),
-        ("Requests", Align::Right),
-        ("Faults", Align::Right),
-        ("Errors", Align::Right),
-        ("Throttles", Align::Right),
-        ("Average", Align::Right),
-        ("p90", Align::Right),
-    ]);
+    ]));
     for n in node_order(model) {
         let node = &model.nodes[n];
         let h = &node.health;
@@ -122,24 +115,36 @@ pub fn report(state: &State, options: &Options) -> Report {
         } else {
             node.name.clone()
         };
-        nodes.push(vec![
-            name,
-            type_marker(&node.kind).to_owned(),
-            glyphs.status_words(h.status()),
-            h.requests.to_string(),
-            share(h.faults, h),
-            share(h.errors, h),
-            share(h.throttles, h),
-            latency(h.average, glyphs),
-            latency(h.p90, glyphs),
-        ]);
+        let mut row = vec![name, type_marker(&node.kind).to_owned()];
+        row.extend(health_cells(h, glyphs));
+        nodes.push(row);
     }
     report.push(Block::Table(nodes));
 
     report.push(Block::Heading("Calls".into()));
-    let mut edges = Table::new(&[
-        ("From", Align::Left),
-        ("To", Align::Left),
+    let mut edges = Table::new(&with_health(&[("From", Align::Left), ("To", Align::Left)]));
+    for e in edge_order(model) {
+        let edge = &model.edges[e];
+        let h = &edge.health;
+        let mut row = vec![
+            end_name(&model.nodes[edge.from]),
+            end_name(&model.nodes[edge.to]),
+        ];
+        row.extend(health_cells(h, glyphs));
+        edges.push(row);
+    }
+    if model.edges.is_empty() {
+        report.push(Block::Note("No calls between services.".into()));
+    } else {
+        report.push(Block::Table(edges));
+    }
+    report
+}
+
+/// `first`, then the columns of a service's or a call's health.
+fn with_health<'a>(first: &[(&'a str, Align)]) -> Vec<(&'a str, Align)> {
+    let mut columns = first.to_vec();
+    columns.extend([
         ("Status", Align::Left),
         ("Requests", Align::Right),
         ("Faults", Align::Right),
@@ -148,27 +153,20 @@ pub fn report(state: &State, options: &Options) -> Report {
         ("Average", Align::Right),
         ("p90", Align::Right),
     ]);
-    for e in edge_order(model) {
-        let edge = &model.edges[e];
-        let h = &edge.health;
-        edges.push(vec![
-            end_name(&model.nodes[edge.from]),
-            end_name(&model.nodes[edge.to]),
-            glyphs.status_words(h.status()),
-            h.requests.to_string(),
-            share(h.faults, h),
-            share(h.errors, h),
-            share(h.throttles, h),
-            latency(h.average, glyphs),
-            latency(h.p90, glyphs),
-        ]);
-    }
-    if model.edges.is_empty() {
-        report.push(Block::Note("No calls between services.".into()));
-    } else {
-        report.push(Block::Table(edges));
-    }
-    report
+    columns
+}
+
+/// The cells under [`with_health`]'s columns.
+fn health_cells(h: &Health, glyphs: Glyphs) -> [String; 7] {
+    [
+        glyphs.status_words(h.status()),
+        h.requests.to_string(),
+        share(h.faults, h),
+        share(h.errors, h),
+        share(h.throttles, h),
+        latency(h.average, glyphs),
+        latency(h.p90, glyphs),
+    ]
 }
 
 /// A call's end: the clients that call a service are named by it, so they say so.
