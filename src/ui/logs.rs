@@ -126,25 +126,9 @@ fn summary(logs: &TraceLogs) -> String {
         n => parts.push(format!("{n} errors")),
     }
     if let Some(bytes) = logs.bytes_scanned {
-        parts.push(format!("{} scanned", bytes_label(bytes)));
+        parts.push(format!("{} scanned", text::count::bytes(bytes)));
     }
     format!(" {} ", parts.join(" · "))
-}
-
-/// Bytes as people read them: `812 B`, `4.2 KB`, `1.3 MB`.
-pub fn bytes_label(bytes: f64) -> String {
-    const UNITS: [&str; 5] = ["B", "KB", "MB", "GB", "TB"];
-    let mut value = bytes.max(0.0);
-    let mut unit = 0;
-    while value >= 1000.0 && unit < UNITS.len() - 1 {
-        value /= 1000.0;
-        unit += 1;
-    }
-    if unit == 0 {
-        format!("{value:.0} {}", UNITS[0])
-    } else {
-        format!("{value:.1} {}", UNITS[unit])
-    }
 }
 
 fn notice(buf: &mut Buffer, area: Rect, text: &str, hint: &str, style: Style) {
