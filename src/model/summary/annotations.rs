@@ -72,7 +72,7 @@ impl Annotations {
     }
 
     /// Keys are few and repeat in every trace: one copy of each serves them all.
-    pub(super) fn share_keys(&mut self, seen: &mut HashSet<Arc<str>>) {
+    pub(super) fn share_keys(&mut self, seen: &mut foldhash::HashSet<Arc<str>>) {
         for (key, _) in &mut self.keys {
             share(seen, key);
         }

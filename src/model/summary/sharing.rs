@@ -1,6 +1,5 @@
 //! One copy of what repeats from summary to summary.
 
-use std::collections::HashSet;
 use std::sync::Arc;
 
 use super::{FaultCause, ServiceId, TraceSummary};
@@ -18,10 +17,10 @@ pub fn share_repeated_values(summaries: &mut [TraceSummary]) {
 /// The values seen so far, for summaries that arrive one at a time (pages, live data).
 #[derive(Default)]
 pub struct SharedValues {
-    services: HashSet<Arc<[ServiceId]>>,
-    entry_points: HashSet<Arc<ServiceId>>,
-    fault_causes: HashSet<Arc<FaultCause>>,
-    texts: HashSet<Arc<str>>,
+    services: foldhash::HashSet<Arc<[ServiceId]>>,
+    entry_points: foldhash::HashSet<Arc<ServiceId>>,
+    fault_causes: foldhash::HashSet<Arc<FaultCause>>,
+    texts: foldhash::HashSet<Arc<str>>,
 }
 
 impl SharedValues {
@@ -52,7 +51,7 @@ impl SharedValues {
 
 /// Replaces `value` by an equal one seen before, or remembers it.
 pub(super) fn share<T: ?Sized + Eq + std::hash::Hash>(
-    seen: &mut HashSet<Arc<T>>,
+    seen: &mut foldhash::HashSet<Arc<T>>,
     value: &mut Arc<T>,
 ) {
     match seen.get(value) {
