@@ -15,9 +15,9 @@ use super::trace_id;
 pub use annotations::Annotations;
 pub use sharing::{SharedValues, share_repeated_values};
 pub use wire::{
-    GetTraceSummariesOutput, WireAnnotation, WireAnnotationValue, WireHttp, WireRootCause,
-    WireRootCauseEntity, WireRootCauseException, WireRootCauseService, WireServiceId, WireSummary,
-    WireUser,
+    GetTraceSummariesOutput, SummaryElement, WireAnnotation, WireAnnotationValue, WireHttp,
+    WireRootCause, WireRootCauseEntity, WireRootCauseException, WireRootCauseService,
+    WireServiceId, WireSummary, WireUser,
 };
 
 #[derive(Debug, Clone, PartialEq, Default)]

@@ -10,6 +10,7 @@ use crate::model::summary::TraceSummary;
 use crate::model::{Document, Segment, ServiceGraph, Trace};
 
 use super::problem::Problem;
+use super::progress::LoadProgress;
 
 fn assemble_all(
     documents: BTreeMap<String, Vec<Document>>,
@@ -67,9 +68,19 @@ pub struct Collector {
     input: String,
     /// Log lines, by the 32 hex digits of their trace id.
     logs: HashMap<String, Vec<LogLine>>,
+    /// How far the reading has got, for the screen; and whether to stop.
+    pub progress: Arc<LoadProgress>,
 }
 
 impl Collector {
+    /// A collector that tells `progress` how far it has got.
+    pub fn with_progress(progress: Arc<LoadProgress>) -> Collector {
+        Collector {
+            progress,
+            ..Collector::default()
+        }
+    }
+
     /// Names the input that the next documents come from.
     pub fn set_input(&mut self, name: impl Into<String>) {
         self.input = name.into();
@@ -140,6 +151,14 @@ impl Collector {
         self.summaries.push(summary);
     }
 
+    pub fn add_summaries(&mut self, summaries: Vec<TraceSummary>) {
+        if self.summaries.is_empty() {
+            self.summaries = summaries;
+        } else {
+            self.summaries.extend(summaries);
+        }
+    }
+
     pub fn add_graph(&mut self, graph: ServiceGraph) {
         self.graphs.push(graph);
     }
@@ -178,17 +197,14 @@ impl Collector {
             traces.insert(trace.id.clone(), Arc::new(trace));
         }
         // Summaries from GetTraceSummaries outputs add the traces that have no documents here.
-        let mut seen: HashMap<String, usize> = summaries
-            .iter()
-            .enumerate()
-            .map(|(i, s)| (s.id.clone(), i))
-            .collect();
-        for summary in self.summaries {
-            if !seen.contains_key(&summary.id) {
-                seen.insert(summary.id.clone(), summaries.len());
-                summaries.push(summary);
-            }
-        }
+        let fresh = first_of_each(&summaries, &self.summaries);
+        summaries.reserve(self.summaries.len());
+        summaries.extend(
+            self.summaries
+                .into_iter()
+                .zip(fresh)
+                .filter_map(|(summary, fresh)| fresh.then_some(summary)),
+        );
         crate::model::summary::share_repeated_values(&mut summaries);
         summaries.sort_by(|a, b| {
             b.start_time
@@ -211,6 +227,12 @@ impl Collector {
             aliases: HashMap::new(),
         }
     }
+}
+
+/// Which of `more` name a trace that `known` and the ones before it in `more` do not.
+fn first_of_each(known: &[TraceSummary], more: &[TraceSummary]) -> Vec<bool> {
+    let mut seen: foldhash::HashSet<&str> = known.iter().map(|s| s.id.as_str()).collect();
+    more.iter().map(|s| seen.insert(s.id.as_str())).collect()
 }
 
 fn merge_graphs(mut graphs: Vec<ServiceGraph>) -> ServiceGraph {

@@ -10,6 +10,7 @@ pub mod input;
 pub mod listen;
 pub mod memory;
 pub mod problem;
+pub mod progress;
 pub mod query;
 pub mod time_range;
 

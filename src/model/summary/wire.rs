@@ -33,18 +33,22 @@ pub struct Summaries {
     pub without_id: usize,
 }
 
+/// One element of `TraceSummaries`: `None` when it is not an object, `Some(None)` when it
+/// has no usable trace id.
+pub struct SummaryElement(pub Option<Option<TraceSummary>>);
+
+impl<'de> Deserialize<'de> for SummaryElement {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let wire: Option<WireSummary> = lenient::object(d)?;
+        Ok(SummaryElement(wire.map(WireSummary::into_summary)))
+    }
+}
+
 fn read_summaries<'de, D: serde::Deserializer<'de>>(
     deserializer: D,
 ) -> Result<Summaries, D::Error> {
-    struct Element(Option<Option<TraceSummary>>);
-    impl<'de> Deserialize<'de> for Element {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            let wire: Option<WireSummary> = lenient::object(d)?;
-            Ok(Element(wire.map(WireSummary::into_summary)))
-        }
-    }
     let mut summaries = Summaries::default();
-    for element in lenient::objects_with::<D, Element>(deserializer)? {
+    for element in lenient::objects_with::<D, SummaryElement>(deserializer)? {
         match element.0 {
             Some(Some(summary)) => summaries.kept.push(summary),
             Some(None) => summaries.without_id += 1,

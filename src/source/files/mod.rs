@@ -5,7 +5,9 @@
 //! shape is detected from the keys of each value, not flagged.
 
 use std::fs;
+use std::io::{self, Read};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use serde::Deserialize;
 use serde::de::IgnoredAny;
@@ -16,6 +18,7 @@ use crate::model::summary::GetTraceSummariesOutput;
 
 use super::dataset::Collector;
 use super::problem::Problem;
+use crate::text;
 
 #[cfg(test)]
 mod graph_tests;
@@ -23,12 +26,15 @@ mod load;
 mod otel;
 mod position;
 mod problems;
+mod summaries_file;
 mod xray;
 
 use load::FileLoad;
 use position::{
     byte_of, line_column, next_value_line, skip_whitespace, starts_with_key, strip_position,
 };
+use problems::FileProblems;
+use summaries_file::NotStreamed;
 use xray::{BatchGetTracesOutput, load_batch_get_traces};
 
 /// Files larger than this are refused rather than read into memory.
@@ -136,6 +142,17 @@ fn load_file(path: &Path, collector: &mut Collector) {
         ));
         return;
     }
+    collector.progress.expect(size);
+    match read_summaries_file(path, &place, collector) {
+        Ok(true) => return,
+        Ok(false) => {}
+        Err(error) => {
+            collector
+                .problems
+                .push(Problem::new(place, describe_io(&error)));
+            return;
+        }
+    }
     let bytes = match fs::read(path) {
         Ok(bytes) => bytes,
         Err(error) => {
@@ -159,15 +176,58 @@ fn load_file(path: &Path, collector: &mut Collector) {
         }
     };
     load_text(&place, &text, collector);
+    collector.progress.advance(size, 0);
+}
+
+/// A file of GetTraceSummaries outputs, read a piece at a time. False when the file is of
+/// another shape, or needs the general path's messages: nothing was added then.
+fn read_summaries_file(path: &Path, place: &str, collector: &mut Collector) -> io::Result<bool> {
+    let mut file = fs::File::open(path)?;
+    let mut head = Vec::with_capacity(256);
+    (&mut file).take(256).read_to_end(&mut head)?;
+    if !summaries_file::starts_like_summaries(&head) {
+        return Ok(false);
+    }
+    let progress = Arc::clone(&collector.progress);
+    let read = match summaries_file::read(head.as_slice().chain(file), &progress) {
+        Ok(read) => read,
+        Err(NotStreamed::OtherShape) => return Ok(false),
+        Err(NotStreamed::Io(error)) => return Err(error),
+    };
+    collector.set_input(file_name(place));
+    let mut problems = FileProblems::new(place);
+    for (line, column) in read.without_id {
+        problems.push_at(
+            format!("{place}:{line}:{column}"),
+            "a trace summary has no Id; skipped".into(),
+        );
+    }
+    if let Some(at) = read.stopped_at {
+        let size = fs::metadata(path).map_or(at, |meta| meta.len());
+        problems.push_at(
+            place.to_owned(),
+            format!(
+                "reading stopped at {} of {}: {} read before it",
+                text::count::bytes(at as f64),
+                text::count::bytes(size as f64),
+                text::count::count(read.summaries.len(), "summary"),
+            ),
+        );
+    }
+    collector.add_summaries(read.summaries);
+    problems.finish(collector);
+    Ok(true)
+}
+
+fn file_name(place: &str) -> String {
+    Path::new(place)
+        .file_name()
+        .map_or(place.to_owned(), |n| n.to_string_lossy().into_owned())
 }
 
 /// Loads one input's text, whatever its shape.
 pub fn load_text(place: &str, text: &str, collector: &mut Collector) {
-    collector.set_input(
-        Path::new(place)
-            .file_name()
-            .map_or(place.to_owned(), |n| n.to_string_lossy().into_owned()),
-    );
+    collector.set_input(file_name(place));
     let mut load = FileLoad::new(place, text, collector);
     let mut offset = 0;
     let mut values = 0usize;
