@@ -91,7 +91,7 @@ pub fn report(state: &State, options: &Options) -> Report {
     }
     report.push(Block::Facts(facts));
     report.push(Block::Heading("Waterfall".into()));
-    report.push(Block::Drawing(waterfall::lines(
+    report.push(Block::Drawing(waterfall::drawing(
         trace,
         cause.as_ref().map(|c| c.span),
         options.width,
@@ -163,7 +163,9 @@ fn push_cause(report: &mut Report, trace: &Trace, cause: &RootCause, options: &O
     report.push(Block::Facts(facts));
     let exceptions = ExceptionIndex::new(trace).of(cause.span);
     if !exceptions.is_empty() {
-        report.push(Block::Drawing(exception_lines(&exceptions)));
+        report.push(Block::Drawing(
+            exception_lines(&exceptions).into_iter().collect(),
+        ));
     } else if cause.kind != RootCauseKind::ResponseTime {
         report.push(Block::Note(
             "No exception was recorded on the root-cause span.".into(),
