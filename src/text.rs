@@ -38,6 +38,9 @@ pub fn is_clean(text: &str) -> bool {
     while let Some(&byte) = bytes.get(at) {
         match byte {
             0x00..=0x1F | 0x7F => return false,
+            // Of the characters from U+2000 up (E2), only U+2000..U+207F (E2 80, E2 81) are
+            // checked: the box-drawing and block characters of drawings are not.
+            0xE2 if !matches!(bytes.get(at + 1), Some(0x80 | 0x81)) => at += 3,
             // C1 controls and the soft hyphen (C2), U+061C (D8), U+180E (E1), the zero-width
             // and bidi characters (E2), U+FEFF and U+FFF9..U+FFFB (EF).
             0xC2 | 0xD8 | 0xE1 | 0xE2 | 0xEF => {

@@ -64,7 +64,7 @@ pub fn drawing(trace: &Trace, cause: Option<usize>, width: usize, glyphs: Glyphs
         + STATUS_WIDTH
         + 4 * GAP.len();
     let bar_width = width.saturating_sub(fixed).max(MIN_BAR);
-    let axis = Axis::of(trace, bar_width);
+    let axis = Axis::of(trace, bar_width, glyphs);
 
     // A bar cell is at most 3 bytes; the rest of a line is about its width.
     let line_bytes = label_width * 2 + service_width + 3 * bar_width + 64;
@@ -116,7 +116,7 @@ pub fn drawing(trace: &Trace, cause: Option<usize>, width: usize, glyphs: Glyphs
             line.push_str(GAP);
             right(line, cells.duration(i), duration_width);
             line.push_str(GAP);
-            axis.bar(line, span.start(), span.end(), glyphs);
+            axis.bar(line, span.start(), span.end());
             line.push_str(GAP);
             line.push_str(state_word(span.status(), span.segment.in_progress));
             if cause == Some(i) {
@@ -253,8 +253,13 @@ impl Cells {
     }
 }
 
-fn spaces(out: &mut String, count: usize) {
-    out.extend(std::iter::repeat_n(' ', count));
+fn spaces(out: &mut String, mut count: usize) {
+    const SPACES: &str = "                                                                ";
+    while count > 0 {
+        let run = count.min(SPACES.len());
+        out.push_str(&SPACES[..run]);
+        count -= run;
+    }
 }
 
 /// `cell`, then spaces to `width` columns.
@@ -271,7 +276,10 @@ fn right(out: &mut String, cell: &str, width: usize) {
 
 /// Drops the spaces that end the line begun at `start`.
 fn trim_end(out: &mut String, start: usize) {
-    let kept = out[start..].trim_end().len();
+    let kept = out.as_bytes()[start..]
+        .iter()
+        .rposition(|&b| b != b' ')
+        .map_or(0, |last| last + 1);
     out.truncate(start + kept);
 }
 
@@ -303,34 +311,37 @@ struct Axis {
     origin: f64,
     total: f64,
     width: usize,
+    /// A whole bar's width of each fill, cut to length for each span.
+    done: String,
+    running: String,
 }
 
 impl Axis {
-    fn of(trace: &Trace, width: usize) -> Axis {
+    fn of(trace: &Trace, width: usize, glyphs: Glyphs) -> Axis {
         Axis {
             origin: trace.start().unwrap_or(0.0),
             total: trace.duration().filter(|d| *d > 0.0).unwrap_or(1e-6),
             width,
+            done: std::iter::repeat_n(glyphs.bar(), width).collect(),
+            running: std::iter::repeat_n(glyphs.bar_running(), width).collect(),
         }
     }
 
     /// A bar where the span ran, at least one cell; a span still running reaches the end of
     /// the axis in a lighter glyph.
-    fn bar(&self, out: &mut String, start: f64, end: Option<f64>, glyphs: Glyphs) {
-        let Axis {
-            origin,
-            total,
-            width,
-        } = *self;
+    fn bar(&self, out: &mut String, start: f64, end: Option<f64>) {
+        let (origin, total, width) = (self.origin, self.total, self.width);
         let cell = |t: f64| ((t - origin) / total * width as f64).clamp(0.0, width as f64);
         let (fill, end) = match end {
-            Some(end) => (glyphs.bar(), end),
-            None => (glyphs.bar_running(), origin + total),
+            Some(end) => (&self.done, end),
+            None => (&self.running, origin + total),
         };
         let from = (cell(start).floor() as usize).min(width - 1);
         let to = (cell(end).ceil() as usize).clamp(from + 1, width);
         spaces(out, from);
-        out.extend(std::iter::repeat_n(fill, to - from));
+        // Every cell of a fill is one character of the same length.
+        let cell_bytes = fill.len() / width;
+        out.push_str(&fill[..(to - from) * cell_bytes]);
         spaces(out, width - to);
     }
 }
