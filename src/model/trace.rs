@@ -4,8 +4,6 @@
 //! The table is the only shape the rest of the program sees: a span's subtree is the
 //! `subtree_len` spans that follow it, so folding is a skip and drawing a window is a slice.
 
-use std::collections::HashMap;
-
 use super::segment::{Segment, Status};
 
 /// One document of a trace, as received.
@@ -236,7 +234,7 @@ impl Trace {
 /// Keeps one document per top-level id: a completed one over an in-progress one, else the
 /// last received.
 fn dedupe_documents(documents: Vec<Document>, notes: &mut Vec<Note>) -> Vec<Document> {
-    let mut by_id: HashMap<String, usize> = HashMap::new();
+    let mut by_id: foldhash::HashMap<String, usize> = foldhash::HashMap::default();
     let mut kept: Vec<Document> = Vec::with_capacity(documents.len());
     for doc in documents {
         let id = doc.segment.id().to_owned();
@@ -360,7 +358,8 @@ fn count_nested(segment: &Segment) -> usize {
 
 /// Resolves `parent_id` links of top-level documents, detaching orphans and breaking cycles.
 fn link_parents(nodes: &mut [Node], notes: &mut Vec<Note>) {
-    let mut first_by_id: HashMap<&str, usize> = HashMap::with_capacity(nodes.len());
+    let mut first_by_id: foldhash::HashMap<&str, usize> =
+        foldhash::HashMap::with_capacity_and_hasher(nodes.len(), Default::default());
     for (index, node) in nodes.iter().enumerate() {
         first_by_id
             .entry(node.segment.as_ref().map_or("", |s| s.id()))
