@@ -344,7 +344,7 @@ impl Serialize for Spans<'_> {
             duration: span.end().map(|end| end - span.start()),
             http_status: span.segment.http_status(),
             id: span.id(),
-            in_progress: span.segment.in_progress,
+            in_progress: span.in_progress(),
             kind: match span.kind {
                 SpanKind::Segment => "segment",
                 SpanKind::Inferred => "inferred",

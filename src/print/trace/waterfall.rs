@@ -118,7 +118,7 @@ pub fn drawing(trace: &Trace, cause: Option<usize>, width: usize, glyphs: Glyphs
             line.push_str(GAP);
             axis.bar(line, span.start(), span.end());
             line.push_str(GAP);
-            line.push_str(state_word(span.status(), span.segment.in_progress));
+            line.push_str(state_word(span.status(), span.in_progress()));
             if cause == Some(i) {
                 line.push(' ');
                 line.push_str(glyphs.pointer());
@@ -224,7 +224,7 @@ impl Cells {
             let start = text.len();
             match span.end() {
                 Some(end) => text.push_str(&glyphs.duration(end - span.start())),
-                None if span.segment.in_progress => text.push_str("running"),
+                None if span.in_progress() => text.push_str("running"),
                 None => text.push('?'),
             }
             durations.push(start..text.len());
