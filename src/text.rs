@@ -12,7 +12,7 @@ use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 /// C0 controls become their visible "control picture" (ESC shows as `␛`), C1 controls and
 /// DEL become `�`, bidi overrides and zero-width characters show as `⟨U+202E⟩`.
 pub fn clean(text: &str) -> Cow<'_, str> {
-    if text.chars().all(is_plain) {
+    if is_clean(text) {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 8);
@@ -28,6 +28,35 @@ pub fn clean(text: &str) -> Cow<'_, str> {
         }
     }
     Cow::Owned(out)
+}
+
+/// Whether [`clean`] would leave `text` as it is. Reads bytes: only a few lead bytes start a
+/// character that is not plain, so most text is checked without decoding it.
+pub fn is_clean(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    while let Some(&byte) = bytes.get(at) {
+        match byte {
+            0x00..=0x1F | 0x7F => return false,
+            // Of the characters from U+2000 up (E2), only U+2000..U+207F (E2 80, E2 81) are
+            // checked: the box-drawing and block characters of drawings are not.
+            0xE2 if !matches!(bytes.get(at + 1), Some(0x80 | 0x81)) => at += 3,
+            // C1 controls and the soft hyphen (C2), U+061C (D8), U+180E (E1), the zero-width
+            // and bidi characters (E2), U+FEFF and U+FFF9..U+FFFB (EF).
+            0xC2 | 0xD8 | 0xE1 | 0xE2 | 0xEF => {
+                let Some(c) = text[at..].chars().next() else {
+                    return true;
+                };
+                if !is_plain(c) {
+                    return false;
+                }
+                at += c.len_utf8();
+            }
+            // ASCII, the continuation bytes and the other lead bytes.
+            _ => at += 1,
+        }
+    }
+    true
 }
 
 fn is_plain(c: char) -> bool {
@@ -170,6 +199,28 @@ mod tests {
             cleaned,
             "GET /␛]52;c;ZXZpbA==␇␛[2J\u{FFFD}31m⟨U+202E⟩gnp.exe␍␊"
         );
+    }
+
+    #[test]
+    fn the_quick_check_agrees_with_each_character() {
+        let suspects = [
+            '\u{0}', '\u{1F}', ' ', '~', '\u{7F}', '\u{80}', '\u{9F}', '\u{A0}', '\u{AD}',
+            '\u{61C}', '\u{180E}', '\u{200B}', '\u{2010}', '\u{202E}', '\u{2060}', '\u{206F}', '█',
+            '├', '\u{FEFF}', '\u{FFF9}', '\u{FFFC}', '日', '😀',
+        ];
+        for c in suspects {
+            let text = format!("a{c}b");
+            assert_eq!(is_clean(&text), is_plain(c), "{:04X}", c as u32);
+        }
+        for code in 0..0x3_0000 {
+            if let Some(c) = char::from_u32(code) {
+                assert_eq!(
+                    is_clean(c.encode_utf8(&mut [0; 4])),
+                    is_plain(c),
+                    "{code:04X}"
+                );
+            }
+        }
     }
 
     #[test]

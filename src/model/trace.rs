@@ -4,8 +4,6 @@
 //! The table is the only shape the rest of the program sees: a span's subtree is the
 //! `subtree_len` spans that follow it, so folding is a skip and drawing a window is a slice.
 
-use std::collections::HashMap;
-
 use super::segment::{Segment, Status};
 
 /// One document of a trace, as received.
@@ -52,6 +50,31 @@ pub struct Span {
     /// The span's name as a number: spans of one trace with the same name share it, so
     /// grouping by name never reads the segments (see [`Trace::name_of`]).
     pub name_id: u32,
+    /// The segment's times and status, read once: passes over many spans read them, and
+    /// the segments themselves lie scattered in memory.
+    timing: Timing,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+struct Timing {
+    start: f64,
+    end: Option<f64>,
+    status: Status,
+    in_progress: bool,
+}
+
+impl Timing {
+    fn of(segment: &Segment) -> Timing {
+        let start = segment.start_time.unwrap_or(0.0);
+        Timing {
+            start,
+            end: segment
+                .end_time
+                .filter(|end| !segment.in_progress && *end >= start),
+            status: segment.status(),
+            in_progress: segment.in_progress,
+        }
+    }
 }
 
 impl Span {
@@ -64,19 +87,20 @@ impl Span {
     }
 
     pub fn start(&self) -> f64 {
-        self.segment.start_time.unwrap_or(0.0)
+        self.timing.start
     }
 
     /// The end time, or `None` while in progress.
     pub fn end(&self) -> Option<f64> {
-        if self.segment.in_progress {
-            return None;
-        }
-        self.segment.end_time.filter(|end| *end >= self.start())
+        self.timing.end
     }
 
     pub fn status(&self) -> Status {
-        self.segment.status()
+        self.timing.status
+    }
+
+    pub fn in_progress(&self) -> bool {
+        self.timing.in_progress
     }
 
     pub fn is_segment(&self) -> bool {
@@ -119,7 +143,7 @@ impl Extent {
                 .iter()
                 .map(|s| s.end().unwrap_or(s.start()))
                 .reduce(f64::max),
-            in_progress: spans.iter().any(|s| s.segment.in_progress),
+            in_progress: spans.iter().any(Span::in_progress),
             status: spans.iter().map(Span::status).max().unwrap_or_default(),
         }
     }
@@ -236,7 +260,7 @@ impl Trace {
 /// Keeps one document per top-level id: a completed one over an in-progress one, else the
 /// last received.
 fn dedupe_documents(documents: Vec<Document>, notes: &mut Vec<Note>) -> Vec<Document> {
-    let mut by_id: HashMap<String, usize> = HashMap::new();
+    let mut by_id: foldhash::HashMap<String, usize> = foldhash::HashMap::default();
     let mut kept: Vec<Document> = Vec::with_capacity(documents.len());
     for doc in documents {
         let id = doc.segment.id().to_owned();
@@ -360,7 +384,8 @@ fn count_nested(segment: &Segment) -> usize {
 
 /// Resolves `parent_id` links of top-level documents, detaching orphans and breaking cycles.
 fn link_parents(nodes: &mut [Node], notes: &mut Vec<Note>) {
-    let mut first_by_id: HashMap<&str, usize> = HashMap::with_capacity(nodes.len());
+    let mut first_by_id: foldhash::HashMap<&str, usize> =
+        foldhash::HashMap::with_capacity_and_hasher(nodes.len(), Default::default());
     for (index, node) in nodes.iter().enumerate() {
         first_by_id
             .entry(node.segment.as_ref().map_or("", |s| s.id()))
@@ -454,11 +479,12 @@ fn number_names(spans: &mut [Span]) -> Vec<u32> {
 
 /// Orders the nodes depth-first, siblings by start time, into the span table.
 fn order(mut nodes: Vec<Node>) -> Vec<Span> {
-    // Start times copied out once: sorting reads them many times.
-    let starts: Vec<f64> = nodes
+    // Times copied out once: sorting reads the starts many times.
+    let timings: Vec<Timing> = nodes
         .iter()
-        .map(|n| n.segment.as_ref().and_then(|s| s.start_time).unwrap_or(0.0))
+        .map(|n| n.segment.as_deref().map(Timing::of).unwrap_or_default())
         .collect();
+    let starts: Vec<f64> = timings.iter().map(|t| t.start).collect();
     // Children of every node in one flat table: node i's are children[first[i]..first[i + 1]].
     let mut first = vec![0usize; nodes.len() + 1];
     for node in &nodes {
@@ -508,6 +534,7 @@ fn order(mut nodes: Vec<Node>) -> Vec<Span> {
             service,
             detached: node.detached,
             name_id: 0,
+            timing: timings[node_index],
         });
         for &child in children[first[node_index]..first[node_index + 1]]
             .iter()

@@ -206,7 +206,7 @@ pub async fn render(source: Arc<dyn TraceSource>, request: Request) -> Result<Pr
     let text = match (&view, format) {
         (View::List, Format::Json) => json_text(&list::json(&state, &options)),
         (View::List, _) => written(&list::report(&state, &options), format, &options),
-        (View::Trace(_), Format::Json) => json_text(&trace::json(&state)),
+        (View::Trace(_), Format::Json) => trace::json(&state),
         (View::Trace(_), _) => written(&trace::report(&state, &options), format, &options),
         (View::Map, Format::Json) => json_text(&map::json(&state)),
         (View::Map, _) => written(&map::report(&state, &options), format, &options),

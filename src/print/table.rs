@@ -1,5 +1,6 @@
 //! A table of a report: aligned plain text, or a Markdown table.
 
+use super::report::Drawing;
 use crate::text;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -142,18 +143,21 @@ fn markdown_cell(text: &str) -> String {
     markdown_text(text)
 }
 
-/// A fenced code block around `lines`, its fence longer than any run of backticks inside.
-pub fn code_block(lines: &[String]) -> Vec<String> {
-    let longest_run = lines
-        .iter()
-        .map(|line| line.split(|c| c != '`').map(str::len).max().unwrap_or(0))
+/// A fenced code block around the drawing's lines, its fence longer than any run of backticks
+/// inside.
+pub fn code_block(out: &mut String, drawing: &Drawing) {
+    let longest_run = drawing
+        .text()
+        .split(|c| c != '`')
+        .map(str::len)
         .max()
         .unwrap_or(0);
     let fence = "`".repeat((longest_run + 1).max(3));
-    let mut out = vec![fence.clone()];
-    out.extend(lines.iter().map(|l| text::clean(l).into_owned()));
-    out.push(fence);
-    out
+    out.push_str(&fence);
+    out.push('\n');
+    out.push_str(drawing.text());
+    out.push_str(&fence);
+    out.push('\n');
 }
 
 #[cfg(test)]
@@ -200,11 +204,16 @@ mod tests {
         assert_eq!(markdown_text("a\nb\x1b[31m"), "a b␛\\[31m");
     }
 
+    fn fenced(lines: &[&str]) -> String {
+        let mut out = String::new();
+        code_block(&mut out, &lines.iter().collect());
+        out
+    }
+
     #[test]
     fn the_fence_is_longer_than_any_backtick_run_inside() {
-        let block = code_block(&["x ```` y".into(), "z".into()]);
-        assert_eq!(block.first().unwrap(), "`````");
-        assert_eq!(block.last().unwrap(), "`````");
-        assert_eq!(code_block(&["plain".into()])[0], "```");
+        assert_eq!(fenced(&["x ```` y", "z"]), "`````\nx ```` y\nz\n`````\n");
+        assert_eq!(fenced(&["plain"]), "```\nplain\n```\n");
+        assert_eq!(fenced(&["a\nb"]), "```\na␊b\n```\n");
     }
 }

@@ -4,7 +4,7 @@
 
 mod waterfall;
 
-use serde_json::{Value, json};
+use serde::Serialize;
 
 use super::Options;
 use super::report::{Block, Report};
@@ -91,7 +91,7 @@ pub fn report(state: &State, options: &Options) -> Report {
     }
     report.push(Block::Facts(facts));
     report.push(Block::Heading("Waterfall".into()));
-    report.push(Block::Drawing(waterfall::lines(
+    report.push(Block::Drawing(waterfall::drawing(
         trace,
         cause.as_ref().map(|c| c.span),
         options.width,
@@ -163,7 +163,9 @@ fn push_cause(report: &mut Report, trace: &Trace, cause: &RootCause, options: &O
     report.push(Block::Facts(facts));
     let exceptions = ExceptionIndex::new(trace).of(cause.span);
     if !exceptions.is_empty() {
-        report.push(Block::Drawing(exception_lines(&exceptions)));
+        report.push(Block::Drawing(
+            exception_lines(&exceptions).into_iter().collect(),
+        ));
     } else if cause.kind != RootCauseKind::ResponseTime {
         report.push(Block::Note(
             "No exception was recorded on the root-cause span.".into(),
@@ -211,77 +213,165 @@ fn exception_head(exception: &Exception) -> String {
 }
 
 /// `{"trace": {..., "spans": [...], "root_cause": {...}}}`: times in epoch seconds,
-/// durations and offsets in seconds.
-pub fn json(state: &State) -> Value {
-    let Some(trace) = loaded(state) else {
-        return json!({ "trace": null });
+/// durations and offsets in seconds. Written as it is read, keys in alphabetical order.
+pub fn json(state: &State) -> String {
+    let written = match loaded(state) {
+        Some(trace) => to_json(&Wrapper {
+            trace: Some(trace_json(trace)),
+        }),
+        None => to_json(&Wrapper { trace: None }),
     };
+    written.unwrap_or_default()
+}
+
+fn to_json(value: &impl Serialize) -> Result<String, serde_json::Error> {
+    let mut out = Vec::new();
+    serde_json::to_writer_pretty(&mut out, value)?;
+    out.push(b'\n');
+    String::from_utf8(out).map_err(serde::ser::Error::custom)
+}
+
+fn trace_json(trace: &Trace) -> TraceJson<'_> {
     let summary = TraceSummary::of_trace(trace);
     let start = trace.start().unwrap_or(0.0);
-    let cause = main_cause(trace);
-    let spans: Vec<Value> = trace
-        .spans
-        .iter()
-        .map(|span| {
-            let kind = match span.kind {
+    let root_cause = main_cause(trace).map(|cause| RootCauseJson {
+        exceptions: ExceptionIndex::new(trace)
+            .of(cause.span)
+            .iter()
+            .map(|e| ExceptionJson {
+                message: e.message.clone(),
+                remote: e.remote,
+                stack: e
+                    .stack
+                    .iter()
+                    .map(|f| FrameJson {
+                        label: f.label.clone(),
+                        line: f.line,
+                        path: f.path.clone(),
+                    })
+                    .collect(),
+                kind: e.kind.clone(),
+            })
+            .collect(),
+        kind: cause.kind.label(),
+        services: cause.services.iter().map(|s| s.name.clone()).collect(),
+        span_id: trace.spans.get(cause.span).map(|s| s.id()),
+        spans: cause.entities().iter().map(|e| e.name.clone()).collect(),
+    });
+    TraceJson {
+        duration: trace.duration(),
+        http: HttpJson {
+            method: summary.http.method.as_deref().map(str::to_owned),
+            status: summary.http.status,
+            url: summary.http.url.as_deref().map(str::to_owned),
+        },
+        id: &trace.id,
+        in_progress: trace.in_progress(),
+        root_cause,
+        services: summary
+            .services
+            .iter()
+            .map(|s| s.name.to_string())
+            .collect(),
+        spans: Spans { trace, start },
+        start: trace.start(),
+        status: summary.status().label(),
+    }
+}
+
+#[derive(Serialize)]
+struct Wrapper<'t> {
+    trace: Option<TraceJson<'t>>,
+}
+
+#[derive(Serialize)]
+struct TraceJson<'t> {
+    duration: Option<f64>,
+    http: HttpJson,
+    id: &'t str,
+    in_progress: bool,
+    root_cause: Option<RootCauseJson<'t>>,
+    services: Vec<String>,
+    spans: Spans<'t>,
+    start: Option<f64>,
+    status: &'static str,
+}
+
+#[derive(Serialize)]
+struct HttpJson {
+    method: Option<String>,
+    status: Option<i64>,
+    url: Option<String>,
+}
+
+#[derive(Serialize)]
+struct RootCauseJson<'t> {
+    exceptions: Vec<ExceptionJson>,
+    kind: &'static str,
+    services: Vec<String>,
+    span_id: Option<&'t str>,
+    spans: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct ExceptionJson {
+    message: Option<String>,
+    remote: bool,
+    stack: Vec<FrameJson>,
+    #[serde(rename = "type")]
+    kind: Option<String>,
+}
+
+#[derive(Serialize)]
+struct FrameJson {
+    label: Option<String>,
+    line: Option<i64>,
+    path: Option<String>,
+}
+
+/// Every span, serialized as it is read from the table.
+struct Spans<'t> {
+    trace: &'t Trace,
+    /// The trace's start, which offsets count from.
+    start: f64,
+}
+
+impl Serialize for Spans<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let trace = self.trace;
+        serializer.collect_seq(trace.spans.iter().map(|span| SpanJson {
+            depth: span.depth,
+            duration: span.end().map(|end| end - span.start()),
+            http_status: span.segment.http_status(),
+            id: span.id(),
+            in_progress: span.in_progress(),
+            kind: match span.kind {
                 SpanKind::Segment => "segment",
                 SpanKind::Inferred => "inferred",
                 SpanKind::Subsegment => "subsegment",
-            };
-            json!({
-                "id": span.id(),
-                "parent_id": span.parent.map(|p| trace.spans[p as usize].id()),
-                "name": span.name(),
-                "kind": kind,
-                "service": trace.spans[span.service as usize].name(),
-                "depth": span.depth,
-                "start": span.start(),
-                "offset": span.start() - start,
-                "duration": span.end().map(|end| end - span.start()),
-                "in_progress": span.segment.in_progress,
-                "status": span.status().label(),
-                "http_status": span.segment.http_status(),
-            })
-        })
-        .collect();
-    let root_cause = cause.map(|cause| {
-        let exceptions: Vec<Value> = ExceptionIndex::new(trace)
-            .of(cause.span)
-            .iter()
-            .map(|e| {
-                json!({
-                    "type": e.kind,
-                    "message": e.message,
-                    "remote": e.remote,
-                    "stack": e.stack.iter().map(|f| json!({
-                        "label": f.label, "path": f.path, "line": f.line,
-                    })).collect::<Vec<_>>(),
-                })
-            })
-            .collect();
-        json!({
-            "kind": cause.kind.label(),
-            "span_id": trace.spans.get(cause.span).map(|s| s.id()),
-            "services": cause.services.iter().map(|s| s.name.as_str()).collect::<Vec<_>>(),
-            "spans": cause.entities().iter().map(|e| e.name.as_str()).collect::<Vec<_>>(),
-            "exceptions": exceptions,
-        })
-    });
-    json!({
-        "trace": {
-            "id": trace.id,
-            "start": trace.start(),
-            "duration": trace.duration(),
-            "in_progress": trace.in_progress(),
-            "status": summary.status().label(),
-            "http": {
-                "method": summary.http.method.as_deref(),
-                "url": summary.http.url.as_deref(),
-                "status": summary.http.status,
             },
-            "services": summary.services.iter().map(|s| s.name.as_str()).collect::<Vec<_>>(),
-            "spans": spans,
-            "root_cause": root_cause,
-        }
-    })
+            name: span.name(),
+            offset: span.start() - self.start,
+            parent_id: span.parent.map(|p| trace.spans[p as usize].id()),
+            service: trace.spans[span.service as usize].name(),
+            start: span.start(),
+            status: span.status().label(),
+        }))
+    }
+}
+
+#[derive(Serialize)]
+struct SpanJson<'t> {
+    depth: u32,
+    duration: Option<f64>,
+    http_status: Option<i64>,
+    id: &'t str,
+    in_progress: bool,
+    kind: &'static str,
+    name: &'t str,
+    offset: f64,
+    parent_id: Option<&'t str>,
+    service: &'t str,
+    start: f64,
+    status: &'static str,
 }
