@@ -191,20 +191,17 @@ impl Collector {
     /// Assembles every trace and computes what the documents alone cannot say.
     pub fn finish(self) -> Dataset {
         let mut traces: HashMap<String, Arc<Trace>> = HashMap::with_capacity(self.documents.len());
-        let mut summaries: Vec<TraceSummary> = Vec::with_capacity(self.documents.len());
+        let mut of_traces: Vec<TraceSummary> = Vec::with_capacity(self.documents.len());
         for trace in assemble_all(self.documents, &self.limit_exceeded) {
-            summaries.push(TraceSummary::of_trace(&trace));
+            of_traces.push(TraceSummary::of_trace(&trace));
             traces.insert(trace.id.clone(), Arc::new(trace));
         }
         // Summaries from GetTraceSummaries outputs add the traces that have no documents here.
-        let fresh = first_of_each(&summaries, &self.summaries);
-        summaries.reserve(self.summaries.len());
-        summaries.extend(
-            self.summaries
-                .into_iter()
-                .zip(fresh)
-                .filter_map(|(summary, fresh)| fresh.then_some(summary)),
-        );
+        // They are kept where they are: a file of them can be most of the memory.
+        let mut summaries = self.summaries;
+        let mut fresh = first_of_each(&of_traces, &summaries).into_iter();
+        summaries.retain(|_| fresh.next().unwrap_or(false));
+        summaries.append(&mut of_traces);
         crate::model::summary::share_repeated_values(&mut summaries);
         summaries.sort_by(|a, b| {
             b.start_time

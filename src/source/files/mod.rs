@@ -189,7 +189,8 @@ fn read_summaries_file(path: &Path, place: &str, collector: &mut Collector) -> i
         return Ok(false);
     }
     let progress = Arc::clone(&collector.progress);
-    let read = match summaries_file::read(head.as_slice().chain(file), &progress) {
+    let size = file.metadata().ok().map(|meta| meta.len());
+    let read = match summaries_file::read(head.as_slice().chain(file), size, &progress) {
         Ok(read) => read,
         Err(NotStreamed::OtherShape) => return Ok(false),
         Err(NotStreamed::Io(error)) => return Err(error),

@@ -26,6 +26,23 @@ pub struct SummariesFile {
     pub without_id: Vec<(usize, usize)>,
     /// Reading was stopped part way: only the summaries before `stopped_at` bytes were read.
     pub stopped_at: Option<u64>,
+    size: Option<u64>,
+}
+
+impl SummariesFile {
+    /// Summaries read before room is made for the rest.
+    const SAMPLE: usize = 1000;
+
+    fn keep(&mut self, summary: TraceSummary, offset: u64) {
+        if self.summaries.len() == Self::SAMPLE
+            && let Some(size) = self.size
+        {
+            let expected = size as f64 / offset.max(1) as f64 * Self::SAMPLE as f64;
+            let rest = (expected * 1.02) as usize;
+            self.summaries.reserve(rest.saturating_sub(Self::SAMPLE));
+        }
+        self.summaries.push(summary);
+    }
 }
 
 /// Why the file must be read the general way.
@@ -54,10 +71,18 @@ pub fn starts_like_summaries(head: &[u8]) -> bool {
     super::position::starts_with_key(text, "TraceSummaries")
 }
 
-/// Reads every output of `input`, a piece at a time.
-pub fn read(input: impl Read, progress: &LoadProgress) -> Result<SummariesFile, NotStreamed> {
+/// Reads every output of `input`, a piece at a time. `size`, when known, is the length of
+/// `input`: room for the summaries is made once, from the size of the first ones.
+pub fn read(
+    input: impl Read,
+    size: Option<u64>,
+    progress: &LoadProgress,
+) -> Result<SummariesFile, NotStreamed> {
     let mut text = Pieces::new(input);
-    let mut file = SummariesFile::default();
+    let mut file = SummariesFile {
+        size,
+        ..SummariesFile::default()
+    };
     let mut told = Told::default();
     let result = read_outputs(&mut text, &mut file, progress, &mut told);
     told.tell(progress, text.offset(), file.summaries.len());
@@ -121,7 +146,7 @@ fn read_output<R: Read>(
     if !text.take(b"]")? {
         loop {
             match text.value::<SummaryElement>()? {
-                SummaryElement(Some(Some(summary))) => file.summaries.push(summary),
+                SummaryElement(Some(Some(summary))) => file.keep(summary, text.offset()),
                 SummaryElement(Some(None)) => file.without_id.push(start),
                 SummaryElement(None) => {}
             }
@@ -310,7 +335,11 @@ mod tests {
     }
 
     fn read_text(text: &str) -> Result<SummariesFile, NotStreamed> {
-        read(text.as_bytes(), &LoadProgress::default())
+        read(
+            text.as_bytes(),
+            Some(text.len() as u64),
+            &LoadProgress::default(),
+        )
     }
 
     #[test]
@@ -327,6 +356,7 @@ mod tests {
                 text: text.as_bytes(),
                 bit: 4093,
             },
+            Some(text.len() as u64),
             &LoadProgress::default(),
         )
         .unwrap();
@@ -379,7 +409,7 @@ mod tests {
             first_bit: text.find(&first).unwrap() + first.len() + 2,
             progress: &progress,
         };
-        let file = read(stopping, &progress).unwrap();
+        let file = read(stopping, None, &progress).unwrap();
         assert_eq!(file.summaries.len(), 1);
         assert!(file.stopped_at.is_some_and(|at| at > 20));
     }
